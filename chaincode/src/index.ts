@@ -1,0 +1,4 @@
+/**
+ * The chaincode's entry point: the peer (or the chaincode server) loads `contracts`.
+ */
+export const contracts: unknown[] = [];

@@ -1,0 +1,41 @@
+/**
+ * Errors raised by the contracts. Only the message crosses the wire to the client, so every
+ * message starts with its code in brackets (`[FEED_NOT_FOUND] feed eth-usd does not exist`) and
+ * the gateway library maps the code back to a typed error.
+ */
+
+/** The prefix pattern a client uses to read the code back out of a chaincode error message. */
+export const ERROR_CODE_PATTERN = /\[([A-Z][A-Z0-9_]*)\]/;
+
+/**
+ * An error a contract raises on purpose. Throwing it rejects the transaction, so nothing the
+ * transaction wrote is committed.
+ */
+export class ChaincodeError extends Error {
+  /** A stable, machine-readable code such as `FEED_NOT_FOUND`. */
+  readonly code: string;
+
+  /**
+   * @param code - stable upper-snake-case code
+   * @param message - human-readable explanation naming the offending input
+   */
+  constructor(code: string, message: string) {
+    super(`[${code}] ${message}`);
+    this.name = 'ChaincodeError';
+    this.code = code;
+  }
+}
+
+/**
+ * Throws a {@link ChaincodeError} with the given code when the condition is false.
+ *
+ * @param condition - what must hold
+ * @param code - the code to raise otherwise
+ * @param message - the explanation to raise otherwise
+ * @throws ChaincodeError when `condition` is false
+ */
+export function check(condition: boolean, code: string, message: string): asserts condition {
+  if (!condition) {
+    throw new ChaincodeError(code, message);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Deterministic JSON. Every endorsing peer must produce the same bytes for the same state, so
+ * objects are written with their keys sorted at every depth; the write set and any hash over it
+ * then match across peers.
+ */
+
+/** A JSON value as this module reads and writes it. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function sortValue(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortValue);
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) {
+        out[key] = sortValue(v);
+      }
+    }
+    return out;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new TypeError('non-finite numbers have no JSON form');
+  }
+  if (typeof value === 'bigint') {
+    throw new TypeError('bigint values must be written as decimal strings');
+  }
+  return value;
+}
+
+/**
+ * Serialises a value with object keys sorted recursively; `undefined` members are dropped.
+ *
+ * @param value - any JSON-compatible value
+ * @returns the canonical JSON text
+ * @throws TypeError for non-finite numbers or bigint values
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortValue(value));
+}
+
+/**
+ * Serialises a value as canonical JSON bytes, the form every ledger write uses.
+ *
+ * @param value - any JSON-compatible value
+ * @returns UTF-8 bytes of {@link canonicalJson}
+ */
+export function toBytes(value: unknown): Uint8Array {
+  return Buffer.from(canonicalJson(value), 'utf8');
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Builds the pinned Fabric, Fabric CA and local-kms binaries with the Go toolchain into a cache
+# outside the clone, keyed by version, so later runs (and CI on the same machine) reuse them.
+#
+# Why a throwaway module instead of `go install pkg@version`: `go install` at a version also asks
+# the module proxy for the module's version list (to report deprecations), and a proxy that only
+# serves pinned versions refuses that list, which fails the install. Requiring the exact version
+# from a scratch module builds the same code with the same dependency versions (the module's own
+# go.mod decides them) without that lookup.
+#
+# Sourced by network.sh; the functions print what they do on stderr.
+
+# Versions. Fabric is pinned by the commit of its release tag, expressed as the Go pseudo-version
+# (the module path has no major-version suffix, so `@v2.5.x` is not a valid Go version).
+FABRIC_VERSION="${FABRIC_VERSION:-2.5.9}"
+FABRIC_CA_VERSION="${FABRIC_CA_VERSION:-1.5.21}"
+LOCAL_KMS_COMMIT="${LOCAL_KMS_COMMIT:-e4d9425700fe}"
+
+fabric_pseudo_version() {
+  case "$1" in
+    2.5.9) echo "v1.4.0-rc1.0.20240618194258-7c3876255bf0" ;;
+    2.5.16) echo "v1.4.0-rc1.0.20260617221605-f871cf92a026" ;;
+    2.5.0) echo "v1.4.0-rc1.0.20230401164317-bd8e24856939" ;;
+    *) return 1 ;;
+  esac
+}
+
+local_kms_pseudo_version() {
+  case "$1" in
+    e4d9425700fe) echo "v0.0.0-20231025161602-e4d9425700fe" ;;
+    *) return 1 ;;
+  esac
+}
+
+TOOLKIT_CACHE="${TOOLKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fabric-oracle-consortium}"
+FABRIC_BIN="$TOOLKIT_CACHE/fabric-$FABRIC_VERSION/bin"
+FABRIC_CA_BIN="$TOOLKIT_CACHE/fabric-ca-$FABRIC_CA_VERSION/bin"
+LOCAL_KMS_BIN="$TOOLKIT_CACHE/local-kms-$LOCAL_KMS_COMMIT/bin"
+FABRIC_SAMPLECONFIG="$TOOLKIT_CACHE/fabric-$FABRIC_VERSION/sampleconfig"
+
+require_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    echo "error: Go is not installed. Install Go 1.22 or newer (https://go.dev/doc/install) and run this again." >&2
+    return 1
+  fi
+}
+
+# go_build_into <bin dir> <log file> <module@version> <package>...
+go_build_into() {
+  local bindir="$1" log="$2" modver="$3"
+  shift 3
+  local work
+  work="$(mktemp -d)"
+  mkdir -p "$bindir"
+  local gets=()
+  local pkg
+  for pkg in "$@"; do gets+=("$pkg@${modver#*@}"); done
+  if ! (
+    cd "$work" &&
+      go mod init toolkit-build >/dev/null 2>&1 &&
+      go get "${gets[@]}" &&
+      GOBIN="$bindir.partial" go install "$@"
+  ) >"$log" 2>&1; then
+    rm -rf "$work" "$bindir.partial"
+    echo "error: building ${modver} failed; the last lines of $log:" >&2
+    tail -n 15 "$log" >&2
+    echo "Check that the Go module proxy is reachable (go env GOPROXY) and that a C compiler is installed (gcc, needed by fabric-ca-server)." >&2
+    return 1
+  fi
+  rm -rf "$work"
+  # Move into place only when every binary built, so a half-built cache is never mistaken for a good one.
+  cp "$bindir.partial"/* "$bindir"/
+  rm -rf "$bindir.partial"
+}
+
+build_fabric() {
+  local want=(peer orderer configtxgen osnadmin configtxlator discover)
+  local missing=0 b
+  for b in "${want[@]}"; do [[ -x "$FABRIC_BIN/$b" ]] || missing=1; done
+  if [[ "$missing" == 0 && -f "$FABRIC_SAMPLECONFIG/core.yaml" ]]; then return 0; fi
+  require_go
+  local pv
+  if ! pv="$(fabric_pseudo_version "$FABRIC_VERSION")"; then
+    echo "error: no pinned commit for Fabric $FABRIC_VERSION; add it to fabric_pseudo_version in $0" >&2
+    return 1
+  fi
+  echo "building Fabric $FABRIC_VERSION ($pv) into $FABRIC_BIN; the first build takes several minutes" >&2
+  local pkgs=()
+  for b in "${want[@]}"; do pkgs+=("github.com/hyperledger/fabric/cmd/$b"); done
+  mkdir -p "$TOOLKIT_CACHE"
+  go_build_into "$FABRIC_BIN" "$TOOLKIT_CACHE/build-fabric-$FABRIC_VERSION.log" "github.com/hyperledger/fabric@$pv" "${pkgs[@]}"
+  local modcache
+  modcache="$(go env GOMODCACHE)"
+  rm -rf "$FABRIC_SAMPLECONFIG"
+  cp -r "$modcache/github.com/hyperledger/fabric@$pv/sampleconfig" "$FABRIC_SAMPLECONFIG"
+  chmod -R u+w "$FABRIC_SAMPLECONFIG"
+}
+
+build_fabric_ca() {
+  if [[ -x "$FABRIC_CA_BIN/fabric-ca-server" && -x "$FABRIC_CA_BIN/fabric-ca-client" ]]; then return 0; fi
+  require_go
+  if ! command -v gcc >/dev/null 2>&1; then
+    echo "error: fabric-ca-server needs cgo and a C compiler; install gcc" >&2
+    return 1
+  fi
+  echo "building Fabric CA $FABRIC_CA_VERSION into $FABRIC_CA_BIN" >&2
+  mkdir -p "$TOOLKIT_CACHE"
+  CGO_ENABLED=1 go_build_into "$FABRIC_CA_BIN" "$TOOLKIT_CACHE/build-fabric-ca-$FABRIC_CA_VERSION.log" \
+    "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" \
+    github.com/hyperledger/fabric-ca/cmd/fabric-ca-server github.com/hyperledger/fabric-ca/cmd/fabric-ca-client
+}
+
+build_local_kms() {
+  if [[ -x "$LOCAL_KMS_BIN/local-kms" ]]; then return 0; fi
+  require_go
+  local pv
+  if ! pv="$(local_kms_pseudo_version "$LOCAL_KMS_COMMIT")"; then
+    echo "error: no pinned version for local-kms commit $LOCAL_KMS_COMMIT" >&2
+    return 1
+  fi
+  echo "building local-kms $pv into $LOCAL_KMS_BIN" >&2
+  mkdir -p "$TOOLKIT_CACHE"
+  go_build_into "$LOCAL_KMS_BIN" "$TOOLKIT_CACHE/build-local-kms.log" "github.com/nsmithuk/local-kms@$pv" \
+    github.com/nsmithuk/local-kms
+}
+
+build_all() {
+  build_fabric
+  build_fabric_ca
+  build_local_kms
+}
