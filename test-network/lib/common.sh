@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Shared settings and helpers for the local network: names, ports, paths, process control.
+# Sourced by network.sh and the per-process scripts; everything is configurable by environment.
+
+NETWORK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_DIR="$(cd "$NETWORK_DIR/.." && pwd)"
+
+# shellcheck source=test-network/lib/build.sh
+source "$NETWORK_DIR/lib/build.sh"
+
+NETWORK_NAME="${NETWORK_NAME:-local}"
+NETWORK_HOME="${NETWORK_HOME:-$REPO_DIR/.network/$NETWORK_NAME}"
+PORT_BASE="${PORT_BASE:-30000}"
+CHANNEL_NAME="${CHANNEL_NAME:-consortium}"
+BATCH_TIMEOUT="${BATCH_TIMEOUT:-0.5s}"
+BATCH_SIZE="${BATCH_SIZE:-100}"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
+ORGS=(Org1 Org2)
+PEERS_PER_ORG=2
+ORDERERS=3
+
+# Managed-service-style identifiers: stable for a given network name, so hostnames and
+# certificates survive stop/start.
+short_id() {
+  printf '%s' "$1" | sha256sum | tr -dc 'a-z0-9' | head -c 26 | tr 'a-z' 'A-Z'
+}
+NETWORK_ID="n-$(short_id "network:$NETWORK_NAME")"
+HOST_SUFFIX="${NETWORK_ID,,}.managedblockchain.local"
+
+member_id() { echo "m-$(short_id "member:$NETWORK_NAME:$1")"; }
+node_id() { echo "nd-$(short_id "node:$NETWORK_NAME:$1:$2")"; }
+member_host_suffix() { echo "$(member_id "$1" | tr 'A-Z' 'a-z').$HOST_SUFFIX"; }
+peer_host() { echo "$(node_id "$1" "$2" | tr 'A-Z' 'a-z').$(member_host_suffix "$1")"; }
+ca_host() { echo "ca.$(member_host_suffix "$1")"; }
+orderer_host() { echo "orderer$1.$HOST_SUFFIX"; }
+ORDERER_ENDPOINT_HOST="orderer.$HOST_SUFFIX"
+orderer_ca_host() { echo "ca.orderer.$HOST_SUFFIX"; }
+
+org_index() {
+  case "$1" in
+    Org1) echo 1 ;;
+    Org2) echo 2 ;;
+    *) echo "unknown org $1" >&2; return 1 ;;
+  esac
+}
+msp_id() { echo "${1}MSP"; }
+
+# Port plan, all on 127.0.0.1, relative to PORT_BASE (AMB uses 30000-34000):
+#   +1 local-kms
+#   +101/+111/+121 orderer n listen, +1 admin, +2 operations
+#   +151 orderer CA, +1 operations
+#   +200*i+1 CA of org i, +1 operations
+#   +200*i+10*p+1 peer p of org i: listen, +1 chaincode, +2 operations
+#   +600+10*s+4*(i-1)+p chaincode server of deployed chaincode s (0-9) for peer p of org i
+kms_port() { echo $((PORT_BASE + 1)); }
+orderer_port() { echo $((PORT_BASE + 91 + 10 * $1)); }
+orderer_admin_port() { echo $((PORT_BASE + 92 + 10 * $1)); }
+orderer_ops_port() { echo $((PORT_BASE + 93 + 10 * $1)); }
+orderer_ca_port() { echo $((PORT_BASE + 151)); }
+orderer_ca_ops_port() { echo $((PORT_BASE + 152)); }
+ca_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 1)); }
+ca_ops_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 2)); }
+peer_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 1)); }
+peer_cc_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 2)); }
+peer_ops_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 3)); }
+ccserver_port() { echo $((PORT_BASE + 600 + 10 * $1 + 4 * ($(org_index "$2") - 1) + $3)); }
+
+# Paths inside NETWORK_HOME.
+PIDS_DIR="$NETWORK_HOME/pids"
+LOGS_DIR="$NETWORK_HOME/logs"
+DATA_DIR="$NETWORK_HOME/data"
+CRYPTO_DIR="$NETWORK_HOME/crypto"
+CONFIG_DIR="$NETWORK_HOME/config"
+ARTIFACTS_DIR="$NETWORK_HOME/artifacts"
+TLS_CHAIN="$NETWORK_HOME/managedblockchain-tls-chain.pem"
+DESCRIPTION_FILE="$NETWORK_HOME/network.json"
+
+START_SECONDS="${START_SECONDS:-$SECONDS}"
+log() {
+  printf '[%5ss] %s\n' "$((SECONDS - START_SECONDS))" "$*" >&2
+}
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+# A port is free when nothing accepts a connection on it.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# start_process <name> <command...>: runs the command in its own session (so the whole process
+# tree can be signalled as a group), logs to logs/<name>.log, records the PID.
+start_process() {
+  local name="$1"
+  shift
+  mkdir -p "$PIDS_DIR" "$LOGS_DIR"
+  if is_running "$name"; then
+    return 0
+  fi
+  setsid "$@" >>"$LOGS_DIR/$name.log" 2>&1 </dev/null &
+  echo "$!" >"$PIDS_DIR/$name.pid"
+}
+
+pid_of() {
+  local f="$PIDS_DIR/$1.pid"
+  [[ -f "$f" ]] && cat "$f"
+}
+
+is_running() {
+  local pid
+  pid="$(pid_of "$1")" || return 1
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# stop_process <name>: TERM to the process group, then KILL after a grace period.
+stop_process() {
+  local name="$1" pid i
+  pid="$(pid_of "$name")" || return 0
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$PIDS_DIR/$name.pid"
+}
+
+# wait_healthy <name> <url>: polls an operations endpoint until it answers 200.
+wait_healthy() {
+  local name="$1" url="$2" deadline=$((SECONDS + HEALTH_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! is_running "$name"; then
+      echo "error: $name exited during start-up; last lines of $LOGS_DIR/$name.log:" >&2
+      tail -n 20 "$LOGS_DIR/$name.log" >&2
+      return 1
+    fi
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "error: $name did not become healthy within ${HEALTH_TIMEOUT}s ($url); last lines of $LOGS_DIR/$name.log:" >&2
+  tail -n 20 "$LOGS_DIR/$name.log" >&2
+  return 1
+}
+
+# wait_port <name> <port>: for processes without a health endpoint.
+wait_port() {
+  local name="$1" port="$2" deadline=$((SECONDS + HEALTH_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! is_running "$name"; then
+      echo "error: $name exited during start-up; last lines of $LOGS_DIR/$name.log:" >&2
+      tail -n 20 "$LOGS_DIR/$name.log" >&2
+      return 1
+    fi
+    port_in_use "$port" && return 0
+    sleep 0.2
+  done
+  echo "error: $name is not listening on $port after ${HEALTH_TIMEOUT}s; last lines of $LOGS_DIR/$name.log:" >&2
+  tail -n 20 "$LOGS_DIR/$name.log" >&2
+  return 1
+}
+
+# All node names, in start order.
+ca_names() {
+  echo ca-orderer
+  local org
+  for org in "${ORGS[@]}"; do echo "ca-${org,,}"; done
+}
+orderer_names() {
+  local n
+  for n in $(seq 1 "$ORDERERS"); do echo "orderer$n"; done
+}
+peer_names() {
+  local org p
+  for org in "${ORGS[@]}"; do
+    for p in $(seq 1 "$PEERS_PER_ORG"); do echo "peer$p-${org,,}"; done
+  done
+}

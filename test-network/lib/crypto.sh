@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Identities: every member's CA issues its admin, peers and client users (no cryptogen), and the
+# ordering service's CA issues the orderers'. Each node also gets a TLS certificate from the same
+# CA's "tls" profile whose names are the managed-style hostname and 127.0.0.1.
+
+ca_url_port() {
+  if [[ "$1" == orderer ]]; then orderer_ca_port; else ca_port "$1"; fi
+}
+ca_root() { echo "$DATA_DIR/ca-${1,,}/ca-cert.pem"; }
+
+new_secret() {
+  # Meets the managed service's password rules: 8-32 characters, upper, lower and digit.
+  printf 'Aa1%s' "$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
+}
+
+ca_client() {
+  local who="$1"
+  shift
+  FABRIC_CA_CLIENT_HOME="$CRYPTO_DIR/${who,,}/registrar" \
+    "$FABRIC_CA_BIN/fabric-ca-client" "$@" --caname "ca-${who,,}" --tls.certfiles "$(ca_root "$who")" \
+    >>"$LOGS_DIR/ca-client.log" 2>&1 || {
+    echo "error: fabric-ca-client $1 against ca-${who,,} failed; last lines of $LOGS_DIR/ca-client.log:" >&2
+    tail -n 10 "$LOGS_DIR/ca-client.log" >&2
+    return 1
+  }
+}
+
+write_nodeous() {
+  cat >"$1/config.yaml" <<'EOF'
+NodeOUs:
+  Enable: true
+  ClientOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: client
+  PeerOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: peer
+  AdminOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: admin
+  OrdererOUIdentifier:
+    Certificate: cacerts/ca.pem
+    OrganizationalUnitIdentifier: orderer
+EOF
+}
+
+# normalise_msp <dir>: one CA file name that config.yaml can point at, one key file name.
+normalise_msp() {
+  local msp="$1" f
+  for f in "$msp"/cacerts/*.pem; do
+    [[ "$(basename "$f")" == ca.pem ]] || mv "$f" "$msp/cacerts/ca.pem"
+  done
+  for f in "$msp"/keystore/*_sk; do
+    [[ -e "$f" ]] && mv "$f" "$msp/keystore/key.pem"
+  done
+  write_nodeous "$msp"
+}
+
+# register_and_enroll <who> <name> <type> <dir> [attrs] [tls hostname]
+register_and_enroll() {
+  local who="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" host="${6:-}" secret port
+  secret="$(new_secret)"
+  port="$(ca_url_port "$who")"
+  local reg=(register --id.name "$name" --id.secret "$secret" --id.type "$type")
+  [[ -n "$attrs" ]] && reg+=(--id.attrs "$attrs")
+  ca_client "$who" "${reg[@]}"
+  mkdir -p "$dir"
+  ca_client "$who" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/msp"
+  normalise_msp "$dir/msp"
+  if [[ -n "$host" ]]; then
+    ca_client "$who" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/tls-msp" \
+      --enrollment.profile tls --csr.hosts "$host,127.0.0.1,localhost"
+    mkdir -p "$dir/tls"
+    cp "$dir"/tls-msp/signcerts/*.pem "$dir/tls/server.crt"
+    cp "$dir"/tls-msp/keystore/*_sk "$dir/tls/server.key"
+    cp "$dir"/tls-msp/tlscacerts/*.pem "$dir/tls/ca.crt"
+    rm -rf "$dir/tls-msp"
+  fi
+  printf '%s' "$secret" >"$dir/enrollment.secret"
+}
+
+# org_msp <who>: the member's MSP definition used in the channel configuration.
+org_msp() {
+  local who="$1" msp="$CRYPTO_DIR/${1,,}/msp"
+  mkdir -p "$msp/cacerts" "$msp/tlscacerts"
+  cp "$(ca_root "$who")" "$msp/cacerts/ca.pem"
+  cp "$(ca_root "$who")" "$msp/tlscacerts/ca.pem"
+  write_nodeous "$msp"
+}
+
+enroll_registrar() {
+  local who="$1" port
+  port="$(ca_url_port "$who")"
+  mkdir -p "$CRYPTO_DIR/${who,,}/registrar"
+  ca_client "$who" enroll -u "https://admin:$(cat "$CRYPTO_DIR/registrar-${who,,}.secret")@127.0.0.1:$port"
+}
+
+issue_identities() {
+  local org p n
+  enroll_registrar orderer
+  org_msp orderer
+  for n in $(seq 1 "$ORDERERS"); do
+    register_and_enroll orderer "orderer$n" orderer "$CRYPTO_DIR/orderer/orderer$n" "" "$(orderer_host "$n"),$ORDERER_ENDPOINT_HOST"
+  done
+  # The ordering service's administrator; its TLS certificate authenticates osnadmin calls.
+  register_and_enroll orderer ordereradmin admin "$CRYPTO_DIR/orderer/admin" "" "admin.$HOST_SUFFIX"
+  for org in "${ORGS[@]}"; do
+    enroll_registrar "$org"
+    org_msp "$org"
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      register_and_enroll "$org" "peer$p" peer "$CRYPTO_DIR/${org,,}/peer$p-${org,,}" "" "$(peer_host "$org" "$p")"
+    done
+    register_and_enroll "$org" "admin-${org,,}" admin "$CRYPTO_DIR/${org,,}/admin" \
+      'feeds.admin=true:ecert,membership.admin=true:ecert'
+    register_and_enroll "$org" user1 client "$CRYPTO_DIR/${org,,}/user1"
+  done
+  cat "$(ca_root orderer)" >"$TLS_CHAIN"
+  for org in "${ORGS[@]}"; do cat "$(ca_root "$org")" >>"$TLS_CHAIN"; done
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The network description: the same facts an application reads from the managed service's
+# GetNetwork, GetMember and GetNode answers, plus where the local network keeps its TLS root chain
+# and enrolled identities. The gateway library reads this file for the local network.
+
+identity_json() {
+  local org="$1" name="$2" dir="$CRYPTO_DIR/${1,,}/$2"
+  printf '"%s": { "MspId": "%s", "CertificatePath": "%s", "PrivateKeyPath": "%s", "MspDir": "%s" }' \
+    "$name" "$(msp_id "$org")" "$dir/msp/signcerts/cert.pem" "$dir/msp/keystore/key.pem" "$dir/msp"
+}
+
+write_description() {
+  local org p n first=1 hosts=()
+  {
+    printf '{\n  "Network": {\n'
+    printf '    "Id": "%s",\n    "Name": "%s",\n    "Framework": "HYPERLEDGER_FABRIC",\n    "FrameworkVersion": "2.5",\n' "$NETWORK_ID" "$NETWORK_NAME"
+    printf '    "FrameworkAttributes": { "Fabric": { "OrderingServiceEndpoint": "%s:%s", "Edition": "STANDARD" } },\n' \
+      "$ORDERER_ENDPOINT_HOST" "$(orderer_port 1)"
+    printf '    "VpcEndpointServiceName": "com.amazonaws.local.managedblockchain.%s",\n' "${NETWORK_ID,,}"
+    printf '    "ChannelName": "%s"\n  },\n  "Members": [\n' "$CHANNEL_NAME"
+    hosts+=("$ORDERER_ENDPOINT_HOST")
+    for org in "${ORGS[@]}"; do
+      ((first)) || printf ',\n'
+      first=0
+      printf '    {\n      "Id": "%s",\n      "Name": "%s",\n      "MspId": "%s",\n' "$(member_id "$org")" "$org" "$(msp_id "$org")"
+      printf '      "FrameworkAttributes": { "Fabric": { "AdminUsername": "admin", "CaEndpoint": "%s:%s" } },\n' "$(ca_host "$org")" "$(ca_port "$org")"
+      hosts+=("$(ca_host "$org")")
+      printf '      "Nodes": [\n'
+      for p in $(seq 1 "$PEERS_PER_ORG"); do
+        local host
+        host="$(peer_host "$org" "$p")"
+        hosts+=("$host")
+        printf '        { "Id": "%s", "Name": "peer%s", "AvailabilityZone": "local-1%s", "StateDB": "LevelDB", "FrameworkAttributes": { "Fabric": { "PeerEndpoint": "%s:%s", "PeerEventEndpoint": "%s:%s" } } }' \
+          "$(node_id "$org" "$p")" "$p" "$(echo abcdef | cut -c"$p")" "$host" "$(peer_port "$org" "$p")" "$host" "$(peer_port "$org" "$p")"
+        ((p < PEERS_PER_ORG)) && printf ','
+        printf '\n'
+      done
+      printf '      ],\n      "Identities": {\n        %s,\n        %s\n      },\n' \
+        "$(identity_json "$org" admin)" "$(identity_json "$org" user1)"
+      printf '      "CaRegistrar": { "EnrollmentId": "admin", "EnrollmentSecret": "%s" }\n    }' "$(cat "$CRYPTO_DIR/registrar-${org,,}.secret")"
+    done
+    printf '\n  ],\n  "Orderers": [\n'
+    for n in $(seq 1 "$ORDERERS"); do
+      hosts+=("$(orderer_host "$n")")
+      printf '    { "Id": "orderer%s", "Endpoint": "%s:%s" }' "$n" "$(orderer_host "$n")" "$(orderer_port "$n")"
+      ((n < ORDERERS)) && printf ','
+      printf '\n'
+    done
+    printf '  ],\n  "TlsRootChainPath": "%s",\n  "Hosts": {\n' "$TLS_CHAIN"
+    local i
+    for i in "${!hosts[@]}"; do
+      printf '    "%s": "127.0.0.1"' "${hosts[$i]}"
+      ((i < ${#hosts[@]} - 1)) && printf ','
+      printf '\n'
+    done
+    printf '  },\n  "Kms": { "Endpoint": "http://127.0.0.1:%s", "Region": "%s" },\n' "$(kms_port)" "${KMS_REGION:-eu-west-2}"
+    if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then
+      printf '  "Hsm": { "Library": "%s", "SoftHsm2Conf": "%s", "TokenLabel": "consortium", "Pin": "%s", "SoPin": "%s" }\n' \
+        "$(softhsm_library)" "$NETWORK_HOME/softhsm2.conf" "$(cat "$CRYPTO_DIR/hsm.pin")" "$(cat "$CRYPTO_DIR/hsm.sopin")"
+    else
+      printf '  "Hsm": null\n'
+    fi
+    printf '}\n'
+  } >"$DESCRIPTION_FILE"
+}
+
+softhsm_library() {
+  local f
+  for f in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+    /usr/local/lib/softhsm/libsofthsm2.so /opt/homebrew/lib/softhsm/libsofthsm2.so; do
+    [[ -f "$f" ]] && {
+      echo "$f"
+      return 0
+    }
+  done
+  echo ""
+}

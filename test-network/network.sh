@@ -1,0 +1,357 @@
+#!/usr/bin/env bash
+# A local Hyperledger Fabric network of real processes, shaped like Amazon Managed Blockchain:
+# one shared Raft ordering service, members each with their own CA and two peers, TLS everywhere,
+# every listener on 127.0.0.1, chaincode as an external service.
+#
+# Usage: test-network/network.sh <command> [args]
+#   up                      build what is missing, start and configure everything (idempotent)
+#   deploy <dir> [--name n] [--collections file] [--policy expr]
+#                           package, install, approve, commit; run one chaincode server per peer
+#   stop | start            stop or restart every process, keeping ledgers and identities
+#   down                    stop every process this network started and remove its state
+#   status                  nodes, health and block heights
+#   logs <node>             follow one node's log (names as in `status`)
+#   describe                print the network description path
+#
+# Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000),
+# CHANNEL_NAME (consortium), BATCH_TIMEOUT (0.5s), BATCH_SIZE (100), HEALTH_TIMEOUT (60 s).
+set -euo pipefail
+
+# shellcheck source=test-network/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=test-network/lib/config.sh
+source "$NETWORK_DIR/lib/config.sh"
+# shellcheck source=test-network/lib/crypto.sh
+source "$NETWORK_DIR/lib/crypto.sh"
+# shellcheck source=test-network/lib/describe.sh
+source "$NETWORK_DIR/lib/describe.sh"
+# shellcheck source=test-network/lib/chaincode.sh
+source "$NETWORK_DIR/lib/chaincode.sh"
+
+NODES="$NETWORK_DIR/nodes"
+INIT_MARK="$NETWORK_HOME/.initialised"
+
+all_process_names() {
+  echo kms
+  ca_names
+  orderer_names
+  peer_names
+  local f
+  if [[ -d "$PIDS_DIR" ]]; then
+    for f in "$PIDS_DIR"/cc-*.pid; do
+      [[ -e "$f" ]] && basename "$f" .pid
+    done
+  fi
+  return 0
+}
+
+all_ports() {
+  local org p n
+  kms_port
+  orderer_ca_port
+  orderer_ca_ops_port
+  for n in $(seq 1 "$ORDERERS"); do
+    orderer_port "$n"
+    orderer_admin_port "$n"
+    orderer_ops_port "$n"
+  done
+  for org in "${ORGS[@]}"; do
+    ca_port "$org"
+    ca_ops_port "$org"
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      peer_port "$org" "$p"
+      peer_cc_port "$org" "$p"
+      peer_ops_port "$org" "$p"
+    done
+  done
+}
+
+any_running() {
+  local name
+  for name in $(all_process_names); do
+    is_running "$name" && return 0
+  done
+  return 1
+}
+
+check_ports_free() {
+  local port busy=()
+  for port in $(all_ports); do
+    port_in_use "$port" && busy+=("$port")
+  done
+  if ((${#busy[@]} > 0)); then
+    die "port(s) ${busy[*]} already in use on 127.0.0.1. Another network or program holds them: stop it, or pick another range with PORT_BASE=<n> (this network uses $((PORT_BASE + 1))-$((PORT_BASE + 500)))."
+  fi
+}
+
+start_kms() {
+  start_process kms bash "$NODES/kms.sh"
+  wait_port kms "$(kms_port)"
+}
+
+start_cas() {
+  local who
+  for who in orderer "${ORGS[@]}"; do
+    start_process "ca-${who,,}" bash "$NODES/ca.sh" "$who"
+  done
+  wait_healthy ca-orderer "http://127.0.0.1:$(orderer_ca_ops_port)/healthz"
+  for who in "${ORGS[@]}"; do
+    wait_healthy "ca-${who,,}" "http://127.0.0.1:$(ca_ops_port "$who")/healthz"
+  done
+}
+
+start_orderers() {
+  local n
+  for n in $(seq 1 "$ORDERERS"); do
+    start_process "orderer$n" bash "$NODES/orderer.sh" "$n"
+  done
+  for n in $(seq 1 "$ORDERERS"); do
+    wait_healthy "orderer$n" "http://127.0.0.1:$(orderer_ops_port "$n")/healthz"
+  done
+}
+
+start_peers() {
+  local org p
+  for org in "${ORGS[@]}"; do
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      start_process "peer$p-${org,,}" bash "$NODES/peer.sh" "$org" "$p"
+    done
+  done
+  for org in "${ORGS[@]}"; do
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      wait_healthy "peer$p-${org,,}" "http://127.0.0.1:$(peer_ops_port "$org" "$p")/healthz"
+    done
+  done
+}
+
+init_softhsm() {
+  if ! command -v softhsm2-util >/dev/null 2>&1; then
+    echo "WARNING: softhsm2-util not found: no HSM token for this network (install the softhsm2 package; HSM tests will be skipped)" >&2
+    return 0
+  fi
+  mkdir -p "$DATA_DIR/softhsm"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$DATA_DIR/softhsm" >"$NETWORK_HOME/softhsm2.conf"
+  new_secret >"$CRYPTO_DIR/hsm.pin"
+  new_secret >"$CRYPTO_DIR/hsm.sopin"
+  SOFTHSM2_CONF="$NETWORK_HOME/softhsm2.conf" softhsm2-util --init-token --free --label consortium \
+    --pin "$(cat "$CRYPTO_DIR/hsm.pin")" --so-pin "$(cat "$CRYPTO_DIR/hsm.sopin")" >>"$LOGS_DIR/softhsm.log" 2>&1 ||
+    die "initialising the SoftHSM2 token failed; see $LOGS_DIR/softhsm.log"
+}
+
+create_channel() {
+  log "creating channel $CHANNEL_NAME (Raft, BatchTimeout $BATCH_TIMEOUT, V2_0 application capabilities)"
+  mkdir -p "$ARTIFACTS_DIR"
+  "$FABRIC_BIN/configtxgen" -configPath "$CONFIG_DIR" -profile ConsortiumChannel -channelID "$CHANNEL_NAME" \
+    -outputBlock "$ARTIFACTS_DIR/$CHANNEL_NAME.block" >>"$LOGS_DIR/configtxgen.log" 2>&1 ||
+    { tail -n 20 "$LOGS_DIR/configtxgen.log" >&2; die "configtxgen failed"; }
+  local n admin="$CRYPTO_DIR/orderer/admin/tls"
+  for n in $(seq 1 "$ORDERERS"); do
+    "$FABRIC_BIN/osnadmin" channel join --channelID "$CHANNEL_NAME" --config-block "$ARTIFACTS_DIR/$CHANNEL_NAME.block" \
+      -o "127.0.0.1:$(orderer_admin_port "$n")" --ca-file "$admin/ca.crt" \
+      --client-cert "$admin/server.crt" --client-key "$admin/server.key" >>"$LOGS_DIR/osnadmin.log" 2>&1 ||
+      { tail -n 10 "$LOGS_DIR/osnadmin.log" >&2; die "orderer$n did not join $CHANNEL_NAME"; }
+  done
+  local org p
+  for org in "${ORGS[@]}"; do
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      peer_cli "$org" "$p" channel join -b "$ARTIFACTS_DIR/$CHANNEL_NAME.block" >>"$LOGS_DIR/peer-cli.log" 2>&1 ||
+        { tail -n 10 "$LOGS_DIR/peer-cli.log" >&2; die "peer$p-${org,,} did not join $CHANNEL_NAME"; }
+    done
+  done
+}
+
+# peer_cli <org> <p> <args...>: the peer CLI as the member's admin, aimed at one of its peers.
+peer_cli() {
+  local org="$1" p="$2"
+  shift 2
+  FABRIC_CFG_PATH="$CONFIG_DIR" \
+    CORE_PEER_LOCALMSPID="$(msp_id "$org")" \
+    CORE_PEER_MSPCONFIGPATH="$CRYPTO_DIR/${org,,}/admin/msp" \
+    CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org" "$p")" \
+    CORE_PEER_TLS_ENABLED=true \
+    CORE_PEER_TLS_ROOTCERT_FILE="$(ca_root "$org")" \
+    FABRIC_LOGGING_SPEC=ERROR \
+    "$FABRIC_BIN/peer" "$@"
+}
+
+wait_channel_height() {
+  local deadline=$((SECONDS + HEALTH_TIMEOUT)) org p h
+  for org in "${ORGS[@]}"; do
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      while true; do
+        h="$(peer_height "$org" "$p")"
+        [[ "$h" =~ ^[0-9]+$ && "$h" -ge 1 ]] && break
+        ((SECONDS < deadline)) || die "peer$p-${org,,} has no block of $CHANNEL_NAME after ${HEALTH_TIMEOUT}s"
+        sleep 0.3
+      done
+    done
+  done
+}
+
+peer_height() {
+  peer_cli "$1" "$2" channel getinfo -c "$CHANNEL_NAME" 2>/dev/null |
+    sed -n 's/.*"height":\([0-9]*\).*/\1/p'
+}
+
+cmd_up() {
+  START_SECONDS=$SECONDS
+  build_all
+  log "binaries ready: Fabric $FABRIC_VERSION, Fabric CA $FABRIC_CA_VERSION, local-kms $LOCAL_KMS_COMMIT (cache $TOOLKIT_CACHE)"
+  if [[ -f "$INIT_MARK" ]]; then
+    if any_running; then
+      cmd_start
+      log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
+      return 0
+    fi
+    cmd_start
+    return 0
+  fi
+  if [[ -d "$NETWORK_HOME" ]]; then
+    log "found state of an interrupted start-up in $NETWORK_HOME: stopping its processes and removing it"
+    cmd_down >/dev/null
+  fi
+  check_ports_free
+  mkdir -p "$PIDS_DIR" "$LOGS_DIR" "$DATA_DIR" "$CRYPTO_DIR" "$CONFIG_DIR" "$ARTIFACTS_DIR"
+  local who
+  for who in orderer "${ORGS[@]}"; do new_secret >"$CRYPTO_DIR/registrar-${who,,}.secret"; done
+  write_node_config
+  log "starting local-kms and the certificate authorities"
+  start_kms
+  start_cas
+  log "issuing identities from each member's CA"
+  issue_identities
+  write_configtx
+  init_softhsm
+  log "starting $ORDERERS orderers"
+  start_orderers
+  log "starting $((${#ORGS[@]} * PEERS_PER_ORG)) peers"
+  start_peers
+  create_channel
+  wait_channel_height
+  write_description
+  touch "$INIT_MARK"
+  log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
+}
+
+cmd_start() {
+  START_SECONDS=$SECONDS
+  [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  build_all
+  log "starting local-kms and the certificate authorities"
+  start_kms
+  start_cas
+  log "starting orderers"
+  start_orderers
+  log "starting peers"
+  start_peers
+  if [[ -n "$(cc_names)" ]]; then
+    log "starting chaincode servers"
+    start_ccservers
+  fi
+  wait_channel_height
+  log "network $NETWORK_NAME is running"
+}
+
+cmd_stop() {
+  local name
+  for name in $(all_process_names | tac); do
+    stop_process "$name"
+  done
+  log "network $NETWORK_NAME stopped (state kept in $NETWORK_HOME)"
+}
+
+cmd_down() {
+  local name f
+  for name in $(all_process_names | tac); do
+    stop_process "$name"
+  done
+  # Processes recorded under names this version no longer knows are stopped too.
+  if [[ -d "$PIDS_DIR" ]]; then
+    for f in "$PIDS_DIR"/*.pid; do
+      [[ -e "$f" ]] && stop_process "$(basename "$f" .pid)"
+    done
+  fi
+  rm -rf "$NETWORK_HOME"
+  log "network $NETWORK_NAME removed"
+}
+
+cmd_status() {
+  [[ -d "$NETWORK_HOME" ]] || {
+    echo "no network in $NETWORK_HOME"
+    return 0
+  }
+  printf '%-16s %-8s %-8s %-7s %s\n' NODE PID STATE HEIGHT ENDPOINT
+  local name pid state url height
+  row() {
+    name="$1"
+    url="$2"
+    height="${3:--}"
+    pid="$(pid_of "$name" || true)"
+    if is_running "$name"; then
+      if [[ -z "$url" ]] || curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then state=healthy; else state=unhealthy; fi
+    else
+      state=stopped
+    fi
+    printf '%-16s %-8s %-8s %-7s %s\n' "$name" "${pid:--}" "$state" "$height" "$4"
+  }
+  row kms "" - "127.0.0.1:$(kms_port)"
+  row ca-orderer "http://127.0.0.1:$(orderer_ca_ops_port)/healthz" - "$(orderer_ca_host):$(orderer_ca_port)"
+  local org p n
+  for org in "${ORGS[@]}"; do
+    row "ca-${org,,}" "http://127.0.0.1:$(ca_ops_port "$org")/healthz" - "$(ca_host "$org"):$(ca_port "$org")"
+  done
+  for n in $(seq 1 "$ORDERERS"); do
+    row "orderer$n" "http://127.0.0.1:$(orderer_ops_port "$n")/healthz" - "$(orderer_host "$n"):$(orderer_port "$n")"
+  done
+  for org in "${ORGS[@]}"; do
+    for p in $(seq 1 "$PEERS_PER_ORG"); do
+      local h="-"
+      is_running "peer$p-${org,,}" && h="$(peer_height "$org" "$p" || true)"
+      row "peer$p-${org,,}" "http://127.0.0.1:$(peer_ops_port "$org" "$p")/healthz" "${h:--}" "$(peer_host "$org" "$p"):$(peer_port "$org" "$p")"
+    done
+  done
+  local cc slot
+  for cc in $(cc_names); do
+    slot="$(cat "$ARTIFACTS_DIR/chaincode/$cc/slot")"
+    for org in "${ORGS[@]}"; do
+      for p in $(seq 1 "$PEERS_PER_ORG"); do
+        row "cc-$cc-peer$p-${org,,}" "" - "127.0.0.1:$(ccserver_port "$slot" "$org" "$p")"
+      done
+    done
+  done
+  return 0
+}
+
+cmd_logs() {
+  local node="${1:-}"
+  [[ -n "$node" ]] || die "usage: network.sh logs <node>; nodes: $(all_process_names | tr '\n' ' ')"
+  [[ -f "$LOGS_DIR/$node.log" ]] || die "no log for '$node' in $LOGS_DIR; nodes: $(all_process_names | tr '\n' ' ')"
+  if [[ "${FOLLOW:-1}" == 1 && -t 1 ]]; then
+    tail -n 100 -f "$LOGS_DIR/$node.log"
+  else
+    tail -n "${LINES_SHOWN:-100}" "$LOGS_DIR/$node.log"
+  fi
+}
+
+main() {
+  local cmd="${1:-}"
+  [[ $# -gt 0 ]] && shift
+  case "$cmd" in
+    up) cmd_up "$@" ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    down) cmd_down "$@" ;;
+    status) cmd_status "$@" ;;
+    logs) cmd_logs "$@" ;;
+    deploy) cmd_deploy "$@" ;;
+    describe) echo "$DESCRIPTION_FILE" ;;
+    build) build_all ;;
+    *)
+      sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+      [[ -z "$cmd" ]] && exit 1
+      die "unknown command '$cmd'"
+      ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The chaincode server one peer dials (chaincode as a service): ccserver.sh <chaincode> <org> <p>.
+# Restarts the chaincode if it crashes; the supervisor and its child share one process group, so
+# stopping the group stops both.
+set -euo pipefail
+# shellcheck source=test-network/lib/common.sh
+source "$(dirname "$0")/../lib/common.sh"
+cc="$1"
+org="$2"
+p="$3"
+state="$ARTIFACTS_DIR/chaincode/$cc"
+package_id="$(cat "$state/package-id")"
+module="$(cat "$state/module-path")"
+address="127.0.0.1:$(ccserver_port "$(cat "$state/slot")" "$org" "$p")"
+server="$module/node_modules/.bin/fabric-chaincode-node"
+[[ -x "$server" ]] || server="$REPO_DIR/node_modules/.bin/fabric-chaincode-node"
+child=0
+trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
+while true; do
+  "$server" server --chaincode-address "$address" --chaincode-id "$package_id" --module-path "$module" &
+  child=$!
+  wait "$child" || true
+  echo "chaincode server exited; restarting in 1 s" >&2
+  sleep 1
+done

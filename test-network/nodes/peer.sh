@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# One peer of a member: peer.sh <org> <p>. LevelDB, gateway on, chaincode as an external service.
+set -euo pipefail
+# shellcheck source=test-network/lib/common.sh
+source "$(dirname "$0")/../lib/common.sh"
+org="$1"
+p="$2"
+name="peer$p-${org,,}"
+dir="$CRYPTO_DIR/${org,,}/$name"
+port="$(peer_port "$org" "$p")"
+other=$((p % PEERS_PER_ORG + 1))
+export FABRIC_CFG_PATH="$CONFIG_DIR"
+export FABRIC_LOGGING_SPEC="${PEER_LOGGING_SPEC:-INFO:gossip=WARNING}"
+export CORE_PEER_ID="$name"
+export CORE_PEER_ADDRESS="127.0.0.1:$port"
+export CORE_PEER_LISTENADDRESS="127.0.0.1:$port"
+CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$(peer_cc_port "$org" "$p")"
+export CORE_PEER_CHAINCODEADDRESS
+export CORE_PEER_CHAINCODELISTENADDRESS="$CORE_PEER_CHAINCODEADDRESS"
+export CORE_PEER_GOSSIP_ENDPOINT="127.0.0.1:$port"
+export CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port"
+CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$org" "$other")"
+export CORE_PEER_GOSSIP_BOOTSTRAP
+export CORE_PEER_LOCALMSPID="$(msp_id "$org")"
+export CORE_PEER_MSPCONFIGPATH="$dir/msp"
+export CORE_PEER_TLS_ENABLED=true
+export CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt"
+export CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key"
+export CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt"
+export CORE_PEER_FILESYSTEMPATH="$DATA_DIR/$name"
+export CORE_PEER_GATEWAY_ENABLED=true
+export CORE_LEDGER_STATE_STATEDATABASE=goleveldb
+export CORE_LEDGER_SNAPSHOTS_ROOTDIR="$DATA_DIR/$name/snapshots"
+CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org" "$p")"
+export CORE_OPERATIONS_LISTENADDRESS
+export CORE_METRICS_PROVIDER=disabled
+# The external builder picks this peer's own chaincode server out of the package by this name.
+export CCAAS_PEER="$name"
+export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CCAAS_PEER]}]"
+mkdir -p "$DATA_DIR/$name"
+exec "$FABRIC_BIN/peer" node start
