@@ -1,4 +1,6 @@
+import { MembershipContract } from './membership/membership-contract';
+
 /**
  * The chaincode's entry point: the peer (or the chaincode server) loads `contracts`.
  */
-export const contracts: unknown[] = [];
+export const contracts: unknown[] = [MembershipContract];

@@ -1,0 +1,23 @@
+/**
+ * Membership proposals: the contract first, then its rules, records and constants.
+ */
+export { MembershipContract } from './membership-contract';
+export {
+  decide,
+  expirationMs,
+  requiredYesVotes,
+  validatePolicy,
+  THRESHOLD_COMPARATORS,
+  type Decision,
+  type Tally,
+  type ThresholdComparator,
+  type VotingPolicy,
+} from './voting-rules';
+export * from './types';
+export {
+  detailsHash,
+  TRANSIENT_CONTACT,
+  TRANSIENT_RATIONALE,
+  TRANSIENT_SALT,
+  type PrivateFields,
+} from './lib/details';

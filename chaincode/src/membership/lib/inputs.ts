@@ -1,0 +1,242 @@
+/**
+ * Parsing and validating transaction arguments. Each function either returns a well-formed value
+ * or raises the coded error for that input, before the transaction reads or writes anything else.
+ */
+import { parseJsonArg } from '../../lib/context';
+import type { ProposalActions, ProposalStatus, VoteValue } from '../types';
+import { PROPOSAL_STATUSES } from '../types';
+import { ensure, fail } from './errors';
+
+/** The managed service's limit on a proposal description. */
+export const MAX_DESCRIPTION_LENGTH = 128;
+/** The most actions one proposal may carry; keeps a single transaction small. */
+export const MAX_ACTIONS = 50;
+/** The largest page `listProposals` returns. */
+export const MAX_PAGE_SIZE = 100;
+
+const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
+const PROPOSAL_ID = /^p-[0-9a-f]{16}$/;
+const INVITATION_ID = /^i-[0-9a-f]{16}$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Checks an MSP id: letters, digits, `.`, `_`, `-`, at most 128 characters, so it is safe as a
+ * composite-key attribute.
+ *
+ * @param value - the candidate
+ * @param what - the argument's name for the error message
+ * @returns the MSP id
+ * @throws ChaincodeError `MALFORMED_INPUT` when it is not a well-formed MSP id
+ */
+export function parseMspId(value: unknown, what: string): string {
+  ensure(
+    typeof value === 'string' && MSP_ID.test(value),
+    'MALFORMED_INPUT',
+    `${what} must be an MSP id (letters, digits, . _ -), got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+  );
+  return value;
+}
+
+/**
+ * Parses the founding members: a non-empty JSON array of distinct MSP ids.
+ *
+ * @param text - the JSON argument
+ * @returns the MSP ids, sorted
+ * @throws ChaincodeError `MALFORMED_INPUT` when it is not such an array
+ */
+export function parseFoundingMembers(text: string): string[] {
+  const value = parseJsonArg(text, 'foundingMembers');
+  ensure(
+    Array.isArray(value) && value.length > 0,
+    'MALFORMED_INPUT',
+    'foundingMembers must be a non-empty JSON array of MSP ids',
+  );
+  const ids = value.map((v, i) => parseMspId(v, `foundingMembers[${i}]`));
+  ensure(
+    new Set(ids).size === ids.length,
+    'MALFORMED_INPUT',
+    'foundingMembers lists an MSP id twice',
+  );
+  return [...ids].sort();
+}
+
+function parseList<T>(
+  value: unknown,
+  listName: string,
+  field: string,
+  make: (id: string) => T,
+): T[] {
+  ensure(Array.isArray(value), 'MALFORMED_INPUT', `${listName} must be a JSON array`);
+  ensure(
+    value.length <= MAX_ACTIONS,
+    'MALFORMED_INPUT',
+    `a proposal carries at most ${MAX_ACTIONS} actions, got ${value.length}`,
+  );
+  const seen = new Set<string>();
+  return value.map((entry, i) => {
+    ensure(
+      isRecord(entry) && Object.keys(entry).length === 1 && field in entry,
+      'MALFORMED_INPUT',
+      `${listName}[${i}] must be an object with exactly the field ${field}`,
+    );
+    const id = parseMspId(entry[field], `${listName}[${i}].${field}`);
+    ensure(!seen.has(id), 'DUPLICATE_ACTION', `${listName} names ${id} more than once`);
+    seen.add(id);
+    return make(id);
+  });
+}
+
+/**
+ * Parses a proposal's actions: `{"Invitations":[{"Principal":"Org3MSP"}]}` or
+ * `{"Removals":[{"MemberId":"Org2MSP"}]}`.
+ *
+ * @param text - the JSON argument
+ * @returns the actions, in the order given
+ * @throws ChaincodeError `MALFORMED_INPUT` when the JSON or its shape is wrong
+ * @throws ChaincodeError `MIXED_ACTIONS` when both lists are non-empty
+ * @throws ChaincodeError `EMPTY_ACTIONS` when neither list has an entry
+ * @throws ChaincodeError `DUPLICATE_ACTION` when a list names the same MSP id twice
+ */
+export function parseActions(text: string): ProposalActions {
+  const value = parseJsonArg(text, 'actions');
+  ensure(isRecord(value), 'MALFORMED_INPUT', 'actions must be a JSON object');
+  for (const k of Object.keys(value)) {
+    ensure(
+      k === 'Invitations' || k === 'Removals',
+      'MALFORMED_INPUT',
+      `actions has an unknown field ${k}`,
+    );
+  }
+  const invitations = parseList(value.Invitations ?? [], 'Invitations', 'Principal', (id) => ({
+    Principal: id,
+  }));
+  const removals = parseList(value.Removals ?? [], 'Removals', 'MemberId', (id) => ({
+    MemberId: id,
+  }));
+  ensure(
+    invitations.length === 0 || removals.length === 0,
+    'MIXED_ACTIONS',
+    'a proposal carries invitations or removals, never both',
+  );
+  if (invitations.length > 0) {
+    return { Invitations: invitations };
+  }
+  ensure(removals.length > 0, 'EMPTY_ACTIONS', 'a proposal needs at least one action');
+  return { Removals: removals };
+}
+
+/**
+ * Checks a description: at most {@link MAX_DESCRIPTION_LENGTH} characters (code points).
+ *
+ * @param description - the argument
+ * @returns the description
+ * @throws ChaincodeError `DESCRIPTION_TOO_LONG` beyond the limit
+ */
+export function parseDescription(description: string): string {
+  // Code points, not UTF-16 units: a limit of characters should not halve for non-Latin text.
+  const length = Array.from(description).length;
+  ensure(
+    length <= MAX_DESCRIPTION_LENGTH,
+    'DESCRIPTION_TOO_LONG',
+    `description has ${length} characters, at most ${MAX_DESCRIPTION_LENGTH} are allowed`,
+  );
+  return description;
+}
+
+/**
+ * Checks an idempotency token: 1–64 of letters, digits, `.`, `_`, `:`, `-`.
+ *
+ * @param token - the argument
+ * @returns the token
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parseToken(token: string): string {
+  ensure(
+    TOKEN.test(token),
+    'MALFORMED_INPUT',
+    'clientRequestToken must be 1-64 letters, digits or . _ : -',
+  );
+  return token;
+}
+
+/**
+ * Checks a vote.
+ *
+ * @param vote - the argument
+ * @returns `YES` or `NO`
+ * @throws ChaincodeError `INVALID_VOTE` for anything else (case matters)
+ */
+export function parseVote(vote: string): VoteValue {
+  if (vote === 'YES' || vote === 'NO') {
+    return vote;
+  }
+  return fail('INVALID_VOTE', `a vote is YES or NO, got ${JSON.stringify(vote)}`);
+}
+
+/**
+ * Checks the shape of a proposal id (`p-` and 16 hex digits).
+ *
+ * @param proposalId - the argument
+ * @returns the id
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parseProposalId(proposalId: string): string {
+  ensure(
+    PROPOSAL_ID.test(proposalId),
+    'MALFORMED_INPUT',
+    `proposalId must be p- and 16 hex digits, got ${JSON.stringify(proposalId)}`,
+  );
+  return proposalId;
+}
+
+/**
+ * Checks the shape of an invitation id (`i-` and 16 hex digits).
+ *
+ * @param invitationId - the argument
+ * @returns the id
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parseInvitationId(invitationId: string): string {
+  ensure(
+    INVITATION_ID.test(invitationId),
+    'MALFORMED_INPUT',
+    `invitationId must be i- and 16 hex digits, got ${JSON.stringify(invitationId)}`,
+  );
+  return invitationId;
+}
+
+/**
+ * Checks a status filter: empty for all, or one status.
+ *
+ * @param filter - the argument
+ * @returns the status, or undefined for all
+ * @throws ChaincodeError `MALFORMED_INPUT` for an unknown status
+ */
+export function parseStatusFilter(filter: string): ProposalStatus | undefined {
+  if (filter === '') {
+    return undefined;
+  }
+  const status = PROPOSAL_STATUSES.find((s) => s === filter);
+  return (
+    status ??
+    fail('MALFORMED_INPUT', `statusFilter must be empty or one of ${PROPOSAL_STATUSES.join(', ')}`)
+  );
+}
+
+/**
+ * Checks a page size given as decimal text.
+ *
+ * @param text - the argument
+ * @returns an integer 1–{@link MAX_PAGE_SIZE}
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parsePageSize(text: string): number {
+  ensure(/^[1-9][0-9]{0,2}$/.test(text), 'MALFORMED_INPUT', `pageSize must be 1-${MAX_PAGE_SIZE}`);
+  const size = Number(text);
+  ensure(size <= MAX_PAGE_SIZE, 'MALFORMED_INPUT', `pageSize must be 1-${MAX_PAGE_SIZE}`);
+  return size;
+}
