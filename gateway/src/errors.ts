@@ -1,0 +1,368 @@
+/**
+ * One error hierarchy for everything the library throws. Raw gRPC, fabric-gateway, KMS, PKCS#11
+ * and HTTP errors are translated once, where they enter the library, so callers can
+ * `switch (err.code)` and read the transaction id and per-peer details without knowing which
+ * layer failed.
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
+/** Every code a {@link ConsortiumError} can carry. */
+export type ErrorCode =
+  | ConfigErrorCode
+  | ConnectionErrorCode
+  | SignerErrorCode
+  | CaErrorCode
+  | TransactionErrorCode
+  | ContractErrorCode;
+
+/** Codes of {@link ConfigError}. */
+export type ConfigErrorCode = 'INVALID_CONFIG';
+/** Codes of {@link ConnectionError}. */
+export type ConnectionErrorCode = 'UNAVAILABLE' | 'TIMEOUT' | 'TLS_ERROR' | 'CLOSED';
+/** Codes of {@link SignerError}. */
+export type SignerErrorCode = 'SIGNER_UNAVAILABLE' | 'SIGNER_FAILED' | 'KEY_NOT_FOUND';
+/** Codes of {@link CaError}. */
+export type CaErrorCode = 'CA_UNAVAILABLE' | 'CA_REJECTED';
+/** Codes of {@link TransactionError}. */
+export type TransactionErrorCode =
+  | 'EVALUATE_FAILED'
+  | 'ENDORSE_FAILED'
+  | 'SUBMIT_FAILED'
+  | 'COMMIT_FAILED'
+  | 'COMMIT_STATUS_UNKNOWN'
+  | 'ACCESS_DENIED'
+  | 'EVENTS_FAILED';
+/** Codes of {@link ContractError}. */
+export type ContractErrorCode = 'CONTRACT_ERROR';
+
+/** What one peer or orderer said about a failed request. */
+export interface PeerErrorDetail {
+  /** Address of the node, as the gateway peer reports it. */
+  readonly address: string;
+  /** MSP of the node. */
+  readonly mspId: string;
+  /** The node's own error message. */
+  readonly message: string;
+}
+
+/** Properties every error of the hierarchy is built from. */
+export interface ErrorProperties<C extends ErrorCode = ErrorCode> {
+  /** Stable, machine-readable code. */
+  readonly code: C;
+  /** Human-readable explanation naming the offending endpoint, key or input. */
+  readonly message: string;
+  /** The underlying error, when there is one. */
+  readonly cause?: unknown;
+  /** Id of the transaction the error concerns, when there is one. */
+  readonly transactionId?: string;
+  /** Per-peer errors reported by the gateway peer. */
+  readonly details?: readonly PeerErrorDetail[];
+}
+
+/**
+ * Base of every error the library throws.
+ *
+ * @example
+ * ```ts
+ * try { await feeds.getFeed('eth-usd'); }
+ * catch (err) {
+ *   if (err instanceof ContractError && err.chaincodeCode === 'FEED_NOT_FOUND') { ... }
+ * }
+ * ```
+ */
+export class ConsortiumError<C extends ErrorCode = ErrorCode> extends Error {
+  override name = 'ConsortiumError';
+  /** Stable, machine-readable code; narrow with `switch (err.code)`. */
+  readonly code: C;
+  /** Id of the transaction the error concerns, when there is one. */
+  readonly transactionId: string | undefined;
+  /** Per-peer errors reported by the gateway peer; empty when there are none. */
+  readonly details: readonly PeerErrorDetail[];
+
+  /**
+   * @param properties - code, message and optional cause, transaction id and details
+   */
+  constructor(properties: Readonly<ErrorProperties<C>>) {
+    super(properties.message, { cause: properties.cause });
+    this.code = properties.code;
+    this.transactionId = properties.transactionId;
+    this.details = properties.details ?? [];
+  }
+}
+
+/** The configuration (network description, connection profile, options) is unusable. */
+export class ConfigError extends ConsortiumError<ConfigErrorCode> {
+  override name = 'ConfigError';
+}
+
+/** No usable connection to a peer: unreachable, TLS failure, deadline or closed by the caller. */
+export class ConnectionError extends ConsortiumError<ConnectionErrorCode> {
+  override name = 'ConnectionError';
+  /** The endpoint (host:port) or endpoints the failure concerns. */
+  readonly endpoint: string;
+
+  /**
+   * @param properties - error properties plus the endpoint concerned
+   */
+  constructor(properties: Readonly<ErrorProperties<ConnectionErrorCode> & { endpoint: string }>) {
+    super(properties);
+    this.endpoint = properties.endpoint;
+  }
+}
+
+/** A signer could not produce a signature: KMS unreachable, key missing, HSM failure. */
+export class SignerError extends ConsortiumError<SignerErrorCode> {
+  override name = 'SignerError';
+}
+
+/** The Fabric CA was unreachable or refused a request. */
+export class CaError extends ConsortiumError<CaErrorCode> {
+  override name = 'CaError';
+  /** HTTP status of the CA's answer, when there was one. */
+  readonly httpStatus: number | undefined;
+  /** The CA's own error entries (`{code, message}`), when it sent any. */
+  readonly caErrors: readonly { readonly code: number; readonly message: string }[];
+
+  /**
+   * @param properties - error properties plus the CA's HTTP status and error entries
+   */
+  constructor(
+    properties: Readonly<
+      ErrorProperties<CaErrorCode> & {
+        httpStatus?: number;
+        caErrors?: readonly { code: number; message: string }[];
+      }
+    >,
+  ) {
+    super(properties);
+    this.httpStatus = properties.httpStatus;
+    this.caErrors = properties.caErrors ?? [];
+  }
+}
+
+/** A transaction failed outside the chaincode: endorsement, ordering, validation or access. */
+export class TransactionError extends ConsortiumError<TransactionErrorCode> {
+  override name = 'TransactionError';
+  /** Fabric validation code name (e.g. `MVCC_READ_CONFLICT`) when the code is `COMMIT_FAILED`. */
+  readonly validationCode: string | undefined;
+  /** gRPC status code of the underlying call, when there was one. */
+  readonly grpcStatus: number | undefined;
+
+  /**
+   * @param properties - error properties plus validation code and gRPC status
+   */
+  constructor(
+    properties: Readonly<
+      ErrorProperties<TransactionErrorCode> & { validationCode?: string; grpcStatus?: number }
+    >,
+  ) {
+    super(properties);
+    this.validationCode = properties.validationCode;
+    this.grpcStatus = properties.grpcStatus;
+  }
+}
+
+/**
+ * The chaincode rejected the transaction with a coded error (`[FEED_NOT_FOUND] ...`).
+ *
+ * @typeParam K - the contract's own code union, for typed clients
+ */
+export class ContractError<K extends string = string> extends ConsortiumError<ContractErrorCode> {
+  override name = 'ContractError';
+  /** The chaincode's code, e.g. `FEED_NOT_FOUND`. */
+  readonly chaincodeCode: K;
+  /** The chaincode's message without the code prefix. */
+  readonly chaincodeMessage: string;
+
+  /**
+   * @param properties - error properties plus the chaincode's code and message
+   */
+  constructor(
+    properties: Readonly<
+      Omit<ErrorProperties<ContractErrorCode>, 'code'> & {
+        chaincodeCode: K;
+        chaincodeMessage: string;
+      }
+    >,
+  ) {
+    super({ ...properties, code: 'CONTRACT_ERROR' });
+    this.chaincodeCode = properties.chaincodeCode;
+    this.chaincodeMessage = properties.chaincodeMessage;
+  }
+}
+
+/** The pattern chaincode messages carry their code in. */
+export const CHAINCODE_ERROR_PATTERN = /\[([A-Z][A-Z0-9_]*)\]\s*([^\n]*)/;
+
+/** Which library operation an error arose in; decides the code of untyped failures. */
+export type Operation = 'evaluate' | 'endorse' | 'submit' | 'commitStatus' | 'events';
+
+interface GatewayLikeError {
+  name: string;
+  message: string;
+  code?: unknown;
+  details?: unknown;
+  transactionId?: unknown;
+}
+
+function isGatewayLike(err: unknown): err is GatewayLikeError {
+  return err instanceof Error;
+}
+
+function readDetails(value: unknown): PeerErrorDetail[] {
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  return value.flatMap((d: unknown) => {
+    if (d !== null && typeof d === 'object') {
+      const { address, mspId, message } = d as Record<string, unknown>;
+      return [
+        {
+          address: typeof address === 'string' ? address : '',
+          mspId: typeof mspId === 'string' ? mspId : '',
+          message: typeof message === 'string' ? message : '',
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+const OPERATION_CODE: Record<Operation, TransactionErrorCode> = {
+  evaluate: 'EVALUATE_FAILED',
+  endorse: 'ENDORSE_FAILED',
+  submit: 'SUBMIT_FAILED',
+  commitStatus: 'COMMIT_STATUS_UNKNOWN',
+  events: 'EVENTS_FAILED',
+};
+
+/** Whether a gRPC status means "try another peer": the peer, not the request, is at fault. */
+export function isRetryableStatus(code: unknown): boolean {
+  return code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED;
+}
+
+/**
+ * Translates anything thrown by fabric-gateway or gRPC into the hierarchy. The single boundary
+ * where raw errors become typed ones.
+ *
+ * @param err - what was caught
+ * @param context - the operation, endpoint and transaction id known to the caller
+ * @returns a typed error; `err` itself when it already is one
+ */
+export function translateError(
+  err: unknown,
+  context: Readonly<{ operation: Operation; endpoint: string; transactionId?: string }>,
+): ConsortiumError {
+  if (err instanceof ConsortiumError) {
+    return err as ConsortiumError;
+  }
+  if (!isGatewayLike(err)) {
+    return new TransactionError({
+      code: OPERATION_CODE[context.operation],
+      message: `${context.operation} via ${context.endpoint} failed: ${String(err)}`,
+      cause: err,
+      transactionId: context.transactionId,
+    });
+  }
+  const details = readDetails(err.details);
+  const transactionId =
+    typeof err.transactionId === 'string' ? err.transactionId : context.transactionId;
+  const grpcStatus = typeof err.code === 'number' ? err.code : undefined;
+
+  for (const text of [err.message, ...details.map((d) => d.message)]) {
+    const match = CHAINCODE_ERROR_PATTERN.exec(text);
+    if (match?.[1] !== undefined) {
+      return new ContractError({
+        message: `[${match[1]}] ${match[2] ?? ''}`.trim(),
+        chaincodeCode: match[1],
+        chaincodeMessage: (match[2] ?? '').trim(),
+        cause: err,
+        transactionId,
+        details,
+      });
+    }
+  }
+
+  if (err.name === 'CommitError') {
+    const validationCode = typeof err.code === 'number' ? validationCodeName(err.code) : 'UNKNOWN';
+    return new TransactionError({
+      code: 'COMMIT_FAILED',
+      message: `transaction ${transactionId ?? ''} failed validation with ${validationCode}`,
+      cause: err,
+      transactionId,
+      validationCode,
+    });
+  }
+
+  if (grpcStatus !== undefined && isRetryableStatus(grpcStatus)) {
+    const tls = /handshake|certificate|self.signed|unable to verify|SSL|TLS/i.test(err.message);
+    return new ConnectionError({
+      code: tls
+        ? 'TLS_ERROR'
+        : grpcStatus === (GrpcStatus.DEADLINE_EXCEEDED as number)
+          ? 'TIMEOUT'
+          : 'UNAVAILABLE',
+      message: `${context.operation} via ${context.endpoint}: ${err.message}`,
+      endpoint: context.endpoint,
+      cause: err,
+      transactionId,
+      details,
+    });
+  }
+
+  const text = [err.message, ...details.map((d) => d.message)].join('\n');
+  const denied =
+    grpcStatus === (GrpcStatus.PERMISSION_DENIED as number) ||
+    /access denied|creator (org|certificate)|certificate.*revoked|not a member|unknown (msp|authority)|signature.*invalid|failed to verify|MSP .* is unknown|deserializ/i.test(
+      text,
+    );
+  return new TransactionError({
+    code: denied ? 'ACCESS_DENIED' : OPERATION_CODE[context.operation],
+    message: `${context.operation} via ${context.endpoint} failed: ${[err.message, ...details.map((d) => `${d.address} (${d.mspId}): ${d.message}`)].join('; ')}`,
+    cause: err,
+    transactionId,
+    details,
+    grpcStatus,
+  });
+}
+
+const VALIDATION_CODES: Record<number, string> = {
+  0: 'VALID',
+  1: 'NIL_ENVELOPE',
+  2: 'BAD_PAYLOAD',
+  3: 'BAD_COMMON_HEADER',
+  4: 'BAD_CREATOR_SIGNATURE',
+  5: 'INVALID_ENDORSER_TRANSACTION',
+  6: 'INVALID_CONFIG_TRANSACTION',
+  7: 'UNSUPPORTED_TX_PAYLOAD',
+  8: 'BAD_PROPOSAL_TXID',
+  9: 'DUPLICATE_TXID',
+  10: 'ENDORSEMENT_POLICY_FAILURE',
+  11: 'MVCC_READ_CONFLICT',
+  12: 'PHANTOM_READ_CONFLICT',
+  13: 'UNKNOWN_TX_TYPE',
+  14: 'TARGET_CHAIN_NOT_FOUND',
+  15: 'MARSHAL_TX_ERROR',
+  16: 'NIL_TXACTION',
+  17: 'EXPIRED_CHAINCODE',
+  18: 'CHAINCODE_VERSION_CONFLICT',
+  19: 'BAD_HEADER_EXTENSION',
+  20: 'BAD_CHANNEL_HEADER',
+  21: 'BAD_RESPONSE_PAYLOAD',
+  22: 'BAD_RWSET',
+  23: 'ILLEGAL_WRITESET',
+  24: 'INVALID_WRITESET',
+  25: 'INVALID_CHAINCODE',
+  254: 'NOT_VALIDATED',
+  255: 'INVALID_OTHER_REASON',
+};
+
+/**
+ * Name of a Fabric transaction validation code.
+ *
+ * @param code - numeric TxValidationCode
+ * @returns its protobuf name, or `CODE_<n>` for unknown values
+ */
+export function validationCodeName(code: number): string {
+  return VALIDATION_CODES[code] ?? `CODE_${code}`;
+}
