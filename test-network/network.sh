@@ -194,7 +194,7 @@ peer_height() {
 }
 
 cmd_up() {
-  START_SECONDS=$SECONDS
+  reset_clock
   build_all
   log "binaries ready: Fabric $FABRIC_VERSION, Fabric CA $FABRIC_CA_VERSION, local-kms $LOCAL_KMS_COMMIT (cache $TOOLKIT_CACHE)"
   if [[ -f "$INIT_MARK" ]]; then
@@ -234,7 +234,7 @@ cmd_up() {
 }
 
 cmd_start() {
-  START_SECONDS=$SECONDS
+  reset_clock
   [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
   build_all
   log "starting local-kms and the certificate authorities"

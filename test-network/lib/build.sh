@@ -9,6 +9,7 @@
 # go.mod decides them) without that lookup.
 #
 # Sourced by network.sh; the functions print what they do on stderr.
+# shellcheck disable=SC2034 # the paths here are read by the scripts that source this file
 
 # Versions. Fabric is pinned by the commit of its release tag, expressed as the Go pseudo-version
 # (the module path has no major-version suffix, so `@v2.5.x` is not a valid Go version).

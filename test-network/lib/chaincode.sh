@@ -48,7 +48,7 @@ committed_sequence() {
 }
 
 cmd_deploy() {
-  START_SECONDS=$SECONDS
+  reset_clock
   local dir="" name="" collections="" policy="" version=""
   while (($# > 0)); do
     case "$1" in

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Shared settings and helpers for the local network: names, ports, paths, process control.
 # Sourced by network.sh and the per-process scripts; everything is configurable by environment.
+# shellcheck disable=SC2034 # the settings here are read by the scripts that source this file
 
 NETWORK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REPO_DIR="$(cd "$NETWORK_DIR/.." && pwd)"
@@ -22,15 +23,15 @@ ORDERERS=3
 # Managed-service-style identifiers: stable for a given network name, so hostnames and
 # certificates survive stop/start.
 short_id() {
-  printf '%s' "$1" | sha256sum | tr -dc 'a-z0-9' | head -c 26 | tr 'a-z' 'A-Z'
+  printf '%s' "$1" | sha256sum | tr -dc '[:lower:][:digit:]' | head -c 26 | tr '[:lower:]' '[:upper:]'
 }
 NETWORK_ID="n-$(short_id "network:$NETWORK_NAME")"
 HOST_SUFFIX="${NETWORK_ID,,}.managedblockchain.local"
 
 member_id() { echo "m-$(short_id "member:$NETWORK_NAME:$1")"; }
 node_id() { echo "nd-$(short_id "node:$NETWORK_NAME:$1:$2")"; }
-member_host_suffix() { echo "$(member_id "$1" | tr 'A-Z' 'a-z').$HOST_SUFFIX"; }
-peer_host() { echo "$(node_id "$1" "$2" | tr 'A-Z' 'a-z').$(member_host_suffix "$1")"; }
+member_host_suffix() { echo "$(member_id "$1" | tr '[:upper:]' '[:lower:]').$HOST_SUFFIX"; }
+peer_host() { echo "$(node_id "$1" "$2" | tr '[:upper:]' '[:lower:]').$(member_host_suffix "$1")"; }
 ca_host() { echo "ca.$(member_host_suffix "$1")"; }
 orderer_host() { echo "orderer$1.$HOST_SUFFIX"; }
 ORDERER_ENDPOINT_HOST="orderer.$HOST_SUFFIX"
@@ -76,6 +77,7 @@ TLS_CHAIN="$NETWORK_HOME/managedblockchain-tls-chain.pem"
 DESCRIPTION_FILE="$NETWORK_HOME/network.json"
 
 START_SECONDS="${START_SECONDS:-$SECONDS}"
+reset_clock() { START_SECONDS=$SECONDS; }
 log() {
   printf '[%5ss] %s\n' "$((SECONDS - START_SECONDS))" "$*" >&2
 }
@@ -107,23 +109,31 @@ pid_of() {
   [[ -f "$f" ]] && cat "$f"
 }
 
+# alive <pid>: the process exists and is not a zombie waiting for its parent to reap it.
+alive() {
+  local stat
+  kill -0 "$1" 2>/dev/null || return 1
+  stat="$(ps -o stat= -p "$1" 2>/dev/null || true)"
+  [[ -n "$stat" && "$stat" != Z* ]]
+}
+
 is_running() {
   local pid
   pid="$(pid_of "$1")" || return 1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null
+  [[ -n "$pid" ]] && alive "$pid"
 }
 
 # stop_process <name>: TERM to the process group, then KILL after a grace period.
 stop_process() {
-  local name="$1" pid i
+  local name="$1" pid
   pid="$(pid_of "$name")" || return 0
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+  if [[ -n "$pid" ]] && alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
+    for _ in $(seq 1 100); do
+      alive "$pid" || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     fi
   fi

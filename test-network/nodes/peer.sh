@@ -21,7 +21,8 @@ export CORE_PEER_GOSSIP_ENDPOINT="127.0.0.1:$port"
 export CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port"
 CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$org" "$other")"
 export CORE_PEER_GOSSIP_BOOTSTRAP
-export CORE_PEER_LOCALMSPID="$(msp_id "$org")"
+CORE_PEER_LOCALMSPID="$(msp_id "$org")"
+export CORE_PEER_LOCALMSPID
 export CORE_PEER_MSPCONFIGPATH="$dir/msp"
 export CORE_PEER_TLS_ENABLED=true
 export CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what a fresh clone lacks: npm dependencies, the Fabric, Fabric CA and local-kms binaries
+# (built once into a cache outside the clone), and, where this user may install packages, SoftHSM2
+# and shellcheck. Safe to run repeatedly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+command -v softhsm2-util >/dev/null 2>&1 || need_pkgs+=(softhsm2)
+command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+if ((${#need_pkgs[@]} > 0)); then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing system packages: ${need_pkgs[*]}" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  else
+    echo "WARNING: missing system packages: ${need_pkgs[*]}; install them (Debian/Ubuntu: sudo apt-get install ${need_pkgs[*]}). Parts that need them will be skipped or fail." >&2
+  fi
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "installing npm dependencies" >&2
+  npm ci --no-audit --no-fund
+fi
+
+bash test-network/network.sh build
