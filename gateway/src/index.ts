@@ -23,6 +23,23 @@ export type {
   HsmTokenOptions,
   GenerateHsmKeyOptions,
 } from './signers/hsm-signer';
+export type { OpenSignerOptions } from './signers/open-signer';
+
+export * as ca from './ca';
+export type {
+  CaClient,
+  CaClientOptions,
+  CaIdentity,
+  CaInfo,
+  Enrollment,
+  EnrollRequest,
+  AttributeRequest,
+  RegisterRequest,
+  RevokeRequest,
+  RevokeResult,
+} from './ca/ca-client';
+export type { CsrOptions } from './ca/csr';
+export type { IdentityStore, StoredIdentity, FileIdentityStoreOptions } from './ca/identity-store';
 
 export {
   ConsortiumError,

@@ -4,3 +4,4 @@
 export { newPemSigner, newFileSigner, generateFileKey } from './file-signer';
 export { newKmsSigner, createKmsKey } from './kms-signer';
 export { newHsmSigner, generateHsmKey } from './hsm-signer';
+export { openSigner } from './open-signer';

@@ -3,7 +3,7 @@
  * Every process is started on a free 127.0.0.1 port and killed by its own PID.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +71,11 @@ export async function stop(child: ChildProcess | undefined): Promise<void> {
   child.kill('SIGTERM');
   const done = await Promise.race([
     exited.then(() => true),
-    new Promise<boolean>((r) => setTimeout(() => { r(false); }, 3000)),
+    new Promise<boolean>((r) =>
+      setTimeout(() => {
+        r(false);
+      }, 3000),
+    ),
   ]);
   if (!done) {
     child.kill('SIGKILL');
@@ -146,4 +150,58 @@ export function softHsmToken(): SoftHsmToken {
   }
   token = { library: SOFTHSM_LIBRARY, tokenLabel: 'gateway-test', pin, soPin, conf };
   return token;
+}
+
+/** A running fabric-ca-server with TLS. */
+export interface FabricCa {
+  /** URL with the TLS hostname, which does not resolve; dial `address`. */
+  readonly url: string;
+  readonly address: string;
+  readonly hostname: string;
+  /** PEM root the CA's TLS certificate chains to. */
+  readonly tlsRoot: string;
+  readonly home: string;
+  readonly process: ChildProcess;
+}
+
+/**
+ * Starts a fabric-ca-server with TLS on a free 127.0.0.1 port. Its TLS certificate names only
+ * `hostname`, so clients must dial the address and verify the hostname, as on the managed service.
+ */
+export async function startFabricCa(hostname = 'ca.gateway-test.local'): Promise<FabricCa> {
+  const port = await freePort();
+  const opsPort = await freePort();
+  const home = mkdtempSync(join(tmpdir(), 'gw-ca-'));
+  const log = openSync(join(home, 'server.log'), 'a');
+  const child = spawn(
+    join(FABRIC_CA_BIN, 'fabric-ca-server'),
+    [
+      'start',
+      '-b',
+      'admin:adminpw',
+      '--home',
+      home,
+      '--address',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--tls.enabled',
+      '--csr.hosts',
+      hostname,
+      '--operations.listenaddress',
+      `127.0.0.1:${opsPort}`,
+      '--registry.maxenrollments',
+      '-1',
+    ],
+    { env: { PATH: process.env.PATH ?? '', HOME: home }, stdio: ['ignore', log, log] },
+  );
+  await waitForPort(child, port, 30000);
+  return {
+    url: `https://${hostname}:${port}`,
+    address: '127.0.0.1',
+    hostname,
+    tlsRoot: readFileSync(join(home, 'ca-cert.pem'), 'utf8'),
+    home,
+    process: child,
+  };
 }
