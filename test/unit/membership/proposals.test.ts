@@ -117,6 +117,16 @@ describe('membership proposals', () => {
       expect(lastEvent(w.ledger).types).to.deep.equal(['ProposalStatusChanged']);
     });
 
+    it('returns a decided proposal unchanged when its token is replayed', async () => {
+      const first = await propose(w, admin('Org1MSP'), REMOVE_ORG3, 'd', 'same');
+      await vote(w, admin('Org1MSP'), first.proposalId, 'NO');
+      const rejected = await vote(w, admin('Org2MSP'), first.proposalId, 'NO');
+      const events = w.ledger.events.length;
+      const again = await propose(w, admin('Org1MSP', T0 + 48 * HOUR), REMOVE_ORG3, 'd', 'same');
+      expect(again).to.deep.equal(rejected);
+      expect(w.ledger.events.length).to.equal(events);
+    });
+
     it('refuses a token reused for different actions with TOKEN_REUSED', async () => {
       await propose(w, admin('Org1MSP'), REMOVE_ORG3, 'd', 'same');
       await expectRejected(
