@@ -1,0 +1,127 @@
+/**
+ * A closed-loop load generator: keeps a fixed number of operations in flight for a fixed time and
+ * records every operation's latency. `findKnee` raises the number in flight until throughput stops
+ * growing, which is where the system under test saturates on this machine.
+ */
+
+/** One operation of a workload; `i` is a unique sequence number for the run. */
+export type Operation = (i: number) => Promise<unknown>;
+
+/** What one run at a fixed concurrency measured. */
+export interface RunResult {
+  concurrency: number;
+  durationMs: number;
+  completed: number;
+  failed: number;
+  throughput: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  firstError?: string;
+}
+
+/** A shared sequence so operations never reuse a number across runs of one workload. */
+export class Sequence {
+  #next = 0;
+  /** The next unused number. */
+  take(): number {
+    return this.#next++;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx] ?? Number.NaN;
+}
+
+/**
+ * Runs `op` with `concurrency` operations in flight for `durationMs` (after a warm-up).
+ *
+ * @returns throughput (completed operations per second) and latency percentiles
+ */
+export async function runClosedLoop(
+  op: Operation,
+  seq: Sequence,
+  concurrency: number,
+  durationMs: number,
+  warmupMs = 1000,
+): Promise<RunResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  const warmEnd = performance.now() + warmupMs;
+  const end = warmEnd + durationMs;
+  let measuredStart = Number.NaN;
+  let measuredEnd = warmEnd;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const start = performance.now();
+      if (start >= end) return;
+      try {
+        await op(seq.take());
+        const stop = performance.now();
+        if (start >= warmEnd) {
+          latencies.push(stop - start);
+          if (Number.isNaN(measuredStart)) measuredStart = start;
+          measuredEnd = Math.max(measuredEnd, stop);
+        }
+      } catch (err) {
+        if (start >= warmEnd) failed++;
+        firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  const window = Math.max(1, measuredEnd - warmEnd);
+  latencies.sort((a, b) => a - b);
+  return {
+    concurrency,
+    durationMs: window,
+    completed: latencies.length,
+    failed,
+    throughput: (latencies.length * 1000) / window,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}
+
+/** The outcome of a knee search. */
+export interface KneeResult {
+  runs: RunResult[];
+  knee: RunResult;
+}
+
+/**
+ * Doubles the number in flight from `start` until throughput grows by less than `minGain`
+ * (default 5%) or `max` is reached; the knee is the best run seen.
+ */
+export async function findKnee(
+  op: Operation,
+  seq: Sequence,
+  opts: Readonly<{
+    start?: number;
+    max?: number;
+    durationMs?: number;
+    minGain?: number;
+    log?: (r: RunResult) => void;
+  }>,
+): Promise<KneeResult> {
+  const runs: RunResult[] = [];
+  const minGain = opts.minGain ?? 0.05;
+  let best: RunResult | undefined;
+  for (let c = opts.start ?? 1; c <= (opts.max ?? 256); c *= 2) {
+    const r = await runClosedLoop(op, seq, c, opts.durationMs ?? 5000);
+    runs.push(r);
+    opts.log?.(r);
+    if (best !== undefined && r.throughput < best.throughput * (1 + minGain)) {
+      if (r.throughput > best.throughput) best = r;
+      break;
+    }
+    best = r;
+  }
+  if (best === undefined) throw new Error('no run completed');
+  return { runs, knee: best };
+}

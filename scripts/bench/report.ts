@@ -1,0 +1,131 @@
+/**
+ * Writes benchmark results as JSON, a Markdown table and an SVG chart (throughput and latency per
+ * workload), so a reader can compare them at a glance.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { RunResult } from './load';
+
+/** One workload's headline figures. */
+export interface WorkloadResult {
+  name: string;
+  /** What the workload does, for the table. */
+  description: string;
+  /** The run at the knee (highest throughput). */
+  knee: RunResult;
+  /** The run at about 75% of the knee's concurrency, for latency. */
+  latency?: RunResult;
+  /** Every run of the knee search. */
+  runs: RunResult[];
+  /** Ratio to the workload's baseline, when it has one. */
+  ratio?: { baseline: string; value: number; target?: number };
+}
+
+/** The whole benchmark run. */
+export interface BenchReport {
+  startedAt: string;
+  machine: { cpus: number; model: string; memoryGiB: number; node: string };
+  settings: Record<string, string | number>;
+  workloads: WorkloadResult[];
+  extra: Record<string, unknown>;
+}
+
+const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
+
+/** The Markdown table. */
+export function toMarkdown(report: BenchReport): string {
+  const lines: string[] = [];
+  lines.push(`# Benchmark results (${report.startedAt})`, '');
+  lines.push(
+    `Machine: ${String(report.machine.cpus)} cores (${report.machine.model}), ${String(report.machine.memoryGiB)} GiB, Node ${report.machine.node}.`,
+    '',
+  );
+  lines.push(
+    'Settings: ' +
+      Object.entries(report.settings)
+        .map(([k, v]) => `${k} = ${String(v)}`)
+        .join('; ') +
+      '.',
+    '',
+  );
+  lines.push(
+    '| workload | knee tx/s (in flight) | failed | p50 ms | p95 ms | p99 ms (at in flight) | ratio | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const w of report.workloads) {
+    const l = w.latency ?? w.knee;
+    const ratio = w.ratio === undefined ? '' : `${w.ratio.value.toFixed(2)} of ${w.ratio.baseline}`;
+    const target = w.ratio?.target === undefined ? '' : `≥ ${w.ratio.target.toFixed(2)}`;
+    lines.push(
+      `| ${w.name} | ${f1(w.knee.throughput)} (${String(w.knee.concurrency)}) | ${String(w.knee.failed + (w.latency?.failed ?? 0))} | ${f1(l.p50Ms)} | ${f1(l.p95Ms)} | ${f1(l.p99Ms)} (${String(l.concurrency)}) | ${ratio} | ${target} |`,
+    );
+  }
+  lines.push('', 'Workloads:', '');
+  for (const w of report.workloads) lines.push(`- **${w.name}**: ${w.description}`);
+  for (const [k, v] of Object.entries(report.extra)) {
+    lines.push('', `## ${k}`, '', '```json', JSON.stringify(v, null, 2), '```');
+  }
+  lines.push('', 'Every run of each knee search is in results.json.');
+  return lines.join('\n') + '\n';
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+}
+
+/** A two-panel horizontal bar chart: throughput at the knee, and p50/p99 latency. */
+export function toSvg(report: BenchReport): string {
+  const ws = report.workloads;
+  const rowH = 26;
+  const top = 50;
+  const labelW = 230;
+  const panelW = 330;
+  const height = top + ws.length * rowH + 40;
+  const width = labelW + panelW * 2 + 60;
+  const maxTps = Math.max(1, ...ws.map((w) => w.knee.throughput));
+  const maxLat = Math.max(1, ...ws.map((w) => (w.latency ?? w.knee).p99Ms).filter(Number.isFinite));
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${String(labelW)}" y="20" font-size="14" font-weight="bold">Throughput at the knee (tx/s)</text>`,
+    `<text x="${String(labelW + panelW + 30)}" y="20" font-size="14" font-weight="bold">Latency at ~75% of the knee (ms): p50 dark, p99 light</text>`,
+  );
+  ws.forEach((w, i) => {
+    const y = top + i * rowH;
+    const tpsW = (w.knee.throughput / maxTps) * (panelW - 60);
+    const l = w.latency ?? w.knee;
+    const p50W = Number.isFinite(l.p50Ms) ? (l.p50Ms / maxLat) * (panelW - 60) : 0;
+    const p99W = Number.isFinite(l.p99Ms) ? (l.p99Ms / maxLat) * (panelW - 60) : 0;
+    const lx = labelW + panelW + 30;
+    parts.push(
+      `<text x="${String(labelW - 8)}" y="${String(y + 15)}" text-anchor="end">${esc(w.name)}</text>`,
+      `<rect x="${String(labelW)}" y="${String(y + 3)}" width="${tpsW.toFixed(1)}" height="16" fill="#3b6ea8"/>`,
+      `<text x="${(labelW + tpsW + 4).toFixed(1)}" y="${String(y + 15)}">${f1(w.knee.throughput)}</text>`,
+      `<rect x="${String(lx)}" y="${String(y + 3)}" width="${p99W.toFixed(1)}" height="16" fill="#f0a868"/>`,
+      `<rect x="${String(lx)}" y="${String(y + 3)}" width="${p50W.toFixed(1)}" height="16" fill="#c05a1a"/>`,
+      `<text x="${(lx + p99W + 4).toFixed(1)}" y="${String(y + 15)}">${f1(l.p50Ms)} / ${f1(l.p99Ms)}</text>`,
+    );
+  });
+  parts.push(
+    `<text x="10" y="${String(height - 12)}" fill="#555">${esc(
+      Object.entries(report.settings)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join('  '),
+    )}</text>`,
+    '</svg>',
+  );
+  return parts.join('\n') + '\n';
+}
+
+/** Writes results.json, results.md and chart.svg into `dir`. */
+export function writeReport(dir: string, report: BenchReport): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = [
+    [path.join(dir, 'results.json'), JSON.stringify(report, null, 2) + '\n'],
+    [path.join(dir, 'results.md'), toMarkdown(report)],
+    [path.join(dir, 'chart.svg'), toSvg(report)],
+  ] as const;
+  for (const [file, text] of files) writeFileSync(file, text);
+  return files.map(([f]) => f);
+}

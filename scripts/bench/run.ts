@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: measures the local network's own limit (a no-op chaincode transaction) and the
+ * project's workloads against it in one run, as ratios, and writes bench/results/.
+ *
+ * Environment: BENCH_DURATION_MS (per run, default 5000), BENCH_MAX_INFLIGHT (default 256),
+ * BENCH_ONLY (comma-separated workload names), NETWORK_DESCRIPTION (set by scripts/bench.sh).
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Contract } from '@hyperledger/fabric-gateway';
+import { connectAs, readDescription, REPO_DIR } from '../../test/support/network';
+import { findKnee, runClosedLoop, Sequence, type Operation, type RunResult } from './load';
+import { writeReport, type BenchReport, type WorkloadResult } from './report';
+import { extraWorkloads } from './workloads';
+
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter((s) => s !== '');
+
+/** A workload the runner measures: a knee search, then a latency run at ~75% of the knee. */
+export interface Workload {
+  name: string;
+  description: string;
+  /** Prepares state; returns the operation to measure. */
+  setup: () => Promise<Operation>;
+  /** Name of the workload this one is compared with, and the target ratio. */
+  baseline?: { name: string; target?: number };
+  /** Fixed in-flight counts to try instead of doubling from 1 (for expensive operations). */
+  startInFlight?: number;
+  teardown?: () => Promise<void>;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+function describeRun(name: string, r: RunResult): string {
+  return `${name}: ${String(r.concurrency)} in flight -> ${r.throughput.toFixed(1)} tx/s, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${String(r.failed)} failed${r.firstError === undefined ? '' : ` (${r.firstError})`}`;
+}
+
+async function measure(w: Workload): Promise<WorkloadResult> {
+  log(`${w.name}: setting up`);
+  const op = await w.setup();
+  const seq = new Sequence();
+  const { runs, knee } = await findKnee(op, seq, {
+    start: w.startInFlight ?? 1,
+    max: maxInFlight,
+    durationMs,
+    log: (r) => {
+      log(describeRun(w.name, r));
+    },
+  });
+  const c75 = Math.max(1, Math.round(knee.concurrency * 0.75));
+  const latency = await runClosedLoop(op, seq, c75, durationMs);
+  log(describeRun(`${w.name} @75%`, latency));
+  await w.teardown?.();
+  return { name: w.name, description: w.description, knee, latency, runs };
+}
+
+async function main(): Promise<void> {
+  const descFile = process.env.NETWORK_DESCRIPTION;
+  if (descFile === undefined)
+    throw new Error('NETWORK_DESCRIPTION is not set; run through `npm run bench`');
+  const desc = readDescription(descFile);
+  const channel = desc.Network.ChannelName;
+  const org1 = connectAs(desc, 'Org1', 'user1');
+  const kv: Contract = org1.gateway.getNetwork(channel).getContract('kv');
+
+  const base: Workload[] = [
+    {
+      name: 'noop-submit',
+      description:
+        'baseline: a chaincode transaction that reads and writes nothing, submitted through bare @hyperledger/fabric-gateway and awaited until committed',
+      setup: () => Promise.resolve(async () => kv.submitTransaction('noop')),
+    },
+    {
+      name: 'noop-evaluate',
+      description:
+        'baseline: the same no-op transaction evaluated (endorsement only, nothing ordered)',
+      setup: () => Promise.resolve(async () => kv.evaluateTransaction('noop')),
+    },
+  ];
+  const workloads = [...base, ...(await extraWorkloads(desc))].filter(
+    (w) => only.length === 0 || only.includes(w.name),
+  );
+
+  const results: WorkloadResult[] = [];
+  for (const w of workloads) {
+    try {
+      results.push(await measure(w));
+    } catch (err) {
+      log(`${w.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+  }
+  for (const w of workloads) {
+    const r = results.find((x) => x.name === w.name);
+    const b =
+      w.baseline === undefined ? undefined : results.find((x) => x.name === w.baseline?.name);
+    if (r !== undefined && b !== undefined && w.baseline !== undefined) {
+      r.ratio = {
+        baseline: b.name,
+        value: r.knee.throughput / b.knee.throughput,
+        ...(w.baseline.target === undefined ? {} : { target: w.baseline.target }),
+      };
+    }
+  }
+  org1.close();
+
+  const timings = process.env.BENCH_NETWORK_TIMINGS;
+  const report: BenchReport = {
+    startedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    settings: {
+      fabric: process.env.FABRIC_VERSION ?? '2.5.9',
+      batchTimeout: process.env.BATCH_TIMEOUT ?? '0.5s',
+      batchSize: Number(process.env.BATCH_SIZE ?? 100),
+      endorsementPolicy: "OR('Org1MSP.peer','Org2MSP.peer')",
+      gatewayConcurrencyLimit: 'peer default (500)',
+      runMs: durationMs,
+      client: 'one gateway connection to peer1-org1, closed loop',
+    },
+    workloads: results,
+    extra:
+      timings === undefined || timings === ''
+        ? {}
+        : { 'network start time': JSON.parse(readFileSync(timings, 'utf8')) as unknown },
+  };
+  const files = writeReport(path.join(REPO_DIR, 'bench', 'results'), report);
+  process.stdout.write(readFileSync(files[1] ?? '', 'utf8'));
+  log(`wrote ${files.join(', ')}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
