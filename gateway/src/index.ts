@@ -62,3 +62,26 @@ export type {
   PeerErrorDetail,
   ErrorProperties,
 } from './errors';
+
+export * as connection from './connection';
+export type {
+  Connection,
+  ConnectOptions,
+  TransactionRequest,
+  SubmitResult,
+  OfflineSigning,
+  Unsigned,
+  PeerStatus,
+  Timeouts,
+  FailoverOptions,
+  KeepaliveOptions,
+} from './connection/connection';
+export type {
+  NetworkConfig,
+  PeerConfig,
+  CaConfig,
+  IdentityFiles,
+  NetworkDescriptionOptions,
+  ConnectionProfileOptions,
+} from './connection/network-config';
+export type { Endpoint } from './lib/endpoint';
