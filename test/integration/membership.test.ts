@@ -1,0 +1,540 @@
+/**
+ * The membership contract on the real local network (issue 4): Org1 proposes to invite Org3MSP
+ * with private details passed as transient data, both members vote, and every member reads the
+ * same outcome from its own peers while the public ledger keeps only the salted hash. Runs against
+ * the network scripts/with-network.sh brings up, with the project chaincode deployed as
+ * `consortium`; other integration files share that network, so this file neither assumes a fresh
+ * ledger nor leaves anything another file depends on.
+ */
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import {
+  EndorseError,
+  GatewayError,
+  type Contract,
+  type Gateway,
+  type Network,
+} from '@hyperledger/fabric-gateway';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { connectAs, sharedNetwork } from '../support/network';
+
+const CHAINCODE = 'consortium';
+const CONTRACT = 'membership';
+const POLICY = {
+  ProposalDurationInHours: 24,
+  ThresholdComparator: 'GREATER_THAN',
+  ThresholdPercentage: 50,
+} as const;
+const FOUNDERS = ['Org1MSP', 'Org2MSP'];
+const INVITEE = 'Org3MSP';
+
+/** The fields of a proposal record these tests read (see chaincode/src/membership/types.ts). */
+interface Proposal {
+  proposalId: string;
+  proposedBy: string;
+  description: string;
+  actions: unknown;
+  clientRequestToken: string;
+  status: string;
+  creationDate: string;
+  expirationDate: string;
+  statusChangedDate?: string;
+  eligibleVoters: string[];
+  requiredYesVotes: number;
+  yesVoteCount: number;
+  noVoteCount: number;
+  outstandingVoteCount: number;
+  detailsHash: string | null;
+  invitationIds: string[];
+}
+
+/** One side of the conversation: a client of one member, connected to one of its peers. */
+interface Client {
+  readonly gateway: Gateway;
+  readonly network: Network;
+  readonly contract: Contract;
+  readonly close: () => void;
+}
+
+/** A committed transaction: what it returned and where it landed. */
+interface Committed<T> {
+  readonly result: T;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+}
+
+function open(
+  desc: NonNullable<ReturnType<typeof sharedNetwork>>,
+  member: 'Org1' | 'Org2',
+  identity: 'admin' | 'user1',
+  nodeIndex: number,
+): Client {
+  const { gateway, close } = connectAs(desc, member, identity, nodeIndex);
+  const network = gateway.getNetwork(desc.Network.ChannelName);
+  return { gateway, network, contract: network.getContract(CHAINCODE, CONTRACT), close };
+}
+
+function parse(bytes: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(bytes).toString('utf8'));
+}
+
+/**
+ * Endorses, submits and waits for the commit, returning the parsed result with the transaction's
+ * id and block, so that later reads can wait for other peers to reach that block.
+ */
+async function submit<T>(
+  contract: Contract,
+  name: string,
+  args: string[],
+  transientData?: Record<string, string>,
+): Promise<Committed<T>> {
+  const submitted = await contract.submitAsync(name, {
+    arguments: args,
+    ...(transientData === undefined ? {} : { transientData }),
+  });
+  const status = await submitted.getStatus();
+  expect(status.successful, `${name} ${status.transactionId} validation code ${status.code}`).to.be
+    .true;
+  return {
+    result: parse(submitted.getResult()) as T,
+    transactionId: submitted.getTransactionId(),
+    blockNumber: status.blockNumber,
+  };
+}
+
+async function evaluate<T>(contract: Contract, name: string, ...args: string[]): Promise<T> {
+  return parse(await contract.evaluateTransaction(name, ...args)) as T;
+}
+
+/** A chaincode rejection as the client sees it: the gateway error and the `[CODE]` it carries. */
+interface Rejection {
+  readonly error: GatewayError;
+  readonly code: string;
+  readonly messages: string[];
+}
+
+/**
+ * Reads a chaincode rejection out of what a gateway call threw. Only the message crosses the wire,
+ * as `[CODE] explanation`, inside the per-peer details; every peer that answered must agree.
+ */
+function asRejection(caught: unknown): Rejection {
+  expect(caught, 'a fabric-gateway error').to.be.instanceOf(GatewayError);
+  const error = caught as GatewayError;
+  const messages = error.details.map((d) => d.message);
+  const codes = new Set(messages.map((m) => /\[([A-Z][A-Z0-9_]*)\]/.exec(m)?.[1] ?? '(none)'));
+  expect(codes.size, `codes in ${JSON.stringify(messages)}`).to.equal(1);
+  return { error, code: [...codes][0] ?? '', messages };
+}
+
+/** Runs an operation that must fail in the chaincode and returns the rejection. */
+async function rejection(operation: () => Promise<unknown>): Promise<Rejection> {
+  try {
+    await operation();
+  } catch (err) {
+    return asRejection(err);
+  }
+  throw new Error('the operation succeeded where a chaincode rejection was expected');
+}
+
+const EVENT_WAIT_MS = 30_000;
+
+/**
+ * The first item of an event stream that matches, or undefined when none arrives within
+ * {@link EVENT_WAIT_MS}: the stream is closed then, so a missing event fails the test instead of
+ * hanging it.
+ */
+async function firstMatch<T>(
+  stream: AsyncIterable<T> & { close: () => void },
+  matches: (item: T) => boolean,
+): Promise<T | undefined> {
+  const timer = setTimeout(() => {
+    stream.close();
+  }, EVENT_WAIT_MS);
+  try {
+    for await (const item of stream) {
+      if (matches(item)) return item;
+    }
+  } catch {
+    // Closing the stream on timeout ends the iteration with a CANCELLED error.
+  } finally {
+    clearTimeout(timer);
+    stream.close();
+  }
+  return undefined;
+}
+
+/**
+ * The committed block `blockNumber` as the peer behind `client` delivers it; receiving it also
+ * shows that this peer has committed it.
+ */
+async function committedBlock(client: Client, blockNumber: bigint): Promise<common.Block> {
+  const block = await firstMatch(
+    await client.network.getBlockEvents({ startBlock: blockNumber }),
+    (b) => BigInt(b.getHeader()?.getNumber() ?? -1) === blockNumber,
+  );
+  if (block === undefined) throw new Error(`block ${String(blockNumber)} was not delivered`);
+  return block;
+}
+
+/** What one committed transaction shows the whole channel about the contract's writes. */
+interface TransactionView {
+  /** MSP ids of the peers whose endorsements the transaction carries. */
+  readonly endorsers: string[];
+  /** Public writes of the chaincode namespace: key and value text. */
+  readonly publicWrites: { key: string; value: string }[];
+  /** Private writes, of which the block holds only hashes. */
+  readonly hashedWrites: { collection: string; keyHash: string; valueHash: string }[];
+}
+
+/** Decodes transaction `txId` of a block down to its endorsers and the chaincode's write set. */
+function transactionView(block: common.Block, txId: string): TransactionView {
+  for (const envelopeBytes of block.getData()?.getDataList_asU8() ?? []) {
+    const payload = common.Payload.deserializeBinary(
+      common.Envelope.deserializeBinary(envelopeBytes).getPayload_asU8(),
+    );
+    const header = common.ChannelHeader.deserializeBinary(
+      payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(),
+    );
+    if (header.getTxId() !== txId) continue;
+    const [action] = peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList();
+    const endorsed = peer.ChaincodeActionPayload.deserializeBinary(
+      action?.getPayload_asU8() ?? new Uint8Array(),
+    ).getAction();
+    const chaincodeAction = peer.ChaincodeAction.deserializeBinary(
+      peer.ProposalResponsePayload.deserializeBinary(
+        endorsed?.getProposalResponsePayload_asU8() ?? new Uint8Array(),
+      ).getExtension_asU8(),
+    );
+    const rwsets = ledger.rwset.TxReadWriteSet.deserializeBinary(chaincodeAction.getResults_asU8())
+      .getNsRwsetList()
+      .filter((ns) => ns.getNamespace() === CHAINCODE);
+    return {
+      endorsers: (endorsed?.getEndorsementsList() ?? []).map((e) =>
+        msp.SerializedIdentity.deserializeBinary(e.getEndorser_asU8()).getMspid(),
+      ),
+      publicWrites: rwsets.flatMap((ns) =>
+        ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8())
+          .getWritesList()
+          .map((w) => ({
+            key: w.getKey(),
+            value: Buffer.from(w.getValue_asU8()).toString('utf8'),
+          })),
+      ),
+      hashedWrites: rwsets.flatMap((ns) =>
+        ns.getCollectionHashedRwsetList().flatMap((c) =>
+          ledger.rwset.kvrwset.HashedRWSet.deserializeBinary(c.getHashedRwset_asU8())
+            .getHashedWritesList()
+            .map((w) => ({
+              collection: c.getCollectionName(),
+              keyHash: Buffer.from(w.getKeyHash_asU8()).toString('hex'),
+              valueHash: Buffer.from(w.getValueHash_asU8()).toString('hex'),
+            })),
+        ),
+      ),
+    };
+  }
+  throw new Error(`transaction ${txId} is not in block ${String(block.getHeader()?.getNumber())}`);
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
+}
+
+/** The hash the chaincode commits to, recomputed as chaincode/src/membership/lib/details.ts documents. */
+function expectedDetailsHash(salt: string, rationale: string, contact: string): string {
+  // canonicalJson of {contact, rationale}: keys sorted, no whitespace.
+  return createHash('sha256')
+    .update(Buffer.from(salt, 'utf8'))
+    .update(Buffer.from(JSON.stringify({ contact, rationale }), 'utf8'))
+    .digest('hex');
+}
+
+describe('membership contract on the local network', function () {
+  this.timeout(300_000);
+
+  const run = `${Date.now().toString(36)}-${String(process.pid)}`;
+  const rationale = `Org3 runs an independent price oracle (run ${run})`;
+  const contact = `onboarding-${run}@org3.example`;
+  const salt = `salt-${run}-0123456789abcdef`;
+
+  let org1Admin: Client;
+  let org2Admin: Client;
+  /** Readers on the members' second peers: neither submitted anything through them. */
+  let org1Reader: Client;
+  let org2Reader: Client;
+
+  let created: Committed<Proposal>;
+  let approving: Committed<Proposal>;
+
+  before(function () {
+    const desc = sharedNetwork();
+    if (desc === undefined) {
+      console.warn(
+        'SKIPPED membership integration tests: NETWORK_DESCRIPTION is unset (run through scripts/with-network.sh)',
+      );
+      this.skip();
+    }
+    org1Admin = open(desc, 'Org1', 'admin', 0);
+    org2Admin = open(desc, 'Org2', 'admin', 0);
+    org1Reader = open(desc, 'Org1', 'user1', 1);
+    org2Reader = open(desc, 'Org2', 'user1', 1);
+  });
+
+  after(() => {
+    for (const client of [org1Admin, org2Admin, org1Reader, org2Reader] as (Client | undefined)[]) {
+      client?.close();
+    }
+  });
+
+  it('is initialised with the 50% GREATER_THAN 24h policy and both founding members', async () => {
+    try {
+      await submit(org1Admin.contract, 'initialize', [
+        JSON.stringify(POLICY),
+        JSON.stringify(FOUNDERS),
+      ]);
+    } catch (err) {
+      // Another integration file may have initialised the shared network first.
+      const { error, code } = asRejection(err);
+      expect(error).to.be.instanceOf(EndorseError);
+      expect(code).to.equal('ALREADY_INITIALIZED');
+    }
+    expect(await evaluate(org2Reader.contract, 'getPolicy')).to.deep.equal(POLICY);
+    const members = await evaluate<{ mspId: string }[]>(org2Reader.contract, 'listMembers');
+    expect(members.map((m) => m.mspId)).to.include.members(FOUNDERS);
+  });
+
+  it('creates an invitation proposal from Org1 with private details as transient data', async () => {
+    created = await submit<Proposal>(
+      org1Admin.contract,
+      'createProposal',
+      [
+        JSON.stringify({ Invitations: [{ Principal: INVITEE }] }),
+        `Invite ${INVITEE}`,
+        `inv-${run}`,
+      ],
+      { rationale, contact, salt },
+    );
+    const p = created.result;
+    expect(p.proposalId).to.match(/^p-[0-9a-f]{16}$/);
+    expect(p).to.include({
+      proposedBy: 'Org1MSP',
+      status: 'IN_PROGRESS',
+      requiredYesVotes: 2,
+      yesVoteCount: 0,
+      noVoteCount: 0,
+      outstandingVoteCount: 2,
+      clientRequestToken: `inv-${run}`,
+    });
+    expect(p.eligibleVoters).to.deep.equal(FOUNDERS);
+    expect(p.actions).to.deep.equal({ Invitations: [{ Principal: INVITEE }] });
+    expect(p.invitationIds).to.deep.equal([]);
+  });
+
+  it('returns the same proposal when Org1 repeats the idempotency token', async () => {
+    const again = await submit<Proposal>(org1Admin.contract, 'createProposal', [
+      JSON.stringify({ Invitations: [{ Principal: INVITEE }] }),
+      `Invite ${INVITEE}`,
+      `inv-${run}`,
+    ]);
+    expect(again.result).to.deep.equal(created.result);
+  });
+
+  it('keeps only the salted SHA-256 of the details in the public proposal record', async () => {
+    await committedBlock(org2Reader, created.blockNumber);
+    const text = Buffer.from(
+      await org2Reader.contract.evaluateTransaction('getProposal', created.result.proposalId),
+    ).toString('utf8');
+    const record = JSON.parse(text) as Proposal;
+    expect(record.detailsHash).to.equal(expectedDetailsHash(salt, rationale, contact));
+    expect(text).not.to.include(rationale);
+    expect(text).not.to.include(contact);
+    expect(text).not.to.include(salt);
+  });
+
+  it('commits the details to membershipPrivate as hashes only, endorsed by one Org1 peer', async () => {
+    const block = await committedBlock(org1Reader, created.blockNumber);
+    const id = created.result.proposalId;
+    const view = transactionView(block, created.transactionId);
+    // OR('Org1MSP.peer','Org2MSP.peer') is met by the proposer's own peer; the collection's
+    // requiredPeerCount 1 is met by that peer pushing the details to another member peer before
+    // it endorses, so no endorsingOrganizations are needed.
+    expect(view.endorsers).to.deep.equal(['Org1MSP']);
+    const detailsKey = `\u0000membership.details\u0000${id}\u0000`;
+    const storedDetails = JSON.stringify({ contact, proposalId: id, rationale, salt });
+    expect(view.hashedWrites).to.deep.equal([
+      {
+        collection: 'membershipPrivate',
+        keyHash: sha256Hex(detailsKey),
+        valueHash: sha256Hex(storedDetails),
+      },
+    ]);
+    expect(view.publicWrites.map((w) => w.key)).to.include(
+      `\u0000membership.proposal\u0000${id}\u0000`,
+    );
+    for (const write of view.publicWrites) {
+      expect(write.value, write.key).not.to.include(rationale);
+      expect(write.value, write.key).not.to.include(contact);
+      expect(write.value, write.key).not.to.include(salt);
+    }
+    const bytes = Buffer.from(block.serializeBinary());
+    for (const secret of [rationale, contact, salt]) {
+      expect(bytes.includes(Buffer.from(secret, 'utf8')), `block bytes hold ${secret}`).to.be.false;
+    }
+  });
+
+  it("counts Org1's YES and leaves the proposal IN_PROGRESS at one of two required votes", async () => {
+    const vote = await submit<Proposal>(org1Admin.contract, 'voteOnProposal', [
+      created.result.proposalId,
+      'YES',
+    ]);
+    expect(vote.result).to.include({
+      status: 'IN_PROGRESS',
+      yesVoteCount: 1,
+      noVoteCount: 0,
+      outstandingVoteCount: 1,
+    });
+  });
+
+  it('rejects a second vote by Org1 with ALREADY_VOTED and leaves the counters untouched', async () => {
+    const { error, code, messages } = await rejection(() =>
+      org1Admin.contract.submitTransaction('voteOnProposal', created.result.proposalId, 'NO'),
+    );
+    expect(error).to.be.instanceOf(EndorseError);
+    expect(code).to.equal('ALREADY_VOTED');
+    expect(messages.join('\n')).to.include(
+      `Org1MSP has already voted on ${created.result.proposalId}`,
+    );
+    const record = await evaluate<Proposal>(
+      org1Admin.contract,
+      'getProposal',
+      created.result.proposalId,
+    );
+    expect(record).to.include({ status: 'IN_PROGRESS', yesVoteCount: 1, noVoteCount: 0 });
+  });
+
+  it("approves the proposal on Org2's YES and issues one invitation", async () => {
+    approving = await submit<Proposal>(org2Admin.contract, 'voteOnProposal', [
+      created.result.proposalId,
+      'YES',
+    ]);
+    expect(approving.result).to.include({
+      status: 'APPROVED',
+      yesVoteCount: 2,
+      noVoteCount: 0,
+      outstandingVoteCount: 0,
+    });
+    expect(approving.result.invitationIds).to.have.length(1);
+  });
+
+  it('reads identical status, counters and votes from an Org1 client and an Org2 client on other peers', async () => {
+    await Promise.all([
+      committedBlock(org1Reader, approving.blockNumber),
+      committedBlock(org2Reader, approving.blockNumber),
+    ]);
+    const id = created.result.proposalId;
+    const [fromOrg1, fromOrg2] = await Promise.all([
+      evaluate<Proposal>(org1Reader.contract, 'getProposal', id),
+      evaluate<Proposal>(org2Reader.contract, 'getProposal', id),
+    ]);
+    expect(fromOrg1).to.deep.equal(fromOrg2);
+    expect(fromOrg1).to.deep.equal(approving.result);
+    const [votes1, votes2] = await Promise.all([
+      evaluate<{ memberId: string; vote: string }[]>(org1Reader.contract, 'listProposalVotes', id),
+      evaluate<{ memberId: string; vote: string }[]>(org2Reader.contract, 'listProposalVotes', id),
+    ]);
+    expect(votes1).to.deep.equal(votes2);
+    expect(votes1.map((v) => [v.memberId, v.vote])).to.deep.equal([
+      ['Org1MSP', 'YES'],
+      ['Org2MSP', 'YES'],
+    ]);
+  });
+
+  it('lets a client of each member read the private details, matching the public hash', async () => {
+    const id = created.result.proposalId;
+    const expected = {
+      proposalId: id,
+      salt,
+      rationale,
+      contact,
+      detailsHash: expectedDetailsHash(salt, rationale, contact),
+    };
+    expect(await evaluate(org1Reader.contract, 'getProposalDetails', id)).to.deep.equal(expected);
+    expect(await evaluate(org2Reader.contract, 'getProposalDetails', id)).to.deep.equal(expected);
+  });
+
+  it('records a PENDING invitation for Org3MSP and the ADD_ORG channel change it calls for', async () => {
+    const id = created.result.proposalId;
+    const [invitationId] = approving.result.invitationIds;
+    const invitation = await evaluate(org2Reader.contract, 'getInvitation', invitationId!);
+    expect(invitation).to.include({
+      invitationId,
+      proposalId: id,
+      principal: INVITEE,
+      status: 'PENDING',
+    });
+    const changes = await evaluate<Record<string, string>[]>(
+      org2Reader.contract,
+      'listChannelChanges',
+    );
+    expect(changes.filter((c) => c.proposalId === id)).to.deep.equal([
+      {
+        action: 'ADD_ORG',
+        mspId: INVITEE,
+        proposalId: id,
+        status: 'PENDING_CHANNEL_UPDATE',
+        createdDate: approving.result.statusChangedDate,
+      },
+    ]);
+  });
+
+  it('emits a MembershipEvent for the approving vote listing VoteCast, ProposalStatusChanged and InvitationCreated', async () => {
+    const event = await firstMatch(
+      await org2Reader.network.getChaincodeEvents(CHAINCODE, {
+        startBlock: approving.blockNumber,
+      }),
+      (e) => e.transactionId === approving.transactionId,
+    );
+    expect(event, `no chaincode event for ${approving.transactionId}`).to.not.be.undefined;
+    expect(event!.blockNumber).to.equal(approving.blockNumber);
+    expect(event!.eventName).to.equal('MembershipEvent');
+    const payload = parse(event!.payload) as Record<string, unknown>;
+    expect(payload.types).to.deep.equal(['VoteCast', 'ProposalStatusChanged', 'InvitationCreated']);
+    expect(payload).to.include({
+      proposalId: created.result.proposalId,
+      status: 'APPROVED',
+      previousStatus: 'IN_PROGRESS',
+      voter: 'Org2MSP',
+      vote: 'YES',
+      yesVoteCount: 2,
+      noVoteCount: 0,
+      outstandingVoteCount: 0,
+      txId: approving.transactionId,
+    });
+    expect(payload.invitationIds).to.deep.equal(approving.result.invitationIds);
+  });
+
+  it('rejects a removal proposal as soon as one member votes NO, leaving the member in place', async () => {
+    const removal = await submit<Proposal>(org1Admin.contract, 'createProposal', [
+      JSON.stringify({ Removals: [{ MemberId: 'Org2MSP' }] }),
+      'Remove Org2MSP',
+      `rm-${run}`,
+    ]);
+    expect(removal.result).to.include({ status: 'IN_PROGRESS', detailsHash: null });
+    const vote = await submit<Proposal>(org2Admin.contract, 'voteOnProposal', [
+      removal.result.proposalId,
+      'NO',
+    ]);
+    expect(vote.result).to.include({
+      status: 'REJECTED',
+      yesVoteCount: 0,
+      noVoteCount: 1,
+      outstandingVoteCount: 1,
+    });
+    await committedBlock(org1Reader, vote.blockNumber);
+    expect(
+      await evaluate(org1Reader.contract, 'getProposal', removal.result.proposalId),
+    ).to.deep.equal(vote.result);
+    const members = await evaluate<{ mspId: string }[]>(org1Reader.contract, 'listMembers');
+    expect(members.map((m) => m.mspId)).to.include('Org2MSP');
+  });
+});
