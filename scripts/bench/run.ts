@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       setup: () => Promise.resolve(async () => kv.evaluateTransaction('noop')),
     },
   ];
-  const workloads = [...base, ...(await extraWorkloads(desc))].filter(
+  const workloads = [...base, ...(await extraWorkloads(desc, descFile))].filter(
     (w) => only.length === 0 || only.includes(w.name),
   );
 

@@ -1,12 +1,363 @@
 /**
- * The project's workloads for the benchmark (oracle reports, votes, library against bare client,
- * signers). Kept apart from the runner so the baseline can run on its own.
+ * The project's workloads for the benchmark: oracle reports with 4, 16 and 31 oracles spread over
+ * many feeds, and membership votes. They run through bare @hyperledger/fabric-gateway so that
+ * they compare with the no-op baseline on the same client path.
  */
-import type { NetworkDescription } from '../../test/support/network';
+import {
+  createHash,
+  generateKeyPairSync,
+  randomBytes,
+  randomUUID,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Contract } from '@hyperledger/fabric-gateway';
+import {
+  ca,
+  connection,
+  signers,
+  type Connection,
+  type NetworkConfig,
+  type Signer,
+} from '../../gateway/src';
+import { encodeReport } from '../../chaincode/src/feeds/report-encoding';
+import { connectAs, type NetworkDescription } from '../../test/support/network';
+import type { Operation } from './load';
 import type { Workload } from './run';
 
+const CHAINCODE = 'consortium';
+
+/** The error's message and every peer's message (fabric-gateway puts the chaincode's in details). */
+export function errorText(err: unknown): string {
+  const details = (err as { details?: { message?: string }[] }).details ?? [];
+  return [
+    err instanceof Error ? err.message : String(err),
+    ...details.map((d) => d.message ?? ''),
+  ].join(' | ');
+}
+
+interface BenchFeed {
+  feedId: string;
+  configDigest: string;
+  round: number;
+}
+
+/**
+ * Feeds in use are checked out of a pool, so two reports for the same feed are never in flight at
+ * once: rounds of one feed are ordered by design (each must be above the last), and the benchmark
+ * measures reports spread over several feeds, which never conflict.
+ */
+class FeedPool {
+  readonly #free: BenchFeed[];
+  constructor(feeds: BenchFeed[]) {
+    this.#free = [...feeds];
+  }
+  take(): BenchFeed {
+    const f = this.#free.pop();
+    if (f === undefined) throw new Error('more reports in flight than feeds');
+    return f;
+  }
+  give(f: BenchFeed): void {
+    this.#free.push(f);
+  }
+}
+
+async function allInBatches<T>(
+  n: number,
+  batch: number,
+  make: (i: number) => Promise<T>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0; start < n; start += batch) {
+    const part = await Promise.all(
+      Array.from({ length: Math.min(batch, n - start) }, (_, k) => make(start + k)),
+    );
+    out.push(...part);
+  }
+  return out;
+}
+
+function reportWorkload(admin: Contract, oracleCount: number, feedCount: number): Workload {
+  const name = `report-${String(oracleCount)}-oracles`;
+  const f = Math.floor((oracleCount - 1) / 3);
+  return {
+    name,
+    description: `oracle report submits: ${String(oracleCount)} P-256 oracle signatures (f=${String(f)}) verified in chaincode, median stored, event emitted; spread over ${String(feedCount)} feeds, never two in flight for one feed`,
+    baseline: { name: 'noop-submit', target: oracleCount === 16 ? 0.6 : undefined },
+    setup: async () => {
+      const keys: { id: string; privateKey: KeyObject; publicKey: string }[] = Array.from(
+        { length: oracleCount },
+        (_, i) => {
+          const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+          return {
+            id: `o${String(i)}`,
+            privateKey,
+            publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+          };
+        },
+      );
+      const run = randomBytes(3).toString('hex');
+      const feeds = await allInBatches(feedCount, 64, async (i) => {
+        const feedId = `bench-${run}-${String(oracleCount)}-${String(i)}`;
+        const created = JSON.parse(
+          Buffer.from(
+            await admin.submitTransaction(
+              'createFeed',
+              JSON.stringify({
+                feedId,
+                description: `bench feed ${String(i)}`,
+                decimals: 8,
+                oracles: keys.map((k) => ({ id: k.id, publicKey: k.publicKey })),
+                f,
+                minAnswer: '1',
+                maxAnswer: '1000000000000000',
+                heartbeatSeconds: 3600,
+                deviationThresholdPpb: 5_000_000,
+              }),
+            ),
+          ).toString(),
+        ) as { configDigest: string };
+        return { feedId, configDigest: created.configDigest, round: 0 };
+      });
+      const pool = new FeedPool(feeds);
+      const op: Operation = async (i) => {
+        const feed = pool.take();
+        try {
+          const round = feed.round + 1;
+          const body = {
+            feedId: feed.feedId,
+            roundId: String(round),
+            observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
+            configDigest: feed.configDigest,
+            observations: keys.map((_, k) => ({
+              oracle: k,
+              value: String(300_000_000_000 + ((i + k) % 97)),
+            })),
+          };
+          const bytes = encodeReport(body);
+          const signatures = keys.map((k, idx) => ({
+            oracle: idx,
+            signature: sign('sha256', bytes, { key: k.privateKey, dsaEncoding: 'der' }).toString(
+              'base64',
+            ),
+          }));
+          await admin.submitTransaction('submitReport', JSON.stringify({ ...body, signatures }));
+          feed.round = round;
+        } finally {
+          pool.give(feed);
+        }
+      };
+      return op;
+    },
+  };
+}
+
+function voteWorkload(admin: Contract, proposals: number): Workload {
+  return {
+    name: 'membership-vote',
+    description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open); ${String(proposals)} proposals created beforehand`,
+    baseline: { name: 'noop-submit', target: 0.8 },
+    setup: async () => {
+      try {
+        await admin.submitTransaction(
+          'initialize',
+          JSON.stringify({
+            ThresholdPercentage: 50,
+            ThresholdComparator: 'GREATER_THAN',
+            ProposalDurationInHours: 24,
+          }),
+          JSON.stringify(['Org1MSP', 'Org2MSP']),
+        );
+      } catch (err) {
+        if (!errorText(err).includes('[ALREADY_INITIALIZED]')) throw err;
+      }
+      const run = randomBytes(3).toString('hex');
+      const ids = await allInBatches(proposals, 100, async (i) => {
+        const p = JSON.parse(
+          Buffer.from(
+            await admin.submitTransaction(
+              'createProposal',
+              JSON.stringify({ Invitations: [{ Principal: `Bench${run}${String(i)}MSP` }] }),
+              `bench proposal ${String(i)}`,
+              `bench-${run}-${String(i)}`,
+            ),
+          ).toString(),
+        ) as { proposalId: string };
+        return p.proposalId;
+      });
+      let next = 0;
+      return async () => {
+        const id = ids[next++];
+        if (id === undefined) throw new Error('out of proposals');
+        await admin.submitTransaction('voteOnProposal', id, 'YES');
+      };
+    },
+  };
+}
+
+/** The gateway library on the same no-op workload as the bare-client baseline. */
+function libraryWorkloads(network: NetworkConfig): Workload[] {
+  let conn: Connection | undefined;
+  const open = async (): Promise<Connection> => {
+    if (conn !== undefined) return conn;
+    const files = network.identities.user1;
+    if (files === undefined) throw new Error('no user1 identity in the description');
+    conn = connection.connect({
+      network,
+      identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
+      signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+    });
+    return conn;
+  };
+  return [
+    {
+      name: 'lib-noop-submit',
+      description:
+        'the no-op submit through this gateway library (failover pool, commit-status check, typed errors) with the same file key',
+      baseline: { name: 'noop-submit', target: 0.97 },
+      setup: async () => {
+        const c = await open();
+        return async () => c.submit({ chaincode: 'kv', transaction: 'noop' });
+      },
+    },
+    {
+      name: 'lib-noop-evaluate',
+      description: 'the no-op evaluate through this gateway library',
+      baseline: { name: 'noop-evaluate', target: 0.97 },
+      setup: async () => {
+        const c = await open();
+        return async () => c.evaluate({ chaincode: 'kv', transaction: 'noop' });
+      },
+    },
+  ];
+}
+
+/** Enrolls a new identity for `signer` through the member's CA, as an app does for a KMS/HSM key. */
+async function enrollFor(
+  network: NetworkConfig,
+  signer: Signer,
+  prefix: string,
+  dir: string,
+): Promise<string> {
+  const caConfig = network.ca;
+  if (caConfig?.registrar === undefined) throw new Error('no CA registrar in the description');
+  const client = ca.newCaClient({
+    url: caConfig.url,
+    ...(caConfig.address === undefined ? {} : { address: caConfig.address }),
+    tlsRootCerts: caConfig.tlsRootCerts,
+  });
+  const regSigner = await signers.generateFileKey({ path: join(dir, `${prefix}-registrar.pem`) });
+  const reg = await client.enroll({
+    enrollmentId: caConfig.registrar.enrollmentId,
+    enrollmentSecret: caConfig.registrar.enrollmentSecret,
+    signer: regSigner,
+  });
+  const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const secret = await client.register({
+    registrar: { certificate: reg.certificate, signer: regSigner },
+    enrollmentId: id,
+    affiliation: '',
+  });
+  return (await client.enroll({ enrollmentId: id, enrollmentSecret: secret, signer })).certificate;
+}
+
+/** Raw signing rate and no-op submits for the file, KMS and HSM signers. */
+function signerWorkloads(network: NetworkConfig): Workload[] {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-signers-'));
+  const make: Record<string, () => Promise<Signer>> = {
+    file: () => signers.generateFileKey({ path: join(dir, 'file.pem') }),
+    kms: async () => {
+      const kms = network.kms;
+      if (kms === undefined) throw new Error('no KMS in the description');
+      const opts = {
+        region: kms.region,
+        endpoint: kms.endpoint,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      };
+      return signers.newKmsSigner({ ...opts, keyId: await signers.createKmsKey(opts) });
+    },
+    hsm: () => {
+      const hsm = network.hsm;
+      if (hsm === undefined) throw new Error('no HSM token in the description');
+      if (hsm.softHsm2Conf !== undefined) process.env.SOFTHSM2_CONF = hsm.softHsm2Conf;
+      const ref = signers.generateHsmKey({
+        library: hsm.library,
+        tokenLabel: hsm.tokenLabel,
+        pin: hsm.pin,
+      });
+      return Promise.resolve(
+        signers.newHsmSigner({
+          library: hsm.library,
+          tokenLabel: hsm.tokenLabel,
+          pin: hsm.pin,
+          id: ref.id,
+        }),
+      );
+    },
+  };
+  const cache = new Map<string, Promise<Signer>>();
+  const signerOf = (kind: string): Promise<Signer> => {
+    let s = cache.get(kind);
+    if (s === undefined) {
+      const factory = make[kind];
+      if (factory === undefined) throw new Error(`no signer ${kind}`);
+      s = factory();
+      cache.set(kind, s);
+    }
+    return s;
+  };
+  const out: Workload[] = [];
+  for (const kind of ['file', 'kms', 'hsm']) {
+    out.push({
+      name: `sign-${kind}`,
+      description: `${kind} signer alone: sign a fresh SHA-256 digest (DER, low-S)${kind === 'file' ? '' : ', key never leaves the ' + kind.toUpperCase()}`,
+      ...(kind === 'file' ? {} : { baseline: { name: 'sign-file' } }),
+      setup: async () => {
+        const signer = await signerOf(kind);
+        return async (i) => signer.sign(createHash('sha256').update(String(i)).digest());
+      },
+    });
+  }
+  for (const kind of ['kms', 'hsm']) {
+    out.push({
+      name: `${kind}-noop-submit`,
+      description: `the no-op submit through this library signed by a ${kind.toUpperCase()}-held key enrolled with the member's CA (3 signatures per submit: proposal, transaction, commit-status request)`,
+      baseline: { name: 'lib-noop-submit' },
+      setup: async () => {
+        const signer = await signerOf(kind);
+        const certificate = await enrollFor(network, signer, kind, dir);
+        const c = connection.connect({ network, identity: { certificate }, signer });
+        return async () => c.submit({ chaincode: 'kv', transaction: 'noop' });
+      },
+    });
+  }
+  return out;
+}
+
 /** Workloads beyond the baseline. */
-export function extraWorkloads(desc: NetworkDescription): Promise<Workload[]> {
-  void desc;
-  return Promise.resolve([]);
+export async function extraWorkloads(
+  desc: NetworkDescription,
+  descriptionPath: string,
+): Promise<Workload[]> {
+  const channel = desc.Network.ChannelName;
+  const org1 = connectAs(desc, 'Org1', 'admin');
+  const fabricNetwork = org1.gateway.getNetwork(channel);
+  const feeds = fabricNetwork.getContract(CHAINCODE, 'feeds');
+  const membership = fabricNetwork.getContract(CHAINCODE, 'membership');
+  const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
+  const network = await connection.loadNetworkDescription({
+    path: descriptionPath,
+    member: 'Org1',
+  });
+  return [
+    ...libraryWorkloads(network),
+    reportWorkload(feeds, 4, maxInFlight),
+    reportWorkload(feeds, 16, maxInFlight),
+    reportWorkload(feeds, 31, maxInFlight),
+    voteWorkload(membership, Number(process.env.BENCH_PROPOSALS ?? 4000)),
+    ...signerWorkloads(network),
+  ];
 }
