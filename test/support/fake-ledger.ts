@@ -150,9 +150,8 @@ export class FakeLedger {
     for (const [k, v] of Object.entries(opts.transient ?? {})) {
       transient.set(k, typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
     }
-    const ledger = this;
     const canRead = (coll: string): void => {
-      const readers = ledger.collectionReaders.get(coll);
+      const readers = this.collectionReaders.get(coll);
       if (readers !== undefined && !readers.has(peerMsp)) {
         throw new Error(
           `GET_STATE failed: private data collection ${coll} is not readable by peer of ${peerMsp}`,
@@ -196,7 +195,7 @@ export class FakeLedger {
       }),
       getDateTimestamp: () => new Date(opts.txTimeMs),
       getTransient: () => transient,
-      getState: (key: string) => Promise.resolve(ledger.state.get(key) ?? new Uint8Array(0)),
+      getState: (key: string) => Promise.resolve(this.state.get(key) ?? new Uint8Array(0)),
       putState: (key: string, value: Uint8Array) => {
         if (key === '') throw new Error('key must not be an empty string');
         writes.set(key, value);
@@ -212,16 +211,16 @@ export class FakeLedger {
         return { objectType: parts[1] ?? '', attributes: parts.slice(2, -1) };
       },
       getStateByRange: (start: string, end: string) =>
-        rangeIterator(sorted(ledger.state, start, end)),
+        rangeIterator(sorted(this.state, start, end)),
       getStateByRangeWithPagination: (
         start: string,
         end: string,
         pageSize: number,
         bookmark?: string,
-      ) => Promise.resolve(paginate(sorted(ledger.state, start, end), pageSize, bookmark)),
+      ) => Promise.resolve(paginate(sorted(this.state, start, end), pageSize, bookmark)),
       getStateByPartialCompositeKey: (type: string, attrs: string[]) => {
         const [s, e] = partialRange(type, attrs);
-        return rangeIterator(sorted(ledger.state, s, e));
+        return rangeIterator(sorted(this.state, s, e));
       },
       getStateByPartialCompositeKeyWithPagination: (
         type: string,
@@ -230,14 +229,14 @@ export class FakeLedger {
         bookmark?: string,
       ) => {
         const [s, e] = partialRange(type, attrs);
-        return Promise.resolve(paginate(sorted(ledger.state, s, e), pageSize, bookmark));
+        return Promise.resolve(paginate(sorted(this.state, s, e), pageSize, bookmark));
       },
       getPrivateData: (coll: string, key: string) => {
         canRead(coll);
-        return Promise.resolve(ledger.collection(coll).get(key) ?? new Uint8Array(0));
+        return Promise.resolve(this.collection(coll).get(key) ?? new Uint8Array(0));
       },
       getPrivateDataHash: (coll: string, key: string) => {
-        const v = ledger.collection(coll).get(key);
+        const v = this.collection(coll).get(key);
         return Promise.resolve(
           v === undefined ? new Uint8Array(0) : createHash('sha256').update(v).digest(),
         );
@@ -263,7 +262,7 @@ export class FakeLedger {
       getPrivateDataByPartialCompositeKey: (coll: string, type: string, attrs: string[]) => {
         canRead(coll);
         const [s, e] = partialRange(type, attrs);
-        return rangeIterator(sorted(ledger.collection(coll), s, e));
+        return rangeIterator(sorted(this.collection(coll), s, e));
       },
       setEvent: (name: string, payload: Uint8Array) => {
         event = { name, payload: Buffer.from(payload), txId };
