@@ -14,6 +14,9 @@ module="$(cat "$state/module-path")"
 address="127.0.0.1:$(ccserver_port "$(cat "$state/slot")" "$org" "$p")"
 server="$module/node_modules/.bin/fabric-chaincode-node"
 [[ -x "$server" ]] || server="$REPO_DIR/node_modules/.bin/fabric-chaincode-node"
+# fabric-shim answers ctx.stub.getMspID() from this variable: the MSP of the peer this server serves.
+CORE_PEER_LOCALMSPID="$(msp_id "$org")"
+export CORE_PEER_LOCALMSPID
 child=0
 trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
 while true; do
