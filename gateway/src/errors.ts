@@ -9,6 +9,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 /** Every code a {@link ConsortiumError} can carry. */
 export type ErrorCode =
   | ConfigErrorCode
+  | InputErrorCode
   | ConnectionErrorCode
   | SignerErrorCode
   | CaErrorCode
@@ -17,6 +18,8 @@ export type ErrorCode =
 
 /** Codes of {@link ConfigError}. */
 export type ConfigErrorCode = 'INVALID_CONFIG';
+/** Codes of {@link InputError}. */
+export type InputErrorCode = 'INVALID_INPUT';
 /** Codes of {@link ConnectionError}. */
 export type ConnectionErrorCode = 'UNAVAILABLE' | 'TIMEOUT' | 'TLS_ERROR' | 'CLOSED';
 /** Codes of {@link SignerError}. */
@@ -93,6 +96,14 @@ export class ConsortiumError<C extends ErrorCode = ErrorCode> extends Error {
 /** The configuration (network description, connection profile, options) is unusable. */
 export class ConfigError extends ConsortiumError<ConfigErrorCode> {
   override name = 'ConfigError';
+}
+
+/**
+ * An argument cannot be encoded as the contract expects (a report field outside the canonical
+ * encoding, a malformed id); raised before anything is sent.
+ */
+export class InputError extends ConsortiumError<InputErrorCode> {
+  override name = 'InputError';
 }
 
 /** No usable connection to a peer: unreachable, TLS failure, deadline or closed by the caller. */

@@ -5,6 +5,80 @@
  *
  * @packageDocumentation
  */
+export * as clients from './clients';
+export type { Committed } from './clients/lib/contract';
+export type {
+  FeedsClient,
+  FeedsClientOptions,
+  FeedsError,
+  ReportResult,
+} from './clients/feeds-client';
+export type {
+  FeedsErrorCode,
+  Feed,
+  FeedDefinition,
+  Oracle,
+  OracleInput,
+  Thresholds,
+  ReportingPolicy,
+  RoundData,
+  Round,
+  Subscription,
+  Premium,
+  PremiumInput,
+  PremiumVerification,
+  Page,
+  PageOptions,
+  RoundReportedPayload,
+} from './clients/feeds-types';
+export type {
+  MembershipClient,
+  MembershipClientOptions,
+  MembershipError,
+  ProposalCreated,
+} from './clients/membership-client';
+export type {
+  MembershipErrorCode,
+  VotingPolicy,
+  ProposalStatus,
+  Vote,
+  InvitationStatus,
+  ProposalActions,
+  Member,
+  Proposal,
+  VoteRecord,
+  Invitation,
+  ChannelChange,
+  ProposalDetails,
+  InitializeResult,
+  ProposalPage,
+  ProposalInput,
+  MembershipEventType,
+  MembershipEventPayload,
+} from './clients/membership-types';
+export type {
+  EventStream,
+  EventStreamOptions,
+  RoundEventStreamOptions,
+  MembershipEventStreamOptions,
+  ContractEvent,
+  ReconnectInfo,
+} from './clients/events';
+export type { EventCheckpointer } from './clients/checkpoint';
+
+export * as reports from './clients/reports';
+export type {
+  ReportBody,
+  Observation,
+  ReportSignature,
+  SignedReport,
+  OracleKeyType,
+  OracleConfig,
+  OracleConfigEntry,
+  ReportKey,
+  ReportSigner,
+} from './clients/reports';
+
 export * as signers from './signers';
 export type { Signer, KeyReference, SignatureAlgorithm } from './signers/signer';
 export type {
@@ -44,6 +118,7 @@ export type { IdentityStore, StoredIdentity, FileIdentityStoreOptions } from './
 export {
   ConsortiumError,
   ConfigError,
+  InputError,
   ConnectionError,
   SignerError,
   CaError,
@@ -54,6 +129,7 @@ export {
 export type {
   ErrorCode,
   ConfigErrorCode,
+  InputErrorCode,
   ConnectionErrorCode,
   SignerErrorCode,
   CaErrorCode,

@@ -1,0 +1,104 @@
+/**
+ * The calls every typed client makes: JSON text in, JSON text out, through the failover
+ * connection, with coded chaincode errors already translated to `ContractError` by it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Connection, TransactionRequest } from '../../connection/connection';
+import { ContractError, TransactionError } from '../../errors';
+
+/** A committed write: the decoded return value and where it landed. */
+export interface Committed<T> {
+  /** What the transaction returned. */
+  readonly value: T;
+  /** The transaction id. */
+  readonly transactionId: string;
+  /** The block the transaction committed in. */
+  readonly blockNumber: bigint;
+}
+
+/** Where a typed client sends its calls. */
+export interface ContractTarget {
+  readonly connection: Connection;
+  readonly chaincode: string;
+  readonly contract: string;
+}
+
+type Extra = Pick<TransactionRequest, 'transientData' | 'endorsingOrganizations'>;
+
+function decode(bytes: Uint8Array, transaction: string, transactionId?: string): unknown {
+  const text = Buffer.from(bytes).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new TransactionError({
+      code: 'EVALUATE_FAILED',
+      message: `${transaction} returned text that is not JSON: ${text.slice(0, 120)}`,
+      cause,
+      ...(transactionId !== undefined ? { transactionId } : {}),
+    });
+  }
+}
+
+/**
+ * Evaluates and decodes the JSON answer.
+ *
+ * @returns the decoded answer
+ */
+export async function evaluateJson<T>(
+  target: ContractTarget,
+  transaction: string,
+  args: readonly string[],
+  extra: Extra = {},
+): Promise<T> {
+  const bytes = await target.connection.evaluate({
+    chaincode: target.chaincode,
+    contract: target.contract,
+    transaction,
+    arguments: args,
+    ...extra,
+  });
+  return decode(bytes, transaction) as T;
+}
+
+/**
+ * Submits and decodes the JSON answer.
+ *
+ * @returns the decoded answer with transaction id and block
+ */
+export async function submitJson<T>(
+  target: ContractTarget,
+  transaction: string,
+  args: readonly string[],
+  extra: Extra = {},
+): Promise<Committed<T>> {
+  const out = await target.connection.submit({
+    chaincode: target.chaincode,
+    contract: target.contract,
+    transaction,
+    arguments: args,
+    ...extra,
+  });
+  return {
+    value: decode(out.result, transaction, out.transactionId) as T,
+    transactionId: out.transactionId,
+    blockNumber: out.blockNumber,
+  };
+}
+
+/**
+ * A type guard for a contract's coded errors.
+ *
+ * @returns a guard narrowing to `ContractError<K>` when the code is one of `codes`
+ */
+export function contractErrorGuard<K extends string>(
+  codes: readonly K[],
+): (err: unknown) => err is ContractError<K> {
+  const known = new Set<string>(codes);
+  return (err: unknown): err is ContractError<K> =>
+    err instanceof ContractError && known.has((err as ContractError).chaincodeCode);
+}
+
+/** @returns 64 lowercase hex characters of fresh randomness */
+export function randomHex32(): string {
+  return randomBytes(32).toString('hex');
+}

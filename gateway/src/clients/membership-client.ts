@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import type { Connection } from '../connection/connection';
+import type { ContractError } from '../errors';
+import {
+  contractErrorGuard,
+  evaluateJson,
+  randomHex32,
+  submitJson,
+  type Committed,
+  type ContractTarget,
+} from './lib/contract';
+import {
+  MEMBERSHIP_ERROR_CODES,
+  type ChannelChange,
+  type InitializeResult,
+  type Invitation,
+  type Member,
+  type MembershipErrorCode,
+  type Proposal,
+  type ProposalDetails,
+  type ProposalInput,
+  type ProposalPage,
+  type ProposalStatus,
+  type Vote,
+  type VoteRecord,
+  type VotingPolicy,
+} from './membership-types';
+
+/** Options of {@link newMembershipClient}. */
+export interface MembershipClientOptions {
+  /** The connection to send calls through. */
+  readonly connection: Connection;
+  /** Chaincode name as deployed; `consortium` when absent. */
+  readonly chaincodeName?: string;
+  /** Contract name inside the chaincode; `membership` when absent. */
+  readonly contractName?: string;
+}
+
+/** A chaincode rejection from the `membership` contract. */
+export type MembershipError = ContractError<MembershipErrorCode>;
+
+/** A created proposal with the salt of its private details, when it carries any. */
+export interface ProposalCreated extends Committed<Proposal> {
+  /** The details' salt; keep it to prove the details later. */
+  readonly salt?: string;
+}
+
+/**
+ * Typed access to every transaction of the `membership` contract. Acting for an organisation
+ * (initialise, propose, vote, accept, reject) needs an identity with `membership.admin=true`.
+ * Chaincode rejections are {@link MembershipError}s.
+ */
+export interface MembershipClient {
+  /**
+   * Sets the voting policy and founding members; callable once on a channel.
+   *
+   * @param policy - the voting policy
+   * @param foundingMembers - MSP ids, the caller's among them
+   * @returns the policy and members
+   * @throws MembershipError `ALREADY_INITIALIZED`, `MALFORMED_INPUT`, `POLICY_OUT_OF_RANGE`, `NOT_AUTHORIZED`
+   */
+  initialize(
+    policy: Readonly<VotingPolicy>,
+    foundingMembers: readonly string[],
+  ): Promise<Committed<InitializeResult>>;
+  /**
+   * Creates a proposal (idempotent per token and member); rationale, contact and salt go as
+   * transient data and only their salted hash reaches the public ledger.
+   *
+   * @param input - actions, description, token and private details
+   * @returns the proposal, and the salt when details were given
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `MIXED_ACTIONS`, `EMPTY_ACTIONS`,
+   *   `DUPLICATE_ACTION`, `DESCRIPTION_TOO_LONG`, `NOT_A_MEMBER`, `NOT_AUTHORIZED`, `TOKEN_REUSED`,
+   *   `ALREADY_A_MEMBER`, `MEMBER_NOT_FOUND`, `SALT_REQUIRED`
+   */
+  createProposal(input: Readonly<ProposalInput>): Promise<ProposalCreated>;
+  /**
+   * Casts the caller's organisation's vote.
+   *
+   * @param proposalId - the proposal
+   * @param vote - `YES` or `NO`
+   * @returns the updated proposal
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVALID_VOTE`, `NOT_A_MEMBER`,
+   *   `NOT_AUTHORIZED`, `PROPOSAL_NOT_FOUND`, `NOT_ELIGIBLE`, `PROPOSAL_EXPIRED`, `PROPOSAL_CLOSED`,
+   *   `ALREADY_VOTED`
+   */
+  voteOnProposal(proposalId: string, vote: Vote): Promise<Committed<Proposal>>;
+  /**
+   * Records an expired proposal as EXPIRED.
+   *
+   * @param proposalId - the proposal
+   * @returns the expired proposal
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`,
+   *   `PROPOSAL_NOT_FOUND`, `PROPOSAL_CLOSED`, `PROPOSAL_NOT_EXPIRED`
+   */
+  closeProposal(proposalId: string): Promise<Committed<Proposal>>;
+  /**
+   * Accepts an invitation as the invitee.
+   *
+   * @param invitationId - the invitation
+   * @returns the accepted invitation
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVITATION_NOT_FOUND`,
+   *   `NOT_INVITEE`, `NOT_AUTHORIZED`, `INVITATION_EXPIRED`, `INVITATION_CLOSED`, `ALREADY_A_MEMBER`
+   */
+  acceptInvitation(invitationId: string): Promise<Committed<Invitation>>;
+  /**
+   * Rejects an invitation as the invitee.
+   *
+   * @param invitationId - the invitation
+   * @returns the rejected invitation
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVITATION_NOT_FOUND`,
+   *   `NOT_INVITEE`, `NOT_AUTHORIZED`, `INVITATION_EXPIRED`, `INVITATION_CLOSED`
+   */
+  rejectInvitation(invitationId: string): Promise<Committed<Invitation>>;
+  /**
+   * Records an expired invitation as EXPIRED.
+   *
+   * @param invitationId - the invitation
+   * @returns the expired invitation
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVITATION_NOT_FOUND`,
+   *   `NOT_A_MEMBER`, `INVITATION_CLOSED`, `INVITATION_NOT_EXPIRED`
+   */
+  closeInvitation(invitationId: string): Promise<Committed<Invitation>>;
+  /**
+   * @returns the voting policy
+   * @throws MembershipError `NOT_INITIALIZED`
+   */
+  getPolicy(): Promise<VotingPolicy>;
+  /**
+   * @returns the members
+   * @throws MembershipError `NOT_INITIALIZED`
+   */
+  listMembers(): Promise<Member[]>;
+  /**
+   * @param proposalId - the proposal
+   * @returns the proposal
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `PROPOSAL_NOT_FOUND`
+   */
+  getProposal(proposalId: string): Promise<Proposal>;
+  /**
+   * @param options - optional status filter, page size (1–100, 100 when absent) and bookmark
+   * @returns one page of proposals
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`
+   */
+  listProposals(
+    options?: Readonly<{ status?: ProposalStatus; pageSize?: number; bookmark?: string }>,
+  ): Promise<ProposalPage>;
+  /**
+   * @param proposalId - the proposal
+   * @returns its votes by member
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `PROPOSAL_NOT_FOUND`
+   */
+  listProposalVotes(proposalId: string): Promise<VoteRecord[]>;
+  /**
+   * Reads a proposal's private details (members only, from a peer holding the collection).
+   *
+   * @param proposalId - the proposal
+   * @returns rationale, contact, salt and commitment
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`,
+   *   `PROPOSAL_NOT_FOUND`, `DETAILS_NOT_FOUND`, `DETAILS_UNAVAILABLE`, `DETAILS_HASH_MISMATCH`
+   */
+  getProposalDetails(proposalId: string): Promise<ProposalDetails>;
+  /**
+   * @param invitationId - the invitation
+   * @returns the invitation
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVITATION_NOT_FOUND`
+   */
+  getInvitation(invitationId: string): Promise<Invitation>;
+  /**
+   * @param principal - an MSP id to filter by; all when absent
+   * @returns the invitations
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`
+   */
+  listInvitations(principal?: string): Promise<Invitation[]>;
+  /**
+   * @returns the channel changes approved proposals call for
+   * @throws MembershipError `NOT_INITIALIZED`
+   */
+  listChannelChanges(): Promise<ChannelChange[]>;
+}
+
+/**
+ * Whether an error is a `membership` contract rejection; narrows `chaincodeCode`.
+ *
+ * @param err - anything caught
+ * @returns true for a `ContractError` with a membership code
+ */
+export const isMembershipError: (err: unknown) => err is MembershipError =
+  contractErrorGuard(MEMBERSHIP_ERROR_CODES);
+
+class MembershipClientImpl implements MembershipClient {
+  readonly #t: ContractTarget;
+
+  constructor(options: Readonly<MembershipClientOptions>) {
+    this.#t = {
+      connection: options.connection,
+      chaincode: options.chaincodeName ?? 'consortium',
+      contract: options.contractName ?? 'membership',
+    };
+  }
+
+  initialize(policy: Readonly<VotingPolicy>, foundingMembers: readonly string[]) {
+    return submitJson<InitializeResult>(this.#t, 'initialize', [
+      JSON.stringify(policy),
+      JSON.stringify(foundingMembers),
+    ]);
+  }
+
+  async createProposal(input: Readonly<ProposalInput>): Promise<ProposalCreated> {
+    const hasDetails = input.rationale !== undefined || input.contact !== undefined;
+    const salt = hasDetails ? (input.salt ?? randomHex32()) : input.salt;
+    const transient: Record<string, string> = {};
+    if (input.rationale !== undefined) transient.rationale = input.rationale;
+    if (input.contact !== undefined) transient.contact = input.contact;
+    if (salt !== undefined) transient.salt = salt;
+    const out = await submitJson<Proposal>(
+      this.#t,
+      'createProposal',
+      [JSON.stringify(input.actions), input.description, input.clientRequestToken ?? randomUUID()],
+      Object.keys(transient).length > 0 ? { transientData: transient } : {},
+    );
+    return hasDetails && salt !== undefined ? { ...out, salt } : out;
+  }
+
+  voteOnProposal(proposalId: string, vote: Vote) {
+    return submitJson<Proposal>(this.#t, 'voteOnProposal', [proposalId, vote]);
+  }
+  closeProposal(proposalId: string) {
+    return submitJson<Proposal>(this.#t, 'closeProposal', [proposalId]);
+  }
+  acceptInvitation(invitationId: string) {
+    return submitJson<Invitation>(this.#t, 'acceptInvitation', [invitationId]);
+  }
+  rejectInvitation(invitationId: string) {
+    return submitJson<Invitation>(this.#t, 'rejectInvitation', [invitationId]);
+  }
+  closeInvitation(invitationId: string) {
+    return submitJson<Invitation>(this.#t, 'closeInvitation', [invitationId]);
+  }
+  getPolicy() {
+    return evaluateJson<VotingPolicy>(this.#t, 'getPolicy', []);
+  }
+  listMembers() {
+    return evaluateJson<Member[]>(this.#t, 'listMembers', []);
+  }
+  getProposal(proposalId: string) {
+    return evaluateJson<Proposal>(this.#t, 'getProposal', [proposalId]);
+  }
+  listProposals(
+    options?: Readonly<{ status?: ProposalStatus; pageSize?: number; bookmark?: string }>,
+  ) {
+    return evaluateJson<ProposalPage>(this.#t, 'listProposals', [
+      options?.status ?? '',
+      String(options?.pageSize ?? 100),
+      options?.bookmark ?? '',
+    ]);
+  }
+  listProposalVotes(proposalId: string) {
+    return evaluateJson<VoteRecord[]>(this.#t, 'listProposalVotes', [proposalId]);
+  }
+  getProposalDetails(proposalId: string) {
+    return evaluateJson<ProposalDetails>(this.#t, 'getProposalDetails', [proposalId]);
+  }
+  getInvitation(invitationId: string) {
+    return evaluateJson<Invitation>(this.#t, 'getInvitation', [invitationId]);
+  }
+  listInvitations(principal?: string) {
+    return evaluateJson<Invitation[]>(this.#t, 'listInvitations', [principal ?? '']);
+  }
+  listChannelChanges() {
+    return evaluateJson<ChannelChange[]>(this.#t, 'listChannelChanges', []);
+  }
+}
+
+/**
+ * A typed client of the `membership` contract.
+ *
+ * @param options - the connection, and chaincode and contract names when not the defaults
+ * @returns the client
+ * @example
+ * ```ts
+ * const membership = clients.newMembershipClient({ connection: adminConn });
+ * const { value: p } = await membership.createProposal({
+ *   actions: { Invitations: [{ Principal: 'Org3MSP' }] }, description: 'invite Org3',
+ *   rationale: 'runs two oracle nodes' });
+ * await membership.voteOnProposal(p.proposalId, 'YES');
+ * ```
+ */
+export function newMembershipClient(options: Readonly<MembershipClientOptions>): MembershipClient {
+  return new MembershipClientImpl(options);
+}
