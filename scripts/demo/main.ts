@@ -1,0 +1,370 @@
+/**
+ * The end-to-end story `npm run demo` tells, on the local network scripts/demo.sh brought up:
+ * a data provider whose key lives in the local KMS is enrolled with its member's CA, creates a
+ * price feed, and a small reporter submits rounds signed by several oracles from a Chainlink-style
+ * external adapter; a consumer of the other member follows the rounds and reads the latest answer;
+ * a premium value reaches a subscribed member only; and the members vote a new member in.
+ */
+import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  ca,
+  clients,
+  connection,
+  reports,
+  signers,
+  ContractError,
+  type Connection,
+  type NetworkConfig,
+  type Signer,
+} from '../../gateway/src';
+import { observe, scale, startAdapter } from './adapter';
+
+const CHAINCODE = 'consortium';
+const started = Date.now();
+
+function step(n: number | string, text: string): void {
+  process.stdout.write(
+    `\n[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${String(n)}. ${text}\n`,
+  );
+}
+function info(text: string): void {
+  process.stdout.write(`         ${text}\n`);
+}
+
+async function fileIdentity(
+  network: NetworkConfig,
+  name: string,
+): Promise<{ certificate: string; signer: Signer }> {
+  const files = network.identities[name];
+  if (files === undefined)
+    throw new Error(`the network description has no ${name} identity for ${network.mspId}`);
+  return {
+    certificate: readFileSync(files.certificatePath, 'utf8'),
+    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+  };
+}
+
+function connectAs(
+  network: NetworkConfig,
+  id: { certificate: string; signer: Signer },
+): Connection {
+  return connection.connect({
+    network,
+    identity: { certificate: id.certificate },
+    signer: id.signer,
+  });
+}
+
+async function main(): Promise<void> {
+  const descriptionPath = process.env.NETWORK_DESCRIPTION;
+  if (descriptionPath === undefined)
+    throw new Error('NETWORK_DESCRIPTION is not set; run `npm run demo`');
+  const run = randomBytes(3).toString('hex');
+  const walletDir = path.join(path.dirname(descriptionPath), 'demo-wallet');
+  mkdirSync(walletDir, { recursive: true });
+  const org1 = await connection.loadNetworkDescription({ path: descriptionPath, member: 'Org1' });
+  const org2 = await connection.loadNetworkDescription({ path: descriptionPath, member: 'Org2' });
+  const open: Connection[] = [];
+  const track = (c: Connection): Connection => {
+    open.push(c);
+    return c;
+  };
+
+  try {
+    // 2. A data provider whose signing key is created in the KMS and never leaves it.
+    step(2, 'Enrolling a data provider of Org1 whose key is created in the local KMS');
+    const kms = org1.kms;
+    if (kms === undefined) throw new Error('the network description has no KMS endpoint');
+    const kmsOptions = {
+      region: kms.region,
+      endpoint: kms.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    };
+    const keyId = await signers.createKmsKey(kmsOptions);
+    const providerSigner = signers.newKmsSigner({ ...kmsOptions, keyId });
+    const caConfig = org1.ca;
+    if (caConfig?.registrar === undefined)
+      throw new Error('the network description has no CA registrar');
+    const caClient = ca.newCaClient({
+      url: caConfig.url,
+      ...(caConfig.address === undefined ? {} : { address: caConfig.address }),
+      tlsRootCerts: caConfig.tlsRootCerts,
+    });
+    const registrarSigner = await signers.generateFileKey({
+      path: path.join(walletDir, `registrar-${run}.pem`),
+    });
+    const registrar = {
+      certificate: (
+        await caClient.enroll({
+          enrollmentId: caConfig.registrar.enrollmentId,
+          enrollmentSecret: caConfig.registrar.enrollmentSecret,
+          signer: registrarSigner,
+        })
+      ).certificate,
+      signer: registrarSigner,
+    };
+    const providerId = `provider-${run}`;
+    const secret = await caClient.register({
+      registrar,
+      enrollmentId: providerId,
+      affiliation: '',
+      attributes: [{ name: 'feeds.admin', value: 'true', ecert: true }],
+    });
+    const providerCert = (
+      await caClient.enroll({
+        enrollmentId: providerId,
+        enrollmentSecret: secret,
+        signer: providerSigner,
+      })
+    ).certificate;
+    const store = ca.newFileIdentityStore({ directory: walletDir });
+    await store.put({
+      name: providerId,
+      mspId: org1.mspId,
+      certificate: providerCert,
+      key: providerSigner.keyReference,
+    });
+    info(`KMS key ${keyId}; certificate for ${providerId} issued by ${caConfig.url}`);
+    info(`identity stored in ${walletDir} as a certificate and a key reference (no private key)`);
+    const provider = track(connectAs(org1, { certificate: providerCert, signer: providerSigner }));
+    const providerFeeds = clients.newFeedsClient({
+      connection: provider,
+      chaincodeName: CHAINCODE,
+    });
+
+    // 3. A price feed with several oracle keys, and a reporter fed by an external adapter.
+    step(
+      3,
+      'Creating the ETH / USD feed with 4 oracles (f = 1) and reporting rounds from an external adapter',
+    );
+    const oracles: { id: string; key: KeyObject; pem: string }[] = Array.from(
+      { length: 4 },
+      (_, i) => {
+        const { privateKey, publicKey } =
+          i % 2 === 0
+            ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+            : generateKeyPairSync('ed25519');
+        return {
+          id: `oracle-${String(i)}`,
+          key: privateKey,
+          pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+        };
+      },
+    );
+    const feedId = `eth-usd-${run}`;
+    const decimals = 8;
+    const feed = (
+      await providerFeeds.createFeed({
+        feedId,
+        description: 'ETH / USD',
+        decimals,
+        oracles: oracles.map((o) => ({ id: o.id, publicKey: o.pem })),
+        f: 1,
+        minAnswer: scale(100, decimals),
+        maxAnswer: scale(100000, decimals),
+        heartbeatSeconds: 3600,
+        deviationThresholdPpb: 5_000_000,
+      })
+    ).value;
+    info(
+      `feed ${feed.feedId} created by ${org1.mspId}, config digest ${feed.configDigest.slice(0, 16)}…`,
+    );
+
+    // 4. A consumer of the other member follows the rounds as they commit.
+    const org2User = await fileIdentity(org2, 'user1');
+    const consumer = track(connectAs(org2, org2User));
+    const consumerFeeds = clients.newFeedsClient({
+      connection: consumer,
+      chaincodeName: CHAINCODE,
+    });
+    const received: { roundId: string; answer: string }[] = [];
+    const events = clients.newRoundEventStream({
+      connection: consumer,
+      chaincodeName: CHAINCODE,
+      feedId,
+      checkpointPath: path.join(walletDir, `org2-consumer-${run}.checkpoint.json`),
+    });
+    const consuming = (async () => {
+      for await (const e of events) {
+        received.push({ roundId: e.payload.roundId, answer: e.payload.answer });
+        info(
+          `Org2 consumer received RoundReported: round ${e.payload.roundId}, answer ${e.payload.answer} (block ${String(e.blockNumber)})`,
+        );
+      }
+    })();
+
+    const adapter = await startAdapter();
+    const answers: string[] = [];
+    const rounds = 5;
+    try {
+      for (let round = 1; round <= rounds; round++) {
+        const observations = await Promise.all(
+          oracles.map(async (_, i) => ({
+            oracle: i,
+            value: scale(await observe(adapter.url, randomUUID(), 'ETH', 'USD', i), decimals),
+          })),
+        );
+        const report = await reports.buildReport(
+          {
+            feedId,
+            roundId: String(round),
+            observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
+            configDigest: feed.configDigest,
+            observations,
+          },
+          oracles.map((o, i) => ({ oracle: i, key: o.key })),
+        );
+        const result = await providerFeeds.submitReport(report);
+        answers.push(result.value.answer);
+        info(
+          `round ${String(round)}: observations ${observations.map((o) => o.value).join(', ')} -> median ${result.value.answer} (tx ${result.transactionId.slice(0, 12)}…, block ${String(result.blockNumber)})`,
+        );
+      }
+    } finally {
+      await adapter.close();
+    }
+
+    step(4, 'Org2 consumer reads latestRoundData');
+    const latest = await consumerFeeds.latestRoundData(feedId);
+    info(
+      `latestRoundData(${feedId}) = { roundId: ${latest.roundId}, answer: ${latest.answer} (= ${(Number(latest.answer) / 10 ** decimals).toFixed(2)} USD), startedAt: ${String(latest.startedAt)}, updatedAt: ${String(latest.updatedAt)} }`,
+    );
+
+    // 5. Premium data: only a subscribed member reads it.
+    step(
+      5,
+      'Premium data: Org2 subscribes, receives a premium value privately; after revocation it is refused',
+    );
+    await providerFeeds.grantSubscription(feedId, org2.mspId);
+    const premiumRound = String(rounds + 1);
+    const premiumValue = {
+      observations: answers,
+      note: `every observation of round ${premiumRound}`,
+      run,
+    };
+    const premiumReport = await reports.buildReport(
+      {
+        feedId,
+        roundId: premiumRound,
+        observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
+        configDigest: feed.configDigest,
+        observations: oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
+      },
+      oracles.map((o, i) => ({ oracle: i, key: o.key })),
+    );
+    const withPremium = await providerFeeds.submitReport(premiumReport, { value: premiumValue });
+    info(
+      `round ${premiumRound} carries a premium value; the public ledger holds only its hash ${withPremium.premium?.premiumHash.slice(0, 16) ?? '?'}…`,
+    );
+    const premium = await consumerFeeds.getPremium(feedId, premiumRound);
+    info(`Org2 (subscribed) reads it through its own peer: ${JSON.stringify(premium.value)}`);
+    await providerFeeds.revokeSubscription(feedId, org2.mspId);
+    const lockedRound = String(rounds + 2);
+    const lockedReport = await reports.buildReport(
+      {
+        feedId,
+        roundId: lockedRound,
+        observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
+        configDigest: feed.configDigest,
+        observations: oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
+      },
+      oracles.map((o, i) => ({ oracle: i, key: o.key })),
+    );
+    await providerFeeds.submitReport(lockedReport, {
+      value: { secret: 'for subscribers only', run },
+    });
+    let refused = '';
+    try {
+      await consumerFeeds.getPremium(feedId, lockedRound);
+    } catch (err) {
+      if (!(err instanceof ContractError)) throw err;
+      refused = `${err.chaincodeCode}: ${err.chaincodeMessage}`;
+    }
+    if (refused === '') throw new Error('Org2 read premium data it is not subscribed to');
+    info(`Org2 (subscription revoked) is refused round ${lockedRound}: ${refused}`);
+
+    // 6. Membership: Org1 proposes to invite a new member, both vote YES.
+    step(6, 'Org1 proposes to invite Org3MSP; both members vote YES');
+    const org1Admin = clients.newMembershipClient({
+      connection: track(connectAs(org1, await fileIdentity(org1, 'admin'))),
+      chaincodeName: CHAINCODE,
+    });
+    const org2Admin = clients.newMembershipClient({
+      connection: track(connectAs(org2, await fileIdentity(org2, 'admin'))),
+      chaincodeName: CHAINCODE,
+    });
+    try {
+      await org1Admin.initialize(
+        {
+          ThresholdPercentage: 50,
+          ThresholdComparator: 'GREATER_THAN',
+          ProposalDurationInHours: 24,
+        },
+        [org1.mspId, org2.mspId],
+      );
+      info('membership initialised: 50%, GREATER_THAN, 24 h, founding members Org1MSP and Org2MSP');
+    } catch (err) {
+      if (!(err instanceof ContractError && err.chaincodeCode === 'ALREADY_INITIALIZED')) throw err;
+      info('membership was initialised by an earlier run');
+    }
+    const proposal = (
+      await org1Admin.createProposal({
+        actions: { Invitations: [{ Principal: 'Org3MSP' }] },
+        description: 'Invite Org3 as a data consumer',
+        clientRequestToken: `demo-${run}`,
+        rationale: 'Org3 buys premium ETH/USD data',
+        contact: 'ops@org3.example',
+      })
+    ).value;
+    info(
+      `proposal ${proposal.proposalId}: ${proposal.status}; rationale and contact stored privately, only their hash is public`,
+    );
+    const afterOrg1 = (await org1Admin.voteOnProposal(proposal.proposalId, 'YES')).value;
+    info(
+      `Org1 votes YES -> ${afterOrg1.status} (yes ${String(afterOrg1.yesVoteCount)}, outstanding ${String(afterOrg1.outstandingVoteCount)})`,
+    );
+    const afterOrg2 = (await org2Admin.voteOnProposal(proposal.proposalId, 'YES')).value;
+    info(
+      `Org2 votes YES -> ${afterOrg2.status} (yes ${String(afterOrg2.yesVoteCount)}, no ${String(afterOrg2.noVoteCount)})`,
+    );
+
+    // Let the consumer catch the last events before the summary.
+    const deadline = Date.now() + 10_000;
+    while (received.length < rounds + 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    events.close();
+    await Promise.race([consuming.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+
+    step(7, 'Summary');
+    info(
+      `feed:      ${feedId} (ETH / USD, ${String(decimals)} decimals, 4 oracles, f = 1), owner ${org1.mspId}`,
+    );
+    info(`rounds:    ${String(rounds + 2)} committed; answers ${answers.join(', ')}`);
+    info(`latest:    ${latest.answer} (round ${latest.roundId}) read by ${org2.mspId}`);
+    info(
+      `events:    ${String(received.length)} RoundReported events received by the ${org2.mspId} consumer`,
+    );
+    info(
+      `premium:   round ${premiumRound} read by subscribed ${org2.mspId}; round ${lockedRound} refused after revocation`,
+    );
+    info(`proposal:  ${proposal.proposalId} to invite Org3MSP -> ${afterOrg2.status}`);
+    if (afterOrg2.status !== 'APPROVED')
+      throw new Error(`the proposal ended ${afterOrg2.status}, expected APPROVED`);
+  } finally {
+    for (const c of open) c.close();
+  }
+}
+
+main().then(
+  () => {
+    process.stdout.write(`\nDemo completed in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `\ndemo failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);
