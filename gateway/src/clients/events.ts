@@ -67,7 +67,10 @@ export interface EventStreamOptions {
  * trying the member's other peers.
  */
 export interface EventStream<T> extends AsyncIterable<ContractEvent<T>> {
-  /** The checkpoint in use. */
+  /**
+   * The checkpoint in use; resolves once the start position is recorded, so events committed
+   * after that are delivered even if iteration starts later.
+   */
   readonly checkpointer: Promise<EventCheckpointer>;
   /** Ends the stream; a pending iteration finishes without a value. Idempotent. */
   close(): void;
@@ -118,9 +121,20 @@ class EventStreamImpl<T> implements EventStream<T> {
   constructor(options: Readonly<EventStreamOptions>, spec: StreamSpec<T>) {
     this.#options = options;
     this.#spec = spec;
-    this.checkpointer = newFileCheckpointer(options.checkpointPath);
+    this.checkpointer = this.#position();
     // An unobserved rejection would crash the process before the consumer iterates.
     this.checkpointer.catch(() => undefined);
+  }
+
+  // Fixes the start position before anything is read, so events committed between opening the
+  // stream and the first subscription (or during a reconnect) are never skipped.
+  async #position(): Promise<EventCheckpointer> {
+    const checkpointer = await newFileCheckpointer(this.#options.checkpointPath);
+    if (checkpointer.getBlockNumber() === undefined) {
+      const start = this.#options.startBlock ?? (await ledgerHeight(this.#options.connection));
+      await checkpointer.checkpointBlock(start - 1n);
+    }
+    return checkpointer;
   }
 
   #isClosed(): boolean {
@@ -162,10 +176,6 @@ class EventStreamImpl<T> implements EventStream<T> {
     const initialMs = this.#options.backoff?.initialMs ?? 500;
     const maxMs = this.#options.backoff?.maxMs ?? 30000;
     const checkpointer = await this.checkpointer;
-    if (checkpointer.getBlockNumber() === undefined) {
-      const start = this.#options.startBlock ?? (await ledgerHeight(connection));
-      await checkpointer.checkpointBlock(start - 1n);
-    }
     let rounds = 0;
     while (!this.#isClosed()) {
       const peers = connection.preferredGateways();

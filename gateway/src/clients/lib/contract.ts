@@ -14,6 +14,8 @@ export interface Committed<T> {
   readonly transactionId: string;
   /** The block the transaction committed in. */
   readonly blockNumber: bigint;
+  /** How often the signed envelope was sent (more than 1 only after a failover resubmit). */
+  readonly submitAttempts: number;
 }
 
 /** Where a typed client sends its calls. */
@@ -82,6 +84,7 @@ export async function submitJson<T>(
     value: decode(out.result, transaction, out.transactionId) as T,
     transactionId: out.transactionId,
     blockNumber: out.blockNumber,
+    submitAttempts: out.submitAttempts,
   };
 }
 
