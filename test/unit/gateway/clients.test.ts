@@ -1,0 +1,167 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  ContractError,
+  InputError,
+  clients,
+  type Connection,
+  type SubmitResult,
+  type TransactionRequest,
+} from '../../../gateway/src';
+
+/** A connection that records requests and answers from a script; the network edge is all it fakes. */
+function fakeConnection(answer: (r: TransactionRequest) => unknown): {
+  connection: Connection;
+  requests: TransactionRequest[];
+} {
+  const requests: TransactionRequest[] = [];
+  const reply = (r: TransactionRequest) => {
+    requests.push(r);
+    const out = answer(r);
+    if (out instanceof Error) throw out;
+    return Buffer.from(JSON.stringify(out));
+  };
+  const connection = {
+    channelName: 'consortium',
+    mspId: 'Org1MSP',
+    evaluate: (r: TransactionRequest) => Promise.resolve().then(() => reply(r)),
+    submit: (r: TransactionRequest) =>
+      Promise.resolve().then((): SubmitResult => ({
+        result: reply(r),
+        transactionId: 'a'.repeat(64),
+        blockNumber: 7n,
+        submitAttempts: 1,
+      })),
+  } as unknown as Connection;
+  return { connection, requests };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  return expect.fail('expected a rejection');
+}
+
+const REPORT = {
+  feedId: 'eth-usd',
+  configDigest: 'f'.repeat(64),
+  roundId: '3',
+  observationsTimestamp: 1767225600,
+  observations: [{ oracle: 0, value: '5' }],
+  signatures: [{ oracle: 0, signature: 'AA==' }],
+};
+
+describe('gateway typed clients (fake connection)', () => {
+  it('sends feeds calls to chaincode consortium, contract feeds, with JSON arguments', async () => {
+    const { connection, requests } = fakeConnection(() => ({ feedId: 'eth-usd' }));
+    const feeds = clients.newFeedsClient({ connection });
+    const out = await feeds.setThresholds('eth-usd', { f: 1 });
+    expect(out).to.deep.equal({
+      value: { feedId: 'eth-usd' },
+      transactionId: 'a'.repeat(64),
+      blockNumber: 7n,
+      submitAttempts: 1,
+    });
+    await feeds.getRoundHistory('eth-usd');
+    expect(
+      requests.map((r) => [r.chaincode, r.contract, r.transaction, r.arguments]),
+    ).to.deep.equal([
+      ['consortium', 'feeds', 'setThresholds', ['eth-usd', '{"f":1}']],
+      ['consortium', 'feeds', 'getRoundHistory', ['eth-usd', '100', '']],
+    ]);
+  });
+
+  it('honours a configured chaincode name', async () => {
+    const { connection, requests } = fakeConnection(() => 8);
+    const feeds = clients.newFeedsClient({ connection, chaincodeName: 'oracles' });
+    expect(await feeds.decimals('eth-usd')).to.equal(8);
+    expect(requests[0]!.chaincode).to.equal('oracles');
+  });
+
+  it('sends a premium value as transient data endorsed by the owner and subscribers', async () => {
+    const { connection, requests } = fakeConnection((r) => {
+      if (r.transaction === 'getFeed') return { owner: 'Org1MSP' };
+      if (r.transaction === 'listSubscriptions')
+        return [{ mspId: 'Org2MSP' }, { mspId: 'Org3MSP' }];
+      return { roundId: '3' };
+    });
+    const feeds = clients.newFeedsClient({ connection });
+    const salt = '0'.repeat(64);
+    const out = await feeds.submitReport(REPORT, { value: { bid: '1' }, salt });
+    const submit = requests.find((r) => r.transaction === 'submitReport')!;
+    expect(submit.endorsingOrganizations).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    expect(submit.transientData).to.deep.equal({ premium: '{"bid":"1"}', salt });
+    expect(JSON.parse(submit.arguments![0] as string)).to.deep.equal(REPORT);
+    expect(out.premium).to.deep.equal({
+      salt,
+      premiumHash: clients.premiumHash(salt, { bid: '1' }),
+    });
+  });
+
+  it('refuses a malformed premium salt before sending anything', async () => {
+    const { connection, requests } = fakeConnection(() => ({}));
+    const err = await rejection(
+      clients.newFeedsClient({ connection }).submitReport(REPORT, { value: 1, salt: 'XYZ' }),
+    );
+    if (!(err instanceof InputError)) return expect.fail(String(err));
+    expect(err.code).to.equal('INVALID_INPUT');
+    expect(requests).to.have.length(0);
+  });
+
+  it('sends proposal details as transient data with a generated salt and token', async () => {
+    const { connection, requests } = fakeConnection(() => ({ proposalId: 'p-1' }));
+    const membership = clients.newMembershipClient({ connection });
+    const out = await membership.createProposal({
+      actions: { Invitations: [{ Principal: 'Org3MSP' }] },
+      description: 'invite',
+      rationale: 'why',
+    });
+    const r = requests[0]!;
+    expect([r.contract, r.transaction]).to.deep.equal(['membership', 'createProposal']);
+    expect(r.arguments![0]).to.equal('{"Invitations":[{"Principal":"Org3MSP"}]}');
+    expect(r.arguments![2]).to.match(/^[0-9a-f-]{36}$/);
+    expect(r.transientData).to.deep.equal({ rationale: 'why', salt: out.salt });
+    expect(out.salt).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('narrows contract errors by contract code set', () => {
+    const err = new ContractError({
+      message: '[FEED_NOT_FOUND] feed x does not exist',
+      chaincodeCode: 'FEED_NOT_FOUND',
+      chaincodeMessage: 'feed x does not exist',
+    });
+    expect(clients.isFeedsError(err)).to.be.true;
+    expect(clients.isMembershipError(err)).to.be.false;
+    expect(clients.isFeedsError(new Error('x'))).to.be.false;
+  });
+});
+
+describe('gateway file checkpointer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gw-ckpt-'));
+
+  it('persists the last handled event and reloads it', async () => {
+    const path = join(dir, 'a', 'ckpt.json');
+    const first = await clients.newFileCheckpointer(path);
+    expect(first.getBlockNumber()).to.equal(undefined);
+    await first.checkpointTransaction(12n, 'tx-1');
+    const again = await clients.newFileCheckpointer(path);
+    expect([again.getBlockNumber(), again.getTransactionId()]).to.deep.equal([12n, 'tx-1']);
+    await again.checkpointBlock(12n);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).to.deep.equal({ blockNumber: '13' });
+  });
+
+  it('refuses a file that is not a checkpoint with INVALID_CONFIG naming it', async () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(path, '{"blockNumber":"x"}');
+    const err = await rejection(clients.newFileCheckpointer(path));
+    if (!(err instanceof ConfigError)) return expect.fail(String(err));
+    expect(err.code).to.equal('INVALID_CONFIG');
+    expect(err.message).to.contain(path);
+  });
+});
