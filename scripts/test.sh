@@ -14,9 +14,9 @@ npx eslint .
 npx prettier --check .
 bash scripts/shellcheck.sh
 
-step "type-check and build"
-npx tsc -p tsconfig.json
+step "build and type-check"
 npm run build --silent
+npx tsc -p tsconfig.json
 
 step "unit tests with coverage"
 npx c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' --include 'gateway/src/**' \
