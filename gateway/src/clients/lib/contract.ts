@@ -20,8 +20,11 @@ export interface Committed<T> {
 
 /** Where a typed client sends its calls. */
 export interface ContractTarget {
+  /** The failover connection. */
   readonly connection: Connection;
+  /** Chaincode name as deployed. */
   readonly chaincode: string;
+  /** Contract name inside the chaincode. */
   readonly contract: string;
 }
 
@@ -44,7 +47,13 @@ function decode(bytes: Uint8Array, transaction: string, transactionId?: string):
 /**
  * Evaluates and decodes the JSON answer.
  *
+ * @param target - connection, chaincode and contract
+ * @param transaction - the transaction function
+ * @param args - string arguments
+ * @param extra - transient data and endorsing organizations
  * @returns the decoded answer
+ * @throws ContractError when the chaincode rejects the call
+ * @throws TransactionError `EVALUATE_FAILED` when the answer is not JSON
  */
 export async function evaluateJson<T>(
   target: ContractTarget,
@@ -65,7 +74,13 @@ export async function evaluateJson<T>(
 /**
  * Submits and decodes the JSON answer.
  *
+ * @param target - connection, chaincode and contract
+ * @param transaction - the transaction function
+ * @param args - string arguments
+ * @param extra - transient data and endorsing organizations
  * @returns the decoded answer with transaction id and block
+ * @throws ContractError when the chaincode rejects the call
+ * @throws TransactionError as the connection's `submit` does
  */
 export async function submitJson<T>(
   target: ContractTarget,
@@ -91,6 +106,7 @@ export async function submitJson<T>(
 /**
  * A type guard for a contract's coded errors.
  *
+ * @param codes - the contract's codes
  * @returns a guard narrowing to `ContractError<K>` when the code is one of `codes`
  */
 export function contractErrorGuard<K extends string>(
