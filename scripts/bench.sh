@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# `npm run bench`: a network of its own (NETWORK_NAME=bench, PORT_BASE=34000), its start time
+# `npm run bench`: a network of its own (NETWORK_NAME=bench, PORT_BASE=29000), its start time
 # measured cold (from nothing; binaries already built) and warm (stop, then start), then the
 # workloads. Results go to bench/results/. KEEP_NETWORK=1 leaves the network running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NETWORK_NAME="${NETWORK_NAME:-bench}"
-export PORT_BASE="${PORT_BASE:-34000}"
+export PORT_BASE="${PORT_BASE:-29000}"
 export NETWORK_HOME="${NETWORK_HOME:-$PWD/.network/$NETWORK_NAME}"
 export NETWORK_DESCRIPTION="$NETWORK_HOME/network.json"
 bash scripts/bootstrap.sh

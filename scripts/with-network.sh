@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NETWORK_NAME="${NETWORK_NAME:-it}"
-export PORT_BASE="${PORT_BASE:-32000}"
+export PORT_BASE="${PORT_BASE:-31000}"
 export NETWORK_HOME="${NETWORK_HOME:-$PWD/.network/$NETWORK_NAME}"
 export NETWORK_DESCRIPTION="$NETWORK_HOME/network.json"
 

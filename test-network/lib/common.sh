@@ -12,6 +12,10 @@ source "$NETWORK_DIR/lib/build.sh"
 NETWORK_NAME="${NETWORK_NAME:-local}"
 NETWORK_HOME="${NETWORK_HOME:-$REPO_DIR/.network/$NETWORK_NAME}"
 PORT_BASE="${PORT_BASE:-30000}"
+EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
+if ((PORT_BASE + 700 >= EPHEMERAL_LOW)); then
+  echo "warning: PORT_BASE=$PORT_BASE puts this network's ports in the ephemeral range (from $EPHEMERAL_LOW); outgoing connections may take them at random. Prefer a PORT_BASE below $((EPHEMERAL_LOW - 700))." >&2
+fi
 CHANNEL_NAME="${CHANNEL_NAME:-consortium}"
 BATCH_TIMEOUT="${BATCH_TIMEOUT:-0.5s}"
 BATCH_SIZE="${BATCH_SIZE:-100}"
@@ -46,7 +50,9 @@ org_index() {
 }
 msp_id() { echo "${1}MSP"; }
 
-# Port plan, all on 127.0.0.1, relative to PORT_BASE (AMB uses 30000-34000):
+# Port plan, all on 127.0.0.1, relative to PORT_BASE (AMB uses 30000-34000). A network spans
+# PORT_BASE+1 to PORT_BASE+700; keep it below Linux's ephemeral range (32768 and up by default),
+# where outgoing connections could already hold a port:
 #   +1 local-kms
 #   +101/+111/+121 orderer n listen, +1 admin, +2 operations
 #   +151 orderer CA, +1 operations

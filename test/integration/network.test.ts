@@ -19,7 +19,7 @@ import {
 const env: NetworkEnv = {
   NETWORK_NAME: 'nettest',
   NETWORK_HOME: path.join(mkdtempSync(path.join(os.tmpdir(), 'fabric-nettest-')), 'net'),
-  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '33000',
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
 };
 
 interface StatusRow {
