@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../lib/json';
+import { fail } from './errors';
 
 /** Transient field holding the premium value as JSON text. */
 export const PREMIUM_TRANSIENT_FIELD = 'premium';
@@ -46,10 +47,17 @@ export function implicitCollection(mspId: string): string {
  * @param salt - 64 lowercase hex characters
  * @param value - the premium value (any JSON)
  * @returns `hex(SHA-256(hexDecode(salt) || UTF-8(canonicalJson(value))))`
+ * @throws ChaincodeError `MALFORMED_INPUT` when the value nests deeper than 64 levels
  */
 export function premiumHash(salt: string, value: unknown): string {
-  return createHash('sha256')
-    .update(Buffer.from(salt, 'hex'))
-    .update(canonicalJson(value), 'utf8')
-    .digest('hex');
+  let text: string;
+  try {
+    text = canonicalJson(value);
+  } catch (err) {
+    return fail(
+      'MALFORMED_INPUT',
+      `premium value: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  return createHash('sha256').update(Buffer.from(salt, 'hex')).update(text, 'utf8').digest('hex');
 }

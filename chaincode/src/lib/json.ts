@@ -7,16 +7,29 @@
 /** A JSON value as this module reads and writes it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-function sortValue(value: unknown): unknown {
+/** Deeper values are refused: they serve no feed or proposal and would exhaust the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+function sortValue(value: unknown, depth: number): unknown {
+  if (depth > MAX_JSON_DEPTH) {
+    throw new TypeError(`JSON nested deeper than ${String(MAX_JSON_DEPTH)} levels`);
+  }
   if (Array.isArray(value)) {
-    return value.map(sortValue);
+    return value.map((v) => sortValue(v, depth + 1));
   }
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
       if (v !== undefined) {
-        out[key] = sortValue(v);
+        // defineProperty, not assignment: a "__proto__" member must stay a member (assignment would
+        // set the prototype and drop it from the output, so two different values would hash alike).
+        Object.defineProperty(out, key, {
+          value: sortValue(v, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
     }
     return out;
@@ -35,10 +48,10 @@ function sortValue(value: unknown): unknown {
  *
  * @param value - any JSON-compatible value
  * @returns the canonical JSON text
- * @throws TypeError for non-finite numbers or bigint values
+ * @throws TypeError for non-finite numbers, bigint values or nesting deeper than {@link MAX_JSON_DEPTH}
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortValue(value));
+  return JSON.stringify(sortValue(value, 0));
 }
 
 /**
