@@ -12,6 +12,8 @@
 #   status                  nodes, health and block heights
 #   logs <node>             follow one node's log (names as in `status`)
 #   describe                print the network description path
+#   crl <member>            put the member CA's current revocation list into the member's MSP
+#                           definition on the channel, so peers refuse revoked certificates
 #
 # Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000),
 # CHANNEL_NAME (consortium), BATCH_TIMEOUT (0.5s), BATCH_SIZE (100), HEALTH_TIMEOUT (60 s).
@@ -27,6 +29,8 @@ source "$NETWORK_DIR/lib/crypto.sh"
 source "$NETWORK_DIR/lib/describe.sh"
 # shellcheck source=test-network/lib/chaincode.sh
 source "$NETWORK_DIR/lib/chaincode.sh"
+# shellcheck source=test-network/lib/crl.sh
+source "$NETWORK_DIR/lib/crl.sh"
 
 NODES="$NETWORK_DIR/nodes"
 INIT_MARK="$NETWORK_HOME/.initialised"
@@ -344,10 +348,11 @@ main() {
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
     deploy) cmd_deploy "$@" ;;
+    crl) cmd_crl "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
     build) build_all ;;
     *)
-      sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
       [[ -z "$cmd" ]] && exit 1
       die "unknown command '$cmd'"
       ;;
