@@ -50,7 +50,7 @@ all_process_names() {
 }
 
 all_ports() {
-  local org p n
+  local org p n slot
   kms_port
   orderer_ca_port
   orderer_ca_ops_port
@@ -66,6 +66,7 @@ all_ports() {
       peer_port "$org" "$p"
       peer_cc_port "$org" "$p"
       peer_ops_port "$org" "$p"
+      for slot in $(seq 0 9); do ccserver_port "$slot" "$org" "$p"; done
     done
   done
 }
@@ -84,7 +85,7 @@ check_ports_free() {
     port_in_use "$port" && busy+=("$port")
   done
   if ((${#busy[@]} > 0)); then
-    die "port(s) ${busy[*]} already in use on 127.0.0.1. Another network or program holds them: stop it, or pick another range with PORT_BASE=<n> (this network uses $((PORT_BASE + 1))-$((PORT_BASE + 500)))."
+    die "port(s) ${busy[*]} already in use on 127.0.0.1. Another network or program holds them: stop it, or pick another range with PORT_BASE=<n> (this network uses $((PORT_BASE + 1))-$((PORT_BASE + 700)))."
   fi
 }
 
@@ -197,19 +198,30 @@ peer_height() {
     sed -n 's/.*"height":\([0-9]*\).*/\1/p'
 }
 
+# A start-up that fails half way stops what it started (logs stay for the diagnosis), so a failed
+# `up` or `start` never leaves orphan processes behind.
+stop_started_on_failure() {
+  local rc=$? name
+  if ((rc != 0 && ${#STARTED_HERE[@]} > 0)); then
+    echo "start-up failed: stopping the ${#STARTED_HERE[@]} process(es) it started; logs are kept in $LOGS_DIR" >&2
+    for ((i = ${#STARTED_HERE[@]} - 1; i >= 0; i--)); do
+      name="${STARTED_HERE[$i]}"
+      stop_process "$name"
+    done
+  fi
+  return "$rc"
+}
+
 cmd_up() {
   reset_clock
   build_all
   log "binaries ready: Fabric $FABRIC_VERSION, Fabric CA $FABRIC_CA_VERSION, local-kms $LOCAL_KMS_COMMIT (cache $TOOLKIT_CACHE)"
   if [[ -f "$INIT_MARK" ]]; then
-    if any_running; then
-      cmd_start
-      log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
-      return 0
-    fi
     cmd_start
+    log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
     return 0
   fi
+  trap stop_started_on_failure EXIT
   if [[ -d "$NETWORK_HOME" ]]; then
     log "found state of an interrupted start-up in $NETWORK_HOME: stopping its processes and removing it"
     cmd_down >/dev/null
@@ -234,6 +246,7 @@ cmd_up() {
   wait_channel_height
   write_description
   touch "$INIT_MARK"
+  trap - EXIT
   log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
 }
 
@@ -241,6 +254,8 @@ cmd_start() {
   reset_clock
   [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
   build_all
+  check_stopped_ports_free
+  trap stop_started_on_failure EXIT
   log "starting local-kms and the certificate authorities"
   start_kms
   start_cas
@@ -253,7 +268,14 @@ cmd_start() {
     start_ccservers
   fi
   wait_channel_height
+  trap - EXIT
   log "network $NETWORK_NAME is running"
+}
+
+# Before restarting, the ports of nodes that are not running must be free.
+check_stopped_ports_free() {
+  any_running && return 0
+  check_ports_free
 }
 
 cmd_stop() {

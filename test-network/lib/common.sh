@@ -82,6 +82,8 @@ ARTIFACTS_DIR="$NETWORK_HOME/artifacts"
 TLS_CHAIN="$NETWORK_HOME/managedblockchain-tls-chain.pem"
 DESCRIPTION_FILE="$NETWORK_HOME/network.json"
 
+# Keys, enrollment secrets and the HSM PIN live under NETWORK_HOME: readable by this user only.
+umask 077
 START_SECONDS="${START_SECONDS:-$SECONDS}"
 reset_clock() { START_SECONDS=$SECONDS; }
 log() {
@@ -98,21 +100,43 @@ port_in_use() {
 }
 
 # start_process <name> <command...>: runs the command in its own session (so the whole process
-# tree can be signalled as a group), logs to logs/<name>.log, records the PID.
+# tree can be signalled as a group), logs to logs/<name>.log, and records "<pid> <start time>": the
+# start time (clock ticks since boot, from /proc) tells our process apart from an unrelated one that
+# reused the PID after a crash or reboot, so we never signal a stranger.
 start_process() {
-  local name="$1"
+  local name="$1" pid
   shift
   mkdir -p "$PIDS_DIR" "$LOGS_DIR"
   if is_running "$name"; then
     return 0
   fi
   setsid "$@" >>"$LOGS_DIR/$name.log" 2>&1 </dev/null &
-  echo "$!" >"$PIDS_DIR/$name.pid"
+  pid=$!
+  echo "$pid $(proc_start_time "$pid")" >"$PIDS_DIR/$name.pid"
+  STARTED_HERE+=("$name")
+}
+
+# Names started by this invocation, for cleanup when a start-up fails half way.
+STARTED_HERE=()
+
+proc_start_time() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  # Field 22, counted after the parenthesised command name (which may itself hold spaces).
+  stat="${stat##*) }"
+  awk '{ print $20 }' <<<"$stat"
 }
 
 pid_of() {
-  local f="$PIDS_DIR/$1.pid"
-  [[ -f "$f" ]] && cat "$f"
+  local f="$PIDS_DIR/$1.pid" pid started
+  [[ -f "$f" ]] || return 1
+  read -r pid started <"$f" || true
+  [[ -n "$pid" ]] || return 1
+  # A recorded start time that no longer matches means the PID now belongs to someone else.
+  if [[ -n "${started:-}" && "$(proc_start_time "$pid")" != "$started" ]]; then
+    return 1
+  fi
+  echo "$pid"
 }
 
 # alive <pid>: the process exists and is not a zombie waiting for its parent to reap it.
@@ -132,7 +156,10 @@ is_running() {
 # stop_process <name>: TERM to the process group, then KILL after a grace period.
 stop_process() {
   local name="$1" pid
-  pid="$(pid_of "$name")" || return 0
+  pid="$(pid_of "$name")" || {
+    rm -f "$PIDS_DIR/$name.pid"
+    return 0
+  }
   if [[ -n "$pid" ]] && alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do

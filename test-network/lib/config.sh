@@ -4,8 +4,8 @@
 # the channel definition (configtx.yaml) is written here from the network's settings.
 
 # write_node_config: core.yaml and orderer.yaml from Fabric's sampleconfig, with the Docker
-# endpoint blanked (Fabric 2.5 ignores an empty CORE_VM_ENDPOINT, so the file itself must change)
-# and the peer's default listeners moved off 0.0.0.0.
+# endpoint blanked (Fabric 2.5 ignores an empty CORE_VM_ENDPOINT, so the file itself must change).
+# Every listener is then set to 127.0.0.1 by the CORE_*/ORDERER_* variables in nodes/*.sh.
 write_node_config() {
   mkdir -p "$CONFIG_DIR"
   cp "$FABRIC_SAMPLECONFIG/orderer.yaml" "$CONFIG_DIR/orderer.yaml"
