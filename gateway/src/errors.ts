@@ -327,9 +327,19 @@ export function translateError(
     /access denied|creator (org|certificate)|certificate.*revoked|not a member|unknown (msp|authority)|signature.*invalid|failed to verify|MSP .* is unknown|deserializ/i.test(
       text,
     );
+  const raw = [err.message, ...details.map((d) => `${d.address} (${d.mspId}): ${d.message}`)].join(
+    '; ',
+  );
+  // Peers tell the client only "access denied ... creator org [X]" and keep the reason (revoked,
+  // expired, unknown issuer) in their own log, so say in plain words what that answer means.
+  const creator = /access denied: channel \[([^\]]+)\] creator org \[([^\]]+)\]/.exec(text);
+  const lead =
+    creator === null
+      ? ''
+      : `the peers of channel ${creator[1] ?? '?'} refused the client identity of ${creator[2] ?? '?'}: its certificate is revoked (listed in the member's CRL on the channel), expired, or not issued by a CA of that member; the peer's log names which. `;
   return new TransactionError({
     code: denied ? 'ACCESS_DENIED' : OPERATION_CODE[context.operation],
-    message: `${context.operation} via ${context.endpoint} failed: ${[err.message, ...details.map((d) => `${d.address} (${d.mspId}): ${d.message}`)].join('; ')}`,
+    message: `${lead}${context.operation} via ${context.endpoint} failed: ${raw}`,
     cause: err,
     transactionId,
     details,

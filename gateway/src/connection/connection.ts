@@ -219,6 +219,16 @@ export interface Connection {
   close(): void;
 }
 
+/** A submitted transaction whose outcome could not be read: it may or may not commit. */
+function statusUnknown(transactionId: string, err: ConsortiumError): TransactionError {
+  return new TransactionError({
+    code: 'COMMIT_STATUS_UNKNOWN',
+    message: `transaction ${transactionId} was submitted but its commit status cannot be read: ${err.message}`,
+    transactionId,
+    cause: err,
+  });
+}
+
 class PeerHandle {
   readonly config: PeerConfig;
   readonly client: grpc.Client;
@@ -535,7 +545,7 @@ class ConnectionImpl implements Connection {
         } catch (raw) {
           const err = translateError(raw, context('commitStatus', peer));
           if (err instanceof TransactionError && err.code === 'COMMIT_FAILED') throw err;
-          if (!isRetryable(err)) throw err;
+          if (!isRetryable(err)) throw statusUnknown(transactionId, err);
           failures.push(err);
           if (err.code !== 'TIMEOUT') {
             this.#fail(peer);
@@ -578,7 +588,10 @@ class ConnectionImpl implements Connection {
         return { status: this.#checkStatus(status), attempts };
       } catch (raw) {
         const err = translateError(raw, context('commitStatus', peer));
-        if (!isRetryable(err)) throw err;
+        if (err instanceof TransactionError && err.code === 'COMMIT_FAILED') throw err;
+        // The envelope reached the orderer: whatever else went wrong, it may still commit, so
+        // the caller must not read this as "failed" and submit a second transaction.
+        if (!isRetryable(err)) throw statusUnknown(transactionId, err);
         this.#fail(peer);
         failures.push(err);
       }

@@ -146,7 +146,11 @@ function networkEnv(descriptionPath: string): NetworkEnv {
       ] as const) {
         if (!(err instanceof TransactionError)) return expect.fail(String(err));
         expect(err.code).to.equal('ACCESS_DENIED');
-        expect(err.message).to.match(new RegExp(`^${operation} via \\S+ failed: `));
+        expect(err.message).to.match(
+          new RegExp(
+            `^the peers of channel ${network.channelName} refused the client identity of Org1MSP: its certificate is revoked .* ${operation} via \\S+ failed: `,
+          ),
+        );
         // The peer logs "The certificate has been revoked" but tells the client only this.
         const denied = `access denied: channel [${network.channelName}] creator org [Org1MSP]`;
         expect(err.message).to.contain(denied);
