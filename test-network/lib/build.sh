@@ -111,18 +111,35 @@ build_fabric_ca() {
     github.com/hyperledger/fabric-ca/cmd/fabric-ca-server github.com/hyperledger/fabric-ca/cmd/fabric-ca-client
 }
 
+# local-kms's own server listens on every interface; test-network/kms/main.go (ours) serves its
+# handlers and storage on 127.0.0.1 only, built against the pinned local-kms module.
 build_local_kms() {
-  if [[ -x "$LOCAL_KMS_BIN/local-kms" ]]; then return 0; fi
+  if [[ -x "$LOCAL_KMS_BIN/local-kms-loopback" ]]; then return 0; fi
   require_go
   local pv
   if ! pv="$(local_kms_pseudo_version "$LOCAL_KMS_COMMIT")"; then
     echo "error: no pinned version for local-kms commit $LOCAL_KMS_COMMIT" >&2
     return 1
   fi
-  echo "building local-kms $pv into $LOCAL_KMS_BIN" >&2
-  mkdir -p "$TOOLKIT_CACHE"
-  go_build_into "$LOCAL_KMS_BIN" "$TOOLKIT_CACHE/build-local-kms.log" "github.com/nsmithuk/local-kms@$pv" \
-    github.com/nsmithuk/local-kms
+  echo "building local-kms $pv (loopback-only server) into $LOCAL_KMS_BIN" >&2
+  mkdir -p "$TOOLKIT_CACHE" "$LOCAL_KMS_BIN"
+  local work log="$TOOLKIT_CACHE/build-local-kms.log"
+  work="$(mktemp -d)"
+  if ! (
+    cd "$work" &&
+      go mod init local-kms-loopback >/dev/null 2>&1 &&
+      cp "$NETWORK_DIR/kms/main.go" . &&
+      go get "github.com/nsmithuk/local-kms@$pv" &&
+      go mod tidy &&
+      go build -o "$LOCAL_KMS_BIN/local-kms-loopback.partial" .
+  ) >"$log" 2>&1; then
+    rm -rf "$work" "$LOCAL_KMS_BIN/local-kms-loopback.partial"
+    echo "error: building local-kms failed; the last lines of $log:" >&2
+    tail -n 15 "$log" >&2
+    return 1
+  fi
+  rm -rf "$work"
+  mv "$LOCAL_KMS_BIN/local-kms-loopback.partial" "$LOCAL_KMS_BIN/local-kms-loopback"
 }
 
 build_all() {

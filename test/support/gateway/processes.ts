@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 const CACHE = '/root/.cache/fabric-oracle-consortium';
 export const LOCAL_KMS_BIN =
-  process.env.LOCAL_KMS_BIN ?? `${CACHE}/local-kms-e4d9425700fe/bin/local-kms`;
+  process.env.LOCAL_KMS_BIN ?? `${CACHE}/local-kms-e4d9425700fe/bin/local-kms-loopback`;
 export const FABRIC_CA_BIN = process.env.FABRIC_CA_BIN ?? `${CACHE}/fabric-ca-1.5.21/bin`;
 export const SOFTHSM_LIBRARY = process.env.SOFTHSM_LIBRARY ?? '/usr/lib/softhsm/libsofthsm2.so';
 
@@ -98,7 +98,7 @@ export async function startLocalKms(): Promise<LocalKms> {
   const child = spawn(LOCAL_KMS_BIN, [], {
     env: {
       PATH: process.env.PATH ?? '',
-      PORT: String(port),
+      KMS_LISTEN: `127.0.0.1:${String(port)}`,
       KMS_ACCOUNT_ID: '111122223333',
       KMS_REGION: 'eu-west-2',
       KMS_DATA_PATH: join(dir, 'data'),
