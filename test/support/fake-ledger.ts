@@ -81,6 +81,12 @@ export class FakeLedger {
   readonly events: EmittedEvent[] = [];
   /** Collections a given MSP's peers are allowed to read; absent means readable. */
   readonly collectionReaders = new Map<string, Set<string>>();
+  /**
+   * Writes (state, private data, events) the most recent transaction attempted, committed or not.
+   * A rejected transaction never reaches the ledger on a real peer either, so comparing snapshots
+   * alone cannot fail; this count shows that a rejection happened before anything was written.
+   */
+  lastTxWrites = 0;
   #txCounter = 0;
 
   /** The collection map, created on first use. */
@@ -142,6 +148,7 @@ export class FakeLedger {
 
   #newTx(opts: TxOptions): { ctx: Context; commit: () => void } {
     const txId = opts.txId ?? `tx${String(++this.#txCounter).padStart(6, '0')}`;
+    this.lastTxWrites = 0;
     const writes = new Map<string, Uint8Array | null>();
     const privateWrites = new Map<string, Map<string, Uint8Array | null>>();
     let event: EmittedEvent | undefined;
@@ -198,10 +205,12 @@ export class FakeLedger {
       getState: (key: string) => Promise.resolve(this.state.get(key) ?? new Uint8Array(0)),
       putState: (key: string, value: Uint8Array) => {
         if (key === '') throw new Error('key must not be an empty string');
+        this.lastTxWrites++;
         writes.set(key, value);
         return Promise.resolve();
       },
       deleteState: (key: string) => {
+        this.lastTxWrites++;
         writes.set(key, null);
         return Promise.resolve();
       },
@@ -242,6 +251,7 @@ export class FakeLedger {
         );
       },
       putPrivateData: (coll: string, key: string, value: Uint8Array) => {
+        this.lastTxWrites++;
         let m = privateWrites.get(coll);
         if (m === undefined) {
           m = new Map();
@@ -251,6 +261,7 @@ export class FakeLedger {
         return Promise.resolve();
       },
       deletePrivateData: (coll: string, key: string) => {
+        this.lastTxWrites++;
         let m = privateWrites.get(coll);
         if (m === undefined) {
           m = new Map();
@@ -265,6 +276,7 @@ export class FakeLedger {
         return rangeIterator(sorted(this.collection(coll), s, e));
       },
       setEvent: (name: string, payload: Uint8Array) => {
+        this.lastTxWrites++;
         event = { name, payload: Buffer.from(payload), txId };
       },
     };

@@ -150,7 +150,10 @@ export async function expectCode(promise: Promise<unknown>, code: string): Promi
   return err;
 }
 
-/** Asserts that a submitted transaction fails with `code` and leaves the ledger unchanged. */
+/**
+ * Asserts that a submitted transaction fails with `code`, attempted no write before failing, and
+ * left the ledger unchanged.
+ */
 export async function expectRejected(
   ledger: FakeLedger,
   run: () => Promise<unknown>,
@@ -158,6 +161,7 @@ export async function expectRejected(
 ): Promise<ChaincodeError> {
   const before = ledger.snapshot();
   const err = await expectCode(run(), code);
+  expect(ledger.lastTxWrites, 'writes attempted before the rejection').to.equal(0);
   expect(ledger.snapshot()).to.equal(before);
   return err;
 }
