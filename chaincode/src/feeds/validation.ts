@@ -20,8 +20,8 @@ import type { OracleRecord, ReportInput, ReportSignature } from './types';
 /** Oracle ids: letters, digits, `.`, `_`, `:`, `-`; 1–64 characters. */
 export const ORACLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
-/** MSP ids: letters, digits, `.`, `-`; 1–64 characters. */
-export const MSP_ID_PATTERN = /^[A-Za-z0-9.-]{1,64}$/;
+/** MSP ids: a letter or digit, then letters, digits, `.`, `_`, `-`; 1–128 characters (the rule the membership contract applies too). */
+export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The default allowance for an observations timestamp ahead of the transaction timestamp. */
 export const DEFAULT_MAX_FUTURE_SKEW_SECONDS = 60;
@@ -306,6 +306,11 @@ function signatureField(v: unknown, i: number): ReportSignature {
  */
 export function parseReport(text: string): ReportInput {
   const v = parseObject(text, 'report');
+  onlyFields(
+    v,
+    ['feedId', 'roundId', 'observationsTimestamp', 'configDigest', 'observations', 'signatures'],
+    'report',
+  );
   const feedId = feedIdArg(v.feedId, 'report.feedId');
   ensure(typeof v.roundId === 'string', 'MALFORMED_INPUT', 'report.roundId must be a string');
   roundIdArg(v.roundId);

@@ -41,6 +41,15 @@ async function reportWithPremium(s: S, roundId = '1', premium: unknown = PREMIUM
 }
 
 describe('feeds: subscriptions', () => {
+  it('accepts an MSP id with an underscore, as the membership contract does', async () => {
+    const { ledger } = await subscribed('Org_4MSP');
+    expect(
+      ledger.readJson(compositeKey('feed.subscription', ['eth-usd', 'Org_4MSP'])),
+    ).to.deep.include({
+      mspId: 'Org_4MSP',
+    });
+  });
+
   it('records a subscription publicly', async () => {
     const { ledger } = await subscribed(OTHER);
     expect(ledger.readJson(compositeKey('feed.subscription', ['eth-usd', OTHER]))).to.deep.include({

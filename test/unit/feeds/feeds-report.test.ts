@@ -208,6 +208,10 @@ describe('feeds: rejecting a report', () => {
     await rejectWith('FEED_NOT_FOUND', { feedId: 'btc-usd' });
   });
 
+  it('rejects a report carrying a field the encoding does not sign', async () => {
+    await rejectWith('MALFORMED_INPUT', (r) => ({ ...r, answer: '1' }));
+  });
+
   it('rejects a report for a paused feed', async () => {
     await rejectWith('FEED_PAUSED', {}, async (s) => {
       await s.ledger.submit(s.contract, admin(), (c, ctx) => c.pauseFeed(ctx, 'eth-usd'));
