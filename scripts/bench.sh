@@ -11,6 +11,13 @@ export NETWORK_DESCRIPTION="$NETWORK_HOME/network.json"
 bash scripts/bootstrap.sh
 cleanup() {
   local rc=$?
+  trap - EXIT INT TERM
+  if ((rc != 0)) && [[ -d "$NETWORK_HOME/logs" ]]; then
+    # The network's state goes with `down`; its logs are what explains the failure, so keep them.
+    rm -rf "$NETWORK_HOME.failed-logs"
+    cp -r "$NETWORK_HOME/logs" "$NETWORK_HOME.failed-logs"
+    echo "node logs of the failed run kept in $NETWORK_HOME.failed-logs" >&2
+  fi
   [[ "${KEEP_NETWORK:-0}" == 1 ]] || bash test-network/network.sh down >/dev/null 2>&1 || true
   exit "$rc"
 }

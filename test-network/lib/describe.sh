@@ -62,6 +62,9 @@ write_description() {
     fi
     printf '}\n'
   } >"$DESCRIPTION_FILE"
+  # Paths are written verbatim: make sure the result is JSON (a path holding a quote would break it).
+  node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$DESCRIPTION_FILE" ||
+    die "the network description $DESCRIPTION_FILE is not valid JSON; is there a quote or backslash in NETWORK_HOME?"
 }
 
 softhsm_library() {

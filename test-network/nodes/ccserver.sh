@@ -18,11 +18,16 @@ server="$module/node_modules/.bin/fabric-chaincode-node"
 CORE_PEER_LOCALMSPID="$(msp_id "$org")"
 export CORE_PEER_LOCALMSPID
 child=0
+delay=1
 trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
 while true; do
+  started=$SECONDS
   "$server" server --chaincode-address "$address" --chaincode-id "$package_id" --module-path "$module" &
   child=$!
   wait "$child" || true
-  echo "chaincode server exited; restarting in 1 s" >&2
-  sleep 1
+  # Back off while it keeps crashing at start-up; a server that ran a minute starts afresh.
+  if ((SECONDS - started >= 60)); then delay=1; fi
+  echo "chaincode server exited; restarting in ${delay} s" >&2
+  sleep "$delay"
+  delay=$((delay < 30 ? delay * 2 : 30))
 done
