@@ -23,7 +23,11 @@ bash scripts/bootstrap.sh
 
 say "1. Bringing the local network up and deploying the chaincode with its collections"
 bash test-network/network.sh up
-if [[ ! -f "$NETWORK_HOME/artifacts/chaincode/consortium/package-id" || ! -f "$NETWORK_HOME/artifacts/chaincode/kv/package-id" ]]; then
+deployed=1
+for cc in consortium membership kv; do
+  [[ -f "$NETWORK_HOME/artifacts/chaincode/$cc/package-id" ]] || deployed=0
+done
+if [[ "$deployed" == 0 ]]; then
   bash scripts/deploy-local.sh
 else
   echo "chaincode already deployed on this network"

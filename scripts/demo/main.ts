@@ -22,6 +22,8 @@ import {
 import { observe, scale, startAdapter } from './adapter';
 
 const CHAINCODE = 'consortium';
+/** The membership contract's own definition, endorsed by a majority of members (scripts/deploy-local.sh). */
+const MEMBERSHIP_CHAINCODE = 'membership';
 const started = Date.now();
 
 function step(n: number | string, text: string): void {
@@ -289,25 +291,36 @@ async function main(): Promise<void> {
     step(6, 'Org1 proposes to invite Org3MSP; both members vote YES');
     const org1Admin = clients.newMembershipClient({
       connection: track(connectAs(org1, await fileIdentity(org1, 'admin'))),
-      chaincodeName: CHAINCODE,
+      chaincodeName: MEMBERSHIP_CHAINCODE,
     });
     const org2Admin = clients.newMembershipClient({
       connection: track(connectAs(org2, await fileIdentity(org2, 'admin'))),
-      chaincodeName: CHAINCODE,
+      chaincodeName: MEMBERSHIP_CHAINCODE,
     });
-    try {
-      await org1Admin.initialize(
-        {
-          ThresholdPercentage: 50,
-          ThresholdComparator: 'GREATER_THAN',
-          ProposalDurationInHours: 24,
-        },
-        [org1.mspId, org2.mspId],
-      );
-      info('membership initialised: 50%, GREATER_THAN, 24 h, founding members Org1MSP and Org2MSP');
-    } catch (err) {
-      if (!(err instanceof ContractError && err.chaincodeCode === 'ALREADY_INITIALIZED')) throw err;
-      info('membership was initialised by an earlier run');
+    // Initialisation completes only when every founding member's admin has confirmed it.
+    for (const [name, admin] of [
+      ['Org1', org1Admin],
+      ['Org2', org2Admin],
+    ] as const) {
+      try {
+        const { value } = await admin.initialize(
+          {
+            ThresholdPercentage: 50,
+            ThresholdComparator: 'GREATER_THAN',
+            ProposalDurationInHours: 24,
+          },
+          [org1.mspId, org2.mspId],
+        );
+        info(
+          value.initialised
+            ? `${name} confirms: membership initialised: 50%, GREATER_THAN, 24 h, founding members ${value.foundingMembers.join(' and ')}`
+            : `${name} confirms the membership policy; waiting for ${value.pending.join(', ')}`,
+        );
+      } catch (err) {
+        if (!(err instanceof ContractError && err.chaincodeCode === 'ALREADY_INITIALIZED'))
+          throw err;
+        info(`membership was initialised by an earlier run (${name}'s confirmation not needed)`);
+      }
     }
     const proposal = (
       await org1Admin.createProposal({

@@ -2,9 +2,10 @@
  * The membership contract on the real local network (issue 4): Org1 proposes to invite Org3MSP
  * with private details passed as transient data, both members vote, and every member reads the
  * same outcome from its own peers while the public ledger keeps only the salted hash. Runs against
- * the network scripts/with-network.sh brings up, with the project chaincode deployed as
- * `consortium`; other integration files share that network, so this file neither assumes a fresh
- * ledger nor leaves anything another file depends on.
+ * the network scripts/with-network.sh brings up, with the project chaincode deployed a second
+ * time as `membership` under the channel's default MAJORITY endorsement policy; other integration
+ * files share that network, so this file neither assumes a fresh ledger nor leaves anything
+ * another file depends on.
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
@@ -18,7 +19,7 @@ import {
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { connectAs, sharedNetwork } from '../support/network';
 
-const CHAINCODE = 'consortium';
+const CHAINCODE = 'membership';
 const CONTRACT = 'membership';
 const POLICY = {
   ProposalDurationInHours: 24,
@@ -46,6 +47,14 @@ interface Proposal {
   outstandingVoteCount: number;
   detailsHash: string | null;
   invitationIds: string[];
+}
+
+/** What `initialize` returns (see chaincode/src/membership/types.ts). */
+interface InitializeResult {
+  initialised: boolean;
+  confirmations: string[];
+  pending: string[];
+  members: { mspId: string }[];
 }
 
 /** One side of the conversation: a client of one member, connected to one of its peers. */
@@ -79,7 +88,14 @@ function parse(bytes: Uint8Array): unknown {
 }
 
 /**
- * Endorses, submits and waits for the commit, returning the parsed result with the transaction's
+ * Clients on every peer of the network. Under MAJORITY a peer of each member endorses, and
+ * endorsements simulated at different heights do not match, so a submission waits until all of
+ * them have committed it before the next one is endorsed.
+ */
+const everyPeer: Client[] = [];
+
+/**
+ * Endorses, submits and waits for the commit on every peer, returning the parsed result with the transaction's
  * id and block, so that later reads can wait for other peers to reach that block.
  */
 async function submit<T>(
@@ -95,6 +111,7 @@ async function submit<T>(
   const status = await submitted.getStatus();
   expect(status.successful, `${name} ${status.transactionId} validation code ${status.code}`).to.be
     .true;
+  await Promise.all(everyPeer.map((client) => committedBlock(client, status.blockNumber)));
   return {
     result: parse(submitted.getResult()) as T,
     transactionId: submitted.getTransactionId(),
@@ -278,6 +295,7 @@ describe('membership contract on the local network', function () {
     org2Admin = open(desc, 'Org2', 'admin', 0);
     org1Reader = open(desc, 'Org1', 'user1', 1);
     org2Reader = open(desc, 'Org2', 'user1', 1);
+    everyPeer.push(org1Admin, org1Reader, org2Admin, org2Reader);
   });
 
   after(() => {
@@ -286,17 +304,56 @@ describe('membership contract on the local network', function () {
     }
   });
 
-  it('is initialised with the 50% GREATER_THAN 24h policy and both founding members', async () => {
-    try {
-      await submit(org1Admin.contract, 'initialize', [
-        JSON.stringify(POLICY),
-        JSON.stringify(FOUNDERS),
-      ]);
-    } catch (err) {
-      // Another integration file may have initialised the shared network first.
-      const { error, code } = asRejection(err);
-      expect(error).to.be.instanceOf(EndorseError);
-      expect(code).to.equal('ALREADY_INITIALIZED');
+  it("refuses Org2's initialisation naming Org2MSP as the only founder: Org1's peers will not endorse it", async () => {
+    const { error, code, messages } = await rejection(() =>
+      submit(org2Admin.contract, 'initialize', [JSON.stringify(POLICY), '["Org2MSP"]']),
+    );
+    expect(error).to.be.instanceOf(EndorseError);
+    // On a fresh ledger Org1's peers refuse; once initialised (by an earlier file or run), or
+    // while another founder list is pending, the contract refuses before that.
+    expect(code).to.be.oneOf(['PEER_NOT_FOUNDER', 'ALREADY_INITIALIZED', 'INIT_MISMATCH']);
+    if (code === 'PEER_NOT_FOUNDER') {
+      expect(messages.join('\n')).to.include('leave out Org1MSP');
+    }
+  });
+
+  it('is initialised with the 50% GREATER_THAN 24h policy once both founding members confirm', async () => {
+    /** Submits initialize as one founder; undefined when an earlier file or run completed it. */
+    const confirm = async (client: Client): Promise<InitializeResult | undefined> => {
+      try {
+        return (
+          await submit<InitializeResult>(client.contract, 'initialize', [
+            JSON.stringify(POLICY),
+            JSON.stringify(FOUNDERS),
+          ])
+        ).result;
+      } catch (err) {
+        const { error, code } = asRejection(err);
+        expect(error).to.be.instanceOf(EndorseError);
+        expect(code).to.equal('ALREADY_INITIALIZED');
+        return undefined;
+      }
+    };
+    const first = await confirm(org1Admin);
+    if (first !== undefined) {
+      expect(first).to.deep.include({ initialised: false, pending: ['Org2MSP'], members: [] });
+      const { code, messages } = await rejection(() => evaluate(org2Reader.contract, 'getPolicy'));
+      expect(code).to.equal('NOT_INITIALIZED');
+      expect(messages.join('\n')).to.include('Org2MSP still has to confirm initialize');
+      const mismatch = await rejection(() =>
+        submit(org2Admin.contract, 'initialize', [
+          JSON.stringify({ ...POLICY, ThresholdPercentage: 0 }),
+          JSON.stringify(FOUNDERS),
+        ]),
+      );
+      expect(mismatch.code).to.equal('INIT_MISMATCH');
+    }
+    const second = await confirm(org2Admin);
+    if (second !== undefined) {
+      expect(second).to.deep.include({ initialised: true, pending: [], confirmations: FOUNDERS });
+    }
+    if (first !== undefined) {
+      expect(second, 'Org2 completes what Org1 started').to.not.equal(undefined);
     }
     expect(await evaluate(org2Reader.contract, 'getPolicy')).to.deep.equal(POLICY);
     const members = await evaluate<{ mspId: string }[]>(org2Reader.contract, 'listMembers');
@@ -351,14 +408,12 @@ describe('membership contract on the local network', function () {
     expect(text).not.to.include(salt);
   });
 
-  it('commits the details to membershipPrivate as hashes only, endorsed by one Org1 peer', async () => {
+  it('commits the details to membershipPrivate as hashes only, endorsed by a peer of each member', async () => {
     const block = await committedBlock(org1Reader, created.blockNumber);
     const id = created.result.proposalId;
     const view = transactionView(block, created.transactionId);
-    // OR('Org1MSP.peer','Org2MSP.peer') is met by the proposer's own peer; the collection's
-    // requiredPeerCount 1 is met by that peer pushing the details to another member peer before
-    // it endorses, so no endorsingOrganizations are needed.
-    expect(view.endorsers).to.deep.equal(['Org1MSP']);
+    // The channel's MAJORITY policy: with two members, one peer of each must endorse.
+    expect([...view.endorsers].sort()).to.deep.equal(['Org1MSP', 'Org2MSP']);
     const detailsKey = `\u0000membership.details\u0000${id}\u0000`;
     const storedDetails = JSON.stringify({ contact, proposalId: id, rationale, salt });
     expect(view.hashedWrites).to.deep.equal([
@@ -410,6 +465,26 @@ describe('membership contract on the local network', function () {
       created.result.proposalId,
     );
     expect(record).to.include({ status: 'IN_PROGRESS', yesVoteCount: 1, noVoteCount: 0 });
+  });
+
+  it("fails validation of Org2's vote endorsed by Org2's peers alone, and the vote is not counted", async () => {
+    // Under the old OR policy this transaction would commit: one member's peers could write any
+    // member's vote. MAJORITY makes the orderer-side validation refuse it.
+    const proposal = org2Admin.contract.newProposal('voteOnProposal', {
+      arguments: [created.result.proposalId, 'YES'],
+      endorsingOrganizations: ['Org2MSP'],
+    });
+    const transaction = await proposal.endorse();
+    const status = await (await transaction.submit()).getStatus();
+    expect(status.successful).to.be.false;
+    expect(status.code).to.equal(peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+    await committedBlock(org1Reader, status.blockNumber);
+    const record = await evaluate<Proposal>(
+      org1Reader.contract,
+      'getProposal',
+      created.result.proposalId,
+    );
+    expect(record).to.include({ status: 'IN_PROGRESS', yesVoteCount: 1, outstandingVoteCount: 1 });
   });
 
   it("approves the proposal on Org2's YES and issues one invitation", async () => {

@@ -3,6 +3,7 @@ import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '../lib/json';
 import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
 import { detailsHash, readPrivateDetails } from './lib/details';
+import { initDifferences, initResult } from './lib/initialization';
 import { ensure, fail } from './lib/errors';
 import {
   parseActions,
@@ -34,10 +35,10 @@ import {
 } from './lib/store';
 import type {
   ChannelChangeRecord,
-  InitializeResult,
   InvitationRecord,
   MemberRecord,
   MembershipEventType,
+  PendingInitialization,
   ProposalDetails,
   ProposalPage,
   ProposalRecord,
@@ -84,17 +85,29 @@ export class MembershipContract extends Contract {
   }
 
   /**
-   * Sets the voting policy and seeds the member registry; callable once. The caller must be a
-   * client of one of the founding members carrying `membership.admin=true`.
+   * Sets the voting policy and seeds the member registry once every founding member agrees: the
+   * administrator (`membership.admin=true`) of each founding member calls it with the same policy
+   * and founders. The first call records a pending initialisation, each further founder's call
+   * confirms it, and the last confirmation writes the policy and the registry (`initialised:
+   * true`); until then every other transaction fails with `NOT_INITIALIZED`, naming the founders
+   * still to confirm. A single founder initialises with one call. A founder repeating its
+   * confirmation gets the pending result again and writes nothing, so a retried submission is
+   * harmless.
+   *
+   * The endorsing peer refuses a founder list that leaves out its own organisation. Under the
+   * `membership` definition's MAJORITY endorsement policy a member left out therefore withholds
+   * its endorsement, and only a majority of members could found the network without it.
    *
    * @param ctx - the transaction context
    * @param policyJson - `{"ThresholdPercentage":50,"ThresholdComparator":"GREATER_THAN","ProposalDurationInHours":24}`
    * @param foundingMembersJson - a JSON array of MSP ids, for example `["Org1MSP","Org2MSP"]`
    * @returns {@link InitializeResult} as JSON
-   * @throws ChaincodeError `ALREADY_INITIALIZED` on a second call
+   * @throws ChaincodeError `ALREADY_INITIALIZED` once every founder has confirmed
    * @throws ChaincodeError `MALFORMED_INPUT` when either argument is not well-formed JSON of its shape
    * @throws ChaincodeError `POLICY_OUT_OF_RANGE` when a policy value is outside its range
    * @throws ChaincodeError `NOT_AUTHORIZED` when the caller is not a founding member's administrator
+   * @throws ChaincodeError `INIT_MISMATCH` when the policy or founders differ from the pending ones
+   * @throws ChaincodeError `PEER_NOT_FOUNDER` when the founders leave out the endorsing peer's organisation
    */
   @Transaction()
   @Returns('string')
@@ -107,13 +120,46 @@ export class MembershipContract extends Contract {
     );
     const policy = validatePolicy(parseJsonArg(policyJson, 'policy'));
     const founders = parseFoundingMembers(foundingMembersJson);
+    const pendingKey = key(ctx, KEY_TYPES.initPending);
+    const pending = await readJson<PendingInitialization>(ctx, pendingKey);
     const caller = ctx.clientIdentity.getMSPID();
     ensure(
-      founders.includes(caller),
+      (pending?.foundingMembers ?? founders).includes(caller),
       'NOT_AUTHORIZED',
       `only a founding member may initialise, and ${caller} is not among them`,
     );
     requireAdmin(ctx, MEMBERSHIP_ADMIN_ATTRIBUTE, 'initialisation');
+    if (pending !== undefined) {
+      const differences = initDifferences(pending, policy, founders);
+      ensure(
+        differences.length === 0,
+        'INIT_MISMATCH',
+        `every founder must confirm the pending initialisation (confirmed by ${pending.confirmations.join(', ')}) with the same arguments; this call has ${differences.join('; ')}`,
+      );
+    }
+    const peerMsp = ctx.stub.getMspID();
+    ensure(
+      founders.includes(peerMsp),
+      'PEER_NOT_FOUNDER',
+      `the founding members leave out ${peerMsp}, whose peer is endorsing; its peers endorse no initialisation without it`,
+    );
+    if (pending?.confirmations.includes(caller) === true) {
+      return canonicalJson(initResult(pending, undefined));
+    }
+    const state: PendingInitialization = {
+      policy,
+      foundingMembers: founders,
+      confirmations: [...(pending?.confirmations ?? []), caller].sort(),
+    };
+    if (state.confirmations.length < founders.length) {
+      await writeJson(ctx, pendingKey, state);
+      const result = initResult(state, undefined);
+      emit(ctx, ['InitializationConfirmed'], {
+        confirmations: result.confirmations,
+        pending: result.pending,
+      });
+      return canonicalJson(result);
+    }
     await writeJson(ctx, key(ctx, KEY_TYPES.policy), policy);
     const joinedDate = txTimeIso(ctx);
     const members: MemberRecord[] = founders.map((mspId) => ({
@@ -124,9 +170,15 @@ export class MembershipContract extends Contract {
     for (const member of members) {
       await writeJson(ctx, key(ctx, KEY_TYPES.member, member.mspId), member);
     }
-    emit(ctx, ['Initialized', 'MemberAdded'], { membersAdded: founders });
-    const result: InitializeResult = { policy, members };
-    return canonicalJson(result);
+    if (pending !== undefined) {
+      await ctx.stub.deleteState(pendingKey);
+    }
+    emit(ctx, ['InitializationConfirmed', 'Initialized', 'MemberAdded'], {
+      membersAdded: founders,
+      confirmations: state.confirmations,
+      pending: [],
+    });
+    return canonicalJson(initResult(state, members));
   }
 
   /**

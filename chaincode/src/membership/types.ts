@@ -12,6 +12,8 @@ import type { VotingPolicy } from './voting-rules';
 export type MembershipErrorCode =
   | 'NOT_INITIALIZED'
   | 'ALREADY_INITIALIZED'
+  | 'INIT_MISMATCH'
+  | 'PEER_NOT_FOUNDER'
   | 'POLICY_OUT_OF_RANGE'
   | 'MALFORMED_INPUT'
   | 'NOT_AUTHORIZED'
@@ -151,9 +153,31 @@ export interface ProposalDetails {
   readonly detailsHash: string;
 }
 
+/**
+ * An initialisation some founding members have confirmed and others have not yet: the first
+ * `initialize` call records it, each founder's identical call adds a confirmation, and the last
+ * one replaces it with the policy and the member registry.
+ */
+export interface PendingInitialization {
+  readonly policy: VotingPolicy;
+  /** The founding members' MSP ids, sorted. */
+  readonly foundingMembers: readonly string[];
+  /** The founders whose administrators have called `initialize`, sorted. */
+  readonly confirmations: readonly string[];
+}
+
 /** What `initialize` returns. */
 export interface InitializeResult {
+  /** True once every founding member confirmed: the policy and registry are then written. */
+  readonly initialised: boolean;
   readonly policy: VotingPolicy;
+  /** The founding members' MSP ids, sorted. */
+  readonly foundingMembers: readonly string[];
+  /** The founders that have confirmed, sorted; all of them once initialised. */
+  readonly confirmations: readonly string[];
+  /** The founders that still have to confirm, sorted; empty once initialised. */
+  readonly pending: readonly string[];
+  /** The member registry; empty until initialised. */
   readonly members: readonly MemberRecord[];
 }
 
@@ -166,6 +190,7 @@ export interface ProposalPage {
 
 /** What happened in a transaction, listed in the single event it emits. */
 export type MembershipEventType =
+  | 'InitializationConfirmed'
   | 'Initialized'
   | 'ProposalCreated'
   | 'VoteCast'
@@ -197,6 +222,10 @@ export interface MembershipEvent {
   readonly invitationIds?: readonly string[];
   readonly membersAdded?: readonly string[];
   readonly membersRemoved?: readonly string[];
+  /** With `InitializationConfirmed`: the founders that have confirmed so far. */
+  readonly confirmations?: readonly string[];
+  /** With `InitializationConfirmed`: the founders that still have to. */
+  readonly pending?: readonly string[];
 }
 
 /** The name of the single event every membership transaction emits. */

@@ -44,7 +44,10 @@ export interface EventStreamOptions {
    * records that position at once, so a reconnect never skips what was committed meanwhile).
    */
   readonly checkpointPath: string;
-  /** Chaincode name as deployed; `consortium` when absent. */
+  /**
+   * Chaincode name as deployed; when absent, `consortium` for round events and `membership` for
+   * membership events.
+   */
   readonly chaincodeName?: string;
   /** First block to read when the checkpoint file is new. */
   readonly startBlock?: bigint;
@@ -105,6 +108,8 @@ async function ledgerHeight(connection: Connection): Promise<bigint> {
 }
 
 interface StreamSpec<T> {
+  /** The chaincode emitting the events, unless the options name another. */
+  readonly chaincode: string;
   readonly eventName: string;
   readonly accept: (payload: T) => boolean;
 }
@@ -172,7 +177,7 @@ class EventStreamImpl<T> implements EventStream<T> {
 
   async *#run(): AsyncGenerator<ContractEvent<T>> {
     const { connection } = this.#options;
-    const chaincode = this.#options.chaincodeName ?? 'consortium';
+    const chaincode = this.#options.chaincodeName ?? this.#spec.chaincode;
     const initialMs = this.#options.backoff?.initialMs ?? 500;
     const maxMs = this.#options.backoff?.maxMs ?? 30000;
     const checkpointer = await this.checkpointer;
@@ -276,6 +281,7 @@ export function newRoundEventStream(
 ): EventStream<RoundReportedPayload> {
   const feedId = options.feedId;
   return new EventStreamImpl<RoundReportedPayload>(options, {
+    chaincode: 'consortium',
     eventName: ROUND_REPORTED_EVENT,
     accept: (p) => feedId === undefined || p.feedId === feedId,
   });
@@ -301,6 +307,7 @@ export function newMembershipEventStream(
 ): EventStream<MembershipEventPayload> {
   const proposalId = options.proposalId;
   return new EventStreamImpl<MembershipEventPayload>(options, {
+    chaincode: 'membership',
     eventName: MEMBERSHIP_EVENT,
     accept: (p) => proposalId === undefined || p.proposalId === proposalId,
   });

@@ -30,7 +30,10 @@ import {
 export interface MembershipClientOptions {
   /** The connection to send calls through. */
   readonly connection: Connection;
-  /** Chaincode name as deployed; `consortium` when absent. */
+  /**
+   * Chaincode name as deployed; `membership` when absent. The membership contract has a chaincode
+   * definition of its own, endorsed by a majority of members, so no single member can forge votes.
+   */
   readonly chaincodeName?: string;
   /** Contract name inside the chaincode; `membership` when absent. */
   readonly contractName?: string;
@@ -52,12 +55,17 @@ export interface ProposalCreated extends Committed<Proposal> {
  */
 export interface MembershipClient {
   /**
-   * Sets the voting policy and founding members; callable once on a channel.
+   * Confirms the voting policy and founding members for the caller's organisation. The contract
+   * is initialised when the administrator of every founding member has called this with the same
+   * policy and founders; until then `initialised` is false and `pending` lists who has yet to.
+   * Repeating a confirmation returns the pending result again.
    *
    * @param policy - the voting policy
    * @param foundingMembers - MSP ids, the caller's among them
-   * @returns the policy and members
-   * @throws MembershipError `ALREADY_INITIALIZED`, `MALFORMED_INPUT`, `POLICY_OUT_OF_RANGE`, `NOT_AUTHORIZED`
+   * @returns the policy, founders, confirmations so far and, once initialised, the members
+   * @throws MembershipError `ALREADY_INITIALIZED`, `MALFORMED_INPUT`, `POLICY_OUT_OF_RANGE`,
+   *   `NOT_AUTHORIZED`, `INIT_MISMATCH` (arguments differ from the pending initialisation),
+   *   `PEER_NOT_FOUNDER` (the founders leave out a member whose peers endorse)
    */
   initialize(
     policy: Readonly<VotingPolicy>,
@@ -194,7 +202,7 @@ class MembershipClientImpl implements MembershipClient {
   constructor(options: Readonly<MembershipClientOptions>) {
     this.#t = {
       connection: options.connection,
-      chaincode: options.chaincodeName ?? 'consortium',
+      chaincode: options.chaincodeName ?? 'membership',
       contract: options.contractName ?? 'membership',
     };
   }

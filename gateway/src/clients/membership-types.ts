@@ -8,6 +8,8 @@
 export type MembershipErrorCode =
   | 'NOT_INITIALIZED'
   | 'ALREADY_INITIALIZED'
+  | 'INIT_MISMATCH'
+  | 'PEER_NOT_FOUNDER'
   | 'POLICY_OUT_OF_RANGE'
   | 'MALFORMED_INPUT'
   | 'NOT_AUTHORIZED'
@@ -40,6 +42,8 @@ export type MembershipErrorCode =
 export const MEMBERSHIP_ERROR_CODES: readonly MembershipErrorCode[] = [
   'NOT_INITIALIZED',
   'ALREADY_INITIALIZED',
+  'INIT_MISMATCH',
+  'PEER_NOT_FOUNDER',
   'POLICY_OUT_OF_RANGE',
   'MALFORMED_INPUT',
   'NOT_AUTHORIZED',
@@ -199,11 +203,23 @@ export interface ProposalDetails {
   readonly detailsHash: string;
 }
 
-/** What `initialize` returns. */
+/**
+ * What `initialize` returns. Initialisation completes only when every founding member's
+ * administrator has called `initialize` with the same policy and founders; until then the result
+ * says who has confirmed and who has not.
+ */
 export interface InitializeResult {
-  /** The policy set. */
+  /** True once every founding member confirmed and the policy and registry are written. */
+  readonly initialised: boolean;
+  /** The policy set, or awaiting confirmation. */
   readonly policy: VotingPolicy;
-  /** The founding members. */
+  /** The founding members' MSP ids, sorted. */
+  readonly foundingMembers: readonly string[];
+  /** The founders that have confirmed, sorted; all of them once initialised. */
+  readonly confirmations: readonly string[];
+  /** The founders that still have to confirm, sorted; empty once initialised. */
+  readonly pending: readonly string[];
+  /** The members; empty until initialised. */
   readonly members: readonly Member[];
 }
 
@@ -233,6 +249,7 @@ export interface ProposalInput {
 
 /** What happened in a membership transaction. */
 export type MembershipEventType =
+  | 'InitializationConfirmed'
   | 'Initialized'
   | 'ProposalCreated'
   | 'VoteCast'
@@ -276,4 +293,8 @@ export interface MembershipEventPayload {
   readonly membersAdded?: readonly string[];
   /** Members removed. */
   readonly membersRemoved?: readonly string[];
+  /** With `InitializationConfirmed`: the founders that have confirmed so far. */
+  readonly confirmations?: readonly string[];
+  /** With `InitializationConfirmed`: the founders that still have to. */
+  readonly pending?: readonly string[];
 }

@@ -16,6 +16,7 @@ import {
   type ContractEvent,
   type EventStream,
   type FeedsClient,
+  type InitializeResult,
   type MembershipClient,
   type ReconnectInfo,
   type ReportKey,
@@ -271,11 +272,18 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
       before(async () => {
         admin1 = clients.newMembershipClient({ connection: org1Admin });
         admin2 = clients.newMembershipClient({ connection: org2Admin });
-        try {
-          await admin1.initialize(POLICY, FOUNDERS);
-        } catch (err) {
-          // Another integration file may have initialised the shared network first.
-          expectContractError(err, 'ALREADY_INITIALIZED');
+        // Both founders must confirm; another integration file may have initialised the shared
+        // network first.
+        let last: InitializeResult | undefined;
+        for (const admin of [admin1, admin2]) {
+          try {
+            last = (await admin.initialize(POLICY, FOUNDERS)).value;
+          } catch (err) {
+            expectContractError(err, 'ALREADY_INITIALIZED');
+          }
+        }
+        if (last !== undefined) {
+          expect(last).to.deep.include({ initialised: true, confirmations: FOUNDERS, pending: [] });
         }
       });
 

@@ -114,6 +114,22 @@ describe('gateway typed clients (fake connection)', () => {
     expect(requests).to.have.length(0);
   });
 
+  it('sends membership calls to chaincode membership, contract membership', async () => {
+    const { connection, requests } = fakeConnection(() => ({ initialised: false }));
+    const membership = clients.newMembershipClient({ connection });
+    const policy = {
+      ThresholdPercentage: 50,
+      ThresholdComparator: 'GREATER_THAN',
+      ProposalDurationInHours: 24,
+    } as const;
+    await membership.initialize(policy, ['Org1MSP', 'Org2MSP']);
+    expect(
+      requests.map((r) => [r.chaincode, r.contract, r.transaction, r.arguments]),
+    ).to.deep.equal([
+      ['membership', 'membership', 'initialize', [JSON.stringify(policy), '["Org1MSP","Org2MSP"]']],
+    ]);
+  });
+
   it('sends proposal details as transient data with a generated salt and token', async () => {
     const { connection, requests } = fakeConnection(() => ({ proposalId: 'p-1' }));
     const membership = clients.newMembershipClient({ connection });

@@ -39,16 +39,18 @@ export interface World {
   contract: MembershipContract;
 }
 
-/** A ledger with the contract initialised by the first founding member. */
+/** A ledger with the contract initialised: every founding member's admin confirms in turn. */
 export async function initialised(
   members: string[] = ['Org1MSP', 'Org2MSP', 'Org3MSP'],
   policy: VotingPolicy = POLICY_50_GT_24,
 ): Promise<World> {
   const ledger = new FakeLedger();
   const contract = new MembershipContract();
-  await ledger.submit(contract, admin(members[0]!), (c, ctx) =>
-    c.initialize(ctx, JSON.stringify(policy), JSON.stringify(members)),
-  );
+  for (const founder of members) {
+    await ledger.submit(contract, admin(founder), (c, ctx) =>
+      c.initialize(ctx, JSON.stringify(policy), JSON.stringify(members)),
+    );
+  }
   return { ledger, contract };
 }
 

@@ -9,6 +9,7 @@ import type { Context } from 'fabric-contract-api';
 /** The object types, one per record kind. */
 export const KEY_TYPES = {
   policy: 'membership.policy',
+  initPending: 'membership.initPending',
   member: 'membership.member',
   proposal: 'membership.proposal',
   proposalByStatus: 'membership.proposalByStatus',

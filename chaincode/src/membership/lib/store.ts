@@ -10,6 +10,7 @@ import type {
   MemberRecord,
   MembershipEvent,
   MembershipEventType,
+  PendingInitialization,
   ProposalRecord,
 } from '../types';
 import { MEMBERSHIP_EVENT } from '../types';
@@ -61,15 +62,27 @@ export async function readAll<T>(ctx: Context, type: string, attributes: string[
 }
 
 /**
- * The voting policy; its presence is what "initialised" means.
+ * The voting policy; its presence is what "initialised" means. A pending initialisation does not
+ * count: the error then names the founders that still have to confirm.
  *
  * @param ctx - the transaction context
  * @returns the policy
- * @throws ChaincodeError `NOT_INITIALIZED` before `initialize`
+ * @throws ChaincodeError `NOT_INITIALIZED` before every founding member has called `initialize`
  */
 export async function requirePolicy(ctx: Context): Promise<VotingPolicy> {
   const policy = await readJson<VotingPolicy>(ctx, key(ctx, KEY_TYPES.policy));
-  return policy ?? fail('NOT_INITIALIZED', 'the membership contract has not been initialised');
+  if (policy !== undefined) {
+    return policy;
+  }
+  const pending = await readJson<PendingInitialization>(ctx, key(ctx, KEY_TYPES.initPending));
+  if (pending === undefined) {
+    return fail('NOT_INITIALIZED', 'the membership contract has not been initialised');
+  }
+  const waiting = pending.foundingMembers.filter((m) => !pending.confirmations.includes(m));
+  return fail(
+    'NOT_INITIALIZED',
+    `the membership contract is not initialised yet: ${waiting.join(', ')} still ${waiting.length === 1 ? 'has' : 'have'} to confirm initialize (confirmed by ${pending.confirmations.join(', ')})`,
+  );
 }
 
 /**
