@@ -116,8 +116,8 @@ export function lastEvent(ledger: FakeLedger): MembershipEvent {
 }
 
 /**
- * Asserts the call fails with a ChaincodeError of the given code and that the ledger (state,
- * private data and events) is exactly as before.
+ * Asserts the call fails with a ChaincodeError of the given code, attempted no write before
+ * failing, and left the ledger (state, private data and events) exactly as before.
  */
 export async function expectRejected(
   ledger: FakeLedger,
@@ -135,6 +135,7 @@ export async function expectRejected(
   const error = caught as ChaincodeError;
   expect(error.code).to.equal(code);
   expect(error.message.startsWith(`[${code}] `), error.message).to.equal(true);
+  expect(ledger.lastTxWrites, 'writes attempted before the rejection').to.equal(0);
   expect(ledger.snapshot(), 'state untouched').to.equal(before);
   return error;
 }
