@@ -17,6 +17,8 @@ server="$module/node_modules/.bin/fabric-chaincode-node"
 # fabric-shim answers ctx.stub.getMspID() from this variable: the MSP of the peer this server serves.
 CORE_PEER_LOCALMSPID="$(msp_id "$org")"
 export CORE_PEER_LOCALMSPID
+# fabric-shim logs every invocation at info; warnings and errors are what a log reader needs.
+export CORE_CHAINCODE_LOGGING_LEVEL="${CHAINCODE_LOGGING_LEVEL:-WARNING}"
 child=0
 delay=1
 trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
