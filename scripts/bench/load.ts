@@ -95,8 +95,10 @@ export interface KneeResult {
 }
 
 /**
- * Doubles the number in flight from `start` until throughput grows by less than `minGain`
- * (default 5%) or `max` is reached; the knee is the best run seen.
+ * Doubles the number in flight from `start` until two runs in a row fail to beat the best
+ * throughput so far by `minGain` (default 5%), or `max` is reached; the knee is the best run seen.
+ * Two misses, not one, because a single noisy run on a shared 2-core machine would otherwise end
+ * the search early.
  */
 export async function findKnee(
   op: Operation,
@@ -112,16 +114,81 @@ export async function findKnee(
   const runs: RunResult[] = [];
   const minGain = opts.minGain ?? 0.05;
   let best: RunResult | undefined;
+  let misses = 0;
   for (let c = opts.start ?? 1; c <= (opts.max ?? 256); c *= 2) {
     const r = await runClosedLoop(op, seq, c, opts.durationMs ?? 5000);
     runs.push(r);
     opts.log?.(r);
     if (best !== undefined && r.throughput < best.throughput * (1 + minGain)) {
       if (r.throughput > best.throughput) best = r;
-      break;
+      if (++misses >= 2) break;
+      continue;
     }
+    misses = 0;
     best = r;
   }
   if (best === undefined) throw new Error('no run completed');
   return { runs, knee: best };
+}
+
+/**
+ * Offers operations at a fixed rate (open loop) for `durationMs` and records each latency from its
+ * scheduled start, so a slow system shows up as latency rather than as a lower offered load. At
+ * most `maxOutstanding` operations are in flight; a schedule slot that finds the cap reached counts
+ * as failed.
+ *
+ * @returns achieved throughput and latency percentiles at the offered rate
+ */
+export async function runOpenLoop(
+  op: Operation,
+  seq: Sequence,
+  ratePerSecond: number,
+  durationMs: number,
+  maxOutstanding = 4096,
+): Promise<RunResult> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | undefined;
+  let outstanding = 0;
+  const interval = 1000 / ratePerSecond;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let k = 0; ; k++) {
+    const due = start + k * interval;
+    if (due - start >= durationMs) break;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (outstanding >= maxOutstanding) {
+      failed++;
+      continue;
+    }
+    outstanding++;
+    pending.push(
+      op(seq.take()).then(
+        () => {
+          latencies.push(performance.now() - due);
+          outstanding--;
+        },
+        (err: unknown) => {
+          failed++;
+          outstanding--;
+          firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
+        },
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const window = Math.max(1, performance.now() - start);
+  latencies.sort((a, b) => a - b);
+  return {
+    concurrency: Math.round(ratePerSecond),
+    durationMs: window,
+    completed: latencies.length,
+    failed,
+    throughput: (latencies.length * 1000) / window,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
 }

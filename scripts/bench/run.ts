@@ -10,8 +10,16 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { connectAs, readDescription, REPO_DIR } from '../../test/support/network';
-import { findKnee, runClosedLoop, Sequence, type Operation, type RunResult } from './load';
+import {
+  findKnee,
+  runClosedLoop,
+  runOpenLoop,
+  Sequence,
+  type Operation,
+  type RunResult,
+} from './load';
 import { writeReport, type BenchReport, type WorkloadResult } from './report';
+import { perOperation, sampleCpu } from './cpu';
 import { extraWorkloads } from './workloads';
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
@@ -28,6 +36,11 @@ export interface Workload {
   baseline?: { name: string; target?: number };
   /** Fixed in-flight counts to try instead of doubling from 1 (for expensive operations). */
   startInFlight?: number;
+  /**
+   * Compare with the baseline head to head: both run alternately at the baseline's knee
+   * concurrency, three times each, so machine noise hits both alike.
+   */
+  paired?: boolean;
   teardown?: () => Promise<void>;
 }
 
@@ -39,10 +52,13 @@ function describeRun(name: string, r: RunResult): string {
   return `${name}: ${String(r.concurrency)} in flight -> ${r.throughput.toFixed(1)} tx/s, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${String(r.failed)} failed${r.firstError === undefined ? '' : ` (${r.firstError})`}`;
 }
 
+const ops = new Map<string, { op: Operation; seq: Sequence }>();
+
 async function measure(w: Workload): Promise<WorkloadResult> {
   log(`${w.name}: setting up`);
   const op = await w.setup();
   const seq = new Sequence();
+  ops.set(w.name, { op, seq });
   const { runs, knee } = await findKnee(op, seq, {
     start: w.startInFlight ?? 1,
     max: maxInFlight,
@@ -51,11 +67,39 @@ async function measure(w: Workload): Promise<WorkloadResult> {
       log(describeRun(w.name, r));
     },
   });
-  const c75 = Math.max(1, Math.round(knee.concurrency * 0.75));
-  const latency = await runClosedLoop(op, seq, c75, durationMs);
-  log(describeRun(`${w.name} @75%`, latency));
-  await w.teardown?.();
-  return { name: w.name, description: w.description, knee, latency, runs };
+  // Latency at 75% of the knee: operations offered at 0.75 x the knee's throughput (open loop),
+  // so the system is loaded but not saturated.
+  const home = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
+  const before = sampleCpu(home);
+  const latency = await runOpenLoop(op, seq, Math.max(1, knee.throughput * 0.75), durationMs);
+  const cpuMsPerOp = perOperation(before, sampleCpu(home), latency.completed);
+  log(describeRun(`${w.name} @75% rate`, latency));
+  log(`${w.name}: CPU ms per operation ${JSON.stringify(cpuMsPerOp)}`);
+  return { name: w.name, description: w.description, knee, latency, runs, cpuMsPerOp };
+}
+
+/** Runs a workload and its baseline alternately at the same concurrency; returns the ratio of sums. */
+async function headToHead(
+  w: Workload,
+  base: WorkloadResult,
+): Promise<{ value: number; runs: RunResult[] }> {
+  const mine = ops.get(w.name);
+  const theirs = ops.get(base.name);
+  if (mine === undefined || theirs === undefined) throw new Error(`no operation for ${w.name}`);
+  const c = base.knee.concurrency;
+  let a = 0;
+  let b = 0;
+  const runs: RunResult[] = [];
+  for (let k = 0; k < 3; k++) {
+    const rb = await runClosedLoop(theirs.op, theirs.seq, c, durationMs);
+    const ra = await runClosedLoop(mine.op, mine.seq, c, durationMs);
+    log(describeRun(`${base.name} (paired)`, rb));
+    log(describeRun(`${w.name} (paired)`, ra));
+    b += rb.throughput;
+    a += ra.throughput;
+    runs.push(rb, ra);
+  }
+  return { value: a / b, runs };
 }
 
 async function main(): Promise<void> {
@@ -98,9 +142,24 @@ async function main(): Promise<void> {
     const b =
       w.baseline === undefined ? undefined : results.find((x) => x.name === w.baseline?.name);
     if (r !== undefined && b !== undefined && w.baseline !== undefined) {
+      let value = r.knee.throughput / b.knee.throughput;
+      let how = "knee throughput over the baseline's knee throughput";
+      if (w.paired === true) {
+        try {
+          const paired = await headToHead(w, b);
+          value = paired.value;
+          r.runs.push(...paired.runs);
+          how = `throughput over the baseline's, both run alternately 3 times at ${String(b.knee.concurrency)} in flight`;
+        } catch (err) {
+          log(
+            `${w.name}: head-to-head failed: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
+      }
       r.ratio = {
         baseline: b.name,
-        value: r.knee.throughput / b.knee.throughput,
+        value,
+        how,
         ...(w.baseline.target === undefined ? {} : { target: w.baseline.target }),
       };
     }
