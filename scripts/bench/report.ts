@@ -64,7 +64,7 @@ export function toMarkdown(report: BenchReport): string {
   }
   lines.push(
     '',
-    'Latency columns come from an open-loop run offering 75% of the knee throughput. Ratios:',
+    'Latency columns come from an open-loop run offering 75% of the knee throughput (for the in-process signer workloads, a closed loop at 75% of the knee concurrency). Ratios:',
     '',
   );
   for (const w of report.workloads) {

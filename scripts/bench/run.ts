@@ -41,6 +41,12 @@ export interface Workload {
    * concurrency, three times each, so machine noise hits both alike.
    */
   paired?: boolean;
+  /**
+   * The operation runs inside this process (a signer): an open-loop schedule would measure the
+   * scheduler, not the operation, so latency comes from a closed loop at 75% of the knee's
+   * concurrency instead.
+   */
+  inProcess?: boolean;
   teardown?: () => Promise<void>;
 }
 
@@ -71,7 +77,10 @@ async function measure(w: Workload): Promise<WorkloadResult> {
   // so the system is loaded but not saturated.
   const home = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
   const before = sampleCpu(home);
-  const latency = await runOpenLoop(op, seq, Math.max(1, knee.throughput * 0.75), durationMs);
+  const latency =
+    w.inProcess === true
+      ? await runClosedLoop(op, seq, Math.max(1, Math.round(knee.concurrency * 0.75)), durationMs)
+      : await runOpenLoop(op, seq, Math.max(1, knee.throughput * 0.75), durationMs);
   const cpuMsPerOp = perOperation(before, sampleCpu(home), latency.completed);
   log(describeRun(`${w.name} @75% rate`, latency));
   log(`${w.name}: CPU ms per operation ${JSON.stringify(cpuMsPerOp)}`);

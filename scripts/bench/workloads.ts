@@ -342,6 +342,7 @@ function signerWorkloads(network: NetworkConfig): Workload[] {
       name: `sign-${kind}`,
       description: `${kind} signer alone: sign a fresh SHA-256 digest (DER, low-S)${kind === 'file' ? '' : ', key never leaves the ' + kind.toUpperCase()}`,
       ...(kind === 'file' ? {} : { baseline: { name: 'sign-file' } }),
+      inProcess: true,
       setup: async () => {
         const signer = await signerOf(kind);
         return async (i) => signer.sign(createHash('sha256').update(String(i)).digest());
