@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../connection/connection';
-import type { ContractError } from '../errors';
+import { TransactionError, type ContractError } from '../errors';
+
+/** How many times a vote invalidated by a concurrent vote on the same proposal is cast. */
+const VOTE_ATTEMPTS = 3;
 import {
   contractErrorGuard,
   evaluateJson,
@@ -91,6 +94,8 @@ export interface MembershipClient {
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVALID_VOTE`, `NOT_A_MEMBER`,
    *   `NOT_AUTHORIZED`, `PROPOSAL_NOT_FOUND`, `NOT_ELIGIBLE`, `PROPOSAL_EXPIRED`, `PROPOSAL_CLOSED`,
    *   `ALREADY_VOTED`
+   * @throws TransactionError `COMMIT_FAILED` with `MVCC_READ_CONFLICT` when another member's vote
+   *   on the same proposal won the race three times in a row (each lost attempt is voted again)
    */
   voteOnProposal(proposalId: string, vote: Vote): Promise<Committed<Proposal>>;
   /**
@@ -230,8 +235,21 @@ class MembershipClientImpl implements MembershipClient {
     return hasDetails && salt !== undefined ? { ...out, salt } : out;
   }
 
-  voteOnProposal(proposalId: string, vote: Vote) {
-    return submitJson<Proposal>(this.#t, 'voteOnProposal', [proposalId, vote]);
+  async voteOnProposal(proposalId: string, vote: Vote) {
+    // Every vote rewrites the proposal's counters, so two members voting at once conflict: the
+    // later one is invalidated with MVCC_READ_CONFLICT and nothing of it is committed. Voting again
+    // is then safe (and if the first vote did count, the chaincode answers ALREADY_VOTED).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await submitJson<Proposal>(this.#t, 'voteOnProposal', [proposalId, vote]);
+      } catch (err) {
+        const conflict =
+          err instanceof TransactionError &&
+          err.code === 'COMMIT_FAILED' &&
+          err.validationCode === 'MVCC_READ_CONFLICT';
+        if (!conflict || attempt >= VOTE_ATTEMPTS) throw err;
+      }
+    }
   }
   closeProposal(proposalId: string) {
     return submitJson<Proposal>(this.#t, 'closeProposal', [proposalId]);

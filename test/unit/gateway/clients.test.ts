@@ -6,6 +6,7 @@ import {
   ConfigError,
   ContractError,
   InputError,
+  TransactionError,
   clients,
   type Connection,
   type SubmitResult,
@@ -128,6 +129,50 @@ describe('gateway typed clients (fake connection)', () => {
     ).to.deep.equal([
       ['membership', 'membership', 'initialize', [JSON.stringify(policy), '["Org1MSP","Org2MSP"]']],
     ]);
+  });
+
+  it('votes again when a concurrent vote on the same proposal invalidated the first attempt', async () => {
+    let calls = 0;
+    const { connection, requests } = fakeConnection(() => {
+      calls++;
+      return calls === 1
+        ? new TransactionError({
+            code: 'COMMIT_FAILED',
+            message: 'failed validation with MVCC_READ_CONFLICT',
+            validationCode: 'MVCC_READ_CONFLICT',
+          })
+        : { proposalId: 'p-1', status: 'APPROVED' };
+    });
+    const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+    expect(out.value).to.deep.equal({ proposalId: 'p-1', status: 'APPROVED' });
+    expect(requests.map((r) => r.transaction)).to.deep.equal(['voteOnProposal', 'voteOnProposal']);
+  });
+
+  it('gives up after three conflicting attempts and does not retry other failures', async () => {
+    const conflict = () =>
+      new TransactionError({
+        code: 'COMMIT_FAILED',
+        message: 'failed validation with MVCC_READ_CONFLICT',
+        validationCode: 'MVCC_READ_CONFLICT',
+      });
+    const busy = fakeConnection(conflict);
+    const err = await rejection(
+      clients.newMembershipClient({ connection: busy.connection }).voteOnProposal('p-1', 'NO'),
+    );
+    expect(err).to.be.instanceOf(TransactionError);
+    expect(busy.requests).to.have.length(3);
+    const other = fakeConnection(
+      () =>
+        new TransactionError({
+          code: 'COMMIT_FAILED',
+          message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',
+          validationCode: 'ENDORSEMENT_POLICY_FAILURE',
+        }),
+    );
+    await rejection(
+      clients.newMembershipClient({ connection: other.connection }).voteOnProposal('p-1', 'NO'),
+    );
+    expect(other.requests).to.have.length(1);
   });
 
   it('sends proposal details as transient data with a generated salt and token', async () => {
