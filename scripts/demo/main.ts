@@ -173,6 +173,18 @@ async function main(): Promise<void> {
     info(
       `feed ${feed.feedId} created by ${org1.mspId}, config digest ${feed.configDigest.slice(0, 16)}…`,
     );
+    // Every oracle signs the same canonical bytes of one round, as an OCR quorum does.
+    const signedRound = (roundId: string, observations: { oracle: number; value: string }[]) =>
+      reports.buildReport(
+        {
+          feedId,
+          roundId,
+          observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
+          configDigest: feed.configDigest,
+          observations,
+        },
+        oracles.map((o, i) => ({ oracle: i, key: o.key })),
+      );
 
     // 4. A consumer of the other member follows the rounds as they commit.
     const org2User = await fileIdentity(org2, 'user1');
@@ -208,16 +220,7 @@ async function main(): Promise<void> {
             value: scale(await observe(adapter.url, randomUUID(), 'ETH', 'USD', i), decimals),
           })),
         );
-        const report = await reports.buildReport(
-          {
-            feedId,
-            roundId: String(round),
-            observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
-            configDigest: feed.configDigest,
-            observations,
-          },
-          oracles.map((o, i) => ({ oracle: i, key: o.key })),
-        );
+        const report = await signedRound(String(round), observations);
         const result = await providerFeeds.submitReport(report);
         answers.push(result.value.answer);
         info(
@@ -246,15 +249,9 @@ async function main(): Promise<void> {
       note: `every observation of round ${premiumRound}`,
       run,
     };
-    const premiumReport = await reports.buildReport(
-      {
-        feedId,
-        roundId: premiumRound,
-        observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
-        configDigest: feed.configDigest,
-        observations: oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
-      },
-      oracles.map((o, i) => ({ oracle: i, key: o.key })),
+    const premiumReport = await signedRound(
+      premiumRound,
+      oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
     );
     const withPremium = await providerFeeds.submitReport(premiumReport, { value: premiumValue });
     info(
@@ -264,15 +261,9 @@ async function main(): Promise<void> {
     info(`Org2 (subscribed) reads it through its own peer: ${JSON.stringify(premium.value)}`);
     await providerFeeds.revokeSubscription(feedId, org2.mspId);
     const lockedRound = String(rounds + 2);
-    const lockedReport = await reports.buildReport(
-      {
-        feedId,
-        roundId: lockedRound,
-        observationsTimestamp: Math.floor(Date.now() / 1000) - 1,
-        configDigest: feed.configDigest,
-        observations: oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
-      },
-      oracles.map((o, i) => ({ oracle: i, key: o.key })),
+    const lockedReport = await signedRound(
+      lockedRound,
+      oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
     );
     await providerFeeds.submitReport(lockedReport, {
       value: { secret: 'for subscribers only', run },
