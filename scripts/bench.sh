@@ -4,24 +4,10 @@
 # workloads. Results go to bench/results/. KEEP_NETWORK=1 leaves the network running afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export NETWORK_NAME="${NETWORK_NAME:-bench}"
-export PORT_BASE="${PORT_BASE:-29000}"
-export NETWORK_HOME="${NETWORK_HOME:-$PWD/.network/$NETWORK_NAME}"
-export NETWORK_DESCRIPTION="$NETWORK_HOME/network.json"
+# shellcheck source=scripts/lib/network-session.sh
+source scripts/lib/network-session.sh
+network_session bench 29000
 bash scripts/bootstrap.sh
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if ((rc != 0)) && [[ -d "$NETWORK_HOME/logs" ]]; then
-    # The network's state goes with `down`; its logs are what explains the failure, so keep them.
-    rm -rf "$NETWORK_HOME.failed-logs"
-    cp -r "$NETWORK_HOME/logs" "$NETWORK_HOME.failed-logs"
-    echo "node logs of the failed run kept in $NETWORK_HOME.failed-logs" >&2
-  fi
-  [[ "${KEEP_NETWORK:-0}" == 1 ]] || bash test-network/network.sh down >/dev/null 2>&1 || true
-  exit "$rc"
-}
-trap cleanup EXIT INT TERM
 
 bash test-network/network.sh down >/dev/null 2>&1 || true
 t0=$(date +%s%N)
