@@ -1,13 +1,13 @@
 /**
  * Shared fixtures for the feeds contract tests: real oracle keys, feeds, and signed reports.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { expect } from 'chai';
 import { ChaincodeError } from '../../../chaincode/src/lib/errors';
 import { FeedsContract } from '../../../chaincode/src/feeds/feeds-contract';
 import { encodeReport, type OracleKeyType } from '../../../chaincode/src/feeds/report-encoding';
 import type { FeedRecord, ReportInput } from '../../../chaincode/src/feeds/types';
 import { FakeLedger, type TxOptions } from '../../support/fake-ledger';
+import { newOracles, signAs, type Oracle } from '../../support/oracles';
 
 export const OWNER = 'Org1MSP';
 export const OTHER = 'Org2MSP';
@@ -27,11 +27,7 @@ export function member(msp = OWNER, txTimeMs = T0_MS): TxOptions {
 }
 
 /** A test oracle: its id, its private key and its public key as PEM. */
-export interface TestOracle {
-  id: string;
-  privateKey: KeyObject;
-  publicKeyPem: string;
-}
+export type TestOracle = Oracle;
 
 /** Generates `n` oracles with real keys. */
 export function makeOracles(
@@ -39,17 +35,10 @@ export function makeOracles(
   keyType: OracleKeyType = 'p256',
   prefix = 'o',
 ): TestOracle[] {
-  return Array.from({ length: n }, (_, i) => {
-    const { privateKey, publicKey } =
-      keyType === 'ed25519'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    return {
-      id: `${prefix}${i}`,
-      privateKey,
-      publicKeyPem: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-    };
-  });
+  return newOracles(
+    Array.from({ length: n }, () => keyType),
+    prefix,
+  );
 }
 
 /** A feed definition for `createFeed`. */
@@ -126,14 +115,7 @@ export function makeReport(
 }
 
 /** Signs bytes the way an oracle does. */
-export function signWith(oracle: TestOracle, bytes: Uint8Array): string {
-  const keyType = oracle.privateKey.asymmetricKeyType;
-  return (
-    keyType === 'ed25519'
-      ? sign(null, bytes, oracle.privateKey)
-      : sign('sha256', bytes, { key: oracle.privateKey, dsaEncoding: 'der' })
-  ).toString('base64');
-}
+export const signWith = signAs;
 
 /** Asserts that a promise rejects with a ChaincodeError of the given code. */
 export async function expectCode(promise: Promise<unknown>, code: string): Promise<ChaincodeError> {
