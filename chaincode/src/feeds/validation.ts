@@ -256,18 +256,9 @@ export function thresholdsField(v: Obj): Thresholds {
  * @returns both bounds as canonical decimal strings
  * @throws ChaincodeError `MALFORMED_INPUT` for bad decimals or `minAnswer > maxAnswer`
  */
-export function boundsField(
-  v: Obj,
-  current?: { minAnswer: string; maxAnswer: string },
-): { minAnswer: string; maxAnswer: string } {
-  const min =
-    v.minAnswer === undefined
-      ? BigInt(current?.minAnswer ?? MIN_VALUE)
-      : decimalField(v.minAnswer, 'minAnswer');
-  const max =
-    v.maxAnswer === undefined
-      ? BigInt(current?.maxAnswer ?? MAX_VALUE)
-      : decimalField(v.maxAnswer, 'maxAnswer');
+export function boundsField(v: Obj): { minAnswer: string; maxAnswer: string } {
+  const min = v.minAnswer === undefined ? MIN_VALUE : decimalField(v.minAnswer, 'minAnswer');
+  const max = v.maxAnswer === undefined ? MAX_VALUE : decimalField(v.maxAnswer, 'maxAnswer');
   ensure(min <= max, 'MALFORMED_INPUT', 'minAnswer must not exceed maxAnswer');
   return { minAnswer: min.toString(), maxAnswer: max.toString() };
 }

@@ -25,17 +25,3 @@ export class ChaincodeError extends Error {
     this.code = code;
   }
 }
-
-/**
- * Throws a {@link ChaincodeError} with the given code when the condition is false.
- *
- * @param condition - what must hold
- * @param code - the code to raise otherwise
- * @param message - the explanation to raise otherwise
- * @throws ChaincodeError when `condition` is false
- */
-export function check(condition: boolean, code: string, message: string): asserts condition {
-  if (!condition) {
-    throw new ChaincodeError(code, message);
-  }
-}
