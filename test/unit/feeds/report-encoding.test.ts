@@ -1,6 +1,4 @@
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   CONFIG_DOMAIN,
@@ -8,31 +6,13 @@ import {
   computeConfigDigest,
   encodeReport,
   reportBodyText,
-  type OracleConfig,
-  type ReportBody,
 } from '../../../chaincode/src/feeds/report-encoding';
 import { verifySignature } from '../../../chaincode/src/feeds/signatures';
 import { canonicalJson } from '../../../chaincode/src/lib/json';
 import { isHighS } from '../../support/ecdsa-der';
+import { reportVectors } from '../../support/report-vectors';
 
-interface Vectors {
-  reportDomain: string;
-  configDomain: string;
-  testKeys: Record<'p256' | 'ed25519', { privateKeyPkcs8Pem: string; publicKeySpkiBase64: string }>;
-  configDigests: { name: string; input: OracleConfig; expectedDigest: string }[];
-  reports: {
-    name: string;
-    input: ReportBody;
-    expectedBodyText: string;
-    expectedHex: string;
-    signatures: { p256LowS: string; p256HighS: string; ed25519: string };
-  }[];
-  invalid: { name: string; input: ReportBody }[];
-}
-
-const vectors = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'vectors', 'report-encoding.json'), 'utf8'),
-) as Vectors;
+const vectors = reportVectors;
 const keys = vectors.testKeys;
 
 describe('report encoding', () => {

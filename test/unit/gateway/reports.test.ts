@@ -1,35 +1,9 @@
 import { expect } from 'chai';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  InputError,
-  SignerError,
-  reports,
-  signers,
-  type OracleConfig,
-  type ReportBody,
-  type Signer,
-} from '../../../gateway/src';
+import { InputError, SignerError, reports, signers, type Signer } from '../../../gateway/src';
+import { reportVectors } from '../../support/report-vectors';
 
-interface Vectors {
-  reportDomain: string;
-  configDomain: string;
-  testKeys: Record<'p256' | 'ed25519', { privateKeyPkcs8Pem: string; publicKeySpkiBase64: string }>;
-  configDigests: { name: string; input: OracleConfig; expectedDigest: string }[];
-  reports: {
-    name: string;
-    input: ReportBody;
-    expectedBodyText: string;
-    expectedHex: string;
-    signatures: { p256LowS: string; p256HighS: string; ed25519: string };
-  }[];
-  invalid: { name: string; input: ReportBody }[];
-}
-
-const vectors = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'vectors', 'report-encoding.json'), 'utf8'),
-) as Vectors;
+const vectors = reportVectors;
 const keys = vectors.testKeys;
 const p256Private = createPrivateKey(keys.p256.privateKeyPkcs8Pem);
 const ed25519Private = createPrivateKey(keys.ed25519.privateKeyPkcs8Pem);
