@@ -29,6 +29,28 @@ export class Sequence {
   }
 }
 
+/** Turns the latencies and failures of one run into its result. */
+function summarise(
+  concurrency: number,
+  latencies: number[],
+  failed: number,
+  windowMs: number,
+  firstError: string | undefined,
+): RunResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    concurrency,
+    durationMs: windowMs,
+    completed: sorted.length,
+    failed,
+    throughput: (sorted.length * 1000) / windowMs,
+    p50Ms: percentile(sorted, 50),
+    p95Ms: percentile(sorted, 95),
+    p99Ms: percentile(sorted, 99),
+    ...(firstError === undefined ? {} : { firstError }),
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -52,7 +74,6 @@ export async function runClosedLoop(
   let firstError: string | undefined;
   const warmEnd = performance.now() + warmupMs;
   const end = warmEnd + durationMs;
-  let measuredStart = Number.NaN;
   let measuredEnd = warmEnd;
   const worker = async (): Promise<void> => {
     for (;;) {
@@ -63,7 +84,6 @@ export async function runClosedLoop(
         const stop = performance.now();
         if (start >= warmEnd) {
           latencies.push(stop - start);
-          if (Number.isNaN(measuredStart)) measuredStart = start;
           measuredEnd = Math.max(measuredEnd, stop);
         }
       } catch (err) {
@@ -73,19 +93,7 @@ export async function runClosedLoop(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
-  const window = Math.max(1, measuredEnd - warmEnd);
-  latencies.sort((a, b) => a - b);
-  return {
-    concurrency,
-    durationMs: window,
-    completed: latencies.length,
-    failed,
-    throughput: (latencies.length * 1000) / window,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-    ...(firstError === undefined ? {} : { firstError }),
-  };
+  return summarise(concurrency, latencies, failed, Math.max(1, measuredEnd - warmEnd), firstError);
 }
 
 /** The outcome of a knee search. */
@@ -178,17 +186,11 @@ export async function runOpenLoop(
     );
   }
   await Promise.all(pending);
-  const window = Math.max(1, performance.now() - start);
-  latencies.sort((a, b) => a - b);
-  return {
-    concurrency: Math.round(ratePerSecond),
-    durationMs: window,
-    completed: latencies.length,
+  return summarise(
+    Math.round(ratePerSecond),
+    latencies,
     failed,
-    throughput: (latencies.length * 1000) / window,
-    p50Ms: percentile(latencies, 50),
-    p95Ms: percentile(latencies, 95),
-    p99Ms: percentile(latencies, 99),
-    ...(firstError === undefined ? {} : { firstError }),
-  };
+    Math.max(1, performance.now() - start),
+    firstError,
+  );
 }
