@@ -63,20 +63,10 @@ import { verifyReport } from './verify-report';
 export const ROUND_REPORTED_EVENT = 'RoundReported';
 
 /** Round data as `latestRoundData` and `getRoundData` return it (AggregatorV3Interface fields). */
-export interface RoundData {
-  /** The feed id. */
-  readonly feedId: string;
-  /** The round id, decimal string. */
-  readonly roundId: string;
-  /** The answer, decimal string scaled by the feed's decimals. */
-  readonly answer: string;
-  /** The observations timestamp (Unix seconds). */
-  readonly startedAt: number;
-  /** The transaction timestamp of the report (Unix seconds). */
-  readonly updatedAt: number;
-  /** Equal to `roundId`. */
-  readonly answeredInRound: string;
-}
+export type RoundData = Pick<
+  RoundRecord,
+  'feedId' | 'roundId' | 'answer' | 'startedAt' | 'updatedAt' | 'answeredInRound'
+>;
 
 const CREATE_FIELDS = [
   'feedId',
