@@ -7,11 +7,7 @@
  * Run: npx ts-node --transpile-only scripts/bench-verify.ts [--iterations N]
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import {
-  computeConfigDigest,
-  encodeReport,
-  type OracleKeyType,
-} from '../chaincode/src/feeds/report-encoding';
+import { computeConfigDigest, encodeReport, type OracleKeyType } from '@oracle-consortium/protocol';
 import type { FeedRecord, ReportInput } from '../chaincode/src/feeds/types';
 import { verifyReport } from '../chaincode/src/feeds/verify-report';
 

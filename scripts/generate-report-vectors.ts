@@ -21,7 +21,7 @@ import {
   reportBodyText,
   type OracleConfig,
   type ReportBody,
-} from '../chaincode/src/feeds/report-encoding';
+} from '@oracle-consortium/protocol';
 import { flipS, isHighS } from '../test/support/ecdsa-der';
 
 const OUT = join(__dirname, '..', 'test', 'vectors', 'report-encoding.json');

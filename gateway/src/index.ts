@@ -7,6 +7,8 @@
  */
 export * as clients from './clients';
 export type { Committed } from './clients/lib/contract';
+export { FEEDS_ERROR_CODES } from './clients/feeds-types';
+export { MEMBERSHIP_ERROR_CODES } from './clients/membership-types';
 export type {
   FeedsClient,
   FeedsClientOptions,

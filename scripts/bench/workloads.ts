@@ -23,7 +23,7 @@ import {
   type NetworkConfig,
   type Signer,
 } from '../../gateway/src';
-import { encodeReport } from '../../chaincode/src/feeds/report-encoding';
+import { encodeReport } from '@oracle-consortium/protocol';
 import { connectAs, type NetworkDescription } from '../../test/support/network';
 import type { Operation } from './load';
 import type { Workload } from './run';

@@ -4,7 +4,7 @@
  * encoding documented in `report-encoding.ts` is what the chaincode checks.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { encodeReport, type OracleKeyType } from '../../chaincode/src/feeds/report-encoding';
+import { encodeReport, type OracleKeyType } from '@oracle-consortium/protocol';
 import type { ReportInput } from '../../chaincode/src/feeds/types';
 
 /** An oracle: its id, its private key and its public key as PEM. */

@@ -1,33 +1,16 @@
+/**
+ * The feeds contract's raise helpers, typed with the protocol's feed error codes so a raise site
+ * can only use a code the gateway knows.
+ */
+import type { FeedErrorCode } from '@oracle-consortium/protocol';
 import { ChaincodeError } from '../lib/errors';
 
 /**
- * Every code the feeds contract raises. The message that crosses the wire starts with the code in
- * brackets, so a client can `switch` on it after reading it back.
+ * Every code the feeds contract raises (`FEED_ERROR_CODES` of the protocol package). The
+ * message that crosses the wire starts with the code in brackets, so a client can `switch` on it
+ * after reading it back.
  */
-export type FeedErrorCode =
-  | 'MALFORMED_INPUT'
-  | 'INVALID_CONFIG'
-  | 'FORBIDDEN'
-  | 'FEED_EXISTS'
-  | 'FEED_NOT_FOUND'
-  | 'FEED_PAUSED'
-  | 'ORACLE_NOT_FOUND'
-  | 'CONFIG_MISMATCH'
-  | 'STALE_ROUND'
-  | 'STALE_TIMESTAMP'
-  | 'FUTURE_TIMESTAMP'
-  | 'UNKNOWN_OBSERVER'
-  | 'DUPLICATE_OBSERVER'
-  | 'INSUFFICIENT_OBSERVATIONS'
-  | 'UNKNOWN_SIGNER'
-  | 'DUPLICATE_SIGNER'
-  | 'INSUFFICIENT_SIGNATURES'
-  | 'BAD_SIGNATURE'
-  | 'ANSWER_OUT_OF_BOUNDS'
-  | 'NO_DATA'
-  | 'ALREADY_SUBSCRIBED'
-  | 'NOT_SUBSCRIBED'
-  | 'WRONG_PEER';
+export type { FeedErrorCode };
 
 /**
  * Raises a feeds error.

@@ -4,7 +4,7 @@
  *
  * Trust comes from the oracles' signatures, not from the submitter: a report is accepted when at
  * least `minSignatures` (≥ f+1) distinct registered oracles signed its canonical bytes (see
- * `report-encoding.ts`) and it carries at least `minObservations` (≥ 2f+1) observations from
+ * `encodeReport` of the protocol package) and it carries at least `minObservations` (≥ 2f+1) observations from
  * distinct oracles. The answer is the upper median (`sorted[n/2]`, as OCR).
  *
  * Endorsement: the chaincode-level policy is OR over the member peers, so any one member's peer
@@ -17,9 +17,15 @@
  * reports for different feeds never conflict; two reports for one feed conflict on the feed's
  * `feed.latest` key, which is what orders its rounds.
  */
+import {
+  canonicalJson,
+  computeConfigDigest,
+  ROUND_REPORTED_EVENT,
+  toBytes,
+  type RoundData,
+} from '@oracle-consortium/protocol';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, transientText, txTimeMs } from '../lib/context';
-import { canonicalJson, toBytes } from '../lib/json';
 import { isAdmin, requireAdmin, requireFeedAdmin, requireOwnerMember } from './access';
 import { ensure } from './errors';
 import { KEY_TYPES, feedKey, latestKey, premiumKey, roundKey, subscriptionKey } from './keys';
@@ -30,7 +36,6 @@ import {
   implicitCollection,
   premiumHash,
 } from './premium';
-import { computeConfigDigest } from './report-encoding';
 import { loadFeed, loadLatest, readAll, readJson, readPage, writeJson } from './state';
 import type {
   FeedRecord,
@@ -59,14 +64,7 @@ import {
 } from './validation';
 import { verifyReport } from './verify-report';
 
-/** The event every accepted report emits (one per transaction). */
-export const ROUND_REPORTED_EVENT = 'RoundReported';
-
-/** Round data as `latestRoundData` and `getRoundData` return it (AggregatorV3Interface fields). */
-export type RoundData = Pick<
-  RoundRecord,
-  'feedId' | 'roundId' | 'answer' | 'startedAt' | 'updatedAt' | 'answeredInRound'
->;
+export { ROUND_REPORTED_EVENT, type RoundData };
 
 const CREATE_FIELDS = [
   'feedId',

@@ -19,7 +19,7 @@
  * (chaincode may not use randomness) and stops anyone brute-forcing a guessable value from the hash.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../lib/json';
+import { canonicalJson } from '@oracle-consortium/protocol';
 import { fail } from './errors';
 
 /** Transient field holding the premium value as JSON text. */

@@ -5,7 +5,7 @@
  * parsed once per chaincode process and kept in a module-level cache keyed by its base64 DER.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import type { OracleKeyType } from './report-encoding';
+import type { OracleKeyType } from '@oracle-consortium/protocol';
 
 /** Bounds the cache so a flood of distinct keys cannot grow the process without limit. */
 const KEY_CACHE_LIMIT = 4096;

@@ -3,7 +3,7 @@
  * produce identical write sets.
  */
 import type { Context } from 'fabric-contract-api';
-import { toBytes } from '../lib/json';
+import { toBytes, type Page } from '@oracle-consortium/protocol';
 import { ensure } from './errors';
 import { feedKey, latestKey } from './keys';
 import type { FeedRecord, RoundRecord } from './types';
@@ -56,15 +56,7 @@ export async function loadLatest(ctx: Context, feedId: string): Promise<RoundRec
   return readJson<RoundRecord>(ctx, latestKey(ctx, feedId));
 }
 
-/** One page of a paginated read. */
-export interface Page<T> {
-  /** The records on this page. */
-  readonly records: T[];
-  /** Pass back to read the next page; empty when this was the last. */
-  readonly bookmark: string;
-  /** How many records the page holds. */
-  readonly fetchedRecordsCount: number;
-}
+export type { Page };
 
 /**
  * Reads one page of a partial composite key range. Paginated queries make a transaction

@@ -13,7 +13,7 @@ import {
   MIN_VALUE,
   isDecimalInRange,
   type Observation,
-} from './report-encoding';
+} from '@oracle-consortium/protocol';
 import { normalizePublicKey } from './signatures';
 import type { OracleRecord, ReportInput, ReportSignature } from './types';
 

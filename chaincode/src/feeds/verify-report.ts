@@ -4,7 +4,7 @@
  */
 import { ensure } from './errors';
 import { median } from './median';
-import { encodeReport } from './report-encoding';
+import { encodeReport } from '@oracle-consortium/protocol';
 import { verifySignature } from './signatures';
 import type { FeedRecord, ReportInput } from './types';
 

@@ -4,8 +4,7 @@
  * the gateway library maps the code back to a typed error.
  */
 
-/** The prefix pattern a client uses to read the code back out of a chaincode error message. */
-export const ERROR_CODE_PATTERN = /\[([A-Z][A-Z0-9_]*)\]/;
+export { ERROR_CODE_PATTERN } from '@oracle-consortium/protocol';
 
 /**
  * An error a contract raises on purpose. Throwing it rejects the transaction, so nothing the

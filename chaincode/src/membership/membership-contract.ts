@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
-import { canonicalJson, toBytes } from '../lib/json';
+import { canonicalJson, toBytes } from '@oracle-consortium/protocol';
 import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
 import { detailsHash, readPrivateDetails } from './lib/details';
 import { initDifferences, initResult } from './lib/initialization';

@@ -2,29 +2,14 @@
  * The managed service's voting rules as pure functions, so the conformance table can test them
  * directly and through the contract. Everything here is integer arithmetic: no floats, no clock.
  */
+import {
+  THRESHOLD_COMPARATORS,
+  type ThresholdComparator,
+  type VotingPolicy,
+} from '@oracle-consortium/protocol';
 import { ChaincodeError } from '../lib/errors';
 
-/** How YES votes are compared with the threshold percentage of all members. */
-export type ThresholdComparator = 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL_TO';
-
-/** The comparators a policy may name, in the order the managed service documents them. */
-export const THRESHOLD_COMPARATORS: readonly ThresholdComparator[] = [
-  'GREATER_THAN',
-  'GREATER_THAN_OR_EQUAL_TO',
-];
-
-/**
- * The network's voting policy. Field names follow the managed service's
- * `ApprovalThresholdPolicy`; it is set once, at initialisation, and never changed.
- */
-export interface VotingPolicy {
-  /** Percentage (integer 0–100) of all members that must vote YES. */
-  readonly ThresholdPercentage: number;
-  /** Whether YES votes must exceed, or may equal, the percentage. */
-  readonly ThresholdComparator: ThresholdComparator;
-  /** How long a proposal, and an invitation, stays open (integer 1–168). */
-  readonly ProposalDurationInHours: number;
-}
+export { THRESHOLD_COMPARATORS, type ThresholdComparator, type VotingPolicy };
 
 /** A proposal's standing as the rules compute it from its counters and the clock. */
 export type Decision = 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'EXPIRED';

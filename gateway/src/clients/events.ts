@@ -1,16 +1,18 @@
+/**
+ * Streams of the contracts' chaincode events (`RoundReported`, `MembershipEvent`, named by the
+ * protocol package) with checkpoints and reconnection.
+ */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
 import type { Connection } from '../connection/connection';
 import { ConsortiumError, TransactionError, translateError } from '../errors';
+import { MEMBERSHIP_EVENT, ROUND_REPORTED_EVENT } from '@oracle-consortium/protocol';
 import { newFileCheckpointer, type EventCheckpointer } from './checkpoint';
 import type { RoundReportedPayload } from './feeds-types';
 import type { MembershipEventPayload } from './membership-types';
 
-/** The event name of accepted feed reports. */
-export const ROUND_REPORTED_EVENT = 'RoundReported';
-/** The event name of every membership transaction. */
-export const MEMBERSHIP_EVENT = 'MembershipEvent';
+export { ROUND_REPORTED_EVENT, MEMBERSHIP_EVENT } from '@oracle-consortium/protocol';
 
 /** One chaincode event of a committed, valid transaction. */
 export interface ContractEvent<T> {

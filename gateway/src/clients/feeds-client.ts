@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Connection } from '../connection/connection';
 import type { ContractError } from '../errors';
 import { InputError } from '../errors';
-import { canonicalJson } from '../lib/canonical-json';
+import { canonicalJson } from '@oracle-consortium/protocol';
 import {
   contractErrorGuard,
   evaluateJson,

@@ -2,60 +2,22 @@
  * What the `feeds` contract takes and returns, as the gateway types it. Prices, bounds and round
  * ids are decimal strings (they exceed `Number.MAX_SAFE_INTEGER`); times are Unix seconds.
  */
-import type { Observation, OracleKeyType } from './reports';
+import type {
+  FeedErrorCode,
+  FeedRecord,
+  OracleRecord,
+  Page as ProtocolPage,
+  PremiumRecord,
+  RoundData as ProtocolRoundData,
+  RoundRecord,
+  RoundReportedPayload as ProtocolRoundReportedPayload,
+  SubscriptionRecord,
+} from '@oracle-consortium/protocol';
+
+export { FEED_ERROR_CODES as FEEDS_ERROR_CODES } from '@oracle-consortium/protocol';
 
 /** Every code the `feeds` contract raises, read back from `[CODE] message`. */
-export type FeedsErrorCode =
-  | 'MALFORMED_INPUT'
-  | 'INVALID_CONFIG'
-  | 'FORBIDDEN'
-  | 'FEED_EXISTS'
-  | 'FEED_NOT_FOUND'
-  | 'FEED_PAUSED'
-  | 'ORACLE_NOT_FOUND'
-  | 'CONFIG_MISMATCH'
-  | 'STALE_ROUND'
-  | 'STALE_TIMESTAMP'
-  | 'FUTURE_TIMESTAMP'
-  | 'UNKNOWN_OBSERVER'
-  | 'DUPLICATE_OBSERVER'
-  | 'INSUFFICIENT_OBSERVATIONS'
-  | 'UNKNOWN_SIGNER'
-  | 'DUPLICATE_SIGNER'
-  | 'INSUFFICIENT_SIGNATURES'
-  | 'BAD_SIGNATURE'
-  | 'ANSWER_OUT_OF_BOUNDS'
-  | 'NO_DATA'
-  | 'ALREADY_SUBSCRIBED'
-  | 'NOT_SUBSCRIBED'
-  | 'WRONG_PEER';
-
-/** Every {@link FeedsErrorCode}, for guards and exhaustive checks. */
-export const FEEDS_ERROR_CODES: readonly FeedsErrorCode[] = [
-  'MALFORMED_INPUT',
-  'INVALID_CONFIG',
-  'FORBIDDEN',
-  'FEED_EXISTS',
-  'FEED_NOT_FOUND',
-  'FEED_PAUSED',
-  'ORACLE_NOT_FOUND',
-  'CONFIG_MISMATCH',
-  'STALE_ROUND',
-  'STALE_TIMESTAMP',
-  'FUTURE_TIMESTAMP',
-  'UNKNOWN_OBSERVER',
-  'DUPLICATE_OBSERVER',
-  'INSUFFICIENT_OBSERVATIONS',
-  'UNKNOWN_SIGNER',
-  'DUPLICATE_SIGNER',
-  'INSUFFICIENT_SIGNATURES',
-  'BAD_SIGNATURE',
-  'ANSWER_OUT_OF_BOUNDS',
-  'NO_DATA',
-  'ALREADY_SUBSCRIBED',
-  'NOT_SUBSCRIBED',
-  'WRONG_PEER',
-];
+export type FeedsErrorCode = FeedErrorCode;
 
 /** An oracle to register: its id and public key (PEM, or base64 DER SPKI). */
 export interface OracleInput {
@@ -66,14 +28,7 @@ export interface OracleInput {
 }
 
 /** A registered oracle. */
-export interface Oracle {
-  /** The oracle id. */
-  readonly id: string;
-  /** Its key algorithm. */
-  readonly keyType: OracleKeyType;
-  /** Base64 DER SubjectPublicKeyInfo. */
-  readonly publicKey: string;
-}
+export type Oracle = OracleRecord;
 
 /** Fault tolerance and minimums; the minimums default to `f+1` and `2f+1`. */
 export interface Thresholds {
@@ -120,98 +75,19 @@ export interface FeedDefinition extends Thresholds {
 }
 
 /** A feed as the ledger holds it. */
-export interface Feed {
-  /** The feed id. */
-  readonly feedId: string;
-  /** Its label. */
-  readonly description: string;
-  /** Fixed-point scale of answers. */
-  readonly decimals: number;
-  /** The MSP that created and owns the feed. */
-  readonly owner: string;
-  /** The oracles in index order. */
-  readonly oracles: readonly Oracle[];
-  /** Fault tolerance. */
-  readonly f: number;
-  /** Signatures a report needs. */
-  readonly minSignatures: number;
-  /** Observations a report needs. */
-  readonly minObservations: number;
-  /** Smallest acceptable answer, decimal string. */
-  readonly minAnswer: string;
-  /** Largest acceptable answer, decimal string. */
-  readonly maxAnswer: string;
-  /** Advisory heartbeat. */
-  readonly heartbeatSeconds: number;
-  /** Advisory deviation threshold. */
-  readonly deviationThresholdPpb: number;
-  /** Allowed lead of observations over the transaction time. */
-  readonly maxFutureSkewSeconds: number;
-  /** Whether reports are refused. */
-  readonly paused: boolean;
-  /** Bumped on every oracle or threshold change. */
-  readonly configVersion: number;
-  /** The digest reports must carry. */
-  readonly configDigest: string;
-  /** Creation time. */
-  readonly createdAt: number;
-  /** Last change. */
-  readonly updatedAt: number;
-}
+export type Feed = FeedRecord;
 
 /** Round data in the shape of `AggregatorV3Interface`. */
-export interface RoundData {
-  /** The feed id. */
-  readonly feedId: string;
-  /** The round, decimal string. */
-  readonly roundId: string;
-  /** The median answer, decimal string scaled by the feed's decimals. */
-  readonly answer: string;
-  /** The observations timestamp. */
-  readonly startedAt: number;
-  /** The report's transaction time. */
-  readonly updatedAt: number;
-  /** Equal to `roundId`. */
-  readonly answeredInRound: string;
-}
+export type RoundData = ProtocolRoundData;
 
 /** A stored round with its evidence, as `getRoundHistory` lists it. */
-export interface Round extends RoundData {
-  /** The observations as reported. */
-  readonly observations: readonly Observation[];
-  /** Indices of the oracles whose signatures verified, ascending. */
-  readonly signers: readonly number[];
-  /** The config digest the report was signed under. */
-  readonly configDigest: string;
-  /** The transaction that recorded the round. */
-  readonly txId: string;
-  /** Commitment to the premium value, when one was attached. */
-  readonly premiumHash?: string;
-}
+export type Round = RoundRecord;
 
 /** A member's subscription to a feed's premium values. */
-export interface Subscription {
-  /** The feed id. */
-  readonly feedId: string;
-  /** The subscribed member. */
-  readonly mspId: string;
-  /** When it was granted. */
-  readonly grantedAt: number;
-}
+export type Subscription = SubscriptionRecord;
 
 /** A round's premium value as an entitled member reads it. */
-export interface Premium {
-  /** The feed id. */
-  readonly feedId: string;
-  /** The round. */
-  readonly roundId: string;
-  /** The 64-hex salt of the commitment. */
-  readonly salt: string;
-  /** The premium value. */
-  readonly value: unknown;
-  /** `hex(SHA-256(salt bytes || canonical JSON of value))`. */
-  readonly premiumHash: string;
-}
+export type Premium = PremiumRecord;
 
 /** A premium value to attach to a report; travels only as transient data. */
 export interface PremiumInput {
@@ -235,14 +111,7 @@ export interface PremiumVerification {
 }
 
 /** One page of a listing. */
-export interface Page<T> {
-  /** The records of this page. */
-  readonly records: readonly T[];
-  /** Pass back for the next page; empty after the last. */
-  readonly bookmark: string;
-  /** How many records this page holds. */
-  readonly fetchedRecordsCount: number;
-}
+export type Page<T> = ProtocolPage<T>;
 
 /** Paging of list calls. */
 export interface PageOptions {
@@ -253,13 +122,4 @@ export interface PageOptions {
 }
 
 /** The `RoundReported` event payload. */
-export interface RoundReportedPayload {
-  /** The median answer, decimal string. */
-  readonly answer: string;
-  /** The feed id. */
-  readonly feedId: string;
-  /** The round, decimal string. */
-  readonly roundId: string;
-  /** The report's transaction time. */
-  readonly updatedAt: number;
-}
+export type RoundReportedPayload = ProtocolRoundReportedPayload;

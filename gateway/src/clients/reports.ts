@@ -1,8 +1,7 @@
 /**
- * Oracle reports as the `feeds` contract verifies them: the canonical bytes of report encoding v1,
- * the config digest v1, and signatures over those bytes with any signer of this library or a
- * Node `KeyObject`. Reimplemented here (the gateway never imports chaincode code) and tested byte
- * for byte against `test/vectors/report-encoding.json`, the vectors the chaincode is tested with.
+ * Oracle reports as the `feeds` contract verifies them: the canonical bytes of report encoding v1
+ * and the config digest v1 (the protocol package's, the very code the chaincode runs), and
+ * signatures over those bytes with any signer of this library or a Node `KeyObject`.
  *
  * ```
  * bytes  = UTF-8("fabric-oracle-report/v1\n") || UTF-8(body)
@@ -12,89 +11,24 @@
  * ```
  */
 import { KeyObject, createHash, createPublicKey, sign as cryptoSign } from 'node:crypto';
+import * as protocol from '@oracle-consortium/protocol';
+import type { OracleKeyType, ReportBody, SignedReport } from '@oracle-consortium/protocol';
 import { InputError, SignerError } from '../errors';
 import type { Signer } from '../signers/signer';
 
-/** Domain-separation prefix of a version-1 report. */
-export const REPORT_DOMAIN = 'fabric-oracle-report/v1\n';
-
-/** Domain-separation prefix of a version-1 config digest. */
-export const CONFIG_DOMAIN = 'fabric-oracle-config/v1\n';
-
-/** The most oracles a feed may have; indices run from 0 to 30. */
-export const MAX_ORACLES = 31;
-
-const FEED_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-const DECIMAL = /^(0|-?[1-9][0-9]*)$/;
-const DIGEST = /^[0-9a-f]{64}$/;
-const MIN_VALUE = -(2n ** 191n);
-const MAX_VALUE = 2n ** 191n - 1n;
-const MAX_ROUND_ID = 2n ** 64n - 1n;
-
-/** One oracle's observation inside a report. */
-export interface Observation {
-  /** The observing oracle's index in the feed's oracle list (0–30). */
-  readonly oracle: number;
-  /** The value, a canonical decimal integer within int192, already scaled by the feed's decimals. */
-  readonly value: string;
-}
-
-/** The signed fields of a report. */
-export interface ReportBody {
-  /** The feed's current config digest (`Feed.configDigest`), 64 lowercase hex. */
-  readonly configDigest: string;
-  /** The feed id. */
-  readonly feedId: string;
-  /** The round, a canonical decimal integer from 1 to 2^64-1. */
-  readonly roundId: string;
-  /** When the observations were made, Unix seconds. */
-  readonly observationsTimestamp: number;
-  /** The observations in the order the report lists them. */
-  readonly observations: readonly Observation[];
-}
-
-/** One oracle's signature inside a submitted report. */
-export interface ReportSignature {
-  /** The signing oracle's index. */
-  readonly oracle: number;
-  /** Base64 of the signature: DER ECDSA for P-256, 64 raw bytes for Ed25519. */
-  readonly signature: string;
-}
-
-/** A report ready for `FeedsClient.submitReport`. */
-export interface SignedReport extends ReportBody {
-  /** Signatures over {@link encodeReport} of the body, one per signing oracle. */
-  readonly signatures: readonly ReportSignature[];
-}
-
-/** Key algorithms an oracle may use, as the feed records them. */
-export type OracleKeyType = 'p256' | 'ed25519';
-
-/** One oracle as the config digest covers it. */
-export interface OracleConfigEntry {
-  /** The oracle's id. */
-  readonly id: string;
-  /** Its key algorithm. */
-  readonly keyType: OracleKeyType;
-  /** Base64 of its DER SubjectPublicKeyInfo. */
-  readonly publicKey: string;
-}
-
-/** The part of a feed's configuration the config digest binds reports to. */
-export interface OracleConfig {
-  /** The feed id. */
-  readonly feedId: string;
-  /** Bumped by the contract on every oracle or threshold change. */
-  readonly configVersion: number;
-  /** Fault tolerance. */
-  readonly f: number;
-  /** Signatures a report needs. */
-  readonly minSignatures: number;
-  /** Observations a report needs. */
-  readonly minObservations: number;
-  /** The oracles in index order. */
-  readonly oracles: readonly OracleConfigEntry[];
-}
+export {
+  REPORT_DOMAIN,
+  CONFIG_DOMAIN,
+  MAX_ORACLES,
+  computeConfigDigest,
+  type Observation,
+  type ReportBody,
+  type ReportSignature,
+  type SignedReport,
+  type OracleKeyType,
+  type OracleConfig,
+  type OracleConfigEntry,
+} from '@oracle-consortium/protocol';
 
 /**
  * A key an oracle signs reports with: a {@link Signer} of this library (file, KMS, HSM) or a
@@ -110,14 +44,12 @@ export interface ReportSigner {
   readonly key: ReportKey;
 }
 
-function inRange(text: string, min: bigint, max: bigint): boolean {
-  if (text.length > 80 || !DECIMAL.test(text)) return false;
-  const v = BigInt(text);
-  return v >= min && v <= max;
-}
-
-function validOracleIndex(i: number): boolean {
-  return Number.isInteger(i) && i >= 0 && i < MAX_ORACLES;
+/** The protocol's encoding error as the library's {@link InputError}; anything else unchanged. */
+function asInputError(err: unknown): unknown {
+  if (err instanceof protocol.ReportEncodingError) {
+    return new InputError({ code: 'INVALID_INPUT', message: err.message, cause: err });
+  }
+  return err;
 }
 
 /**
@@ -128,31 +60,11 @@ function validOracleIndex(i: number): boolean {
  * @throws InputError `INVALID_INPUT` naming every field outside the encoding
  */
 export function reportBodyText(body: Readonly<ReportBody>): string {
-  const problems: string[] = [];
-  if (!DIGEST.test(body.configDigest)) problems.push('configDigest');
-  if (!FEED_ID.test(body.feedId)) problems.push('feedId');
-  if (!inRange(body.roundId, 1n, MAX_ROUND_ID)) problems.push('roundId');
-  if (!Number.isSafeInteger(body.observationsTimestamp) || body.observationsTimestamp < 0) {
-    problems.push('observationsTimestamp');
+  try {
+    return protocol.reportBodyText(body);
+  } catch (err) {
+    throw asInputError(err);
   }
-  body.observations.forEach((o, i) => {
-    if (!validOracleIndex(o.oracle)) problems.push(`observations[${i}].oracle`);
-    if (!inRange(o.value, MIN_VALUE, MAX_VALUE)) problems.push(`observations[${i}].value`);
-  });
-  if (problems.length > 0) {
-    throw new InputError({
-      code: 'INVALID_INPUT',
-      message: `report fields outside encoding v1: ${problems.join(', ')}`,
-    });
-  }
-  const observations = body.observations
-    .map((o) => `{"oracle":${o.oracle},"value":"${o.value}"}`)
-    .join(',');
-  return (
-    `{"configDigest":"${body.configDigest}","feedId":"${body.feedId}",` +
-    `"observations":[${observations}],` +
-    `"observationsTimestamp":${body.observationsTimestamp},"roundId":"${body.roundId}"}`
-  );
 }
 
 /**
@@ -163,28 +75,11 @@ export function reportBodyText(body: Readonly<ReportBody>): string {
  * @throws InputError `INVALID_INPUT` when a field is outside the encoding
  */
 export function encodeReport(body: Readonly<ReportBody>): Uint8Array {
-  return Uint8Array.from(Buffer.from(REPORT_DOMAIN + reportBodyText(body), 'utf8'));
-}
-
-/**
- * The config digest a feed publishes, recomputed from its oracle configuration; use it to check
- * that `Feed.configDigest` covers the oracle set you expect before signing.
- *
- * @param config - the feed's oracle configuration
- * @returns 64 lowercase hex characters
- */
-export function computeConfigDigest(config: Readonly<OracleConfig>): string {
-  const text = JSON.stringify({
-    configVersion: config.configVersion,
-    f: config.f,
-    feedId: config.feedId,
-    minObservations: config.minObservations,
-    minSignatures: config.minSignatures,
-    oracles: config.oracles.map((o) => ({ id: o.id, keyType: o.keyType, publicKey: o.publicKey })),
-  });
-  return createHash('sha256')
-    .update(CONFIG_DOMAIN + text, 'utf8')
-    .digest('hex');
+  try {
+    return Uint8Array.from(protocol.encodeReport(body));
+  } catch (err) {
+    throw asInputError(err);
+  }
 }
 
 function keyObjectType(key: KeyObject): OracleKeyType {
@@ -291,7 +186,7 @@ export async function buildReport(
   const bytes = encodeReport(body);
   const seen = new Set<number>();
   for (const s of signers) {
-    if (!validOracleIndex(s.oracle) || seen.has(s.oracle)) {
+    if (!protocol.isOracleIndex(s.oracle) || seen.has(s.oracle)) {
       throw new InputError({
         code: 'INVALID_INPUT',
         message: `signer oracle index ${s.oracle} is out of range or repeated`,

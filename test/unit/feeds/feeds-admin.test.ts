@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
-import { computeConfigDigest } from '../../../chaincode/src/feeds/report-encoding';
+import { computeConfigDigest } from '@oracle-consortium/protocol';
 import type { FeedRecord } from '../../../chaincode/src/feeds/types';
 import { FeedsContract } from '../../../chaincode/src/feeds/feeds-contract';
 import { FakeLedger, compositeKey } from '../../support/fake-ledger';

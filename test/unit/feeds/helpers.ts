@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { ChaincodeError } from '../../../chaincode/src/lib/errors';
 import { FeedsContract } from '../../../chaincode/src/feeds/feeds-contract';
-import { encodeReport, type OracleKeyType } from '../../../chaincode/src/feeds/report-encoding';
+import { encodeReport, type OracleKeyType } from '@oracle-consortium/protocol';
 import type { FeedRecord, ReportInput } from '../../../chaincode/src/feeds/types';
 import { FakeLedger, type TxOptions } from '../../support/fake-ledger';
 import { newOracles, signAs, type Oracle } from '../../support/oracles';

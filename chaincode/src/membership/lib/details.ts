@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { transientText } from '../../lib/context';
-import { canonicalJson } from '../../lib/json';
+import { canonicalJson } from '@oracle-consortium/protocol';
 import { ensure } from './errors';
 
 /** Transient field holding the proposal's rationale (UTF-8 text). */

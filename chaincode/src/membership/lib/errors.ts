@@ -1,5 +1,5 @@
 import { ChaincodeError } from '../../lib/errors';
-import type { MembershipErrorCode } from '../types';
+import type { MembershipErrorCode } from '@oracle-consortium/protocol';
 
 /**
  * Raises a membership error; the typed code keeps every raise site within the documented set.

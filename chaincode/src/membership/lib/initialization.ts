@@ -2,7 +2,7 @@
  * Initialisation by every founding member: comparing a founder's call with the pending
  * initialisation, and the result each call returns.
  */
-import { canonicalJson } from '../../lib/json';
+import { canonicalJson } from '@oracle-consortium/protocol';
 import type { InitializeResult, MemberRecord, PendingInitialization } from '../types';
 import type { VotingPolicy } from '../voting-rules';
 

@@ -2,7 +2,7 @@
  * Reading and writing records. Values are canonical JSON so every endorser writes the same bytes.
  */
 import type { Context } from 'fabric-contract-api';
-import { toBytes } from '../../lib/json';
+import { toBytes } from '@oracle-consortium/protocol';
 import type { VotingPolicy } from '../voting-rules';
 import type {
   ChannelChangeRecord,

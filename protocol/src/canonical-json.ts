@@ -1,10 +1,11 @@
 /**
- * Deterministic JSON. Every endorsing peer must produce the same bytes for the same state, so
- * objects are written with their keys sorted at every depth; the write set and any hash over it
- * then match across peers.
+ * The contracts' deterministic JSON: object keys sorted at every depth, no whitespace, undefined
+ * members dropped. Hashes the chaincode publishes (premium commitments, proposal details) are over
+ * this text, so a client recomputing them must write exactly the same bytes, and every endorsing
+ * peer must produce the same bytes for the same state so their write sets match.
  */
 
-/** A JSON value as this module reads and writes it. */
+/** A JSON value as the contracts read and write it. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Deeper values are refused: they serve no feed or proposal and would exhaust the stack. */
@@ -55,10 +56,11 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Serialises a value as canonical JSON bytes, the form every ledger write uses.
+ * Serialises a value as canonical JSON bytes, the form every ledger write and hashed payload uses.
  *
  * @param value - any JSON-compatible value
  * @returns UTF-8 bytes of {@link canonicalJson}
+ * @throws TypeError as {@link canonicalJson} does
  */
 export function toBytes(value: unknown): Uint8Array {
   return Buffer.from(canonicalJson(value), 'utf8');

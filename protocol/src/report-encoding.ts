@@ -1,7 +1,7 @@
 /**
- * The canonical bytes an oracle signs. This module is deliberately pure (no Fabric, no ledger) so
- * the gateway can reimplement it byte for byte and both sides test against
- * `test/vectors/report-encoding.json`.
+ * The canonical bytes an oracle signs. Pure (no Fabric, no ledger, nothing but `node:crypto`) so
+ * the chaincode that verifies reports and the gateway that builds them run this one module, and
+ * both are tested against `test/vectors/report-encoding.json`.
  *
  * ## Report encoding, version 1
  *
@@ -89,6 +89,20 @@ export interface ReportBody {
   readonly observations: readonly Observation[];
 }
 
+/** One oracle's signature inside a submitted report. */
+export interface ReportSignature {
+  /** The signing oracle's index. */
+  readonly oracle: number;
+  /** Base64 of the signature: DER ECDSA for P-256, 64 raw bytes for Ed25519. */
+  readonly signature: string;
+}
+
+/** A report as `submitReport` receives it: the signed body and its signatures. */
+export interface SignedReport extends ReportBody {
+  /** At least `minSignatures` signatures over {@link encodeReport} of the body, from distinct oracles. */
+  readonly signatures: readonly ReportSignature[];
+}
+
 /** Key types an oracle may use. */
 export type OracleKeyType = 'p256' | 'ed25519';
 
@@ -134,6 +148,33 @@ export function isDecimalInRange(text: string, min: bigint, max: bigint): boolea
   return v >= min && v <= max;
 }
 
+/**
+ * Whether a number is a valid oracle index (an integer from 0 to {@link MAX_ORACLES} - 1).
+ *
+ * @param index - the candidate
+ * @returns true when `index` can name an oracle
+ */
+export function isOracleIndex(index: number): boolean {
+  return Number.isInteger(index) && index >= 0 && index < MAX_ORACLES;
+}
+
+/**
+ * A report body with fields outside encoding v1; `fields` names every one of them.
+ */
+export class ReportEncodingError extends RangeError {
+  override name = 'ReportEncodingError';
+  /** The offending fields, such as `roundId` or `observations[2].value`. */
+  readonly fields: readonly string[];
+
+  /**
+   * @param fields - the offending fields
+   */
+  constructor(fields: readonly string[]) {
+    super(`report fields outside encoding v1: ${fields.join(', ')}`);
+    this.fields = fields;
+  }
+}
+
 function assertBody(body: ReportBody): void {
   const problems: string[] = [];
   if (!DIGEST_PATTERN.test(body.configDigest)) problems.push('configDigest');
@@ -143,13 +184,11 @@ function assertBody(body: ReportBody): void {
     problems.push('observationsTimestamp');
   }
   body.observations.forEach((o, i) => {
-    if (!Number.isInteger(o.oracle) || o.oracle < 0 || o.oracle >= MAX_ORACLES) {
-      problems.push(`observations[${i}].oracle`);
-    }
+    if (!isOracleIndex(o.oracle)) problems.push(`observations[${i}].oracle`);
     if (!isDecimalInRange(o.value, MIN_VALUE, MAX_VALUE)) problems.push(`observations[${i}].value`);
   });
   if (problems.length > 0) {
-    throw new RangeError(`report fields outside the encoding: ${problems.join(', ')}`);
+    throw new ReportEncodingError(problems);
   }
 }
 
@@ -158,9 +197,9 @@ function assertBody(body: ReportBody): void {
  *
  * @param body - the report's signed fields
  * @returns the ASCII body text
- * @throws RangeError when a field is outside what the encoding allows
+ * @throws ReportEncodingError (a RangeError) naming every field outside the encoding
  */
-export function reportBodyText(body: ReportBody): string {
+export function reportBodyText(body: Readonly<ReportBody>): string {
   assertBody(body);
   const observations = body.observations
     .map((o) => `{"oracle":${o.oracle},"value":"${o.value}"}`)
@@ -177,7 +216,7 @@ export function reportBodyText(body: ReportBody): string {
  *
  * @param body - the report's signed fields
  * @returns `UTF-8(REPORT_DOMAIN) || UTF-8(body text)`
- * @throws RangeError when a field is outside what the encoding allows
+ * @throws ReportEncodingError (a RangeError) naming every field outside the encoding
  * @example
  * ```ts
  * const bytes = encodeReport({ configDigest, feedId: 'eth-usd', roundId: '1',
@@ -185,7 +224,7 @@ export function reportBodyText(body: ReportBody): string {
  * const signature = crypto.sign(null, bytes, ed25519PrivateKey);
  * ```
  */
-export function encodeReport(body: ReportBody): Buffer {
+export function encodeReport(body: Readonly<ReportBody>): Buffer {
   return Buffer.from(REPORT_DOMAIN + reportBodyText(body), 'utf8');
 }
 
@@ -195,7 +234,7 @@ export function encodeReport(body: ReportBody): Buffer {
  * @param config - the feed's oracle configuration
  * @returns 64 lowercase hex characters
  */
-export function computeConfigDigest(config: OracleConfig): string {
+export function computeConfigDigest(config: Readonly<OracleConfig>): string {
   const oracles = config.oracles.map((o) => ({
     id: o.id,
     keyType: o.keyType,

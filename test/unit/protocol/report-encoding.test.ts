@@ -3,12 +3,13 @@ import { expect } from 'chai';
 import {
   CONFIG_DOMAIN,
   REPORT_DOMAIN,
+  ReportEncodingError,
+  canonicalJson,
   computeConfigDigest,
   encodeReport,
   reportBodyText,
-} from '../../../chaincode/src/feeds/report-encoding';
+} from '@oracle-consortium/protocol';
 import { verifySignature } from '../../../chaincode/src/feeds/signatures';
-import { canonicalJson } from '../../../chaincode/src/lib/json';
 import { isHighS } from '../../support/ecdsa-der';
 import { reportVectors } from '../../support/report-vectors';
 
@@ -98,11 +99,18 @@ describe('report encoding', () => {
   });
 
   for (const v of vectors.invalid) {
-    it(`rejects ${v.name} with a RangeError`, () => {
-      expect(() => encodeReport(v.input)).to.throw(
-        RangeError,
-        /report fields outside the encoding/,
-      );
+    it(`rejects ${v.name} with a ReportEncodingError (a RangeError) naming the fields`, () => {
+      let thrown: unknown;
+      try {
+        encodeReport(v.input);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown).to.be.instanceOf(ReportEncodingError);
+      expect(thrown).to.be.instanceOf(RangeError);
+      const err = thrown as ReportEncodingError;
+      expect(err.fields).to.not.be.empty;
+      expect(err.message).to.equal(`report fields outside encoding v1: ${err.fields.join(', ')}`);
     });
   }
 });

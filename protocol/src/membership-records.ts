@@ -1,0 +1,255 @@
+/**
+ * The records the `membership` contract writes to the ledger and returns as canonical JSON, and
+ * the payload of its one event. Field names follow the managed service's API where the contract
+ * mirrors it (`ThresholdPercentage`, `Invitations`); dates are ISO-8601 strings taken from
+ * transaction timestamps.
+ */
+
+/** How YES votes are compared with the threshold percentage of all members. */
+export type ThresholdComparator = 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL_TO';
+
+/** The comparators a policy may name, in the order the managed service documents them. */
+export const THRESHOLD_COMPARATORS: readonly ThresholdComparator[] = [
+  'GREATER_THAN',
+  'GREATER_THAN_OR_EQUAL_TO',
+];
+
+/**
+ * The network's voting policy. Field names follow the managed service's
+ * `ApprovalThresholdPolicy`; it is set once, at initialisation, and never changed.
+ */
+export interface VotingPolicy {
+  /** Percentage (integer 0–100) of all members that must vote YES. */
+  readonly ThresholdPercentage: number;
+  /** Whether YES votes must exceed, or may equal, the percentage. */
+  readonly ThresholdComparator: ThresholdComparator;
+  /** How long a proposal, and an invitation, stays open (integer 1–168). */
+  readonly ProposalDurationInHours: number;
+}
+
+/** A proposal's status; the managed service's five values. */
+export type ProposalStatus = 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'ACTION_FAILED';
+
+/** Every {@link ProposalStatus}, for validating a list filter. */
+export const PROPOSAL_STATUSES: readonly ProposalStatus[] = [
+  'IN_PROGRESS',
+  'APPROVED',
+  'REJECTED',
+  'EXPIRED',
+  'ACTION_FAILED',
+];
+
+/** A member's vote. */
+export type VoteValue = 'YES' | 'NO';
+
+/** An invitation's status; `ACCEPTING` from the managed service has no meaning on a ledger. */
+export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED' | 'EXPIRED';
+
+/** Invite one principal, named by the MSP id its organisation will use. */
+export interface InviteAction {
+  /** The MSP id the invited organisation will use. */
+  readonly Principal: string;
+}
+
+/** Remove one member, named by its MSP id. */
+export interface RemoveAction {
+  /** The member's MSP id. */
+  readonly MemberId: string;
+}
+
+/**
+ * A proposal's actions, shaped like the managed service's `ProposalActions`: invitations or
+ * removals, never both, never neither.
+ */
+export type ProposalActions =
+  | { readonly Invitations: readonly InviteAction[] }
+  | { readonly Removals: readonly RemoveAction[] };
+
+/** One member of the network, keyed by MSP id. */
+export interface MemberRecord {
+  /** Its MSP id. */
+  readonly mspId: string;
+  /** When the member joined: initialisation or the accepting transaction. */
+  readonly joinedDate: string;
+  /** `FOUNDING` for founding members, otherwise the accepted invitation's id. */
+  readonly joinedBy: string;
+}
+
+/** A proposal as the public ledger holds it. */
+export interface ProposalRecord {
+  /** The proposal id. */
+  readonly proposalId: string;
+  /** The proposer's MSP id. */
+  readonly proposedBy: string;
+  /** Up to 128 characters. */
+  readonly description: string;
+  /** What it proposes. */
+  readonly actions: ProposalActions;
+  /** The idempotency token it was created with. */
+  readonly clientRequestToken: string;
+  /** Its status. */
+  readonly status: ProposalStatus;
+  /** Creation time. */
+  readonly creationDate: string;
+  /** When voting closes. */
+  readonly expirationDate: string;
+  /** When the status last left IN_PROGRESS; absent while open. */
+  readonly statusChangedDate?: string;
+  /** Why an approved action could not be applied; only with ACTION_FAILED. */
+  readonly actionFailureReason?: string;
+  /** MSP ids of the members when the proposal was created, sorted: the only eligible voters. */
+  readonly eligibleVoters: readonly string[];
+  /** YES votes needed. */
+  readonly requiredYesVotes: number;
+  /** YES votes so far. */
+  readonly yesVoteCount: number;
+  /** NO votes so far. */
+  readonly noVoteCount: number;
+  /** Eligible voters yet to vote. */
+  readonly outstandingVoteCount: number;
+  /** Hex SHA-256 of the salted private details (see `detailsHash`), or null when none were given. */
+  readonly detailsHash: string | null;
+  /** Ids of the invitations an approval created. */
+  readonly invitationIds: readonly string[];
+}
+
+/** One cast vote, a key of its own. */
+export interface VoteRecord {
+  /** The proposal. */
+  readonly proposalId: string;
+  /** The voting member. */
+  readonly memberId: string;
+  /** Its vote. */
+  readonly vote: VoteValue;
+  /** When it voted. */
+  readonly date: string;
+}
+
+/** An invitation created by an approved proposal. */
+export interface InvitationRecord {
+  /** The invitation id. */
+  readonly invitationId: string;
+  /** The proposal that created it. */
+  readonly proposalId: string;
+  /** The invited MSP id; only a client of this MSP may accept or reject. */
+  readonly principal: string;
+  /** Its status. */
+  readonly status: InvitationStatus;
+  /** Creation time. */
+  readonly creationDate: string;
+  /** Expiry. */
+  readonly expirationDate: string;
+  /** Last status change. */
+  readonly statusChangedDate?: string;
+}
+
+/** A channel configuration change an approved action calls for, for tooling to apply. */
+export interface ChannelChangeRecord {
+  /** Add or remove an organisation. */
+  readonly action: 'ADD_ORG' | 'REMOVE_ORG';
+  /** The organisation. */
+  readonly mspId: string;
+  /** The deciding proposal. */
+  readonly proposalId: string;
+  /** Always pending: the ledger cannot apply it. */
+  readonly status: 'PENDING_CHANNEL_UPDATE';
+  /** When it was recorded. */
+  readonly createdDate: string;
+}
+
+/** A proposal's private details as a member reads them back. */
+export interface ProposalDetails {
+  /** The proposal. */
+  readonly proposalId: string;
+  /** The salt of the commitment. */
+  readonly salt: string;
+  /** Why it was proposed. */
+  readonly rationale?: string;
+  /** The invitee's contact. */
+  readonly contact?: string;
+  /** The public hash, recomputed and found equal. */
+  readonly detailsHash: string;
+}
+
+/** What `initialize` returns. */
+export interface InitializeResult {
+  /** True once every founding member confirmed: the policy and registry are then written. */
+  readonly initialised: boolean;
+  /** The policy set, or awaiting confirmation. */
+  readonly policy: VotingPolicy;
+  /** The founding members' MSP ids, sorted. */
+  readonly foundingMembers: readonly string[];
+  /** The founders that have confirmed, sorted; all of them once initialised. */
+  readonly confirmations: readonly string[];
+  /** The founders that still have to confirm, sorted; empty once initialised. */
+  readonly pending: readonly string[];
+  /** The member registry; empty until initialised. */
+  readonly members: readonly MemberRecord[];
+}
+
+/** One page of `listProposals`. */
+export interface ProposalPage {
+  /** The proposals of this page. */
+  readonly proposals: readonly ProposalRecord[];
+  /** Pass back to read the next page; empty when this is the last. */
+  readonly bookmark: string;
+}
+
+/** What happened in a transaction, listed in the single event it emits. */
+export type MembershipEventType =
+  | 'InitializationConfirmed'
+  | 'Initialized'
+  | 'ProposalCreated'
+  | 'VoteCast'
+  | 'ProposalStatusChanged'
+  | 'InvitationCreated'
+  | 'InvitationStatusChanged'
+  | 'MemberAdded'
+  | 'MemberRemoved';
+
+/**
+ * The payload of the one {@link MEMBERSHIP_EVENT} a transaction emits. Fabric keeps a single
+ * event per transaction (the last `setEvent` wins), so a vote that also decides the proposal
+ * reports `['VoteCast', 'ProposalStatusChanged', …]` in one payload rather than three events.
+ */
+export interface MembershipEvent {
+  /** Everything that happened, in order. */
+  readonly types: readonly MembershipEventType[];
+  /** The transaction. */
+  readonly txId: string;
+  /** Its timestamp. */
+  readonly date: string;
+  /** The proposal concerned. */
+  readonly proposalId?: string;
+  /** Its status now. */
+  readonly status?: ProposalStatus;
+  /** Its status before. */
+  readonly previousStatus?: ProposalStatus;
+  /** YES votes. */
+  readonly yesVoteCount?: number;
+  /** NO votes. */
+  readonly noVoteCount?: number;
+  /** Votes outstanding. */
+  readonly outstandingVoteCount?: number;
+  /** Who voted. */
+  readonly voter?: string;
+  /** How. */
+  readonly vote?: VoteValue;
+  /** The invitation concerned. */
+  readonly invitationId?: string;
+  /** Its status now. */
+  readonly invitationStatus?: InvitationStatus;
+  /** Invitations created. */
+  readonly invitationIds?: readonly string[];
+  /** Members added. */
+  readonly membersAdded?: readonly string[];
+  /** Members removed. */
+  readonly membersRemoved?: readonly string[];
+  /** With `InitializationConfirmed`: the founders that have confirmed so far. */
+  readonly confirmations?: readonly string[];
+  /** With `InitializationConfirmed`: the founders that still have to. */
+  readonly pending?: readonly string[];
+}
+
+/** The name of the single event every membership transaction emits. */
+export const MEMBERSHIP_EVENT = 'MembershipEvent';
