@@ -7,8 +7,13 @@
  * Run: npx ts-node --transpile-only scripts/bench-verify.ts [--iterations N]
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { computeConfigDigest, encodeReport, type OracleKeyType } from '@oracle-consortium/protocol';
-import type { FeedRecord, ReportInput } from '../chaincode/src/feeds/types';
+import {
+  computeConfigDigest,
+  encodeReport,
+  type FeedRecord,
+  type OracleKeyType,
+  type SignedReport as ReportInput,
+} from '@oracle-consortium/protocol';
 import { verifyReport } from '../chaincode/src/feeds/verify-report';
 
 const TARGET_MS_FOR_31 = 6;

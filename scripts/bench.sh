@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib/network-session.sh
 network_session bench 29000
 bash scripts/bootstrap.sh
+# The benchmark uses the packages by name, which resolve to their built dist/.
+npm run build --silent
 
 bash test-network/network.sh down >/dev/null 2>&1 || true
 t0=$(date +%s%N)

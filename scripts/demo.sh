@@ -20,6 +20,8 @@ say() { printf '\n[%5ss] %s\n' "$((SECONDS - start))" "$*"; }
 
 say "0. Installing what is missing (npm packages; Fabric, Fabric CA and local-kms built once into a cache)"
 bash scripts/bootstrap.sh
+# The demo uses @oracle-consortium/gateway by name, which resolves to its built dist/.
+npm run build --silent
 
 say "1. Bringing the local network up and deploying the chaincode with its collections"
 bash test-network/network.sh up

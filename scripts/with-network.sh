@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 source scripts/lib/network-session.sh
 network_session it 31000
 
+# Tests, tools and the chaincode use the packages by name, which resolve to their built dist/.
+npm run build --silent
+
 bash test-network/network.sh up
 bash scripts/deploy-local.sh
 "$@"

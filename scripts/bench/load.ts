@@ -194,3 +194,27 @@ export async function runOpenLoop(
     firstError,
   );
 }
+
+/** A workload the runner measures: a knee search, then a latency run at ~75% of the knee. */
+export interface Workload {
+  name: string;
+  description: string;
+  /** Prepares state; returns the operation to measure. */
+  setup: () => Promise<Operation>;
+  /** Name of the workload this one is compared with, and the target ratio. */
+  baseline?: { name: string; target?: number };
+  /** Fixed in-flight counts to try instead of doubling from 1 (for expensive operations). */
+  startInFlight?: number;
+  /**
+   * Compare with the baseline head to head: both run alternately at the baseline's knee
+   * concurrency, three times each, so machine noise hits both alike.
+   */
+  paired?: boolean;
+  /**
+   * The operation runs inside this process (a signer): an open-loop schedule would measure the
+   * scheduler, not the operation, so latency comes from a closed loop at 75% of the knee's
+   * concurrency instead.
+   */
+  inProcess?: boolean;
+  teardown?: () => Promise<void>;
+}

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { connectAs, readDescription, REPO_DIR } from '../../test/support/network';
+import { connection } from '@oracle-consortium/gateway';
+import { connectBare } from './fabric-client';
 import {
   findKnee,
   runClosedLoop,
@@ -17,38 +18,18 @@ import {
   Sequence,
   type Operation,
   type RunResult,
+  type Workload,
 } from './load';
 import { writeReport, type BenchReport, type WorkloadResult } from './report';
 import { perOperation, sampleCpu } from './cpu';
 import { extraWorkloads } from './workloads';
 
+/** Repository root: results go to bench/results/ there. */
+const REPO_DIR = path.resolve(__dirname, '..', '..');
+
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((s) => s !== '');
-
-/** A workload the runner measures: a knee search, then a latency run at ~75% of the knee. */
-export interface Workload {
-  name: string;
-  description: string;
-  /** Prepares state; returns the operation to measure. */
-  setup: () => Promise<Operation>;
-  /** Name of the workload this one is compared with, and the target ratio. */
-  baseline?: { name: string; target?: number };
-  /** Fixed in-flight counts to try instead of doubling from 1 (for expensive operations). */
-  startInFlight?: number;
-  /**
-   * Compare with the baseline head to head: both run alternately at the baseline's knee
-   * concurrency, three times each, so machine noise hits both alike.
-   */
-  paired?: boolean;
-  /**
-   * The operation runs inside this process (a signer): an open-loop schedule would measure the
-   * scheduler, not the operation, so latency comes from a closed loop at 75% of the knee's
-   * concurrency instead.
-   */
-  inProcess?: boolean;
-  teardown?: () => Promise<void>;
-}
 
 function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -115,9 +96,9 @@ async function main(): Promise<void> {
   const descFile = process.env.NETWORK_DESCRIPTION;
   if (descFile === undefined)
     throw new Error('NETWORK_DESCRIPTION is not set; run through `npm run bench`');
-  const desc = readDescription(descFile);
-  const channel = desc.Network.ChannelName;
-  const org1 = connectAs(desc, 'Org1', 'user1');
+  const org1Network = await connection.loadNetworkDescription({ path: descFile, member: 'Org1' });
+  const channel = org1Network.channelName;
+  const org1 = connectBare(org1Network, 'user1');
   const kv: Contract = org1.gateway.getNetwork(channel).getContract('kv');
 
   const base: Workload[] = [
@@ -134,7 +115,7 @@ async function main(): Promise<void> {
       setup: () => Promise.resolve(async () => kv.evaluateTransaction('noop')),
     },
   ];
-  const workloads = [...base, ...(await extraWorkloads(desc, descFile))].filter(
+  const workloads = [...base, ...(await extraWorkloads(descFile))].filter(
     (w) => only.length === 0 || only.includes(w.name),
   );
 

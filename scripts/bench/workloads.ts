@@ -22,11 +22,10 @@ import {
   type Connection,
   type NetworkConfig,
   type Signer,
-} from '../../gateway/src';
+} from '@oracle-consortium/gateway';
 import { encodeReport } from '@oracle-consortium/protocol';
-import { connectAs, type NetworkDescription } from '../../test/support/network';
-import type { Operation } from './load';
-import type { Workload } from './run';
+import { connectBare } from './fabric-client';
+import type { Operation, Workload } from './load';
 
 const CHAINCODE = 'consortium';
 /** The membership contract's own definition, endorsed by a majority of members (scripts/deploy-local.sh). */
@@ -366,23 +365,24 @@ function signerWorkloads(network: NetworkConfig): Workload[] {
 }
 
 /** Workloads beyond the baseline. */
-export async function extraWorkloads(
-  desc: NetworkDescription,
-  descriptionPath: string,
-): Promise<Workload[]> {
-  const channel = desc.Network.ChannelName;
-  const org1 = connectAs(desc, 'Org1', 'admin');
-  const fabricNetwork = org1.gateway.getNetwork(channel);
-  const feeds = fabricNetwork.getContract(CHAINCODE, 'feeds');
-  const membership = fabricNetwork.getContract(MEMBERSHIP_CHAINCODE, 'membership');
-  const org2Membership = connectAs(desc, 'Org2', 'admin')
-    .gateway.getNetwork(channel)
-    .getContract(MEMBERSHIP_CHAINCODE, 'membership');
-  const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
+export async function extraWorkloads(descriptionPath: string): Promise<Workload[]> {
   const network = await connection.loadNetworkDescription({
     path: descriptionPath,
     member: 'Org1',
   });
+  const org2Network = await connection.loadNetworkDescription({
+    path: descriptionPath,
+    member: 'Org2',
+  });
+  const channel = network.channelName;
+  const org1 = connectBare(network, 'admin');
+  const fabricNetwork = org1.gateway.getNetwork(channel);
+  const feeds = fabricNetwork.getContract(CHAINCODE, 'feeds');
+  const membership = fabricNetwork.getContract(MEMBERSHIP_CHAINCODE, 'membership');
+  const org2Membership = connectBare(org2Network, 'admin')
+    .gateway.getNetwork(channel)
+    .getContract(MEMBERSHIP_CHAINCODE, 'membership');
+  const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
   return [
     ...libraryWorkloads(network),
     reportWorkload(feeds, 4, maxInFlight),

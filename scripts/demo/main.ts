@@ -18,7 +18,7 @@ import {
   type Connection,
   type NetworkConfig,
   type Signer,
-} from '../../gateway/src';
+} from '@oracle-consortium/gateway';
 import { observe, scale, startAdapter } from './adapter';
 
 const CHAINCODE = 'consortium';
