@@ -31,6 +31,7 @@ export {
   type OracleConfig,
 } from './report-encoding';
 export { canonicalJson, toBytes, MAX_JSON_DEPTH, type Json } from './canonical-json';
+export { premiumHash } from './commitments';
 export {
   FEED_ERROR_CODES,
   MEMBERSHIP_ERROR_CODES,

@@ -14,10 +14,13 @@ import {
   type Contract,
   type Network,
 } from '@hyperledger/fabric-gateway';
-import { premiumHash } from '../../chaincode/src/feeds/premium';
-import type { PremiumRecord, RoundRecord } from '../../chaincode/src/feeds/types';
-import type { RoundData } from '../../chaincode/src/feeds/feeds-contract';
-import type { Page } from '../../chaincode/src/feeds/state';
+import {
+  premiumHash,
+  type Page,
+  type PremiumRecord,
+  type RoundData,
+  type RoundRecord,
+} from '@oracle-consortium/protocol';
 import {
   chaincodeFailure,
   committedOn,
@@ -25,7 +28,7 @@ import {
   peerDataDir,
   type ChaincodeFailure,
 } from '../support/live-ledger';
-import { connectAs, readDescription, type NetworkDescription } from '../support/network';
+import { connectAs, loadMember } from '../support/network';
 import { newOracles, signedReport, type Oracle, type ReportSpec } from '../support/oracles';
 
 const CHAINCODE = 'consortium';
@@ -42,14 +45,15 @@ interface Client {
   readonly close: () => void;
 }
 
-function client(
-  desc: NetworkDescription,
+async function client(
+  descriptionFile: string,
   member: 'Org1' | 'Org2',
   identity: 'admin' | 'user1',
   nodeIndex: number,
-): Client {
-  const { gateway, close } = connectAs(desc, member, identity, nodeIndex);
-  const network = gateway.getNetwork(desc.Network.ChannelName);
+): Promise<Client> {
+  const config = await loadMember(descriptionFile, member);
+  const { gateway, close } = connectAs(config, identity, nodeIndex);
+  const network = gateway.getNetwork(config.channelName);
   return { network, feeds: network.getContract(CHAINCODE, 'feeds'), close };
 }
 
@@ -107,7 +111,6 @@ const ORACLE_KEYS = ['p256', 'ed25519', 'p256', 'ed25519'] as const;
 describe('feeds contract (live network)', function () {
   this.timeout(300_000);
   const descriptionFile = process.env.NETWORK_DESCRIPTION ?? '';
-  let desc: NetworkDescription;
   let org1Admin: Client;
   let org1User: Client;
   let org2User: Client;
@@ -145,18 +148,17 @@ describe('feeds contract (live network)', function () {
     );
   }
 
-  before(function () {
+  before(async function () {
     if (descriptionFile === '') {
       console.warn(
         'SKIPPED feeds integration tests: NETWORK_DESCRIPTION is unset (run them through scripts/with-network.sh)',
       );
       this.skip();
     }
-    desc = readDescription(descriptionFile);
-    org1Admin = client(desc, 'Org1', 'admin', 0);
-    org1User = client(desc, 'Org1', 'user1', 1);
-    org2User = client(desc, 'Org2', 'user1', 0);
-    org2UserPeer2 = client(desc, 'Org2', 'user1', 1);
+    org1Admin = await client(descriptionFile, 'Org1', 'admin', 0);
+    org1User = await client(descriptionFile, 'Org1', 'user1', 1);
+    org2User = await client(descriptionFile, 'Org2', 'user1', 0);
+    org2UserPeer2 = await client(descriptionFile, 'Org2', 'user1', 1);
   });
 
   after(() => {
@@ -384,7 +386,7 @@ describe('feeds contract (live network)', function () {
     let blockA = 0n;
     let blockB = 0n;
     const dirs = (member: 'Org1' | 'Org2'): string[] =>
-      [0, 1].map((i) => peerDataDir(descriptionFile, desc, member, i));
+      [0, 1].map((i) => peerDataDir(descriptionFile, member, i));
 
     before(async () => {
       await createFeeds(subscribed, unsubscribed);

@@ -17,7 +17,7 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
-import { connectAs, sharedNetwork } from '../support/network';
+import { connectAs, loadMember, sharedDescriptionFile } from '../support/network';
 
 const CHAINCODE = 'membership';
 const CONTRACT = 'membership';
@@ -72,14 +72,15 @@ interface Committed<T> {
   readonly blockNumber: bigint;
 }
 
-function open(
-  desc: NonNullable<ReturnType<typeof sharedNetwork>>,
+async function open(
+  descriptionFile: string,
   member: 'Org1' | 'Org2',
   identity: 'admin' | 'user1',
   nodeIndex: number,
-): Client {
-  const { gateway, close } = connectAs(desc, member, identity, nodeIndex);
-  const network = gateway.getNetwork(desc.Network.ChannelName);
+): Promise<Client> {
+  const config = await loadMember(descriptionFile, member);
+  const { gateway, close } = connectAs(config, identity, nodeIndex);
+  const network = gateway.getNetwork(config.channelName);
   return { gateway, network, contract: network.getContract(CHAINCODE, CONTRACT), close };
 }
 
@@ -283,18 +284,18 @@ describe('membership contract on the local network', function () {
   let created: Committed<Proposal>;
   let approving: Committed<Proposal>;
 
-  before(function () {
-    const desc = sharedNetwork();
+  before(async function () {
+    const desc = sharedDescriptionFile();
     if (desc === undefined) {
       console.warn(
         'SKIPPED membership integration tests: NETWORK_DESCRIPTION is unset (run through scripts/with-network.sh)',
       );
       this.skip();
     }
-    org1Admin = open(desc, 'Org1', 'admin', 0);
-    org2Admin = open(desc, 'Org2', 'admin', 0);
-    org1Reader = open(desc, 'Org1', 'user1', 1);
-    org2Reader = open(desc, 'Org2', 'user1', 1);
+    org1Admin = await open(desc, 'Org1', 'admin', 0);
+    org2Admin = await open(desc, 'Org2', 'admin', 0);
+    org1Reader = await open(desc, 'Org1', 'user1', 1);
+    org2Reader = await open(desc, 'Org2', 'user1', 1);
     everyPeer.push(org1Admin, org1Reader, org2Admin, org2Reader);
   });
 

@@ -7,14 +7,23 @@ import { expect } from 'chai';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mkdtempSync } from 'node:fs';
-import {
-  connectAs,
-  networkSh,
-  readDescription,
-  REPO_DIR,
-  type NetworkDescription,
-  type NetworkEnv,
-} from '../support/network';
+import { readFileSync } from 'node:fs';
+import type { NetworkConfig } from '@oracle-consortium/gateway';
+import { connectAs, loadMember, networkSh, REPO_DIR, type NetworkEnv } from '../support/network';
+
+/**
+ * The fields of network.json this test checks, as the file's writer must produce them (the test of
+ * the format; tools read the file through the library's reader).
+ */
+interface DescriptionFormat {
+  Network: { Id: string };
+  Members: {
+    Id: string;
+    MspId: string;
+    Nodes: { Id: string; FrameworkAttributes: { Fabric: { PeerEndpoint: string } } }[];
+  }[];
+  Hosts: Record<string, string>;
+}
 
 const env: NetworkEnv = {
   NETWORK_NAME: 'nettest',
@@ -52,11 +61,16 @@ async function waitForEqualHeights(): Promise<StatusRow[]> {
 
 describe('local test network', function () {
   this.timeout(600_000);
-  let desc: NetworkDescription;
+  let desc: DescriptionFormat;
+  let org1: NetworkConfig;
+  let org2: NetworkConfig;
 
   before(async () => {
     await networkSh(env, 'up');
-    desc = readDescription(path.join(env.NETWORK_HOME, 'network.json'));
+    const file = path.join(env.NETWORK_HOME, 'network.json');
+    desc = JSON.parse(readFileSync(file, 'utf8')) as DescriptionFormat;
+    org1 = await loadMember(file, 'Org1');
+    org2 = await loadMember(file, 'Org2');
   });
 
   after(async () => {
@@ -113,24 +127,24 @@ describe('local test network', function () {
       '--policy',
       "OR('Org1MSP.peer','Org2MSP.peer')",
     );
-    const org1 = connectAs(desc, 'Org1', 'user1');
+    const org1User = connectAs(org1, 'user1');
     const value = `value-${String(process.pid)}`;
     try {
-      const contract = org1.gateway.getNetwork(desc.Network.ChannelName).getContract('kv');
+      const contract = org1User.gateway.getNetwork(org1.channelName).getContract('kv');
       const result = await contract.submitTransaction('put', 'greeting', value);
       expect(Buffer.from(result).toString()).to.equal(value);
     } finally {
-      org1.close();
+      org1User.close();
     }
     // The second Org2 peer: the write reached it through the ordering service and gossip.
-    const org2 = connectAs(desc, 'Org2', 'user1', 1);
+    const org2User = connectAs(org2, 'user1', 1);
     try {
-      const contract = org2.gateway.getNetwork(desc.Network.ChannelName).getContract('kv');
+      const contract = org2User.gateway.getNetwork(org2.channelName).getContract('kv');
       expect(
         Buffer.from(await contract.evaluateTransaction('get', 'greeting')).toString(),
       ).to.equal(value);
     } finally {
-      org2.close();
+      org2User.close();
     }
 
     await networkSh(env, 'stop');
@@ -138,9 +152,9 @@ describe('local test network', function () {
     for (const row of stopped) expect(row.state, `${row.node} after stop`).to.equal('stopped');
     await networkSh(env, 'start');
 
-    const again = connectAs(desc, 'Org2', 'user1', 0);
+    const again = connectAs(org2, 'user1', 0);
     try {
-      const contract = again.gateway.getNetwork(desc.Network.ChannelName).getContract('kv');
+      const contract = again.gateway.getNetwork(org2.channelName).getContract('kv');
       let read: string | undefined;
       let lastError: unknown;
       // Right after a restart the gateway may need a moment to rediscover its peers.

@@ -5,8 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { GatewayError, type Network } from '@hyperledger/fabric-gateway';
-import { ERROR_CODE_PATTERN } from '../../chaincode/src/lib/errors';
-import type { NetworkDescription } from './network';
+import { ERROR_CODE_PATTERN } from '@oracle-consortium/protocol';
 
 /** The chaincode error code each endorsing peer reported, and the texts they came from. */
 export interface ChaincodeFailure {
@@ -60,8 +59,9 @@ export async function committedOn(network: Network, blockNumber: bigint): Promis
  * The data directory of one peer of a network that `test-network/network.sh` brought up
  * (`<network home>/data/<node name>-<member name, lower case>`).
  *
- * @param descriptionFile - the network description the network was started with
- * @param desc - its parsed content
+ * @param descriptionFile - the network description the network was started with (read here for
+ *   the member and node names the data directories are named after, a layout of
+ *   test-network/, not something the library's reader exposes)
  * @param memberName - e.g. `Org2`
  * @param nodeIndex - the peer's index within the member
  * @returns the absolute directory
@@ -69,10 +69,12 @@ export async function committedOn(network: Network, blockNumber: bigint): Promis
  */
 export function peerDataDir(
   descriptionFile: string,
-  desc: NetworkDescription,
   memberName: string,
   nodeIndex: number,
 ): string {
+  const desc = JSON.parse(readFileSync(descriptionFile, 'utf8')) as {
+    Members: { Name: string; Nodes: { Name: string }[] }[];
+  };
   const member = desc.Members.find((m) => m.Name === memberName);
   const node = member?.Nodes[nodeIndex];
   if (member === undefined || node === undefined) {

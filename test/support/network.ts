@@ -1,7 +1,7 @@
 /**
- * Helpers for integration tests: run test-network/network.sh, read the network description and
- * connect bare @hyperledger/fabric-gateway clients from it (the library under test has its own
- * connection code; tests of the network itself use the reference client directly).
+ * Helpers for integration tests: run test-network/network.sh, read the network description with
+ * the library's reader and connect bare @hyperledger/fabric-gateway clients from it (the library
+ * under test has its own connection code; tests of the network itself use the reference client).
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
@@ -10,49 +10,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { connect, signers, type Gateway } from '@hyperledger/fabric-gateway';
+import { connection, type NetworkConfig } from '@oracle-consortium/gateway';
 
 const execFileAsync = promisify(execFile);
 
 /** Repository root. */
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
 const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
-
-/** The parts of the network description the tests read. */
-export interface NetworkDescription {
-  Network: {
-    Id: string;
-    Name: string;
-    ChannelName: string;
-    FrameworkAttributes: { Fabric: { OrderingServiceEndpoint: string } };
-  };
-  Members: {
-    Id: string;
-    Name: string;
-    MspId: string;
-    FrameworkAttributes: { Fabric: { CaEndpoint: string } };
-    Nodes: {
-      Id: string;
-      Name: string;
-      FrameworkAttributes: { Fabric: { PeerEndpoint: string; PeerEventEndpoint: string } };
-    }[];
-    Identities: Record<
-      string,
-      { MspId: string; CertificatePath: string; PrivateKeyPath: string; MspDir: string }
-    >;
-    CaRegistrar: { EnrollmentId: string; EnrollmentSecret: string };
-  }[];
-  Orderers: { Id: string; Endpoint: string }[];
-  TlsRootChainPath: string;
-  Hosts: Record<string, string>;
-  Kms: { Endpoint: string; Region: string };
-  Hsm: null | {
-    Library: string;
-    SoftHsm2Conf: string;
-    TokenLabel: string;
-    Pin: string;
-    SoPin: string;
-  };
-}
 
 /** Settings that select one network (so several can run side by side). */
 export interface NetworkEnv {
@@ -81,15 +45,23 @@ export async function networkSh(env: NetworkEnv, ...args: string[]): Promise<str
   }
 }
 
-/** Reads a network description file. */
-export function readDescription(file: string): NetworkDescription {
-  return JSON.parse(readFileSync(file, 'utf8')) as NetworkDescription;
+/**
+ * One member's settings from a network description, read by the library's own reader (the one
+ * reader and type of the description; tests of the file's format read the fields they check).
+ *
+ * @param file - the description's path
+ * @param member - member name, id or MSP id
+ * @returns the member's settings
+ * @throws ConfigError when the file or the member is missing
+ */
+export async function loadMember(file: string, member: string): Promise<NetworkConfig> {
+  return connection.loadNetworkDescription({ path: file, member });
 }
 
-/** The description the integration harness (scripts/with-network.sh) brought up, if any. */
-export function sharedNetwork(): NetworkDescription | undefined {
+/** The description file the integration harness (scripts/with-network.sh) brought up, if any. */
+export function sharedDescriptionFile(): string | undefined {
   const file = process.env.NETWORK_DESCRIPTION;
-  return file === undefined || file === '' ? undefined : readDescription(file);
+  return file === undefined || file === '' ? undefined : file;
 }
 
 /** Splits `host:port`. */
@@ -99,38 +71,36 @@ export function splitEndpoint(endpoint: string): { host: string; port: number } 
 }
 
 /**
- * A gRPC client for one peer, reached the way an app reaches a managed network through a VPC
- * endpoint: dial the address the hostname maps to, verify TLS against the member's root chain with
- * the node hostname as the server name.
+ * A bare fabric-gateway connection as one enrolled identity of a member, through one of its peers,
+ * reached the way an app reaches a managed network through a VPC endpoint: dial the address the
+ * hostname maps to, verify TLS against the member's root chain with the node hostname as the
+ * server name.
+ *
+ * @param network - the member's settings ({@link loadMember})
+ * @param identityName - an identity the description lists for the member (`admin`, `user1`)
+ * @param peerIndex - which of the member's peers to use
+ * @returns the connection, its gRPC client and a close function
+ * @throws Error when the identity or peer is not in the description
  */
-export function peerClient(desc: NetworkDescription, peerEndpoint: string): grpc.Client {
-  const { host, port } = splitEndpoint(peerEndpoint);
-  const address = `${desc.Hosts[host] ?? host}:${port}`;
-  const creds = grpc.credentials.createSsl(readFileSync(desc.TlsRootChainPath));
-  return new grpc.Client(address, creds, {
-    'grpc.ssl_target_name_override': host,
-    'grpc.default_authority': host,
-  });
-}
-
-/** A bare fabric-gateway connection as one enrolled identity of a member. */
 export function connectAs(
-  desc: NetworkDescription,
-  memberName: string,
+  network: NetworkConfig,
   identityName: string,
-  nodeIndex = 0,
+  peerIndex = 0,
 ): { gateway: Gateway; client: grpc.Client; close: () => void } {
-  const member = desc.Members.find((m) => m.Name === memberName);
-  if (member === undefined) throw new Error(`no member ${memberName}`);
-  const id = member.Identities[identityName];
-  if (id === undefined) throw new Error(`no identity ${identityName} for ${memberName}`);
-  const node = member.Nodes[nodeIndex];
-  if (node === undefined) throw new Error(`no node ${String(nodeIndex)} for ${memberName}`);
-  const client = peerClient(desc, node.FrameworkAttributes.Fabric.PeerEndpoint);
+  const id = network.identities[identityName];
+  if (id === undefined) throw new Error(`no identity ${identityName} for ${network.mspId}`);
+  const peer = network.peers[peerIndex];
+  if (peer === undefined) throw new Error(`no peer ${String(peerIndex)} for ${network.mspId}`);
+  const { hostname, port, address } = peer.endpoint;
+  const client = new grpc.Client(
+    `${address ?? hostname}:${String(port)}`,
+    grpc.credentials.createSsl(Buffer.from(peer.tlsRootCerts)),
+    { 'grpc.ssl_target_name_override': hostname, 'grpc.default_authority': hostname },
+  );
   const gateway = connect({
     client,
-    identity: { mspId: id.MspId, credentials: readFileSync(id.CertificatePath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(id.PrivateKeyPath))),
+    identity: { mspId: id.mspId, credentials: readFileSync(id.certificatePath) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(id.privateKeyPath))),
     evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
     endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
     submitOptions: () => ({ deadline: Date.now() + 10_000 }),

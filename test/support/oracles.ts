@@ -4,8 +4,11 @@
  * encoding documented in `report-encoding.ts` is what the chaincode checks.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { encodeReport, type OracleKeyType } from '@oracle-consortium/protocol';
-import type { ReportInput } from '../../chaincode/src/feeds/types';
+import {
+  encodeReport,
+  type OracleKeyType,
+  type SignedReport as ReportInput,
+} from '@oracle-consortium/protocol';
 
 /** An oracle: its id, its private key and its public key as PEM. */
 export interface Oracle {

@@ -18,8 +18,7 @@
  * where `salt bytes` are the 32 bytes the 64-hex salt decodes to. The salt comes from the client
  * (chaincode may not use randomness) and stops anyone brute-forcing a guessable value from the hash.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '@oracle-consortium/protocol';
+import { premiumHash as commitment } from '@oracle-consortium/protocol';
 import { fail } from './errors';
 
 /** Transient field holding the premium value as JSON text. */
@@ -50,14 +49,12 @@ export function implicitCollection(mspId: string): string {
  * @throws ChaincodeError `MALFORMED_INPUT` when the value nests deeper than 64 levels
  */
 export function premiumHash(salt: string, value: unknown): string {
-  let text: string;
   try {
-    text = canonicalJson(value);
+    return commitment(salt, value);
   } catch (err) {
     return fail(
       'MALFORMED_INPUT',
       `premium value: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  return createHash('sha256').update(Buffer.from(salt, 'hex')).update(text, 'utf8').digest('hex');
 }

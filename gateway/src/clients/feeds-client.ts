@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
+/**
+ * The typed client of the `feeds` contract: feed administration, report submission (with premium
+ * values as transient data to the entitled peers only), reads and the premium commitment check.
+ */
 import type { Connection } from '../connection/connection';
 import type { ContractError } from '../errors';
 import { InputError } from '../errors';
-import { canonicalJson } from '@oracle-consortium/protocol';
+import { premiumHash } from '@oracle-consortium/protocol';
 import {
   contractErrorGuard,
   evaluateJson,
@@ -262,19 +265,7 @@ const SALT = /^[0-9a-f]{64}$/;
 export const isFeedsError: (err: unknown) => err is FeedsError =
   contractErrorGuard(FEEDS_ERROR_CODES);
 
-/**
- * The commitment the contract publishes for a premium value.
- *
- * @param salt - 64 lowercase hex
- * @param value - the premium value
- * @returns `hex(SHA-256(salt bytes || UTF-8(canonical JSON of value)))`
- */
-export function premiumHash(salt: string, value: unknown): string {
-  return createHash('sha256')
-    .update(Buffer.from(salt, 'hex'))
-    .update(canonicalJson(value), 'utf8')
-    .digest('hex');
-}
+export { premiumHash };
 
 function pageArgs(page: Readonly<PageOptions> | undefined): string[] {
   return [String(page?.pageSize ?? 100), page?.bookmark ?? ''];

@@ -21,7 +21,7 @@ import {
   type ReconnectInfo,
   type ReportKey,
   type SignedReport,
-} from '../../../gateway/src';
+} from '@oracle-consortium/gateway';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const REPO = resolve(__dirname, '..', '..', '..');

@@ -15,7 +15,7 @@ import {
   type Connection,
   type NetworkConfig,
   type Signer,
-} from '../../../gateway/src';
+} from '@oracle-consortium/gateway';
 import { freePort } from '../../support/gateway/processes';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;

@@ -12,8 +12,8 @@ import {
   type CaIdentity,
   type Connection,
   type NetworkConfig,
-} from '../../../gateway/src';
-import { networkSh, readDescription, splitEndpoint, type NetworkEnv } from '../../support/network';
+} from '@oracle-consortium/gateway';
+import { networkSh, splitEndpoint, type NetworkEnv } from '../../support/network';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -33,7 +33,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
  * so the network is found even when the caller's environment does not say which one it is.
  */
 function networkEnv(descriptionPath: string): NetworkEnv {
-  const desc = readDescription(descriptionPath);
+  // The network's name and orderers are in the file but not in the library's per-member settings.
+  const desc = JSON.parse(readFileSync(descriptionPath, 'utf8')) as {
+    Network: { Name: string };
+    Orderers: { Endpoint: string }[];
+  };
   const orderer = desc.Orderers[0];
   if (orderer === undefined) throw new Error(`${descriptionPath} lists no orderer`);
   return {
