@@ -41,6 +41,12 @@ check_nothing_skipped "$logs/unit.log"
 npx c8 check-coverage --lines 95 --include 'chaincode/src/feeds/**'
 npx c8 check-coverage --lines 95 --include 'chaincode/src/membership/**'
 
+# The gateway as an outside app installs it: npm pack (build + bundled protocol), installed into a
+# temporary project and used from CommonJS, ESM and TypeScript. Needs the registry or npm's cache
+# for the tarball's dependencies.
+step "packaging (npm pack of the gateway, used from an outside app)"
+npx mocha --config test/.mocharc.packaging.json
+
 step "integration tests on a local network"
 bash scripts/with-network.sh npx mocha --config test/.mocharc.integration.json | tee "$logs/integration.log"
 check_nothing_skipped "$logs/integration.log"
