@@ -9,6 +9,7 @@ export default tseslint.config(
       '**/dist/**',
       'coverage/**',
       'bench/results/**',
+      'docs/api/**',
       'eslint.config.mjs',
     ],
   },

@@ -18,6 +18,11 @@ step "build and type-check"
 npm run build --silent
 npx tsc -p tsconfig.json
 
+# The API reference of the gateway and protocol packages from their TSDoc (typedoc.json); any
+# exported symbol or member without documentation fails the run. Written to docs/api (not in git).
+step "API reference (typedoc)"
+npm run docs --silent
+
 # Tests skip, loudly, what this machine cannot run (no SoftHSM2 without root, say). Under CI
 # (REQUIRE_ALL_PARTS=1, set by .ci/run) a skipped test fails the run instead.
 check_nothing_skipped() {

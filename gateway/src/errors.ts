@@ -74,6 +74,7 @@ export interface ErrorProperties<C extends ErrorCode = ErrorCode> {
  * ```
  */
 export class ConsortiumError<C extends ErrorCode = ErrorCode> extends Error {
+  /** Always `ConsortiumError`. */
   override name = 'ConsortiumError';
   /** Stable, machine-readable code; narrow with `switch (err.code)`. */
   readonly code: C;
@@ -95,6 +96,7 @@ export class ConsortiumError<C extends ErrorCode = ErrorCode> extends Error {
 
 /** The configuration (network description, connection profile, options) is unusable. */
 export class ConfigError extends ConsortiumError<ConfigErrorCode> {
+  /** Always `ConfigError`. */
   override name = 'ConfigError';
 }
 
@@ -103,11 +105,13 @@ export class ConfigError extends ConsortiumError<ConfigErrorCode> {
  * encoding, a malformed id); raised before anything is sent.
  */
 export class InputError extends ConsortiumError<InputErrorCode> {
+  /** Always `InputError`. */
   override name = 'InputError';
 }
 
 /** No usable connection to a peer: unreachable, TLS failure, deadline or closed by the caller. */
 export class ConnectionError extends ConsortiumError<ConnectionErrorCode> {
+  /** Always `ConnectionError`. */
   override name = 'ConnectionError';
   /** The endpoint (host:port) or endpoints the failure concerns. */
   readonly endpoint: string;
@@ -123,16 +127,23 @@ export class ConnectionError extends ConsortiumError<ConnectionErrorCode> {
 
 /** A signer could not produce a signature: KMS unreachable, key missing, HSM failure. */
 export class SignerError extends ConsortiumError<SignerErrorCode> {
+  /** Always `SignerError`. */
   override name = 'SignerError';
 }
 
 /** The Fabric CA was unreachable or refused a request. */
 export class CaError extends ConsortiumError<CaErrorCode> {
+  /** Always `CaError`. */
   override name = 'CaError';
   /** HTTP status of the CA's answer, when there was one. */
   readonly httpStatus: number | undefined;
   /** The CA's own error entries (`{code, message}`), when it sent any. */
-  readonly caErrors: readonly { readonly code: number; readonly message: string }[];
+  readonly caErrors: readonly {
+    /** The CA's numeric error code. */
+    readonly code: number;
+    /** The CA's message. */
+    readonly message: string;
+  }[];
 
   /**
    * @param properties - error properties plus the CA's HTTP status and error entries
@@ -153,6 +164,7 @@ export class CaError extends ConsortiumError<CaErrorCode> {
 
 /** A transaction failed outside the chaincode: endorsement, ordering, validation or access. */
 export class TransactionError extends ConsortiumError<TransactionErrorCode> {
+  /** Always `TransactionError`. */
   override name = 'TransactionError';
   /** Fabric validation code name (e.g. `MVCC_READ_CONFLICT`) when the code is `COMMIT_FAILED`. */
   readonly validationCode: string | undefined;
@@ -179,6 +191,7 @@ export class TransactionError extends ConsortiumError<TransactionErrorCode> {
  * @typeParam K - the contract's own code union, for typed clients
  */
 export class ContractError<K extends string = string> extends ConsortiumError<ContractErrorCode> {
+  /** Always `ContractError`. */
   override name = 'ContractError';
   /** The chaincode's code, e.g. `FEED_NOT_FOUND`. */
   readonly chaincodeCode: K;

@@ -62,8 +62,14 @@ export interface RemoveAction {
  * removals, never both, never neither.
  */
 export type ProposalActions =
-  | { readonly Invitations: readonly InviteAction[] }
-  | { readonly Removals: readonly RemoveAction[] };
+  | {
+      /** The principals to invite. */
+      readonly Invitations: readonly InviteAction[];
+    }
+  | {
+      /** The members to remove. */
+      readonly Removals: readonly RemoveAction[];
+    };
 
 /** One member of the network, keyed by MSP id. */
 export interface MemberRecord {

@@ -162,6 +162,7 @@ export function isOracleIndex(index: number): boolean {
  * A report body with fields outside encoding v1; `fields` names every one of them.
  */
 export class ReportEncodingError extends RangeError {
+  /** Always `ReportEncodingError`. */
   override name = 'ReportEncodingError';
   /** The offending fields, such as `roundId` or `observations[2].value`. */
   readonly fields: readonly string[];

@@ -78,7 +78,14 @@ export interface RegisterRequest {
   /** Number of enrollments allowed; the CA's default (-1 unlimited, 0 default) when absent. */
   readonly maxEnrollments?: number;
   /** Attributes to register. */
-  readonly attributes?: readonly { name: string; value: string; ecert?: boolean }[];
+  readonly attributes?: readonly {
+    /** Attribute name, such as `membership.admin`. */
+    name: string;
+    /** Attribute value. */
+    value: string;
+    /** Whether enrollment certificates carry it by default. */
+    ecert?: boolean;
+  }[];
 }
 
 /** Request of {@link CaClient.revoke}: either an enrollment id or one certificate. */
@@ -98,7 +105,12 @@ export interface RevokeRequest {
 /** Outcome of {@link CaClient.revoke}. */
 export interface RevokeResult {
   /** Serial and AKI (hex) of every certificate revoked. */
-  readonly revoked: readonly { readonly serial: string; readonly aki: string }[];
+  readonly revoked: readonly {
+    /** Serial number of the revoked certificate, hex. */
+    readonly serial: string;
+    /** Authority key identifier of its issuer, hex. */
+    readonly aki: string;
+  }[];
   /** PEM CRL when requested. */
   readonly crl?: string;
 }
@@ -454,7 +466,12 @@ class CaClientImpl implements CaClient {
  * @param certificate - PEM certificate
  * @returns serial and AKI in lower-case hex
  */
-export function serialAndAki(certificate: string): { serial: string; aki: string } {
+export function serialAndAki(certificate: string): {
+  /** Serial number, hex. */
+  serial: string;
+  /** Authority key identifier, hex. */
+  aki: string;
+} {
   const x509 = new X509Certificate(certificate);
   const cert = AsnConvert.parse(x509.raw, Certificate);
   const ext = cert.tbsCertificate.extensions?.find(

@@ -54,7 +54,12 @@ export interface EventStreamOptions {
   /** First block to read when the checkpoint file is new. */
   readonly startBlock?: bigint;
   /** Reconnect backoff; 500 ms doubling to 30 s unless stated. */
-  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  readonly backoff?: {
+    /** The first wait, in milliseconds. */
+    readonly initialMs?: number;
+    /** The longest wait, in milliseconds. */
+    readonly maxMs?: number;
+  };
   /** Consecutive rounds over every peer before the stream gives up; unlimited when absent. */
   readonly maxReconnectRounds?: number;
   /** Called on every lost connection, before the stream reconnects. */

@@ -46,7 +46,12 @@ export interface FeedsClientOptions {
 /** A committed report with the premium commitment's salt, when a premium value was attached. */
 export interface ReportResult extends Committed<RoundData> {
   /** The salt and commitment of the attached premium value; keep the salt to reveal it later. */
-  readonly premium?: { readonly salt: string; readonly premiumHash: string };
+  readonly premium?: {
+    /** The salt used, 64 lowercase hex; keep it to reveal the value later. */
+    readonly salt: string;
+    /** The commitment the round records. */
+    readonly premiumHash: string;
+  };
 }
 
 /** A chaincode rejection from the `feeds` contract. */

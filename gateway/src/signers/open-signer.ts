@@ -7,11 +7,19 @@ import type { KeyReference, Signer } from './signer';
 /** Secrets a stored key reference deliberately lacks, supplied when the signer is opened. */
 export interface OpenSignerOptions {
   /** HSM library and PIN, needed for `hsm` references. */
-  readonly hsm?: { readonly library: string; readonly pin: string };
+  readonly hsm?: {
+    /** Path of the PKCS#11 module. */
+    readonly library: string;
+    /** The token's user PIN. */
+    readonly pin: string;
+  };
   /** KMS credentials and timeouts for `kms` references; the SDK default chain when absent. */
   readonly kms?: {
+    /** Static credentials; the SDK default chain when absent. */
     readonly credentials?: AwsCredentials;
+    /** Deadline of one KMS request, in milliseconds. */
     readonly requestTimeoutMs?: number;
+    /** Attempts per KMS request, retries included. */
     readonly maxAttempts?: number;
   };
 }

@@ -5,8 +5,14 @@ import type { KeyObject } from 'node:crypto';
  * HSM keys it is the only thing ever written, because the private key cannot leave the device.
  */
 export type KeyReference =
-  | { readonly type: 'file'; readonly path: string }
   | {
+      /** A PEM key file. */
+      readonly type: 'file';
+      /** Path of the PEM private key. */
+      readonly path: string;
+    }
+  | {
+      /** A key held in a KMS. */
       readonly type: 'kms';
       /** KMS key id or ARN. */
       readonly keyId: string;
@@ -16,6 +22,7 @@ export type KeyReference =
       readonly endpoint?: string;
     }
   | {
+      /** A key held in a PKCS#11 token. */
       readonly type: 'hsm';
       /** Label of the PKCS#11 token holding the key. */
       readonly tokenLabel: string;
