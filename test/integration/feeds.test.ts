@@ -297,6 +297,14 @@ describe('feeds contract (live network)', function () {
       expect(f.messages[0]).to.include(`feed ${empty} has no rounds yet`);
     });
 
+    it('returns an empty round history page to Org2 for a feed with no rounds', async () => {
+      // The peer sends no page metadata for an empty last page; the contract must not crash on it.
+      const page = json(
+        await org2User.feeds.evaluateTransaction('getRoundHistory', empty, '10', ''),
+      ) as Page<RoundRecord>;
+      expect(page).to.deep.equal({ records: [], bookmark: '', fetchedRecordsCount: 0 });
+    });
+
     it('delivers the RoundReported event to an Org2 client', async () => {
       const out = await submit(org1User.feeds, 'submitReport', [
         report(price, 4, ['303000000000', '303000000001', '303000000002', '303000000003']),

@@ -7,6 +7,7 @@
  *   transaction leaves state untouched, exactly as an invalid transaction does on a real peer;
  * - reads never see the transaction's own writes (Fabric has no read-your-writes);
  * - range and composite-key queries return keys in byte order;
+ * - a paginated query with nothing to return carries no `metadata`, as fabric-shim delivers it;
  * - private data lives per collection, and only the SHA-256 of each value is public.
  */
 import { createHash } from 'node:crypto';
@@ -176,12 +177,17 @@ export class FakeLedger {
       const start = from < 0 ? entries.length : from;
       const page = entries.slice(start, start + pageSize);
       const next = entries[start + pageSize];
+      const bookmarkOut = next === undefined ? '' : next.key;
+      // The peer sends the page's QueryResponseMetadata as protobuf bytes, and proto3 encodes
+      // {fetchedRecordsCount: 0, bookmark: ''} as zero bytes; fabric-shim's handler then sets no
+      // `metadata` at all (handler.js: `if (payload.getMetadata())`). An empty last page
+      // therefore arrives without metadata, whatever its declared type says.
+      if (page.length === 0 && bookmarkOut === '') {
+        return { iterator: rangeIterator(page) };
+      }
       return {
         iterator: rangeIterator(page),
-        metadata: {
-          fetchedRecordsCount: page.length,
-          bookmark: next === undefined ? '' : next.key,
-        },
+        metadata: { fetchedRecordsCount: page.length, bookmark: bookmarkOut },
       };
     };
     const partialRange = (type: string, attrs: string[]): [string, string] => {

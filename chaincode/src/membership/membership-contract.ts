@@ -1,6 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '../lib/json';
+import { readKeyPage } from '../lib/pages';
 import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
 import { detailsHash, readPrivateDetails } from './lib/details';
 import { initDifferences, initResult } from './lib/initialization';
@@ -634,37 +635,21 @@ export class MembershipContract extends Contract {
     await requirePolicy(ctx);
     const status = parseStatusFilter(statusFilter);
     const size = parsePageSize(pageSize);
-    const { iterator, metadata } =
+    const page =
       status === undefined
-        ? await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-            KEY_TYPES.proposal,
-            [],
-            size,
-            bookmark,
-          )
-        : await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-            KEY_TYPES.proposalByStatus,
-            [status],
-            size,
-            bookmark,
-          );
+        ? await readKeyPage(ctx, KEY_TYPES.proposal, [], size, bookmark)
+        : await readKeyPage(ctx, KEY_TYPES.proposalByStatus, [status], size, bookmark);
     const proposals: ProposalRecord[] = [];
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        if (status === undefined) {
-          proposals.push(
-            JSON.parse(Buffer.from(next.value.value).toString('utf8')) as ProposalRecord,
-          );
-        } else {
-          const { attributes } = ctx.stub.splitCompositeKey(next.value.key);
-          proposals.push(await requireProposal(ctx, attributes[1] ?? ''));
-        }
+    for (const entry of page.entries) {
+      if (status === undefined) {
+        proposals.push(JSON.parse(Buffer.from(entry.value).toString('utf8')) as ProposalRecord);
+      } else {
+        const { attributes } = ctx.stub.splitCompositeKey(entry.key);
+        proposals.push(await requireProposal(ctx, attributes[1] ?? ''));
       }
-    } finally {
-      await iterator.close();
     }
-    const page: ProposalPage = { proposals, bookmark: metadata.bookmark };
-    return canonicalJson(page);
+    const result: ProposalPage = { proposals, bookmark: page.bookmark };
+    return canonicalJson(result);
   }
 
   /**
