@@ -27,7 +27,9 @@ export type FeedErrorCode =
   | 'NO_DATA'
   | 'ALREADY_SUBSCRIBED'
   | 'NOT_SUBSCRIBED'
-  | 'WRONG_PEER';
+  | 'WRONG_PEER'
+  // Added for issue 14:
+  | 'DUPLICATE_ORACLE_KEY';
 
 /**
  * Raises a feeds error.

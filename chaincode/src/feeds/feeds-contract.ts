@@ -20,6 +20,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, transientText, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '../lib/json';
+import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
 import { isAdmin, requireAdmin, requireFeedAdmin, requireOwnerMember } from './access';
 import { ensure } from './errors';
 import { KEY_TYPES, feedKey, latestKey, premiumKey, roundKey, subscriptionKey } from './keys';
@@ -409,17 +410,34 @@ export class FeedsContract extends Contract {
    * @param mspId - the member to subscribe
    * @returns the subscription as JSON
    * @throws ChaincodeError `FEED_NOT_FOUND`, `FORBIDDEN`, `MALFORMED_INPUT` (including the owner
-   *   itself, which always has access), `ALREADY_SUBSCRIBED`
+   *   itself, which always has access), `ALREADY_SUBSCRIBED` (also for an id that differs from a
+   *   subscriber's only in case: both name one organisation)
    */
   @Transaction()
   @Returns('string')
   async grantSubscription(ctx: Context, feedId: string, mspId: string): Promise<string> {
     const feed = await adminFeed(ctx, feedId);
     const msp = mspIdArg(mspId);
-    ensure(msp !== feed.owner, 'MALFORMED_INPUT', `${msp} owns feed ${feed.feedId}`);
+    ensure(
+      sameOrganisation([feed.owner], msp) === undefined,
+      'MALFORMED_INPUT',
+      `${msp} owns feed ${feed.feedId}${msp === feed.owner ? '' : ` as ${feed.owner}`}`,
+    );
     const key = subscriptionKey(ctx, feed.feedId, msp);
-    const existing = await readJson<SubscriptionRecord>(ctx, key);
-    ensure(existing === undefined, 'ALREADY_SUBSCRIBED', `${msp} is subscribed to ${feed.feedId}`);
+    const subscribers = await readAll<SubscriptionRecord>(ctx, KEY_TYPES.subscription, [
+      feed.feedId,
+    ]);
+    const existing = sameOrganisation(
+      subscribers.map((s) => s.mspId),
+      msp,
+    );
+    ensure(
+      existing === undefined,
+      'ALREADY_SUBSCRIBED',
+      existing === msp
+        ? `${msp} is subscribed to ${feed.feedId}`
+        : `${msp} is subscribed to ${feed.feedId} as ${String(existing)} (${CASE_RULE})`,
+    );
     const record: SubscriptionRecord = {
       feedId: feed.feedId,
       mspId: msp,

@@ -14,7 +14,7 @@ import {
   isDecimalInRange,
   type Observation,
 } from './report-encoding';
-import { normalizePublicKey } from './signatures';
+import { canonicalPublicKey, normalizePublicKey } from './signatures';
 import type { OracleRecord, ReportInput, ReportSignature } from './types';
 
 /** Oracle ids: letters, digits, `.`, `_`, `:`, `-`; 1–64 characters. */
@@ -194,10 +194,12 @@ export interface Thresholds {
 /**
  * Checks that an oracle set and thresholds can work together: 1–31 oracles with distinct ids and
  * keys, `n > 3f` (as OCR requires), `f+1 ≤ minSignatures ≤ n` and `2f+1 ≤ minObservations ≤ n`.
+ * Keys are compared in canonical form, so one key in two encodings is one key.
  *
  * @param oracles - the oracle set
  * @param t - the thresholds
  * @throws ChaincodeError `INVALID_CONFIG` naming the rule that fails
+ * @throws ChaincodeError `DUPLICATE_ORACLE_KEY` naming two oracles that hold the same key
  */
 export function checkOracleConfig(oracles: readonly OracleRecord[], t: Thresholds): void {
   const n = oracles.length;
@@ -207,11 +209,17 @@ export function checkOracleConfig(oracles: readonly OracleRecord[], t: Threshold
     'INVALID_CONFIG',
     'oracle ids must be distinct',
   );
-  ensure(
-    new Set(oracles.map((o) => o.publicKey)).size === n,
-    'INVALID_CONFIG',
-    'oracle keys must be distinct',
-  );
+  const holder = new Map<string, number>();
+  oracles.forEach((o, i) => {
+    const key = canonicalPublicKey(o.publicKey);
+    const j = holder.get(key);
+    ensure(
+      j === undefined,
+      'DUPLICATE_ORACLE_KEY',
+      `oracles ${oracles[j ?? 0]?.id ?? ''} (index ${String(j)}) and ${o.id} (index ${i}) have the same public key`,
+    );
+    holder.set(key, i);
+  });
   ensure(
     n > 3 * t.f,
     'INVALID_CONFIG',

@@ -1,6 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '../lib/json';
+import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
 import { readKeyPage } from '../lib/pages';
 import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
 import { detailsHash, readPrivateDetails } from './lib/details';
@@ -23,7 +24,6 @@ import {
   emit,
   readAll,
   readJson,
-  readMember,
   readMembers,
   requireAdmin,
   requireCallerMember,
@@ -53,6 +53,24 @@ interface StoredDetails {
   salt: string;
   rationale?: string;
   contact?: string;
+}
+
+/**
+ * Raises `ALREADY_A_MEMBER` when `mspId` names a member, in any case (see `lib/msp-ids.ts`).
+ *
+ * @param memberIds - the current members
+ * @param mspId - the organisation to invite or admit
+ * @throws ChaincodeError `ALREADY_A_MEMBER` naming the member's own spelling when it differs
+ */
+function requireNotMember(memberIds: readonly string[], mspId: string): void {
+  const known = sameOrganisation(memberIds, mspId);
+  ensure(
+    known === undefined,
+    'ALREADY_A_MEMBER',
+    known === mspId
+      ? `${mspId} is already a member`
+      : `${mspId} is already a member as ${String(known)} (${CASE_RULE})`,
+  );
 }
 
 /**
@@ -205,8 +223,10 @@ export class MembershipContract extends Contract {
    * @throws ChaincodeError `NOT_A_MEMBER` when the caller's organisation is not a member
    * @throws ChaincodeError `NOT_AUTHORIZED` without `membership.admin=true`
    * @throws ChaincodeError `TOKEN_REUSED` when the token was used for different actions or description
-   * @throws ChaincodeError `ALREADY_A_MEMBER` when an invitee already is a member
-   * @throws ChaincodeError `MEMBER_NOT_FOUND` when a removal names a non-member
+   * @throws ChaincodeError `ALREADY_A_MEMBER` when an invitee already is a member (MSP ids that
+   *   differ only in case name one organisation)
+   * @throws ChaincodeError `MEMBER_NOT_FOUND` when a removal names a non-member (a removal must name
+   *   the member exactly)
    * @throws ChaincodeError `SALT_REQUIRED` when private details come without a salt
    */
   @Transaction()
@@ -236,20 +256,20 @@ export class MembershipContract extends Contract {
       return canonicalJson(await settleIfExpired(ctx, proposal));
     }
 
+    const memberIds = (await readMembers(ctx)).map((m) => m.mspId);
     if ('Invitations' in actions) {
       for (const { Principal } of actions.Invitations) {
-        ensure(
-          (await readMember(ctx, Principal)) === undefined,
-          'ALREADY_A_MEMBER',
-          `${Principal} is already a member`,
-        );
+        requireNotMember(memberIds, Principal);
       }
     } else {
       for (const { MemberId } of actions.Removals) {
+        const known = sameOrganisation(memberIds, MemberId);
         ensure(
-          (await readMember(ctx, MemberId)) !== undefined,
+          known === MemberId,
           'MEMBER_NOT_FOUND',
-          `${MemberId} is not a member`,
+          known === undefined
+            ? `${MemberId} is not a member`
+            : `${MemberId} is not a member; the member ${known} must be named exactly`,
         );
       }
     }
@@ -462,10 +482,9 @@ export class MembershipContract extends Contract {
   @Returns('string')
   async acceptInvitation(ctx: Context, invitationId: string): Promise<string> {
     const invitation = await this.#openInvitationOfCaller(ctx, invitationId);
-    ensure(
-      (await readMember(ctx, invitation.principal)) === undefined,
-      'ALREADY_A_MEMBER',
-      `${invitation.principal} is already a member`,
+    requireNotMember(
+      (await readMembers(ctx)).map((m) => m.mspId),
+      invitation.principal,
     );
     const date = txTimeIso(ctx);
     const accepted: InvitationRecord = {

@@ -28,7 +28,9 @@ export type FeedsErrorCode =
   | 'NO_DATA'
   | 'ALREADY_SUBSCRIBED'
   | 'NOT_SUBSCRIBED'
-  | 'WRONG_PEER';
+  | 'WRONG_PEER'
+  // Added for issue 14:
+  | 'DUPLICATE_ORACLE_KEY';
 
 /** Every {@link FeedsErrorCode}, for guards and exhaustive checks. */
 export const FEEDS_ERROR_CODES: readonly FeedsErrorCode[] = [
@@ -55,6 +57,8 @@ export const FEEDS_ERROR_CODES: readonly FeedsErrorCode[] = [
   'ALREADY_SUBSCRIBED',
   'NOT_SUBSCRIBED',
   'WRONG_PEER',
+  // Added for issue 14:
+  'DUPLICATE_ORACLE_KEY',
 ];
 
 /** An oracle to register: its id and public key (PEM, or base64 DER SPKI). */
