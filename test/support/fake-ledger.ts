@@ -147,7 +147,32 @@ export class FakeLedger {
     return fn(contract, tx.ctx);
   }
 
-  #newTx(opts: TxOptions): { ctx: Context; commit: () => void } {
+  /**
+   * Runs a transaction function the way fabric-contract-api dispatches it: the stub carries the
+   * function name and string arguments, `beforeTransaction` runs first, then the function. Writes
+   * are committed when `submit` is true and the call returns.
+   *
+   * @returns what the function returned
+   */
+  async invoke(
+    contract: Contract,
+    opts: TxOptions,
+    fn: string,
+    args: readonly string[],
+    submit = true,
+  ): Promise<unknown> {
+    const tx = this.#newTx(opts, [`${contract.getName()}:${fn}`, ...args]);
+    await contract.beforeTransaction(tx.ctx);
+    const method = (contract as unknown as Record<string, unknown>)[fn];
+    if (typeof method !== 'function') throw new Error(`no transaction function ${fn}`);
+    const result: unknown = await (
+      method as (this: Contract, ctx: Context, ...a: string[]) => Promise<unknown>
+    ).call(contract, tx.ctx, ...args);
+    if (submit) tx.commit();
+    return result;
+  }
+
+  #newTx(opts: TxOptions, args: readonly string[] = []): { ctx: Context; commit: () => void } {
     const txId = opts.txId ?? `tx${String(++this.#txCounter).padStart(6, '0')}`;
     this.lastTxWrites = 0;
     const writes = new Map<string, Uint8Array | null>();
@@ -196,6 +221,10 @@ export class FakeLedger {
     };
     const clientId = opts.clientId ?? 'user1';
     const stub = {
+      getArgs: () => [...args],
+      getStringArgs: () => [...args],
+      getBufferArgs: () => args.map((a) => Buffer.from(a, 'utf8')),
+      getFunctionAndParameters: () => ({ fcn: args[0] ?? '', params: args.slice(1) }),
       getTxID: () => txId,
       getChannelID: () => 'consortium',
       getMspID: () => peerMsp,

@@ -29,7 +29,8 @@ export type FeedErrorCode =
   | 'NOT_SUBSCRIBED'
   | 'WRONG_PEER'
   // Added for issue 14:
-  | 'DUPLICATE_ORACLE_KEY';
+  | 'DUPLICATE_ORACLE_KEY'
+  | 'INPUT_TOO_LARGE';
 
 /**
  * Raises a feeds error.

@@ -20,6 +20,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, transientText, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '../lib/json';
+import { checkInputSize } from '../lib/limits';
 import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
 import { isAdmin, requireAdmin, requireFeedAdmin, requireOwnerMember } from './access';
 import { ensure } from './errors';
@@ -157,12 +158,26 @@ function oracleIndex(feed: FeedRecord, oracleId: string): number {
 
 /**
  * Oracle data feeds. Every transaction takes string arguments (JSON for structured input) and
- * returns a JSON string; failures are `ChaincodeError`s whose message starts with `[CODE]`.
+ * returns a JSON string; failures are `ChaincodeError`s whose message starts with `[CODE]`. Every
+ * function refuses arguments over 64 KiB or transient data over 68 KiB with `INPUT_TOO_LARGE`
+ * (see `lib/limits.ts`).
  */
 @Info({ title: 'feeds', description: 'Signed multi-oracle data feeds with premium private data' })
 export class FeedsContract extends Contract {
   constructor() {
     super('feeds');
+  }
+
+  /**
+   * Runs before every transaction function: refuses arguments or transient data beyond the limits
+   * of `lib/limits.ts` before anything is parsed, read or written.
+   *
+   * @param ctx - the transaction context
+   * @throws ChaincodeError `INPUT_TOO_LARGE` beyond `MAX_ARGUMENTS_BYTES` or `MAX_TRANSIENT_BYTES`
+   */
+  override beforeTransaction(ctx: Context): Promise<void> {
+    checkInputSize(ctx);
+    return Promise.resolve();
   }
 
   /**
@@ -478,6 +493,7 @@ export class FeedsContract extends Contract {
    * @param reportJson - `{feedId, roundId, observationsTimestamp, configDigest, observations:
    *   [{oracle, value}], signatures: [{oracle, signature}]}`
    * @returns the new round's data as JSON
+   * @throws ChaincodeError `INPUT_TOO_LARGE` for a report over `MAX_REPORT_BYTES` (16 KiB)
    * @throws ChaincodeError `MALFORMED_INPUT`, `FEED_NOT_FOUND`, `FORBIDDEN`, `FEED_PAUSED`,
    *   `STALE_ROUND`, `STALE_TIMESTAMP`, `FUTURE_TIMESTAMP`, `CONFIG_MISMATCH`, `UNKNOWN_OBSERVER`,
    *   `DUPLICATE_OBSERVER`, `INSUFFICIENT_OBSERVATIONS`, `UNKNOWN_SIGNER`, `DUPLICATE_SIGNER`,

@@ -26,6 +26,13 @@ export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** The default allowance for an observations timestamp ahead of the transaction timestamp. */
 export const DEFAULT_MAX_FUTURE_SKEW_SECONDS = 60;
 
+/**
+ * The most bytes a report argument may hold. A 31-oracle report with the longest values
+ * (int192 minimum) and ECDSA signatures is about 6.7 KB as compact JSON and 8.3 KB indented;
+ * 16 KiB leaves room for any formatting and nothing for padding.
+ */
+export const MAX_REPORT_BYTES = 16 * 1024;
+
 /** The largest page a paginated read returns. */
 export const MAX_PAGE_SIZE = 1000;
 
@@ -301,9 +308,16 @@ function signatureField(v: unknown, i: number): ReportSignature {
  *
  * @param text - the raw JSON
  * @returns the report
+ * @throws ChaincodeError `INPUT_TOO_LARGE` beyond {@link MAX_REPORT_BYTES}
  * @throws ChaincodeError `MALFORMED_INPUT` naming the first field with the wrong shape
  */
 export function parseReport(text: string): ReportInput {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  ensure(
+    bytes <= MAX_REPORT_BYTES,
+    'INPUT_TOO_LARGE',
+    `report is ${bytes} bytes; at most ${MAX_REPORT_BYTES} are accepted`,
+  );
   const v = parseObject(text, 'report');
   onlyFields(
     v,

@@ -1,6 +1,7 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '../lib/json';
+import { checkInputSize } from '../lib/limits';
 import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
 import { readKeyPage } from '../lib/pages';
 import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
@@ -83,6 +84,8 @@ function requireNotMember(memberIds: readonly string[], mspId: string): void {
  * invitation) need a client certificate carrying `membership.admin=true`, so an organisation's
  * application identities cannot vote on its behalf; settling an expired proposal or invitation
  * needs only membership. Reads are open to any client of the channel, except the private details.
+ * Every function refuses arguments over 64 KiB or transient data over 68 KiB with
+ * `INPUT_TOO_LARGE` (see `lib/limits.ts`).
  *
  * Each transaction emits exactly one event, `MembershipEvent`, whose `types` list everything that
  * happened (for example `["VoteCast","ProposalStatusChanged","InvitationCreated"]`), because
@@ -101,6 +104,18 @@ function requireNotMember(memberIds: readonly string[], mspId: string): void {
 export class MembershipContract extends Contract {
   constructor() {
     super('membership');
+  }
+
+  /**
+   * Runs before every transaction function: refuses arguments or transient data beyond the limits
+   * of `lib/limits.ts` before anything is parsed, read or written.
+   *
+   * @param ctx - the transaction context
+   * @throws ChaincodeError `INPUT_TOO_LARGE` beyond `MAX_ARGUMENTS_BYTES` or `MAX_TRANSIENT_BYTES`
+   */
+  override beforeTransaction(ctx: Context): Promise<void> {
+    checkInputSize(ctx);
+    return Promise.resolve();
   }
 
   /**

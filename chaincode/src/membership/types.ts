@@ -40,7 +40,9 @@ export type MembershipErrorCode =
   | 'NOT_INVITEE'
   | 'INVITATION_CLOSED'
   | 'INVITATION_EXPIRED'
-  | 'INVITATION_NOT_EXPIRED';
+  | 'INVITATION_NOT_EXPIRED'
+  // Added for issue 14:
+  | 'INPUT_TOO_LARGE';
 
 /** A proposal's status; the managed service's five values. */
 export type ProposalStatus = 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'EXPIRED' | 'ACTION_FAILED';

@@ -30,7 +30,8 @@ export type FeedsErrorCode =
   | 'NOT_SUBSCRIBED'
   | 'WRONG_PEER'
   // Added for issue 14:
-  | 'DUPLICATE_ORACLE_KEY';
+  | 'DUPLICATE_ORACLE_KEY'
+  | 'INPUT_TOO_LARGE';
 
 /** Every {@link FeedsErrorCode}, for guards and exhaustive checks. */
 export const FEEDS_ERROR_CODES: readonly FeedsErrorCode[] = [
@@ -59,6 +60,7 @@ export const FEEDS_ERROR_CODES: readonly FeedsErrorCode[] = [
   'WRONG_PEER',
   // Added for issue 14:
   'DUPLICATE_ORACLE_KEY',
+  'INPUT_TOO_LARGE',
 ];
 
 /** An oracle to register: its id and public key (PEM, or base64 DER SPKI). */

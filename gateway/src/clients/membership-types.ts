@@ -36,7 +36,9 @@ export type MembershipErrorCode =
   | 'NOT_INVITEE'
   | 'INVITATION_CLOSED'
   | 'INVITATION_EXPIRED'
-  | 'INVITATION_NOT_EXPIRED';
+  | 'INVITATION_NOT_EXPIRED'
+  // Added for issue 14:
+  | 'INPUT_TOO_LARGE';
 
 /** Every {@link MembershipErrorCode}, for guards and exhaustive checks. */
 export const MEMBERSHIP_ERROR_CODES: readonly MembershipErrorCode[] = [
@@ -71,6 +73,8 @@ export const MEMBERSHIP_ERROR_CODES: readonly MembershipErrorCode[] = [
   'INVITATION_CLOSED',
   'INVITATION_EXPIRED',
   'INVITATION_NOT_EXPIRED',
+  // Added for issue 14:
+  'INPUT_TOO_LARGE',
 ];
 
 /** The managed service's voting policy. */
