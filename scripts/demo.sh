@@ -18,7 +18,9 @@ export NETWORK_DESCRIPTION="$NETWORK_HOME/network.json"
 # One clock for every step line, this script's and scripts/demo/main.ts's: milliseconds since the
 # demo started, printed as seconds with one decimal (formatElapsed in scripts/demo/format.ts).
 DEMO_STARTED_MS="$(date +%s%3N)"
-export DEMO_STARTED_MS
+# test-network's log lines (network.sh up, deploy) count from the same moment.
+LOG_CLOCK_ORIGIN_MS="$DEMO_STARTED_MS"
+export DEMO_STARTED_MS LOG_CLOCK_ORIGIN_MS
 elapsed() {
   local ms=$(($(date +%s%3N) - DEMO_STARTED_MS))
   printf '%d.%d' "$((ms / 1000))" "$((ms % 1000 / 100))"
