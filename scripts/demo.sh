@@ -15,8 +15,17 @@ export NETWORK_NAME="${NETWORK_NAME:-local}"
 export PORT_BASE="${PORT_BASE:-30000}"
 export NETWORK_HOME="${NETWORK_HOME:-$PWD/.network/$NETWORK_NAME}"
 export NETWORK_DESCRIPTION="$NETWORK_HOME/network.json"
-start=$SECONDS
-say() { printf '\n[%5ss] %s\n' "$((SECONDS - start))" "$*"; }
+# One clock for every step line, this script's and scripts/demo/main.ts's: milliseconds since the
+# demo started, printed as seconds with one decimal (formatElapsed in scripts/demo/format.ts).
+DEMO_STARTED_MS="$(date +%s%3N)"
+# test-network's log lines (network.sh up, deploy) count from the same moment.
+LOG_CLOCK_ORIGIN_MS="$DEMO_STARTED_MS"
+export DEMO_STARTED_MS LOG_CLOCK_ORIGIN_MS
+elapsed() {
+  local ms=$(($(date +%s%3N) - DEMO_STARTED_MS))
+  printf '%d.%d' "$((ms / 1000))" "$((ms % 1000 / 100))"
+}
+say() { printf '\n[%5ss] %s\n' "$(elapsed)" "$*"; }
 
 say "0. Installing what is missing (npm packages; Fabric, Fabric CA and local-kms built once into a cache)"
 bash scripts/bootstrap.sh
@@ -43,4 +52,4 @@ if [[ "$down" == 1 ]]; then
 else
   printf '\nThe network is still running (description: %s).\nStop it with: bash test-network/network.sh down   (or run the demo with: npm run demo -- --down)\n' "$NETWORK_DESCRIPTION"
 fi
-printf 'Total time: %s s\n' "$((SECONDS - start))"
+printf 'Total time: %s s\n' "$(elapsed)"

@@ -32,6 +32,8 @@ export const FEED_ERROR_CODES = [
   'ALREADY_SUBSCRIBED',
   'NOT_SUBSCRIBED',
   'WRONG_PEER',
+  'DUPLICATE_ORACLE_KEY',
+  'INPUT_TOO_LARGE',
 ] as const;
 
 /** A code the `feeds` contract raises, read back from `[CODE] message`. */
@@ -70,6 +72,7 @@ export const MEMBERSHIP_ERROR_CODES = [
   'INVITATION_CLOSED',
   'INVITATION_EXPIRED',
   'INVITATION_NOT_EXPIRED',
+  'INPUT_TOO_LARGE',
 ] as const;
 
 /** A code the `membership` contract raises, read back from `[CODE] message`. */

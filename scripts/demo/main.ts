@@ -20,19 +20,37 @@ import {
   type Signer,
 } from '@oracle-consortium/gateway';
 import { observe, scale, startAdapter } from './adapter';
+import { formatAge, formatElapsed, formatFixedPoint, formatUnixTime } from './format';
 
 const CHAINCODE = 'consortium';
 /** The membership contract's own definition, endorsed by a majority of members (scripts/deploy-local.sh). */
 const MEMBERSHIP_CHAINCODE = 'membership';
-const started = Date.now();
+/** When `npm run demo` started (scripts/demo.sh exports it), so every step time shares one clock. */
+const started = Number(process.env.DEMO_STARTED_MS ?? '') || Date.now();
 
 function step(n: number | string, text: string): void {
-  process.stdout.write(
-    `\n[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${String(n)}. ${text}\n`,
-  );
+  process.stdout.write(`\n${formatElapsed(started, Date.now())} ${String(n)}. ${text}\n`);
 }
 function info(text: string): void {
   process.stdout.write(`         ${text}\n`);
+}
+
+/** The first Node major the AWS SDK for JavaScript v3 will require (its NodeVersionSupportWarning). */
+const AWS_SDK_NEXT_NODE_MAJOR = 22;
+
+/**
+ * The KMS client of the AWS SDK warns, on its first use, that its releases after January 2027
+ * need Node 22, as a multi-line process warning that lands in the middle of the demo's output.
+ * The notice is worth reading once, so the demo says it here, where the prerequisites are told,
+ * and turns off that one warning through the SDK's own switch; every other warning still shows.
+ */
+function announceNodeSupport(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= AWS_SDK_NEXT_NODE_MAJOR) return;
+  info(
+    `note: Node ${process.version}; the AWS SDK for JavaScript v3 (KMS signer) needs Node >= ${String(AWS_SDK_NEXT_NODE_MAJOR)} for its releases after the first week of January 2027`,
+  );
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 }
 
 async function fileIdentity(
@@ -77,6 +95,7 @@ async function main(): Promise<void> {
   try {
     // 2. A data provider whose signing key is created in the KMS and never leaves it.
     step(2, 'Enrolling a data provider of Org1 whose key is created in the local KMS');
+    announceNodeSupport();
     const kms = org1.kms;
     if (kms === undefined) throw new Error('the network description has no KMS endpoint');
     const kmsOptions = {
@@ -157,6 +176,7 @@ async function main(): Promise<void> {
     );
     const feedId = `eth-usd-${run}`;
     const decimals = 8;
+    const usd = (answer: string): string => `${formatFixedPoint(answer, decimals)} USD`;
     const feed = (
       await providerFeeds.createFeed({
         feedId,
@@ -204,13 +224,15 @@ async function main(): Promise<void> {
       for await (const e of events) {
         received.push({ roundId: e.payload.roundId, answer: e.payload.answer });
         info(
-          `Org2 consumer received RoundReported: round ${e.payload.roundId}, answer ${e.payload.answer} (block ${String(e.blockNumber)})`,
+          `Org2 consumer received RoundReported: round ${e.payload.roundId}, answer ${usd(e.payload.answer)} (block ${String(e.blockNumber)})`,
         );
       }
     })();
 
     const adapter = await startAdapter();
     const answers: string[] = [];
+    /** Every round committed, as the summary lists them. */
+    const committed: { roundId: string; answer: string; what: string }[] = [];
     const rounds = 5;
     try {
       for (let round = 1; round <= rounds; round++) {
@@ -223,8 +245,9 @@ async function main(): Promise<void> {
         const report = await signedRound(String(round), observations);
         const result = await providerFeeds.submitReport(report);
         answers.push(result.value.answer);
+        committed.push({ roundId: String(round), answer: result.value.answer, what: 'adapter' });
         info(
-          `round ${String(round)}: observations ${observations.map((o) => o.value).join(', ')} -> median ${result.value.answer} (tx ${result.transactionId.slice(0, 12)}…, block ${String(result.blockNumber)})`,
+          `round ${String(round)}: observations ${observations.map((o) => formatFixedPoint(o.value, decimals)).join(', ')} -> median ${usd(result.value.answer)} (tx ${result.transactionId.slice(0, 12)}…, block ${String(result.blockNumber)})`,
         );
       }
     } finally {
@@ -233,8 +256,9 @@ async function main(): Promise<void> {
 
     step(4, 'Org2 consumer reads latestRoundData');
     const latest = await consumerFeeds.latestRoundData(feedId);
+    const now = Date.now();
     info(
-      `latestRoundData(${feedId}) = { roundId: ${latest.roundId}, answer: ${latest.answer} (= ${(Number(latest.answer) / 10 ** decimals).toFixed(2)} USD), startedAt: ${String(latest.startedAt)}, updatedAt: ${String(latest.updatedAt)} }`,
+      `latestRoundData(${feedId}) = { roundId: ${latest.roundId}, answer: ${latest.answer} (= ${usd(latest.answer)}), startedAt: ${formatUnixTime(latest.startedAt)} (${formatAge(latest.startedAt, now)}), updatedAt: ${formatUnixTime(latest.updatedAt)} (${formatAge(latest.updatedAt, now)}) }`,
     );
 
     // 5. Premium data: only a subscribed member reads it.
@@ -254,6 +278,11 @@ async function main(): Promise<void> {
       oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
     );
     const withPremium = await providerFeeds.submitReport(premiumReport, { value: premiumValue });
+    committed.push({
+      roundId: premiumRound,
+      answer: withPremium.value.answer,
+      what: 'premium value for subscribers',
+    });
     info(
       `round ${premiumRound} carries a premium value; the public ledger holds only its hash ${withPremium.premium?.premiumHash.slice(0, 16) ?? '?'}…`,
     );
@@ -265,8 +294,13 @@ async function main(): Promise<void> {
       lockedRound,
       oracles.map((_, i) => ({ oracle: i, value: latest.answer })),
     );
-    await providerFeeds.submitReport(lockedReport, {
+    const locked = await providerFeeds.submitReport(lockedReport, {
       value: { secret: 'for subscribers only', run },
+    });
+    committed.push({
+      roundId: lockedRound,
+      answer: locked.value.answer,
+      what: 'premium value after revocation',
     });
     let refused = '';
     try {
@@ -336,7 +370,7 @@ async function main(): Promise<void> {
 
     // Let the consumer catch the last events before the summary.
     const deadline = Date.now() + 10_000;
-    while (received.length < rounds + 2 && Date.now() < deadline)
+    while (received.length < committed.length && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     events.close();
     await Promise.race([consuming.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
@@ -345,8 +379,11 @@ async function main(): Promise<void> {
     info(
       `feed:      ${feedId} (ETH / USD, ${String(decimals)} decimals, 4 oracles, f = 1), owner ${org1.mspId}`,
     );
-    info(`rounds:    ${String(rounds + 2)} committed; answers ${answers.join(', ')}`);
-    info(`latest:    ${latest.answer} (round ${latest.roundId}) read by ${org2.mspId}`);
+    info(
+      `rounds:    ${String(committed.length)} committed (${String(rounds)} from the adapter, 2 with a premium value); round: answer`,
+    );
+    for (const c of committed) info(`             ${c.roundId}: ${usd(c.answer)} (${c.what})`);
+    info(`latest:    ${usd(latest.answer)} (round ${latest.roundId}) read by ${org2.mspId}`);
     info(
       `events:    ${String(received.length)} RoundReported events received by the ${org2.mspId} consumer`,
     );

@@ -86,8 +86,15 @@ DESCRIPTION_FILE="$NETWORK_HOME/network.json"
 umask 077
 START_SECONDS="${START_SECONDS:-$SECONDS}"
 reset_clock() { START_SECONDS=$SECONDS; }
+# A caller that prints its own step times (the demo) sets LOG_CLOCK_ORIGIN_MS, milliseconds since
+# the epoch, so these lines count from the same moment instead of restarting at 0 per command.
 log() {
-  printf '[%5ss] %s\n' "$((SECONDS - START_SECONDS))" "$*" >&2
+  if [[ -n "${LOG_CLOCK_ORIGIN_MS:-}" ]]; then
+    local ms=$(($(date +%s%3N) - LOG_CLOCK_ORIGIN_MS))
+    printf '[%5ss] %s\n' "$((ms / 1000)).$((ms % 1000 / 100))" "$*" >&2
+  else
+    printf '[%5ss] %s\n' "$((SECONDS - START_SECONDS))" "$*" >&2
+  fi
 }
 die() {
   echo "error: $*" >&2

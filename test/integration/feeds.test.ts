@@ -291,12 +291,33 @@ describe('feeds contract (live network)', function () {
       expect(latest.roundId).to.equal('3');
     });
 
+    it('refuses a valid report padded with 5 MB of whitespace with INPUT_TOO_LARGE and leaves the feed unchanged', async () => {
+      const padded = report(price, 4, rounds[3]!) + ' '.repeat(5 * 1024 * 1024);
+      const f = await failure(EndorseError, () =>
+        org1User.feeds.submitTransaction('submitReport', padded),
+      );
+      expect(new Set(f.codes)).to.deep.equal(new Set(['INPUT_TOO_LARGE']));
+      expect(f.messages[0]).to.include('at most 65536 are accepted');
+      const latest = json(
+        await org2User.feeds.evaluateTransaction('latestRoundData', price),
+      ) as RoundData;
+      expect(latest.roundId).to.equal('3');
+    });
+
     it('answers NO_DATA to Org2 for a feed with no rounds', async () => {
       const f = await failure(GatewayError, () =>
         org2User.feeds.evaluateTransaction('latestRoundData', empty),
       );
       expect(f.codes).to.deep.equal(['NO_DATA']);
       expect(f.messages[0]).to.include(`feed ${empty} has no rounds yet`);
+    });
+
+    it('returns an empty round history page to Org2 for a feed with no rounds', async () => {
+      // The peer sends no page metadata for an empty last page; the contract must not crash on it.
+      const page = json(
+        await org2User.feeds.evaluateTransaction('getRoundHistory', empty, '10', ''),
+      ) as Page<RoundRecord>;
+      expect(page).to.deep.equal({ records: [], bookmark: '', fetchedRecordsCount: 0 });
     });
 
     it('delivers the RoundReported event to an Org2 client', async () => {

@@ -361,6 +361,19 @@ describe('membership contract on the local network', function () {
     expect(members.map((m) => m.mspId)).to.include.members(FOUNDERS);
   });
 
+  it('lists no ACTION_FAILED proposals as an empty page rather than failing', async () => {
+    // No test ever makes an action fail, so this page is empty on any network; the peer sends no
+    // page metadata for it, which the contract once read blindly.
+    const page = await evaluate<{ proposals: unknown[]; bookmark: string }>(
+      org2Reader.contract,
+      'listProposals',
+      'ACTION_FAILED',
+      '10',
+      '',
+    );
+    expect(page).to.deep.equal({ proposals: [], bookmark: '' });
+  });
+
   it('creates an invitation proposal from Org1 with private details as transient data', async () => {
     created = await submit<Proposal>(
       org1Admin.contract,

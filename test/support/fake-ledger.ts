@@ -7,6 +7,7 @@
  *   transaction leaves state untouched, exactly as an invalid transaction does on a real peer;
  * - reads never see the transaction's own writes (Fabric has no read-your-writes);
  * - range and composite-key queries return keys in byte order;
+ * - a paginated query with nothing to return carries no `metadata`, as fabric-shim delivers it;
  * - private data lives per collection, and only the SHA-256 of each value is public.
  */
 import { createHash } from 'node:crypto';
@@ -146,7 +147,32 @@ export class FakeLedger {
     return fn(contract, tx.ctx);
   }
 
-  #newTx(opts: TxOptions): { ctx: Context; commit: () => void } {
+  /**
+   * Runs a transaction function the way fabric-contract-api dispatches it: the stub carries the
+   * function name and string arguments, `beforeTransaction` runs first, then the function. Writes
+   * are committed when `submit` is true and the call returns.
+   *
+   * @returns what the function returned
+   */
+  async invoke(
+    contract: Contract,
+    opts: TxOptions,
+    fn: string,
+    args: readonly string[],
+    submit = true,
+  ): Promise<unknown> {
+    const tx = this.#newTx(opts, [`${contract.getName()}:${fn}`, ...args]);
+    await contract.beforeTransaction(tx.ctx);
+    const method = (contract as unknown as Record<string, unknown>)[fn];
+    if (typeof method !== 'function') throw new Error(`no transaction function ${fn}`);
+    const result: unknown = await (
+      method as (this: Contract, ctx: Context, ...a: string[]) => Promise<unknown>
+    ).call(contract, tx.ctx, ...args);
+    if (submit) tx.commit();
+    return result;
+  }
+
+  #newTx(opts: TxOptions, args: readonly string[] = []): { ctx: Context; commit: () => void } {
     const txId = opts.txId ?? `tx${String(++this.#txCounter).padStart(6, '0')}`;
     this.lastTxWrites = 0;
     const writes = new Map<string, Uint8Array | null>();
@@ -176,12 +202,17 @@ export class FakeLedger {
       const start = from < 0 ? entries.length : from;
       const page = entries.slice(start, start + pageSize);
       const next = entries[start + pageSize];
+      const bookmarkOut = next === undefined ? '' : next.key;
+      // The peer sends the page's QueryResponseMetadata as protobuf bytes, and proto3 encodes
+      // {fetchedRecordsCount: 0, bookmark: ''} as zero bytes; fabric-shim's handler then sets no
+      // `metadata` at all (handler.js: `if (payload.getMetadata())`). An empty last page
+      // therefore arrives without metadata, whatever its declared type says.
+      if (page.length === 0 && bookmarkOut === '') {
+        return { iterator: rangeIterator(page) };
+      }
       return {
         iterator: rangeIterator(page),
-        metadata: {
-          fetchedRecordsCount: page.length,
-          bookmark: next === undefined ? '' : next.key,
-        },
+        metadata: { fetchedRecordsCount: page.length, bookmark: bookmarkOut },
       };
     };
     const partialRange = (type: string, attrs: string[]): [string, string] => {
@@ -190,6 +221,10 @@ export class FakeLedger {
     };
     const clientId = opts.clientId ?? 'user1';
     const stub = {
+      getArgs: () => [...args],
+      getStringArgs: () => [...args],
+      getBufferArgs: () => args.map((a) => Buffer.from(a, 'utf8')),
+      getFunctionAndParameters: () => ({ fcn: args[0] ?? '', params: args.slice(1) }),
       getTxID: () => txId,
       getChannelID: () => 'consortium',
       getMspID: () => peerMsp,

@@ -26,6 +26,8 @@ import {
 } from '@oracle-consortium/protocol';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, transientText, txTimeMs } from '../lib/context';
+import { checkInputSize } from '../lib/limits';
+import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
 import { isAdmin, requireAdmin, requireFeedAdmin, requireOwnerMember } from './access';
 import { ensure } from './errors';
 import { KEY_TYPES, feedKey, latestKey, premiumKey, roundKey, subscriptionKey } from './keys';
@@ -154,12 +156,26 @@ function oracleIndex(feed: FeedRecord, oracleId: string): number {
 
 /**
  * Oracle data feeds. Every transaction takes string arguments (JSON for structured input) and
- * returns a JSON string; failures are `ChaincodeError`s whose message starts with `[CODE]`.
+ * returns a JSON string; failures are `ChaincodeError`s whose message starts with `[CODE]`. Every
+ * function refuses arguments over 64 KiB or transient data over 68 KiB with `INPUT_TOO_LARGE`
+ * (see `lib/limits.ts`).
  */
 @Info({ title: 'feeds', description: 'Signed multi-oracle data feeds with premium private data' })
 export class FeedsContract extends Contract {
   constructor() {
     super('feeds');
+  }
+
+  /**
+   * Runs before every transaction function: refuses arguments or transient data beyond the limits
+   * of `lib/limits.ts` before anything is parsed, read or written.
+   *
+   * @param ctx - the transaction context
+   * @throws ChaincodeError `INPUT_TOO_LARGE` beyond `MAX_ARGUMENTS_BYTES` or `MAX_TRANSIENT_BYTES`
+   */
+  override beforeTransaction(ctx: Context): Promise<void> {
+    checkInputSize(ctx);
+    return Promise.resolve();
   }
 
   /**
@@ -407,17 +423,34 @@ export class FeedsContract extends Contract {
    * @param mspId - the member to subscribe
    * @returns the subscription as JSON
    * @throws ChaincodeError `FEED_NOT_FOUND`, `FORBIDDEN`, `MALFORMED_INPUT` (including the owner
-   *   itself, which always has access), `ALREADY_SUBSCRIBED`
+   *   itself, which always has access), `ALREADY_SUBSCRIBED` (also for an id that differs from a
+   *   subscriber's only in case: both name one organisation)
    */
   @Transaction()
   @Returns('string')
   async grantSubscription(ctx: Context, feedId: string, mspId: string): Promise<string> {
     const feed = await adminFeed(ctx, feedId);
     const msp = mspIdArg(mspId);
-    ensure(msp !== feed.owner, 'MALFORMED_INPUT', `${msp} owns feed ${feed.feedId}`);
+    ensure(
+      sameOrganisation([feed.owner], msp) === undefined,
+      'MALFORMED_INPUT',
+      `${msp} owns feed ${feed.feedId}${msp === feed.owner ? '' : ` as ${feed.owner}`}`,
+    );
     const key = subscriptionKey(ctx, feed.feedId, msp);
-    const existing = await readJson<SubscriptionRecord>(ctx, key);
-    ensure(existing === undefined, 'ALREADY_SUBSCRIBED', `${msp} is subscribed to ${feed.feedId}`);
+    const subscribers = await readAll<SubscriptionRecord>(ctx, KEY_TYPES.subscription, [
+      feed.feedId,
+    ]);
+    const existing = sameOrganisation(
+      subscribers.map((s) => s.mspId),
+      msp,
+    );
+    ensure(
+      existing === undefined,
+      'ALREADY_SUBSCRIBED',
+      existing === msp
+        ? `${msp} is subscribed to ${feed.feedId}`
+        : `${msp} is subscribed to ${feed.feedId} as ${String(existing)} (${CASE_RULE})`,
+    );
     const record: SubscriptionRecord = {
       feedId: feed.feedId,
       mspId: msp,
@@ -458,6 +491,7 @@ export class FeedsContract extends Contract {
    * @param reportJson - `{feedId, roundId, observationsTimestamp, configDigest, observations:
    *   [{oracle, value}], signatures: [{oracle, signature}]}`
    * @returns the new round's data as JSON
+   * @throws ChaincodeError `INPUT_TOO_LARGE` for a report over `MAX_REPORT_BYTES` (16 KiB)
    * @throws ChaincodeError `MALFORMED_INPUT`, `FEED_NOT_FOUND`, `FORBIDDEN`, `FEED_PAUSED`,
    *   `STALE_ROUND`, `STALE_TIMESTAMP`, `FUTURE_TIMESTAMP`, `CONFIG_MISMATCH`, `UNKNOWN_OBSERVER`,
    *   `DUPLICATE_OBSERVER`, `INSUFFICIENT_OBSERVATIONS`, `UNKNOWN_SIGNER`, `DUPLICATE_SIGNER`,

@@ -3,6 +3,12 @@
  *
  * Parsing a SubjectPublicKeyInfo costs more than half of an ECDSA verification, so each key is
  * parsed once per chaincode process and kept in a module-level cache keyed by its base64 DER.
+ *
+ * One key has several SPKI encodings: a P-256 point compressed, uncompressed or hybrid, under the
+ * named curve or explicit curve parameters. OpenSSL accepts them all and exports each as it came,
+ * so two encodings of one key compare as two keys, and one oracle registered twice could supply
+ * several signatures of a report. Keys are therefore stored and compared in one canonical form:
+ * the uncompressed point under the named curve for P-256, the only SPKI form for Ed25519.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { OracleKeyType } from '@oracle-consortium/protocol';
@@ -10,13 +16,27 @@ import type { OracleKeyType } from '@oracle-consortium/protocol';
 /** Bounds the cache so a flood of distinct keys cannot grow the process without limit. */
 const KEY_CACHE_LIMIT = 4096;
 const keyCache = new Map<string, KeyObject>();
+const canonicalCache = new Map<string, string>();
 
 /** A public key after {@link normalizePublicKey}. */
 export interface NormalizedKey {
   /** The key algorithm. */
   readonly keyType: OracleKeyType;
-  /** base64 of the DER SubjectPublicKeyInfo: the one form stored on the ledger. */
+  /**
+   * base64 of the canonical DER SubjectPublicKeyInfo (uncompressed point and named curve for
+   * P-256): the one form stored on the ledger, equal for every encoding of one key.
+   */
   readonly publicKey: string;
+}
+
+/**
+ * The canonical SPKI of a key. A JWK carries only the curve and the coordinates (or Ed25519's raw
+ * 32 bytes), so exporting through it forgets how the key was written.
+ */
+function canonicalSpki(key: KeyObject): string {
+  return createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' })
+    .export({ format: 'der', type: 'spki' })
+    .toString('base64');
 }
 
 function keyTypeOf(key: KeyObject): OracleKeyType | undefined {
@@ -28,11 +48,12 @@ function keyTypeOf(key: KeyObject): OracleKeyType | undefined {
 }
 
 /**
- * Reads a public key given as PEM (`-----BEGIN PUBLIC KEY-----`) or as base64 DER SPKI, checks that
- * it is P-256 or Ed25519, and returns its stored form.
+ * Reads a public key given as PEM (`-----BEGIN PUBLIC KEY-----`, any line width) or as base64 DER
+ * SPKI in any point or parameter encoding, checks that it is P-256 or Ed25519, and returns its
+ * canonical stored form.
  *
  * @param text - the key as PEM or base64 DER SPKI
- * @returns the key type and base64 DER SPKI, or `undefined` when it is not a usable key
+ * @returns the key type and canonical base64 DER SPKI, or `undefined` when it is not a usable key
  */
 export function normalizePublicKey(text: string): NormalizedKey | undefined {
   let key: KeyObject;
@@ -45,8 +66,25 @@ export function normalizePublicKey(text: string): NormalizedKey | undefined {
   }
   const keyType = keyTypeOf(key);
   if (keyType === undefined) return undefined;
-  const publicKey = key.export({ format: 'der', type: 'spki' }).toString('base64');
-  return { keyType, publicKey };
+  return { keyType, publicKey: canonicalSpki(key) };
+}
+
+/**
+ * The canonical form of a stored key, for comparing keys. Keys stored before canonical storage may
+ * be in any encoding; comparing canonical forms finds one key held by two oracles all the same.
+ *
+ * @param publicKey - base64 DER SPKI as stored
+ * @returns the canonical base64 DER SPKI
+ * @throws Error when the text is not a public key (stored keys were checked when registered)
+ */
+export function canonicalPublicKey(publicKey: string): string {
+  let canonical = canonicalCache.get(publicKey);
+  if (canonical === undefined) {
+    canonical = canonicalSpki(cachedPublicKey(publicKey));
+    if (canonicalCache.size >= KEY_CACHE_LIMIT) canonicalCache.clear();
+    canonicalCache.set(publicKey, canonical);
+  }
+  return canonical;
 }
 
 /**

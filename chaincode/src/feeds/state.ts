@@ -4,6 +4,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { toBytes, type Page } from '@oracle-consortium/protocol';
+import { readKeyPage } from '../lib/pages';
 import { ensure } from './errors';
 import { feedKey, latestKey } from './keys';
 import type { FeedRecord, RoundRecord } from './types';
@@ -59,8 +60,9 @@ export async function loadLatest(ctx: Context, feedId: string): Promise<RoundRec
 export type { Page };
 
 /**
- * Reads one page of a partial composite key range. Paginated queries make a transaction
- * read-only in Fabric, so only evaluate-only functions call this.
+ * Reads one page of a partial composite key range; an empty collection is an empty page with an
+ * empty bookmark. Paginated queries make a transaction read-only in Fabric, so only
+ * evaluate-only functions call this.
  *
  * @param ctx - the transaction context
  * @param objectType - the composite key type
@@ -76,21 +78,9 @@ export async function readPage<T>(
   pageSize: number,
   bookmark: string,
 ): Promise<Page<T>> {
-  const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-    objectType,
-    attributes,
-    pageSize,
-    bookmark,
-  );
-  const records: T[] = [];
-  try {
-    for (let r = await iterator.next(); !r.done; r = await iterator.next()) {
-      records.push(JSON.parse(Buffer.from(r.value.value).toString('utf8')) as T);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return { records, bookmark: metadata.bookmark, fetchedRecordsCount: records.length };
+  const page = await readKeyPage(ctx, objectType, attributes, pageSize, bookmark);
+  const records = page.entries.map((e) => JSON.parse(Buffer.from(e.value).toString('utf8')) as T);
+  return { records, bookmark: page.bookmark, fetchedRecordsCount: records.length };
 }
 
 /**

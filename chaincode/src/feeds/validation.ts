@@ -14,7 +14,7 @@ import {
   isDecimalInRange,
   type Observation,
 } from '@oracle-consortium/protocol';
-import { normalizePublicKey } from './signatures';
+import { canonicalPublicKey, normalizePublicKey } from './signatures';
 import type { OracleRecord, ReportInput, ReportSignature } from './types';
 
 /** Oracle ids: letters, digits, `.`, `_`, `:`, `-`; 1–64 characters. */
@@ -25,6 +25,13 @@ export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The default allowance for an observations timestamp ahead of the transaction timestamp. */
 export const DEFAULT_MAX_FUTURE_SKEW_SECONDS = 60;
+
+/**
+ * The most bytes a report argument may hold. A 31-oracle report with the longest values
+ * (int192 minimum) and ECDSA signatures is about 6.7 KB as compact JSON and 8.3 KB indented;
+ * 16 KiB leaves room for any formatting and nothing for padding.
+ */
+export const MAX_REPORT_BYTES = 16 * 1024;
 
 /** The largest page a paginated read returns. */
 export const MAX_PAGE_SIZE = 1000;
@@ -194,10 +201,12 @@ export interface Thresholds {
 /**
  * Checks that an oracle set and thresholds can work together: 1–31 oracles with distinct ids and
  * keys, `n > 3f` (as OCR requires), `f+1 ≤ minSignatures ≤ n` and `2f+1 ≤ minObservations ≤ n`.
+ * Keys are compared in canonical form, so one key in two encodings is one key.
  *
  * @param oracles - the oracle set
  * @param t - the thresholds
  * @throws ChaincodeError `INVALID_CONFIG` naming the rule that fails
+ * @throws ChaincodeError `DUPLICATE_ORACLE_KEY` naming two oracles that hold the same key
  */
 export function checkOracleConfig(oracles: readonly OracleRecord[], t: Thresholds): void {
   const n = oracles.length;
@@ -207,11 +216,17 @@ export function checkOracleConfig(oracles: readonly OracleRecord[], t: Threshold
     'INVALID_CONFIG',
     'oracle ids must be distinct',
   );
-  ensure(
-    new Set(oracles.map((o) => o.publicKey)).size === n,
-    'INVALID_CONFIG',
-    'oracle keys must be distinct',
-  );
+  const holder = new Map<string, number>();
+  oracles.forEach((o, i) => {
+    const key = canonicalPublicKey(o.publicKey);
+    const j = holder.get(key);
+    ensure(
+      j === undefined,
+      'DUPLICATE_ORACLE_KEY',
+      `oracles ${oracles[j ?? 0]?.id ?? ''} (index ${String(j)}) and ${o.id} (index ${i}) have the same public key`,
+    );
+    holder.set(key, i);
+  });
   ensure(
     n > 3 * t.f,
     'INVALID_CONFIG',
@@ -293,9 +308,16 @@ function signatureField(v: unknown, i: number): ReportSignature {
  *
  * @param text - the raw JSON
  * @returns the report
+ * @throws ChaincodeError `INPUT_TOO_LARGE` beyond {@link MAX_REPORT_BYTES}
  * @throws ChaincodeError `MALFORMED_INPUT` naming the first field with the wrong shape
  */
 export function parseReport(text: string): ReportInput {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  ensure(
+    bytes <= MAX_REPORT_BYTES,
+    'INPUT_TOO_LARGE',
+    `report is ${bytes} bytes; at most ${MAX_REPORT_BYTES} are accepted`,
+  );
   const v = parseObject(text, 'report');
   onlyFields(
     v,

@@ -5,7 +5,7 @@
 import { ensure } from './errors';
 import { median } from './median';
 import { encodeReport } from '@oracle-consortium/protocol';
-import { verifySignature } from './signatures';
+import { canonicalPublicKey, verifySignature } from './signatures';
 import type { FeedRecord, ReportInput } from './types';
 
 /** What a verified report yields. */
@@ -35,7 +35,8 @@ export type VerifyingFeed = Pick<
  * @throws ChaincodeError `DUPLICATE_OBSERVER` for two observations by one oracle
  * @throws ChaincodeError `INSUFFICIENT_OBSERVATIONS` for fewer than `minObservations`
  * @throws ChaincodeError `UNKNOWN_SIGNER` for a signature by an index with no oracle
- * @throws ChaincodeError `DUPLICATE_SIGNER` for two signatures by one oracle
+ * @throws ChaincodeError `DUPLICATE_SIGNER` for two signatures by one oracle, or by two indices
+ *   that hold one key (possible only in a feed registered before keys were stored canonically)
  * @throws ChaincodeError `INSUFFICIENT_SIGNATURES` for fewer than `minSignatures`
  * @throws ChaincodeError `BAD_SIGNATURE` naming the first oracle whose signature does not verify
  */
@@ -74,6 +75,17 @@ export function verifyReport(feed: VerifyingFeed, report: ReportInput): Verified
     );
     ensure(!signers.has(s.oracle), 'DUPLICATE_SIGNER', `oracle index ${s.oracle} signed twice`);
     signers.add(s.oracle);
+  }
+  const signerOfKey = new Map<string, number>();
+  for (const i of signers) {
+    const key = canonicalPublicKey(feed.oracles[i]?.publicKey ?? '');
+    const j = signerOfKey.get(key);
+    ensure(
+      j === undefined,
+      'DUPLICATE_SIGNER',
+      `oracle indices ${String(j)} and ${i} hold the same public key and signed as one oracle`,
+    );
+    signerOfKey.set(key, i);
   }
   ensure(
     signers.size >= feed.minSignatures,

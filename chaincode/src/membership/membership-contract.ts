@@ -1,6 +1,9 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
 import { canonicalJson, toBytes } from '@oracle-consortium/protocol';
+import { checkInputSize } from '../lib/limits';
+import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
+import { readKeyPage } from '../lib/pages';
 import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
 import { detailsHash, readPrivateDetails } from './lib/details';
 import { initDifferences, initResult } from './lib/initialization';
@@ -22,7 +25,6 @@ import {
   emit,
   readAll,
   readJson,
-  readMember,
   readMembers,
   requireAdmin,
   requireCallerMember,
@@ -55,6 +57,24 @@ interface StoredDetails {
 }
 
 /**
+ * Raises `ALREADY_A_MEMBER` when `mspId` names a member, in any case (see `lib/msp-ids.ts`).
+ *
+ * @param memberIds - the current members
+ * @param mspId - the organisation to invite or admit
+ * @throws ChaincodeError `ALREADY_A_MEMBER` naming the member's own spelling when it differs
+ */
+function requireNotMember(memberIds: readonly string[], mspId: string): void {
+  const known = sameOrganisation(memberIds, mspId);
+  ensure(
+    known === undefined,
+    'ALREADY_A_MEMBER',
+    known === mspId
+      ? `${mspId} is already a member`
+      : `${mspId} is already a member as ${String(known)} (${CASE_RULE})`,
+  );
+}
+
+/**
  * Membership proposals with the managed service's voting rules. Members are organisations,
  * named by MSP id; they propose to invite or remove organisations and vote YES or NO, and the
  * ledger decides each proposal by the one voting policy set at initialisation.
@@ -64,6 +84,8 @@ interface StoredDetails {
  * invitation) need a client certificate carrying `membership.admin=true`, so an organisation's
  * application identities cannot vote on its behalf; settling an expired proposal or invitation
  * needs only membership. Reads are open to any client of the channel, except the private details.
+ * Every function refuses arguments over 64 KiB or transient data over 68 KiB with
+ * `INPUT_TOO_LARGE` (see `lib/limits.ts`).
  *
  * Each transaction emits exactly one event, `MembershipEvent`, whose `types` list everything that
  * happened (for example `["VoteCast","ProposalStatusChanged","InvitationCreated"]`), because
@@ -82,6 +104,18 @@ interface StoredDetails {
 export class MembershipContract extends Contract {
   constructor() {
     super('membership');
+  }
+
+  /**
+   * Runs before every transaction function: refuses arguments or transient data beyond the limits
+   * of `lib/limits.ts` before anything is parsed, read or written.
+   *
+   * @param ctx - the transaction context
+   * @throws ChaincodeError `INPUT_TOO_LARGE` beyond `MAX_ARGUMENTS_BYTES` or `MAX_TRANSIENT_BYTES`
+   */
+  override beforeTransaction(ctx: Context): Promise<void> {
+    checkInputSize(ctx);
+    return Promise.resolve();
   }
 
   /**
@@ -204,8 +238,10 @@ export class MembershipContract extends Contract {
    * @throws ChaincodeError `NOT_A_MEMBER` when the caller's organisation is not a member
    * @throws ChaincodeError `NOT_AUTHORIZED` without `membership.admin=true`
    * @throws ChaincodeError `TOKEN_REUSED` when the token was used for different actions or description
-   * @throws ChaincodeError `ALREADY_A_MEMBER` when an invitee already is a member
-   * @throws ChaincodeError `MEMBER_NOT_FOUND` when a removal names a non-member
+   * @throws ChaincodeError `ALREADY_A_MEMBER` when an invitee already is a member (MSP ids that
+   *   differ only in case name one organisation)
+   * @throws ChaincodeError `MEMBER_NOT_FOUND` when a removal names a non-member (a removal must name
+   *   the member exactly)
    * @throws ChaincodeError `SALT_REQUIRED` when private details come without a salt
    */
   @Transaction()
@@ -235,20 +271,20 @@ export class MembershipContract extends Contract {
       return canonicalJson(await settleIfExpired(ctx, proposal));
     }
 
+    const memberIds = (await readMembers(ctx)).map((m) => m.mspId);
     if ('Invitations' in actions) {
       for (const { Principal } of actions.Invitations) {
-        ensure(
-          (await readMember(ctx, Principal)) === undefined,
-          'ALREADY_A_MEMBER',
-          `${Principal} is already a member`,
-        );
+        requireNotMember(memberIds, Principal);
       }
     } else {
       for (const { MemberId } of actions.Removals) {
+        const known = sameOrganisation(memberIds, MemberId);
         ensure(
-          (await readMember(ctx, MemberId)) !== undefined,
+          known === MemberId,
           'MEMBER_NOT_FOUND',
-          `${MemberId} is not a member`,
+          known === undefined
+            ? `${MemberId} is not a member`
+            : `${MemberId} is not a member; the member ${known} must be named exactly`,
         );
       }
     }
@@ -461,10 +497,9 @@ export class MembershipContract extends Contract {
   @Returns('string')
   async acceptInvitation(ctx: Context, invitationId: string): Promise<string> {
     const invitation = await this.#openInvitationOfCaller(ctx, invitationId);
-    ensure(
-      (await readMember(ctx, invitation.principal)) === undefined,
-      'ALREADY_A_MEMBER',
-      `${invitation.principal} is already a member`,
+    requireNotMember(
+      (await readMembers(ctx)).map((m) => m.mspId),
+      invitation.principal,
     );
     const date = txTimeIso(ctx);
     const accepted: InvitationRecord = {
@@ -634,37 +669,21 @@ export class MembershipContract extends Contract {
     await requirePolicy(ctx);
     const status = parseStatusFilter(statusFilter);
     const size = parsePageSize(pageSize);
-    const { iterator, metadata } =
+    const page =
       status === undefined
-        ? await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-            KEY_TYPES.proposal,
-            [],
-            size,
-            bookmark,
-          )
-        : await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-            KEY_TYPES.proposalByStatus,
-            [status],
-            size,
-            bookmark,
-          );
+        ? await readKeyPage(ctx, KEY_TYPES.proposal, [], size, bookmark)
+        : await readKeyPage(ctx, KEY_TYPES.proposalByStatus, [status], size, bookmark);
     const proposals: ProposalRecord[] = [];
-    try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        if (status === undefined) {
-          proposals.push(
-            JSON.parse(Buffer.from(next.value.value).toString('utf8')) as ProposalRecord,
-          );
-        } else {
-          const { attributes } = ctx.stub.splitCompositeKey(next.value.key);
-          proposals.push(await requireProposal(ctx, attributes[1] ?? ''));
-        }
+    for (const entry of page.entries) {
+      if (status === undefined) {
+        proposals.push(JSON.parse(Buffer.from(entry.value).toString('utf8')) as ProposalRecord);
+      } else {
+        const { attributes } = ctx.stub.splitCompositeKey(entry.key);
+        proposals.push(await requireProposal(ctx, attributes[1] ?? ''));
       }
-    } finally {
-      await iterator.close();
     }
-    const page: ProposalPage = { proposals, bookmark: metadata.bookmark };
-    return canonicalJson(page);
+    const result: ProposalPage = { proposals, bookmark: page.bookmark };
+    return canonicalJson(result);
   }
 
   /**

@@ -139,14 +139,14 @@ describe('feeds: creating a feed', () => {
     });
   }
 
-  it('refuses two oracles with one key as INVALID_CONFIG', async () => {
+  it('refuses two oracles with one key as DUPLICATE_ORACLE_KEY', async () => {
     const [o] = makeOracles(1);
     const ledger = new FakeLedger();
     const input = feedInput([o!, { ...o!, id: 'twin' }], { f: 0 });
     await expectRejected(
       ledger,
       () => ledger.submit(new FeedsContract(), admin(), (c, ctx) => c.createFeed(ctx, input)),
-      'INVALID_CONFIG',
+      'DUPLICATE_ORACLE_KEY',
     );
   });
 

@@ -201,6 +201,22 @@ describe('gateway typed clients (fake connection)', () => {
     expect(clients.isMembershipError(err)).to.be.false;
     expect(clients.isFeedsError(new Error('x'))).to.be.false;
   });
+
+  // The codes issue 14 added to the contracts must narrow like the others.
+  for (const [code, feeds, membership] of [
+    ['DUPLICATE_ORACLE_KEY', true, false],
+    ['INPUT_TOO_LARGE', true, true],
+  ] as const) {
+    it(`narrows ${code} to the contracts that raise it`, () => {
+      const err = new ContractError({
+        message: `[${code}] x`,
+        chaincodeCode: code,
+        chaincodeMessage: 'x',
+      });
+      expect(clients.isFeedsError(err)).to.equal(feeds);
+      expect(clients.isMembershipError(err)).to.equal(membership);
+    });
+  }
 });
 
 describe('gateway file checkpointer', () => {

@@ -3,6 +3,7 @@
  * or raises the coded error for that input, before the transaction reads or writes anything else.
  */
 import { parseJsonArg } from '../../lib/context';
+import { CASE_RULE, sameOrganisation } from '../../lib/msp-ids';
 import type { ProposalActions, ProposalStatus, VoteValue } from '../types';
 import { PROPOSAL_STATUSES } from '../types';
 import { ensure, fail } from './errors';
@@ -42,7 +43,8 @@ export function parseMspId(value: unknown, what: string): string {
 }
 
 /**
- * Parses the founding members: a non-empty JSON array of distinct MSP ids.
+ * Parses the founding members: a non-empty JSON array of distinct MSP ids (ids that differ only in
+ * case are one organisation, so not distinct).
  *
  * @param text - the JSON argument
  * @returns the MSP ids, sorted
@@ -56,11 +58,16 @@ export function parseFoundingMembers(text: string): string[] {
     'foundingMembers must be a non-empty JSON array of MSP ids',
   );
   const ids = value.map((v, i) => parseMspId(v, `foundingMembers[${i}]`));
-  ensure(
-    new Set(ids).size === ids.length,
-    'MALFORMED_INPUT',
-    'foundingMembers lists an MSP id twice',
-  );
+  ids.forEach((id, i) => {
+    const earlier = sameOrganisation(ids.slice(0, i), id);
+    ensure(
+      earlier === undefined,
+      'MALFORMED_INPUT',
+      earlier === id
+        ? 'foundingMembers lists an MSP id twice'
+        : `foundingMembers lists one organisation twice: ${String(earlier)} and ${id} differ only in case`,
+    );
+  });
   return [...ids].sort();
 }
 
@@ -76,7 +83,7 @@ function parseList<T>(
     'MALFORMED_INPUT',
     `a proposal carries at most ${MAX_ACTIONS} actions, got ${value.length}`,
   );
-  const seen = new Set<string>();
+  const seen: string[] = [];
   return value.map((entry, i) => {
     ensure(
       isRecord(entry) && Object.keys(entry).length === 1 && field in entry,
@@ -84,8 +91,15 @@ function parseList<T>(
       `${listName}[${i}] must be an object with exactly the field ${field}`,
     );
     const id = parseMspId(entry[field], `${listName}[${i}].${field}`);
-    ensure(!seen.has(id), 'DUPLICATE_ACTION', `${listName} names ${id} more than once`);
-    seen.add(id);
+    const earlier = sameOrganisation(seen, id);
+    ensure(
+      earlier === undefined,
+      'DUPLICATE_ACTION',
+      earlier === id
+        ? `${listName} names ${id} more than once`
+        : `${listName} names ${id} more than once (as ${String(earlier)}; ${CASE_RULE})`,
+    );
+    seen.push(id);
     return make(id);
   });
 }
@@ -99,7 +113,7 @@ function parseList<T>(
  * @throws ChaincodeError `MALFORMED_INPUT` when the JSON or its shape is wrong
  * @throws ChaincodeError `MIXED_ACTIONS` when both lists are non-empty
  * @throws ChaincodeError `EMPTY_ACTIONS` when neither list has an entry
- * @throws ChaincodeError `DUPLICATE_ACTION` when a list names the same MSP id twice
+ * @throws ChaincodeError `DUPLICATE_ACTION` when a list names the same MSP id twice (in any case)
  */
 export function parseActions(text: string): ProposalActions {
   const value = parseJsonArg(text, 'actions');
