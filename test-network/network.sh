@@ -5,8 +5,12 @@
 #
 # Usage: test-network/network.sh <command> [args]
 #   up                      build what is missing, start and configure everything (idempotent)
-#   deploy <dir> [--name n] [--collections file] [--policy expr]
-#                           package, install, approve, commit; run one chaincode server per peer
+#   deploy <dir> --name n [--version v] [--collections file] [--policy expr]
+#                           check the inputs, package, install, start one chaincode server per peer,
+#                           approve, commit; deploying a name again upgrades it without a gap
+#   chaincode list          deployed chaincodes: version, sequence, servers up, directory
+#   chaincode remove <name> stop a chaincode's servers and forget it (its definition stays on the
+#                           channel: Fabric cannot remove one)
 #   stop | start            stop or restart every process, keeping ledgers and identities
 #   stop <node>             stop one node gracefully (SIGTERM, SIGKILL after 10 s), keeping its data
 #   start <node>            start one stopped node and wait until it is healthy
@@ -19,6 +23,8 @@
 #   describe                print the network description path
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
+#   env <member> [p]        shell exports for the peer CLI as the member's admin, aimed at its peer p
+#                           (default 1): eval "$(test-network/network.sh env Org1)"
 #   help | -h | --help      this text
 #
 # Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000),
@@ -74,7 +80,10 @@ all_ports() {
       peer_port "$org" "$p"
       peer_cc_port "$org" "$p"
       peer_ops_port "$org" "$p"
-      for slot in $(seq 0 9); do ccserver_port "$slot" "$org" "$p"; done
+      for slot in $(seq 0 9); do
+        ccserver_port "$slot" "$org" "$p" 0
+        ccserver_port "$slot" "$org" "$p" 1
+      done
     done
   done
 }
@@ -162,13 +171,12 @@ create_channel() {
     "$FABRIC_BIN/osnadmin" channel join --channelID "$CHANNEL_NAME" --config-block "$ARTIFACTS_DIR/$CHANNEL_NAME.block" \
       -o "127.0.0.1:$(orderer_admin_port "$n")" --ca-file "$admin/ca.crt" \
       --client-cert "$admin/server.crt" --client-key "$admin/server.key" >>"$LOGS_DIR/osnadmin.log" 2>&1 ||
-      { tail -n 10 "$LOGS_DIR/osnadmin.log" >&2; die "orderer$n did not join $CHANNEL_NAME"; }
+      { show_cli_error "$LOGS_DIR/osnadmin.log" | tail -n 5 >&2; die "orderer$n did not join $CHANNEL_NAME"; }
   done
   local org p
   for org in "${ORGS[@]}"; do
     for p in $(seq 1 "$PEERS_PER_ORG"); do
-      peer_cli "$org" "$p" channel join -b "$ARTIFACTS_DIR/$CHANNEL_NAME.block" >>"$LOGS_DIR/peer-cli.log" 2>&1 ||
-        { tail -n 10 "$LOGS_DIR/peer-cli.log" >&2; die "peer$p-${org,,} did not join $CHANNEL_NAME"; }
+      cli_step "peer$p-${org,,} joining $CHANNEL_NAME" peer-cli peer_cli "$org" "$p" channel join -b "$ARTIFACTS_DIR/$CHANNEL_NAME.block"
     done
   done
 }
@@ -209,15 +217,32 @@ peer_height() {
 # A start-up that fails half way stops what it started (logs stay for the diagnosis), so a failed
 # `up` or `start` never leaves orphan processes behind.
 stop_started_on_failure() {
-  local rc=$? name
-  if ((rc != 0 && ${#STARTED_HERE[@]} > 0)); then
-    echo "start-up failed: stopping the ${#STARTED_HERE[@]} process(es) it started; logs are kept in $LOGS_DIR" >&2
-    for ((i = ${#STARTED_HERE[@]} - 1; i >= 0; i--)); do
-      name="${STARTED_HERE[$i]}"
-      stop_process "$name"
-    done
+  local rc=$?
+  # A second Ctrl-C must not cut the clean-up short.
+  trap '' INT TERM
+  if ((rc != 0)); then
+    stop_started_here
   fi
   return "$rc"
+}
+
+# stop_started_here: stops, newest first, every process this invocation started.
+stop_started_here() {
+  local i
+  ((${#STARTED_HERE[@]} > 0)) || return 0
+  echo "stopping the ${#STARTED_HERE[@]} process(es) started here; logs are kept in $LOGS_DIR" >&2
+  for ((i = ${#STARTED_HERE[@]} - 1; i >= 0; i--)); do
+    stop_process "${STARTED_HERE[$i]}"
+  done
+}
+
+# trap_start_up_failure: from here on, a failure or an interruption (Ctrl-C's SIGINT, SIGTERM)
+# stops what this invocation started. Without the INT/TERM traps bash dies of the signal without
+# running its EXIT trap, and the processes started in their own sessions (CAs, local-kms) stay.
+trap_start_up_failure() {
+  trap stop_started_on_failure EXIT
+  trap 'echo "interrupted" >&2; exit 130' INT
+  trap 'echo "terminated" >&2; exit 143' TERM
 }
 
 cmd_up() {
@@ -229,7 +254,7 @@ cmd_up() {
     log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
     return 0
   fi
-  trap stop_started_on_failure EXIT
+  trap_start_up_failure
   if [[ -d "$NETWORK_HOME" ]]; then
     log "found state of an interrupted start-up in $NETWORK_HOME: stopping its processes and removing it"
     cmd_down >/dev/null
@@ -254,7 +279,7 @@ cmd_up() {
   wait_channel_height
   write_description
   touch "$INIT_MARK"
-  trap - EXIT
+  trap - EXIT INT TERM
   log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
 }
 
@@ -263,7 +288,7 @@ cmd_start() {
   [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
   build_all
   check_stopped_ports_free
-  trap stop_started_on_failure EXIT
+  trap_start_up_failure
   log "starting local-kms and the certificate authorities"
   start_kms
   start_cas
@@ -276,7 +301,7 @@ cmd_start() {
     start_ccservers
   fi
   wait_channel_height
-  trap - EXIT
+  trap - EXIT INT TERM
   log "network $NETWORK_NAME is running"
 }
 
@@ -296,6 +321,10 @@ cmd_stop() {
 
 cmd_down() {
   local name f
+  if [[ ! -d "$NETWORK_HOME" ]]; then
+    log "no network in $NETWORK_HOME; nothing to remove"
+    return 0
+  fi
   for name in $(all_process_names | tac); do
     stop_process "$name"
   done
@@ -318,6 +347,34 @@ cmd_logs() {
   else
     tail -n "${LINES_SHOWN:-100}" "$LOGS_DIR/$node.log"
   fi
+}
+
+# cmd_env <member> [peer number]: the peer CLI settings of the member's admin, as shell exports,
+# so `eval "$(network.sh env Org1)"` points a shell's `peer` at this network.
+cmd_env() {
+  local member="${1:-}" p="${2:-1}" org=""
+  [[ -n "$member" ]] || usage_error "usage: network.sh env <member> [peer number]; members: ${ORGS[*]}"
+  org="$(org_of "${member,,}")" || die "unknown member '$member'; members: ${ORGS[*]}"
+  if [[ ! "$p" =~ ^[0-9]+$ ]] || ((p < 1 || p > PEERS_PER_ORG)); then
+    die "peer number must be 1 to $PEERS_PER_ORG, got '$p'"
+  fi
+  require_network
+  local line
+  for line in \
+    "FABRIC_CFG_PATH=$CONFIG_DIR" \
+    "CORE_PEER_LOCALMSPID=$(msp_id "$org")" \
+    "CORE_PEER_MSPCONFIGPATH=$CRYPTO_DIR/${org,,}/admin/msp" \
+    "CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org" "$p")" \
+    "CORE_PEER_TLS_ENABLED=true" \
+    "CORE_PEER_TLS_ROOTCERT_FILE=$(ca_root "$org")" \
+    "ORDERER_ADDRESS=127.0.0.1:$(orderer_port 1)" \
+    "ORDERER_CA=$(ca_root orderer)" \
+    "CHANNEL_NAME=$CHANNEL_NAME"; do
+    printf 'export %s=%q\n' "${line%%=*}" "${line#*=}"
+  done
+  # PATH keeps the caller's own entries: its $PATH is expanded by the shell that evals this.
+  # shellcheck disable=SC2016
+  printf 'export PATH=%q:"$PATH"\n' "$FABRIC_BIN"
 }
 
 # one_node <args...>: the arguments are exactly one node name.
@@ -353,7 +410,9 @@ main() {
     logs) cmd_logs "$@" ;;
     deploy) cmd_deploy "$@" ;;
     crl) cmd_crl "$@" ;;
+    chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
+    env) cmd_env "$@" ;;
     build) build_all ;;
     help | -h | --help) usage ;;
     "")

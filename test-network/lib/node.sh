@@ -82,8 +82,8 @@ node_spec() {
       local cc="${BASH_REMATCH[1]}" p="${BASH_REMATCH[2]}"
       org="$(org_of "${BASH_REMATCH[3]}")"
       NODE_KIND=chaincode
-      NODE_PORT="$(ccserver_port "$(cat "$ARTIFACTS_DIR/chaincode/$cc/slot")" "$org" "$p")"
-      NODE_CMD=(bash "$NODES/ccserver.sh" "$cc" "$org" "$p")
+      NODE_PORT="$(cc_port "$(cc_state "$cc")" "$org" "$p")"
+      NODE_CMD=(bash "$NODES/ccserver.sh" "$cc" "$org" "$p" "$(cc_state "$cc")")
       ;;
   esac
 }
@@ -115,7 +115,7 @@ node_wait_ready() {
   if [[ -n "$NODE_HEALTH" ]]; then
     wait_healthy "$1" "$NODE_HEALTH"
   elif [[ "$NODE_KIND" == chaincode ]]; then
-    wait_ccserver "$1" "$NODE_PORT"
+    wait_ccserver "$1" "$NODE_PORT" "$NODE_LOG_FROM"
   else
     wait_port "$1" "$NODE_PORT"
   fi
@@ -147,6 +147,7 @@ cmd_node_start() {
     paused) die "$1 is paused; \`network.sh resume $1\` resumes it" ;;
   esac
   port_in_use "$NODE_PORT" && die "port $NODE_PORT of $1 is held by another process; stop that process first"
+  NODE_LOG_FROM="$(stat -c %s "$LOGS_DIR/$1.log" 2>/dev/null || echo 0)"
   start_process "$1" "${NODE_CMD[@]}"
   node_wait_ready "$1" || {
     stop_process "$1"
