@@ -483,7 +483,11 @@ describe('network.sh as a new user meets it', function () {
           }
         };
         try {
-          const loads = [load(c1, false, 'eval-org1'), load(c2, false, 'eval-org2')];
+          const loads = [
+            load(c1, false, 'eval-org1'),
+            load(c2, false, 'eval-org2'),
+            load(c1, true, 'submit-org1'),
+          ];
           const deployed = run(['deploy', KV_DIR, '--name', 'kv', '--version', '2']);
           const r = await deployed;
           deploying = false;
