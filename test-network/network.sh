@@ -218,8 +218,9 @@ peer_height() {
 # `up` or `start` never leaves orphan processes behind.
 stop_started_on_failure() {
   local rc=$?
-  # A second Ctrl-C must not cut the clean-up short.
-  trap '' INT TERM
+  # Neither a second Ctrl-C nor a closed stderr (the caller gone) may cut the clean-up short.
+  trap '' INT TERM PIPE
+  set +e
   if ((rc != 0)); then
     stop_started_here
   fi
@@ -236,13 +237,43 @@ stop_started_here() {
   done
 }
 
-# trap_start_up_failure: from here on, a failure or an interruption (Ctrl-C's SIGINT, SIGTERM)
-# stops what this invocation started. Without the INT/TERM traps bash dies of the signal without
-# running its EXIT trap, and the processes started in their own sessions (CAs, local-kms) stay.
+# trap_start_up_failure: from here on, a failure or a SIGTERM stops what this invocation started.
+# Without the TERM trap bash dies of the signal without running its EXIT trap, and the processes
+# started in their own sessions (CAs, local-kms) stay.
 trap_start_up_failure() {
   trap stop_started_on_failure EXIT
+  trap_interruptions
+}
+
+# trap_interruptions: SIGINT and SIGTERM end the working shell with a failure status, so its EXIT
+# trap cleans up. (Untrapped, a subshell that gets Ctrl-C's SIGINT can end with status 0 and its
+# clean-up would think all went well.)
+trap_interruptions() {
   trap 'echo "interrupted" >&2; exit 130' INT
   trap 'echo "terminated" >&2; exit 143' TERM
+}
+
+# interruptible <command...>: runs a command that starts processes (up, start, deploy) so that
+# Ctrl-C or SIGTERM makes it stop what it started. The command runs in a background subshell and
+# this shell waits for it: `wait` returns at once on a trapped signal, and the trap passes either
+# signal on to the subshell as a SIGTERM, whose TERM and EXIT traps clean up. Trapping SIGINT in
+# the working shell alone is not enough: bash ignores a SIGINT that arrives while a foreground
+# child runs and does not die of it (fabric-ca-client, for one), so the trap never fires.
+interruptible() {
+  local child rc=0 signalled=0 interrupted=0
+  "$@" &
+  child=$!
+  trap 'signalled=1; interrupted=1; echo "interrupted: cleaning up" >&2; kill -TERM "$child" 2>/dev/null || true' INT TERM
+  # A trapped signal ends `wait` early; wait again until the command has finished its clean-up.
+  while true; do
+    signalled=0
+    wait "$child" && rc=0 || rc=$?
+    ((signalled)) || break
+  done
+  trap - INT TERM
+  # However the command ended, an interrupted run is a failed run.
+  if ((interrupted && (rc == 0 || rc > 255 || rc < 0))); then rc=130; fi
+  return "$rc"
 }
 
 cmd_up() {
@@ -399,8 +430,8 @@ main() {
   local cmd="${1:-}"
   [[ $# -gt 0 ]] && shift
   case "$cmd" in
-    up) cmd_up "$@" ;;
-    start) if (($# > 0)); then one_node "$@" && cmd_node_start "$1"; else cmd_start; fi ;;
+    up) interruptible cmd_up "$@" ;;
+    start) if (($# > 0)); then one_node "$@" && cmd_node_start "$1"; else interruptible cmd_start; fi ;;
     stop) if (($# > 0)); then one_node "$@" && cmd_node_stop "$1"; else cmd_stop; fi ;;
     kill) one_node "$@" && cmd_node_signal "$1" KILL ;;
     pause) one_node "$@" && cmd_node_signal "$1" STOP ;;
@@ -408,7 +439,7 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
-    deploy) cmd_deploy "$@" ;;
+    deploy) interruptible cmd_deploy "$@" ;;
     crl) cmd_crl "$@" ;;
     chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;

@@ -121,7 +121,8 @@ free_slot() {
 # version was never touched.
 deploy_failed() {
   local rc=$?
-  trap '' INT TERM
+  trap '' INT TERM PIPE
+  set +e
   if ((rc != 0)); then
     stop_started_here
     rm -rf "$(cc_next_state "$DEPLOYING")"
@@ -217,8 +218,7 @@ cmd_deploy() {
 
   DEPLOYING="$name"
   trap deploy_failed EXIT
-  trap 'echo "interrupted" >&2; exit 130' INT
-  trap 'echo "terminated" >&2; exit 143' TERM
+  trap_interruptions
   rm -rf "$next"
   mkdir -p "$next"
   printf '%s' "$slot" >"$next/slot"

@@ -129,11 +129,20 @@ start_process() {
 STARTED_HERE=()
 
 proc_start_time() {
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  local stat fields
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
   # Field 22, counted after the parenthesised command name (which may itself hold spaces).
+  read -r -a fields <<<"${stat##*) }"
+  echo "${fields[19]}"
+}
+
+# proc_state <pid>: the one-letter state of a process (R, S, T stopped, Z zombie...), or nothing.
+# Read from /proc with builtins only: `status` asks this for every node, and forks add up.
+proc_state() {
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
   stat="${stat##*) }"
-  awk '{ print $20 }' <<<"$stat"
+  echo "${stat:0:1}"
 }
 
 pid_of() {
@@ -150,10 +159,9 @@ pid_of() {
 
 # alive <pid>: the process exists and is not a zombie waiting for its parent to reap it.
 alive() {
-  local stat
-  kill -0 "$1" 2>/dev/null || return 1
-  stat="$(ps -o stat= -p "$1" 2>/dev/null || true)"
-  [[ -n "$stat" && "$stat" != Z* ]]
+  local state
+  state="$(proc_state "$1")"
+  [[ -n "$state" && "$state" != Z ]]
 }
 
 is_running() {
