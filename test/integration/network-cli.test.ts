@@ -19,14 +19,8 @@ import {
 } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  connectAs,
-  networkSh,
-  readDescription,
-  REPO_DIR,
-  type NetworkDescription,
-  type NetworkEnv,
-} from '../support/network';
+import { connectAs, loadMember, networkSh, REPO_DIR, type NetworkEnv } from '../support/network';
+import type { NetworkConfig } from '@oracle-consortium/gateway';
 
 const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const KV_DIR = path.join(REPO_DIR, 'test', 'fixtures', 'kv-chaincode');
@@ -220,13 +214,16 @@ describe('network.sh as a new user meets it', function () {
   });
 
   describe('on a running network', () => {
-    let desc: NetworkDescription;
+    let org1: NetworkConfig;
+    let org2: NetworkConfig;
     const kvTmp = path.join(scratch, 'kv-copy');
     const noDeps = path.join(scratch, 'no-deps');
 
     before(async () => {
       await networkSh(env, 'up');
-      desc = readDescription(path.join(env.NETWORK_HOME, 'network.json'));
+      const file = path.join(env.NETWORK_HOME, 'network.json');
+      org1 = await loadMember(file, 'Org1');
+      org2 = await loadMember(file, 'Org2');
       await networkSh(env, 'deploy', KV_DIR, '--name', 'kv', '--version', '1');
       await put('greeting', 'hello');
     });
@@ -236,10 +233,10 @@ describe('network.sh as a new user meets it', function () {
     });
 
     async function put(key: string, value: string): Promise<void> {
-      const c = connectAs(desc, 'Org1', 'user1');
+      const c = connectAs(org1, 'user1');
       try {
         await c.gateway
-          .getNetwork(desc.Network.ChannelName)
+          .getNetwork(org1.channelName)
           .getContract('kv')
           .submitTransaction('put', key, value);
       } finally {
@@ -248,10 +245,10 @@ describe('network.sh as a new user meets it', function () {
     }
 
     async function get(key: string): Promise<string> {
-      const c = connectAs(desc, 'Org2', 'user1');
+      const c = connectAs(org2, 'user1');
       try {
         const bytes = await c.gateway
-          .getNetwork(desc.Network.ChannelName)
+          .getNetwork(org1.channelName)
           .getContract('kv')
           .evaluateTransaction('get', key);
         return Buffer.from(bytes).toString();
@@ -461,8 +458,8 @@ describe('network.sh as a new user meets it', function () {
 
       it('keeps every call succeeding during an upgrade, then serves from the new servers', async () => {
         const before = ccPids(await statusJson(), 'kv');
-        const c1 = connectAs(desc, 'Org1', 'user1');
-        const c2 = connectAs(desc, 'Org2', 'user1', 1);
+        const c1 = connectAs(org1, 'user1');
+        const c2 = connectAs(org2, 'user1', 1);
         const failures: string[] = [];
         let calls = 0;
         let deploying = true;
@@ -471,7 +468,7 @@ describe('network.sh as a new user meets it', function () {
           submit: boolean,
           tag: string,
         ): Promise<void> => {
-          const contract = c.gateway.getNetwork(desc.Network.ChannelName).getContract('kv');
+          const contract = c.gateway.getNetwork(org1.channelName).getContract('kv');
           for (let i = 0; deploying; i++) {
             try {
               if (submit) await contract.submitTransaction('put', `upgrade-${tag}`, String(i));
