@@ -26,13 +26,15 @@ write_description() {
       printf '      "FrameworkAttributes": { "Fabric": { "AdminUsername": "admin", "CaEndpoint": "%s:%s" } },\n' "$(ca_host "$org")" "$(ca_port "$org")"
       hosts+=("$(ca_host "$org")")
       printf '      "Nodes": [\n'
-      for p in $(seq 1 "$PEERS_PER_ORG"); do
+      local last
+      last="$(peer_numbers "$org" | tail -n 1)"
+      for p in $(peer_numbers "$org"); do
         local host
         host="$(peer_host "$org" "$p")"
         hosts+=("$host")
         printf '        { "Id": "%s", "Name": "peer%s", "AvailabilityZone": "local-1%s", "StateDB": "LevelDB", "FrameworkAttributes": { "Fabric": { "PeerEndpoint": "%s:%s", "PeerEventEndpoint": "%s:%s" } } }' \
           "$(node_id "$org" "$p")" "$p" "$(echo abcdef | cut -c"$p")" "$host" "$(peer_port "$org" "$p")" "$host" "$(peer_port "$org" "$p")"
-        ((p < PEERS_PER_ORG)) && printf ','
+        ((p != last)) && printf ','
         printf '\n'
       done
       printf '      ],\n      "Identities": {\n        %s,\n        %s\n      },\n' \
