@@ -121,11 +121,18 @@ start_cas() {
   local who
   for who in orderer "${ORGS[@]}"; do
     start_process "ca-${who,,}" bash "$NODES/ca.sh" "$who"
+    # CAs whose keys are in the SoftHSM2 token start one at a time: a process that reads the token
+    # while another writes a new key into it can fail to open it (CKR_GENERAL_ERROR).
+    if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then wait_ca "$who"; fi
   done
-  wait_healthy ca-orderer "http://127.0.0.1:$(orderer_ca_ops_port)/healthz"
-  for who in "${ORGS[@]}"; do
-    wait_healthy "ca-${who,,}" "http://127.0.0.1:$(ca_ops_port "$who")/healthz"
-  done
+  for who in orderer "${ORGS[@]}"; do wait_ca "$who"; done
+}
+
+# wait_ca <member|orderer>: the CA answers on its operations endpoint.
+wait_ca() {
+  local url
+  if [[ "$1" == orderer ]]; then url="http://127.0.0.1:$(orderer_ca_ops_port)/healthz"; else url="http://127.0.0.1:$(ca_ops_port "$1")/healthz"; fi
+  wait_healthy "ca-${1,,}" "$url"
 }
 
 start_orderers() {
@@ -152,9 +159,11 @@ start_peers() {
   done
 }
 
+# init_softhsm: the network's SoftHSM2 token. The CAs keep their signing keys in it (nodes/ca.sh),
+# so it exists before they start; without SoftHSM2 they keep them in files, as Fabric CA does.
 init_softhsm() {
-  if ! command -v softhsm2-util >/dev/null 2>&1; then
-    echo "WARNING: softhsm2-util not found: no HSM token for this network (install the softhsm2 package; HSM tests will be skipped)" >&2
+  if ! command -v softhsm2-util >/dev/null 2>&1 || [[ -z "$(softhsm_library)" ]]; then
+    echo "WARNING: SoftHSM2 not found: no HSM token for this network, and the CAs keep their keys in files (install the softhsm2 package; HSM tests will be skipped)" >&2
     return 0
   fi
   mkdir -p "$DATA_DIR/softhsm"
@@ -354,13 +363,17 @@ cmd_up() {
   local who
   for who in orderer "${ORGS[@]}"; do new_secret >"$CRYPTO_DIR/registrar-${who,,}.secret"; done
   write_node_config
-  log "starting local-kms and the certificate authorities"
+  init_softhsm
+  if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then
+    log "starting local-kms and the certificate authorities (signing keys in the SoftHSM2 token)"
+  else
+    log "starting local-kms and the certificate authorities"
+  fi
   start_kms
   start_cas
   log "issuing identities from each member's CA"
   issue_identities
   write_configtx
-  init_softhsm
   log "starting $ORDERERS orderers"
   start_orderers
   log "starting $(peer_count) peers of ${#ORGS[@]} member(s)"

@@ -185,6 +185,19 @@ peer_count() {
   echo "$n"
 }
 
+# softhsm_library: the SoftHSM2 PKCS#11 module, or nothing when it is not installed.
+softhsm_library() {
+  local f
+  for f in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+    /usr/local/lib/softhsm/libsofthsm2.so /opt/homebrew/lib/softhsm/libsofthsm2.so; do
+    [[ -f "$f" ]] && {
+      echo "$f"
+      return 0
+    }
+  done
+  echo ""
+}
+
 # Paths inside NETWORK_HOME.
 PIDS_DIR="$NETWORK_HOME/pids"
 LOGS_DIR="$NETWORK_HOME/logs"

@@ -68,15 +68,3 @@ write_description() {
   node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$DESCRIPTION_FILE" ||
     die "the network description $DESCRIPTION_FILE is not valid JSON; is there a quote or backslash in NETWORK_HOME?"
 }
-
-softhsm_library() {
-  local f
-  for f in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
-    /usr/local/lib/softhsm/libsofthsm2.so /opt/homebrew/lib/softhsm/libsofthsm2.so; do
-    [[ -f "$f" ]] && {
-      echo "$f"
-      return 0
-    }
-  done
-  echo ""
-}
