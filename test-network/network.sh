@@ -224,6 +224,34 @@ wait_channel_height() {
   done
 }
 
+# wait_gossip: every peer sees every peer of the channel in its gossip membership, as discovery
+# reports it. Until then the gateway of one member finds no peers of another, and a transaction
+# whose endorsement policy needs them is refused ("no combination of peers").
+wait_gossip() {
+  local deadline=$((SECONDS + HEALTH_TIMEOUT)) org p want seen
+  want="$(peer_count)"
+  for org in "${ORGS[@]}"; do
+    for p in $(peer_numbers "$org"); do
+      while true; do
+        seen="$(peer_discover "$org" "$p" peers --channel "$CHANNEL_NAME" 2>/dev/null | grep -c '"Endpoint"' || true)"
+        [[ "$seen" == "$want" ]] && break
+        ((SECONDS < deadline)) ||
+          die "peer$p-${org,,} sees ${seen:-0} of the channel's $want peers after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/peer$p-${org,,}.log"
+        sleep 0.5
+      done
+    done
+  done
+}
+
+# peer_discover <org> <p> <discover args...>: Fabric's discovery CLI as the member's admin, asking
+# one of its peers.
+peer_discover() {
+  local org="$1" p="$2" admin="$CRYPTO_DIR/${1,,}/admin/msp"
+  shift 2
+  "$FABRIC_BIN/discover" --peerTLSCA "$(ca_root "$org")" --userKey "$admin/keystore/key.pem" \
+    --userCert "$admin/signcerts/cert.pem" --MSP "$(msp_id "$org")" "$@" --server "127.0.0.1:$(peer_port "$org" "$p")"
+}
+
 peer_height() {
   peer_cli "$1" "$2" channel getinfo -c "$CHANNEL_NAME" 2>/dev/null |
     sed -n 's/.*"height":\([0-9]*\).*/\1/p'
@@ -380,6 +408,8 @@ cmd_up() {
   start_peers
   create_channel
   wait_channel_height
+  log "waiting until every peer sees the $(peer_count) peers of $CHANNEL_NAME"
+  wait_gossip
   write_description
   touch "$INIT_MARK"
   trap - EXIT INT TERM
@@ -404,6 +434,7 @@ cmd_start() {
     start_ccservers
   fi
   wait_channel_height
+  wait_gossip
   trap - EXIT INT TERM
   log "network $NETWORK_NAME is running"
 }

@@ -288,6 +288,24 @@ cmd_deploy() {
       done
     done
   done
+  # Each peer learns by gossip which peers of the other members run the chaincode, a few seconds
+  # after the commit; until then a gateway finds no endorsers for a policy that needs other members
+  # and refuses the transaction. Wait for discovery at every peer (each is some client's gateway),
+  # but only warn when it takes too long: the definition is committed either way, and a policy that
+  # no set of peers can satisfy never gets there.
+  log "waiting until discovery at every peer finds endorsers of $name"
+  deadline=$((SECONDS + 30))
+  for org in "${ORGS[@]}"; do
+    for p in $(peer_numbers "$org"); do
+      until peer_discover "$org" "$p" endorsers --channel "$CHANNEL_NAME" --chaincode "$name" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then
+          echo "warning: discovery at peer$p-${org,,} finds no peers satisfying the endorsement policy of $name after 30 s; transactions are refused until it does" >&2
+          break 3
+        fi
+        sleep 0.5
+      done
+    done
+  done
 
   # Committed on every peer: the new servers are the chaincode now. From here nothing may fail
   # half way, so the switch ignores interruptions.

@@ -28,6 +28,10 @@ export CORE_PEER_GOSSIP_ENDPOINT="127.0.0.1:$port"
 export CORE_PEER_GOSSIP_EXTERNALENDPOINT="127.0.0.1:$port"
 CORE_PEER_GOSSIP_BOOTSTRAP="127.0.0.1:$(peer_port "$org" "$other")"
 export CORE_PEER_GOSSIP_BOOTSTRAP
+# A peer probes the other members' anchor peers as it joins the channel; one that has not joined
+# yet refuses it, and the probe is only tried again after this interval (25 s by default), so
+# without it a member whose peers all joined early can stay unseen by the others for that long.
+export CORE_PEER_GOSSIP_RECONNECTINTERVAL="${PEER_GOSSIP_RECONNECT_INTERVAL:-2s}"
 CORE_PEER_LOCALMSPID="$(msp_id "$org")"
 export CORE_PEER_LOCALMSPID
 export CORE_PEER_MSPCONFIGPATH="$dir/msp"
