@@ -35,6 +35,8 @@ export ORDERER_ADMIN_TLS_ROOTCAS="[$tls/ca.crt]"
 export ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
 export ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$tls/ca.crt]"
 export ORDERER_CHANNELPARTICIPATION_ENABLED=true
-export ORDERER_METRICS_PROVIDER=disabled
+# Prometheus metrics on the operations endpoint tell which orderer leads Raft
+# (consensus_etcdraft_is_leader), for the recovery probe and fault tests.
+export ORDERER_METRICS_PROVIDER="${ORDERER_METRICS_PROVIDER:-prometheus}"
 mkdir -p "$DATA_DIR/orderer$n"
 exec "$FABRIC_BIN/orderer"

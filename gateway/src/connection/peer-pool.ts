@@ -89,10 +89,10 @@ export class PeerPool {
   }
 
   /**
-   * The peer the next call should use, or undefined when every allowed peer was tried. Order: own
-   * healthy peers, an own suspect peer whose backoff ran out (one probe at a time), then the same
-   * two tiers of other members' peers, then, as a last resort, suspect peers still backing off
-   * (soonest first): a slow retry is better than a certain failure.
+   * The peer the next call should use, or undefined when every allowed peer was tried. Order: the
+   * member's own peers in configured order, each when healthy or when its backoff ran out and no
+   * probe of it is in flight; then other members' peers the same way; then, as a last resort,
+   * suspect peers still backing off (soonest first): a slow retry is better than a certain failure.
    *
    * @param options - peers to skip or avoid, and whether other members' peers may be used
    * @returns the peer, marked as probing when it is a suspect one
@@ -103,15 +103,15 @@ export class PeerPool {
       (m) => !(options.exclude?.has(m) ?? false) && (options.foreign !== false || !m.foreign),
     );
     const preferred = usable.filter((m) => m !== options.avoid);
+    // A suspect peer whose backoff ran out takes its place in the order again, for one call at a
+    // time: that call is the probe that returns a restarted peer to service.
+    const ready = (m: Member) => !m.suspect || (!m.probing && m.until <= now);
     for (const pool of [preferred, usable]) {
       for (const foreign of [false, true]) {
-        const tier = pool.filter((m) => m.foreign === foreign);
-        const healthy = tier.find((m) => !m.suspect);
-        if (healthy !== undefined) return healthy;
-        const due = tier.find((m) => m.suspect && !m.probing && m.until <= now);
-        if (due !== undefined) {
-          due.probing = true;
-          return due;
+        const found = pool.find((m) => m.foreign === foreign && ready(m));
+        if (found !== undefined) {
+          if (found.suspect) found.probing = true;
+          return found;
         }
       }
     }
@@ -143,7 +143,7 @@ export class PeerPool {
   failed(peer: PoolPeer, startedAt: number): void {
     const m = this.#member(peer);
     const now = this.#now();
-    if (m.suspect && startedAt < m.since) {
+    if (m.suspect && startedAt <= m.since) {
       return;
     }
     m.steps = m.suspect ? m.steps + 1 : 1;
@@ -168,7 +168,7 @@ export class PeerPool {
   /** @returns the health of each peer, in preference order */
   status(): PeerStatus[] {
     const now = this.#now();
-    const rank = (m: Member) => (m.foreign ? 2 : 0) + (m.suspect ? 1 : 0);
+    const rank = (m: Member) => (m.suspect ? 2 : m.foreign ? 1 : 0);
     return [...this.#members]
       .sort((a, b) => rank(a) - rank(b) || (a.suspect ? a.until - b.until : 0))
       .map((m) => ({
