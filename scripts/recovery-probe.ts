@@ -5,6 +5,8 @@
  *   leader-kill  SIGKILL of the Raft leader (found from consensus_etcdraft_is_leader metrics)
  *   peer-stop    SIGSTOP of peer1-org1 (the library's preferred peer) for STOP_SECONDS, then SIGCONT
  *   org-down     SIGKILL of both Org1 peers; the connection lists Org2's peers as fallback
+ *   quorum-loss  SIGKILL of the Raft leader and one follower (no majority) for STOP_SECONDS, then
+ *                both started again
  * Killed nodes are started again with `network.sh start` after the load.
  *
  * Usage (on a network kept by scripts/with-network.sh, e.g. KEEP_NETWORK=1):
@@ -17,10 +19,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connection, signers, type Connection } from '../gateway/src';
 
-type Fault = 'leader-kill' | 'peer-stop' | 'org-down';
+type Fault = 'leader-kill' | 'peer-stop' | 'org-down' | 'quorum-loss';
 const fault = process.argv[2] as Fault;
-if (!['leader-kill', 'peer-stop', 'org-down'].includes(fault)) {
-  console.error('usage: recovery-probe.ts leader-kill|peer-stop|org-down');
+if (!['leader-kill', 'peer-stop', 'org-down', 'quorum-loss'].includes(fault)) {
+  console.error('usage: recovery-probe.ts leader-kill|peer-stop|org-down|quorum-loss');
   process.exit(2);
 }
 const env = (name: string, fallback?: string): string => {
@@ -152,7 +154,19 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const extra: Record<string, number> = {};
   let restore: (() => Promise<void>) | undefined;
-  if (fault === 'leader-kill') {
+  if (fault === 'quorum-loss') {
+    const [leader] = await leaders();
+    const victims = [leader ?? 1, leader === 1 ? 2 : 1];
+    for (const n of victims) signal(`orderer${n}`, 'SIGKILL');
+    console.log(`killed orderer${victims[0]} and orderer${victims[1]}: no Raft majority`);
+    await sleep(stopMs);
+    execFileSync('bash', ['test-network/network.sh', 'start'], {
+      stdio: 'ignore',
+      env: process.env,
+    });
+    extra.restartedS = Date.now() - t0;
+    console.log(`orderers started again after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  } else if (fault === 'leader-kill') {
     let [leader] = await leaders();
     for (let i = 0; leader === undefined && i < 20; i++) {
       await sleep(250);

@@ -106,9 +106,9 @@ class ConnectionImpl implements Connection {
     this.#signer = options.signer;
     const t = options.timeouts ?? {};
     this.#stageMs = {
-      evaluate: atLeast('timeouts.evaluateMs', t.evaluateMs ?? 5000, 1),
-      endorse: atLeast('timeouts.endorseMs', t.endorseMs ?? 5000, 1),
-      submit: atLeast('timeouts.submitMs', t.submitMs ?? 5000, 1),
+      evaluate: atLeast('timeouts.evaluateMs', t.evaluateMs ?? 4000, 1),
+      endorse: atLeast('timeouts.endorseMs', t.endorseMs ?? 4000, 1),
+      submit: atLeast('timeouts.submitMs', t.submitMs ?? 4000, 1),
     };
     this.#timings = {
       submitMs: this.#stageMs.submit,

@@ -11,11 +11,11 @@ import type { NetworkConfig } from './network-config';
  * next peer, so the defaults are short; the overall deadline of a submit is `commitStatusMs`.
  */
 export interface Timeouts {
-  /** One evaluate on one peer; 5000 unless stated. */
+  /** One evaluate on one peer; 4000 unless stated. */
   readonly evaluateMs?: number;
-  /** One endorse on one peer; 5000 unless stated (it was 15000 before stalls failed over). */
+  /** One endorse on one peer; 4000 unless stated (it was 15000 before stalls failed over). */
   readonly endorseMs?: number;
-  /** One submit of the signed envelope through one peer; 5000 unless stated. */
+  /** One submit of the signed envelope through one peer; 4000 unless stated. */
   readonly submitMs?: number;
   /**
    * Overall deadline from the first send of a signed transaction until its commit is known, every
@@ -24,8 +24,8 @@ export interface Timeouts {
    */
   readonly commitStatusMs?: number;
   /**
-   * First window to wait for the commit status after a send; 4000 unless stated (a few batch
-   * timeouts). When it passes the ledger is asked and, if the transaction is not there, the identical
+   * First window to wait for the commit status after a send; 4000 unless stated. Make it a few of
+   * the channel's BatchTimeout plus validation time (Fabric's default BatchTimeout is 2 s). When it passes the ledger is asked and, if the transaction is not there, the identical
    * envelope is sent again through the next peer; each later window doubles, up to 16 windows' worth.
    */
   readonly commitWindowMs?: number;
