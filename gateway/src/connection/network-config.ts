@@ -72,7 +72,11 @@ export interface NetworkDescriptionOptions {
   readonly path: string;
   /** Member name, id or MSP id whose applications connect. */
   readonly member: string;
-  /** Whether other members' peers follow the member's own as last-resort gateways; false unless stated. */
+  /**
+   * Whether other members' peers are listed after the member's own, as fallback gateways the
+   * connection uses only when none of its own peers is usable (never for transient data); false
+   * unless stated, since reads would then come from another member's world state.
+   */
   readonly includeOtherMembers?: boolean;
 }
 
@@ -84,7 +88,10 @@ export interface ConnectionProfileOptions {
   readonly organization?: string;
   /** Channel; the profile's only channel when absent. */
   readonly channel?: string;
-  /** Whether other organizations' peers follow the organization's own; false unless stated. */
+  /**
+   * Whether other organizations' peers are listed after the organization's own, as fallback
+   * gateways (see {@link NetworkDescriptionOptions.includeOtherMembers}); false unless stated.
+   */
   readonly includeOtherMembers?: boolean;
 }
 

@@ -56,7 +56,15 @@ export function neverDelivered(err: ConsortiumError): boolean {
   );
 }
 
-/** The error of a stage that no peer could serve. */
+/**
+ * The error of a stage that no peer could serve.
+ *
+ * @param operation - the stage
+ * @param pool - the peers, named in the error's endpoint
+ * @param failures - what each peer failed with
+ * @param transactionId - the transaction concerned, when there is one
+ * @returns ConnectionError `TLS_ERROR` when every failure was TLS, else `UNAVAILABLE`
+ */
 export function noPeerError(
   operation: Operation,
   pool: PeerPool,
@@ -78,7 +86,15 @@ export function noPeerError(
   });
 }
 
-/** Translates what a call to a peer threw. */
+/**
+ * Translates what a call to a peer threw, naming the peer and transaction.
+ *
+ * @param raw - what was caught
+ * @param operation - the stage
+ * @param peer - the peer called
+ * @param transactionId - the transaction concerned, when there is one
+ * @returns the typed error
+ */
 export function translateFor(
   raw: unknown,
   operation: Operation,
@@ -136,7 +152,14 @@ export async function onAnyPeer<T>(
   throw noPeerError(operation, pool, failures, transactionId);
 }
 
-/** A submitted transaction whose outcome could not be read: it may or may not commit. */
+/**
+ * A submitted transaction whose outcome could not be read: it may or may not commit.
+ *
+ * @param transactionId - the transaction
+ * @param reason - why the outcome is unknown
+ * @param cause - the last error, when there is one
+ * @returns TransactionError `COMMIT_STATUS_UNKNOWN`
+ */
 export function statusUnknown(
   transactionId: string,
   reason: string,

@@ -257,6 +257,42 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     expect(c.peers().find((s) => s.name === 'p1')).to.include({ state: 'suspect', failures: 1 });
   });
 
+  it('signs offline step by step and reads the commit from another peer when the first stalls', async () => {
+    const [p1] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP']);
+    p1!.stalled.add('commitStatus');
+    const c = connect({ signer: undefined });
+    const sign = signers.newPemSigner({ pem: key });
+    const p = c.offline.newProposal({ chaincode: 'kv', transaction: 'put', arguments: ['k', 'v'] });
+    const t = await c.offline.endorse(p.bytes, await sign.sign(p.digest));
+    expect(text(t.result)).to.equal('endorsed by p1');
+    const commit = await c.offline.submit(t.bytes, await sign.sign(t.digest));
+    expect(commit.transactionId).to.equal(p.transactionId);
+    const status = await c.offline.commitStatus(commit.bytes, await sign.sign(commit.digest));
+    expect(status).to.deep.equal({ blockNumber: 0n, transactionId: p.transactionId });
+    expect(fabric.copies(p.transactionId)).to.equal(1);
+  });
+
+  it("keeps an offline proposal with transient data off other members' peers", async () => {
+    const [p1, p2, o2] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP'], ['o2', 'Org2MSP']);
+    const c = connect();
+    const sign = signers.newPemSigner({ pem: key });
+    p1!.stop();
+    p2!.stop();
+    const p = c.offline.newProposal({
+      chaincode: 'kv',
+      transaction: 'put',
+      transientData: { secret: 's' },
+    });
+    const err = await rejection(c.offline.endorse(p.bytes, await sign.sign(p.digest)));
+    if (!(err instanceof ConnectionError)) return expect.fail(String(err));
+    expect(err.code).to.equal('UNAVAILABLE');
+    expect(o2!.calls).to.deep.equal([]);
+    const plain = c.offline.newProposal({ chaincode: 'kv', transaction: 'get' });
+    expect(text(await c.offline.evaluate(plain.bytes, await sign.sign(plain.digest)))).to.equal(
+      'evaluated by o2',
+    );
+  });
+
   it('refuses a deadline that is not a positive number with INVALID_CONFIG', async () => {
     await start(['p1', 'Org1MSP']);
     const err = await rejection(
