@@ -138,6 +138,7 @@ class ConnectionImpl implements Connection {
       mspId: this.mspId,
       certificate: options.identity.certificate,
       ed25519: options.signer?.algorithm === 'ED25519',
+      ...(options.signer !== undefined ? { signer: options.signer } : {}),
       keepaliveMs,
       keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 20000,
     };

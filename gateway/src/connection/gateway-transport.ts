@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect as fabricConnect, hash, type Gateway } from '@hyperledger/fabric-gateway';
 import { dialTarget, endpointName } from '../lib/endpoint';
+import type { Signer } from '../signers/signer';
 import type { PeerConfig } from './network-config';
 import type { CommitStatusAnswer, Endorsement, SignedBytes, Transport } from './transport';
 
@@ -17,6 +18,11 @@ export interface GatewayTransportOptions {
   readonly certificate: string;
   /** Whether digests are the whole message (Ed25519) rather than SHA-256. */
   readonly ed25519: boolean;
+  /**
+   * Signer of the client identity, for the requests fabric-gateway signs itself (event streams);
+   * absent for offline signing only.
+   */
+  readonly signer?: Signer;
   /** Keepalive ping interval in ms. */
   readonly keepaliveMs: number;
   /** Keepalive ping answer timeout in ms. */
@@ -42,11 +48,13 @@ class GatewayTransport implements Transport {
         'grpc.keepalive_permit_without_calls': 1,
       },
     );
-    // No signer: every request reaching a transport is already signed, by the connection's signer
-    // or offline. The identity and hash are still needed to build and digest requests.
+    // Evaluate, endorse, submit and commit status arrive here already signed; the signer serves
+    // only the requests fabric-gateway builds and signs itself, event streams.
+    const signer = options.signer;
     this.gateway = fabricConnect({
       client: this.#client,
       identity: { mspId: options.mspId, credentials: Buffer.from(options.certificate) },
+      ...(signer !== undefined ? { signer: (digest: Uint8Array) => signer.sign(digest) } : {}),
       hash: options.ed25519 ? hash.none : hash.sha256,
     });
   }

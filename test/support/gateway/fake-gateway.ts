@@ -176,6 +176,8 @@ export class FakePeer {
   readonly stalled = new Set<Stage>();
   /** Commit-status answers still to give as DUPLICATE_TXID of a later copy (a misreporting peer). */
   duplicateAnswers = 0;
+  /** Signatures of the chaincode-events requests received. */
+  readonly eventRequests: Uint8Array[] = [];
   /** Calls per stage, in order. */
   readonly calls: Stage[] = [];
   port = 0;
@@ -300,6 +302,7 @@ export class FakePeer {
         });
       },
       chaincodeEvents: (call) => {
+        this.eventRequests.push(call.request.getSignature_asU8());
         call.end();
       },
     };

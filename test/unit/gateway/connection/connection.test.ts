@@ -293,6 +293,20 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     );
   });
 
+  it('hands event streams gateways that sign their own requests', async () => {
+    const [p1] = await start(['p1', 'Org1MSP']);
+    const c = connect();
+    const events = await c
+      .preferredGateways()[0]!
+      .gateway.getNetwork('fake-channel')
+      .getChaincodeEvents('kv');
+    // The fake ends the stream at once; reading it waits for the request to have been sent.
+    await events[Symbol.asyncIterator]().next();
+    events.close();
+    expect(p1!.eventRequests).to.have.length(1);
+    expect(p1!.eventRequests[0]!.length).to.be.greaterThan(0);
+  });
+
   it('refuses a deadline that is not a positive number with INVALID_CONFIG', async () => {
     await start(['p1', 'Org1MSP']);
     const err = await rejection(
