@@ -157,6 +157,8 @@ class ConnectionImpl implements Connection {
         maxBackoffMs: atLeast('failover.maxBackoffMs', options.failover?.maxBackoffMs ?? 30000, 0),
       },
     );
+    // Requests are built locally by fabric-gateway's builders, which need a client object but send
+    // nothing; a transport without the Gateway service (the legacy one to come) will bring its own.
     const builder = this.#pool.all[0]?.transport.gateway;
     if (builder === undefined) {
       throw new ConfigError({ code: 'INVALID_CONFIG', message: 'no transport can build requests' });
