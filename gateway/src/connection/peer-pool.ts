@@ -52,6 +52,8 @@ class Member implements PoolPeer {
   steps = 0;
   /** Whether the one probe of a suspect peer is in flight. */
   probing = false;
+  /** When the current probe was handed out. */
+  probeSince = 0;
 
   constructor(config: PeerConfig, transport: Transport, foreign: boolean) {
     this.config = config;
@@ -110,13 +112,19 @@ export class PeerPool {
       for (const foreign of [false, true]) {
         const found = pool.find((m) => m.foreign === foreign && ready(m));
         if (found !== undefined) {
-          if (found.suspect) found.probing = true;
+          if (found.suspect) {
+            found.probing = true;
+            found.probeSince = now;
+          }
           return found;
         }
       }
     }
     const waiting = [...usable].sort((a, b) => a.until - b.until)[0];
-    if (waiting !== undefined) waiting.probing = true;
+    if (waiting !== undefined) {
+      waiting.probing = true;
+      waiting.probeSince = now;
+    }
     return waiting;
   }
 
@@ -156,13 +164,16 @@ export class PeerPool {
   }
 
   /**
-   * Ends a call that proved nothing about the peer (it was abandoned, or the stage it waited for
-   * depends on another service), so a probe slot is not held forever.
+   * Ends a call that proved nothing about the peer (a commit-status window that ran out: the
+   * transaction may just not be committed yet), so the probe slot it held is free again. Calls
+   * begun before the current probe was handed out never held the slot and free nothing.
    *
    * @param peer - the peer
+   * @param startedAt - when the call began
    */
-  released(peer: PoolPeer): void {
-    this.#member(peer).probing = false;
+  released(peer: PoolPeer, startedAt: number): void {
+    const m = this.#member(peer);
+    if (startedAt >= m.probeSince) m.probing = false;
   }
 
   /** @returns the health of each peer, in preference order */

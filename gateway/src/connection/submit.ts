@@ -120,7 +120,7 @@ class Run {
    * copy of a transaction id, so the status is read again (through another peer when there is one)
    * and only a first copy's status settles the call.
    */
-  async read(peer: PoolPeer, ms: number): Promise<Read> {
+  async read(peer: PoolPeer, ms: number, release = true): Promise<Read> {
     const id = this.#tx.transactionId;
     let current = peer;
     for (let i = 0; i < 3; i++) {
@@ -134,8 +134,9 @@ class Run {
       } catch (raw) {
         const err = translateFor(raw, 'commitStatus', current, id);
         if (err instanceof ConnectionError && err.code === 'TIMEOUT') {
-          // Not committed yet, or the peer stalled: a window proves nothing about the peer.
-          this.#ctx.pool.released(current);
+          // Not committed yet, or the peer stalled: a window proves nothing about the peer. A
+          // caller about to send through the same peer keeps its probe slot until the send ends.
+          if (release) this.#ctx.pool.released(current, started);
           return { kind: 'none' };
         }
         if (isPeerFault(err)) {
@@ -257,9 +258,13 @@ export async function submitAndWait(ctx: SubmitContext, tx: SignedTransaction): 
     last = peer;
     if (run.maybeSent) {
       // Ask before resending: the earlier copy may have committed while its window ran out.
-      const read = await run.read(peer, timings.statusProbeMs);
+      const probeStarted = Date.now();
+      const read = await run.read(peer, timings.statusProbeMs, false);
       if (read.kind === 'answer') return done(read.answer);
-      if (run.remaining() <= 0) break;
+      if (run.remaining() <= 0) {
+        pool.released(peer, probeStarted);
+        break;
+      }
     }
     let outcome: Awaited<ReturnType<Run['send']>>;
     try {

@@ -28,7 +28,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('gateway connection recovery (fake Gateway peers)', function () {
-  this.timeout(20000);
+  this.timeout(30000);
   let fabric: FakeFabric;
   let peers: FakePeer[];
   const open: Connection[] = [];
@@ -54,12 +54,14 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
       identity: { certificate: fakeTls().cert },
       signer: signers.newPemSigner({ pem: key }),
       timeouts: {
-        evaluateMs: 300,
-        endorseMs: 300,
-        submitMs: 300,
-        commitWindowMs: 200,
-        statusProbeMs: 100,
-        commitStatusMs: 4000,
+        // Long enough for a healthy in-process peer on a loaded machine, short enough that a stall
+        // ends quickly.
+        evaluateMs: 1000,
+        endorseMs: 1000,
+        submitMs: 1000,
+        commitWindowMs: 500,
+        statusProbeMs: 250,
+        commitStatusMs: 8000,
       },
       failover: { initialBackoffMs: 2000, maxBackoffMs: 4000, orderingRetryMs: 50 },
       ...extra,
@@ -178,8 +180,8 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     fabric.ordererMode = 'unavailable';
     const c = connect({
       timeouts: {
-        endorseMs: 300,
-        submitMs: 300,
+        endorseMs: 1000,
+        submitMs: 1000,
         commitWindowMs: 100,
         statusProbeMs: 50,
         commitStatusMs: 800,

@@ -86,6 +86,19 @@ describe('gateway peer pool', () => {
     expect(named(peers.pick())).to.equal('p1');
   });
 
+  it('keeps the probe slot when an older call on the peer ends without evidence', () => {
+    const clock = { now: 0 };
+    const peers = pool(clock);
+    const p1 = peers.all[0]!;
+    peers.failed(p1, 0);
+    clock.now = 1500;
+    expect(named(peers.pick())).to.equal('p1');
+    peers.released(p1, 200);
+    expect(named(peers.pick())).to.equal('p2');
+    peers.released(p1, 1500);
+    expect(named(peers.pick())).to.equal('p1');
+  });
+
   it('returns a healthy peer to service on any answer, even during its epoch', () => {
     const clock = { now: 0 };
     const peers = pool(clock);
