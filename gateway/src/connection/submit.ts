@@ -162,12 +162,10 @@ class Run {
   /** Sends the envelope through one peer; returns whether it was handed over. */
   async send(peer: PoolPeer): Promise<'sent' | 'peer-fault' | 'ordering-unavailable'> {
     const started = Date.now();
+    const budget = Math.max(1, Math.min(this.#ctx.timings.submitMs, this.remaining()));
     this.attempts++;
     try {
-      await peer.transport.submit(
-        this.#tx.transaction,
-        started + Math.max(1, Math.min(this.#ctx.timings.submitMs, this.remaining())),
-      );
+      await peer.transport.submit(this.#tx.transaction, started + budget);
     } catch (raw) {
       const err = translateFor(raw, 'submit', peer, this.#tx.transactionId);
       this.failures.push(err);
@@ -178,7 +176,10 @@ class Run {
         return 'ordering-unavailable';
       }
       if (isPeerFault(err)) {
-        this.#ctx.pool.failed(peer, started);
+        // A send cut short by the overall deadline says nothing about the peer.
+        const cut = err.code === 'TIMEOUT' && budget < this.#ctx.timings.submitMs;
+        if (cut) this.#ctx.pool.released(peer, started);
+        else this.#ctx.pool.failed(peer, started);
         if (!neverDelivered(err)) this.maybeSent = true;
         return 'peer-fault';
       }
@@ -228,6 +229,8 @@ export async function submitAndWait(ctx: SubmitContext, tx: SignedTransaction): 
   let orderingDelay = timings.orderingRetryMs;
   let last: PoolPeer | undefined;
   const tried = new Set<PoolPeer>();
+  /** The peer whose last commit window ran out without an answer. */
+  let quiet: { peer: PoolPeer; started: number } | undefined;
   const done = (answer: CommitStatusAnswer): Settled => ({
     status: settle(answer),
     attempts: run.attempts,
@@ -260,7 +263,12 @@ export async function submitAndWait(ctx: SubmitContext, tx: SignedTransaction): 
       // Ask before resending: the earlier copy may have committed while its window ran out.
       const probeStarted = Date.now();
       const read = await run.read(peer, timings.statusProbeMs, false);
-      if (read.kind === 'answer') return done(read.answer);
+      if (read.kind === 'answer') {
+        // Another peer has the commit the last window waited for in vain: that peer is stalled
+        // or far behind, so new calls should not go to it until it answers again.
+        if (quiet !== undefined && quiet.peer !== peer) pool.failed(quiet.peer, quiet.started);
+        return done(read.answer);
+      }
       if (run.remaining() <= 0) {
         pool.released(peer, probeStarted);
         break;
@@ -282,8 +290,10 @@ export async function submitAndWait(ctx: SubmitContext, tx: SignedTransaction): 
     }
     orderingDelay = timings.orderingRetryMs;
     tried.clear();
+    const windowStarted = Date.now();
     const read = await run.read(peer, window);
     if (read.kind === 'answer') return done(read.answer);
+    quiet = { peer, started: windowStarted };
     window = Math.min(window * 2, timings.commitWindowMs * 16);
   }
   if (!run.maybeSent) throw noPeerError('submit', pool, run.failures, id);

@@ -147,13 +147,15 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     expect(text(out)).to.equal('evaluated by p2');
   });
 
-  it('reads the commit from another peer when the status wait stalls, without resending', async () => {
+  it('reads the commit from another peer when the status wait stalls, without resending, and suspects the stalled peer', async () => {
     const [p1, p2] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP']);
     p1!.stalled.add('commitStatus');
-    const out = await put(connect());
+    const c = connect();
+    const out = await put(c);
     expect(out.submitAttempts).to.equal(1);
     expect(fabric.received).to.have.length(1);
     expect(p2!.calls).to.deep.equal(['commitStatus']);
+    expect(c.peers().find((s) => s.name === 'p1')).to.include({ state: 'suspect', failures: 1 });
   });
 
   it('resends through the next peer when a submit stalls, and commits once', async () => {
