@@ -13,9 +13,15 @@
  * since Fabric validates each `_implicit_org_<MSP>` write against that member's own endorsement
  * policy; a non-subscriber's peers never see the plaintext.
  *
- * No hot keys: every key a report reads or writes is scoped to its feed (see `keys.ts`), so
+ * No hot keys: every key a report reads or writes is scoped to its feed (see `lib/keys.ts`), so
  * reports for different feeds never conflict; two reports for one feed conflict on the feed's
  * `feed.latest` key, which is what orders its rounds.
+ *
+ * This file holds only the decorated functions: each parses its arguments (`lib/inputs.ts`,
+ * `lib/report-inputs.ts`), checks the caller, runs one use case of `lib/` and returns canonical
+ * JSON. The decisions are pure modules (`report-acceptance.ts`, `verify-report.ts`,
+ * `feed-config.ts`). It runs past 400 lines because each of its 22 functions carries its wire
+ * contract in TSDoc (arguments, result, every error code); the code itself is about 200 lines.
  */
 import { canonicalJson, ROUND_REPORTED_EVENT, type RoundData } from '@oracle-consortium/protocol';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
@@ -38,13 +44,12 @@ import {
   parseFeedId,
   parseOracle,
   parsePublicKey,
-  parseReport,
   parseReportingPolicy,
-  parseRevealedPremium,
   parseRoundId,
   parseThresholds,
 } from './lib/inputs';
 import { KEY_TYPES } from './lib/keys';
+import { parseReport, parseRevealedPremium } from './lib/report-inputs';
 import { checkRevealedPremium, readPremium } from './lib/premium';
 import { roundData, submitReport } from './lib/reports';
 import { loadFeed, loadRound, readLatest, readSubscriptions } from './lib/store';

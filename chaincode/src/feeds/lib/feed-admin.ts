@@ -4,45 +4,13 @@
  * stored feed as canonical JSON.
  */
 import type { Context } from 'fabric-contract-api';
-import { computeConfigDigest } from '@oracle-consortium/protocol';
 import { txTimeSeconds } from '../../lib/context';
 import { ensure } from '../../lib/errors';
 import type { FeedRecord, OracleRecord } from '../types';
 import { requireFeedAdmin } from './access';
-import { checkOracleConfig, type FeedDefinition, type Thresholds } from './inputs';
+import { reconfigure, type Thresholds } from '../feed-config';
+import type { FeedDefinition } from './inputs';
 import { loadFeed, readFeed, saveFeed } from './store';
-
-/**
- * A feed with a new oracle set or thresholds: the config version moves on, the digest with it.
- *
- * @param feed - the feed as stored
- * @param oracles - the new oracle set
- * @param t - the new thresholds
- * @param now - the transaction time, seconds
- * @returns the reconfigured feed
- * @throws ChaincodeError `INVALID_CONFIG`, `DUPLICATE_ORACLE_KEY` (see `checkOracleConfig`)
- */
-function reconfigure(
-  feed: FeedRecord,
-  oracles: readonly OracleRecord[],
-  t: Thresholds,
-  now: number,
-): FeedRecord {
-  const thresholds: Thresholds = {
-    f: t.f,
-    minSignatures: t.minSignatures,
-    minObservations: t.minObservations,
-  };
-  checkOracleConfig(oracles, thresholds);
-  const configVersion = feed.configVersion + 1;
-  const configDigest = computeConfigDigest({
-    feedId: feed.feedId,
-    configVersion,
-    oracles,
-    ...thresholds,
-  });
-  return { ...feed, oracles, ...thresholds, configVersion, configDigest, updatedAt: now };
-}
 
 /**
  * Loads a feed the caller administers.

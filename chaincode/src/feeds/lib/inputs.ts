@@ -6,30 +6,22 @@
 import { ensure } from '../../lib/errors';
 import { isJsonObject, parseObject, rejectUnknownFields, type JsonObject } from '../../lib/inputs';
 import {
-  DIGEST_PATTERN,
   FEED_ID_PATTERN,
   MAX_ORACLES,
   MAX_ROUND_ID,
   MAX_VALUE,
   MIN_VALUE,
   isDecimalInRange,
-  type Observation,
 } from '@oracle-consortium/protocol';
-import { canonicalPublicKey, normalizePublicKey } from './signatures';
-import type { OracleRecord, ReportInput, ReportSignature } from '../types';
+import { normalizePublicKey } from './signatures';
+import type { Thresholds } from '../feed-config';
+import type { OracleRecord } from '../types';
 
 /** Oracle ids: letters, digits, `.`, `_`, `:`, `-`; 1–64 characters. */
 export const ORACLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** The default allowance for an observations timestamp ahead of the transaction timestamp. */
 export const DEFAULT_MAX_FUTURE_SKEW_SECONDS = 60;
-
-/**
- * The most bytes a report argument may hold. A 31-oracle report with the longest values
- * (int192 minimum) and ECDSA signatures is about 6.7 KB as compact JSON and 8.3 KB indented;
- * 16 KiB leaves room for any formatting and nothing for padding.
- */
-export const MAX_REPORT_BYTES = 16 * 1024;
 
 /**
  * Checks a feed id argument.
@@ -135,62 +127,6 @@ export function parsePublicKey(v: unknown, what: string): Omit<OracleRecord, 'id
   return key;
 }
 
-/** The thresholds and oracle set a feed's config digest covers. */
-export interface Thresholds {
-  /** Fault tolerance. */
-  readonly f: number;
-  /** Signatures required. */
-  readonly minSignatures: number;
-  /** Observations required. */
-  readonly minObservations: number;
-}
-
-/**
- * Checks that an oracle set and thresholds can work together: 1–31 oracles with distinct ids and
- * keys, `n > 3f` (as OCR requires), `f+1 ≤ minSignatures ≤ n` and `2f+1 ≤ minObservations ≤ n`.
- * Keys are compared in canonical form, so one key in two encodings is one key.
- *
- * @param oracles - the oracle set
- * @param t - the thresholds
- * @throws ChaincodeError `INVALID_CONFIG` naming the rule that fails
- * @throws ChaincodeError `DUPLICATE_ORACLE_KEY` naming two oracles that hold the same key
- */
-export function checkOracleConfig(oracles: readonly OracleRecord[], t: Thresholds): void {
-  const n = oracles.length;
-  ensure(n >= 1 && n <= MAX_ORACLES, 'INVALID_CONFIG', `a feed needs 1 to ${MAX_ORACLES} oracles`);
-  ensure(
-    new Set(oracles.map((o) => o.id)).size === n,
-    'INVALID_CONFIG',
-    'oracle ids must be distinct',
-  );
-  const holder = new Map<string, number>();
-  oracles.forEach((o, i) => {
-    const key = canonicalPublicKey(o.publicKey);
-    const j = holder.get(key);
-    ensure(
-      j === undefined,
-      'DUPLICATE_ORACLE_KEY',
-      `oracles ${oracles[j ?? 0]?.id ?? ''} (index ${String(j)}) and ${o.id} (index ${i}) have the same public key`,
-    );
-    holder.set(key, i);
-  });
-  ensure(
-    n > 3 * t.f,
-    'INVALID_CONFIG',
-    `${n} oracles cannot tolerate f=${t.f} faults (need n > 3f)`,
-  );
-  ensure(
-    t.minSignatures >= t.f + 1 && t.minSignatures <= n,
-    'INVALID_CONFIG',
-    `minSignatures must be from f+1=${t.f + 1} to ${n}`,
-  );
-  ensure(
-    t.minObservations >= 2 * t.f + 1 && t.minObservations <= n,
-    'INVALID_CONFIG',
-    `minObservations must be from 2f+1=${2 * t.f + 1} to ${n}`,
-  );
-}
-
 /** Reads `{f, minSignatures?, minObservations?}`, defaulting the minimums to `f+1` and `2f+1`. */
 function thresholdFields(v: JsonObject): Thresholds {
   const f = parseInteger(v.f, 'f', 0, 10);
@@ -217,110 +153,6 @@ export function parseBounds(v: JsonObject): { minAnswer: string; maxAnswer: stri
   const max = v.maxAnswer === undefined ? MAX_VALUE : parseDecimal(v.maxAnswer, 'maxAnswer');
   ensure(min <= max, 'MALFORMED_INPUT', 'minAnswer must not exceed maxAnswer');
   return { minAnswer: min.toString(), maxAnswer: max.toString() };
-}
-
-function parseObservation(v: unknown, i: number): Observation {
-  ensure(
-    isJsonObject(v),
-    'MALFORMED_INPUT',
-    `observations[${i}] must be an object {oracle, value}`,
-  );
-  const oracle = parseInteger(v.oracle, `observations[${i}].oracle`, 0, MAX_ORACLES - 1);
-  ensure(
-    typeof v.value === 'string' && isDecimalInRange(v.value, MIN_VALUE, MAX_VALUE),
-    'MALFORMED_INPUT',
-    `observations[${i}].value must be a canonical decimal integer string within int192`,
-  );
-  return { oracle, value: v.value };
-}
-
-function parseSignature(v: unknown, i: number): ReportSignature {
-  ensure(
-    isJsonObject(v),
-    'MALFORMED_INPUT',
-    `signatures[${i}] must be an object {oracle, signature}`,
-  );
-  const oracle = parseInteger(v.oracle, `signatures[${i}].oracle`, 0, MAX_ORACLES - 1);
-  ensure(
-    typeof v.signature === 'string' &&
-      v.signature.length > 0 &&
-      v.signature.length <= 256 &&
-      /^[A-Za-z0-9+/]+={0,2}$/.test(v.signature),
-    'MALFORMED_INPUT',
-    `signatures[${i}].signature must be base64`,
-  );
-  return { oracle, signature: v.signature };
-}
-
-/**
- * Parses a report argument.
- *
- * @param text - the raw JSON
- * @returns the report
- * @throws ChaincodeError `INPUT_TOO_LARGE` beyond {@link MAX_REPORT_BYTES}
- * @throws ChaincodeError `MALFORMED_INPUT` naming the first field with the wrong shape
- */
-export function parseReport(text: string): ReportInput {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  ensure(
-    bytes <= MAX_REPORT_BYTES,
-    'INPUT_TOO_LARGE',
-    `report is ${bytes} bytes; at most ${MAX_REPORT_BYTES} are accepted`,
-  );
-  const v = parseObject(text, 'report');
-  rejectUnknownFields(
-    v,
-    ['feedId', 'roundId', 'observationsTimestamp', 'configDigest', 'observations', 'signatures'],
-    'report',
-  );
-  const feedId = parseFeedId(v.feedId, 'report.feedId');
-  ensure(typeof v.roundId === 'string', 'MALFORMED_INPUT', 'report.roundId must be a string');
-  parseRoundId(v.roundId);
-  const observationsTimestamp = parseInteger(
-    v.observationsTimestamp,
-    'report.observationsTimestamp',
-    0,
-    Number.MAX_SAFE_INTEGER,
-  );
-  ensure(
-    typeof v.configDigest === 'string' && DIGEST_PATTERN.test(v.configDigest),
-    'MALFORMED_INPUT',
-    'report.configDigest must be 64 lowercase hex characters',
-  );
-  ensure(
-    Array.isArray(v.observations) && v.observations.length <= MAX_ORACLES,
-    'MALFORMED_INPUT',
-    `report.observations must be an array of at most ${MAX_ORACLES}`,
-  );
-  ensure(
-    Array.isArray(v.signatures) && v.signatures.length <= MAX_ORACLES,
-    'MALFORMED_INPUT',
-    `report.signatures must be an array of at most ${MAX_ORACLES}`,
-  );
-  return {
-    feedId,
-    roundId: v.roundId,
-    observationsTimestamp,
-    configDigest: v.configDigest,
-    observations: (v.observations as unknown[]).map(parseObservation),
-    signatures: (v.signatures as unknown[]).map(parseSignature),
-  };
-}
-
-/**
- * Reads a premium salt: exactly 32 bytes as 64 lowercase hex characters.
- *
- * @param v - the candidate
- * @returns the salt text
- * @throws ChaincodeError `MALFORMED_INPUT` otherwise
- */
-export function parseSalt(v: unknown): string {
-  ensure(
-    typeof v === 'string' && DIGEST_PATTERN.test(v),
-    'MALFORMED_INPUT',
-    'salt must be 64 lowercase hex characters (32 bytes)',
-  );
-  return v;
 }
 
 /**
@@ -470,26 +302,4 @@ export function parseThresholds(text: string): Thresholds {
   const v = parseObject(text, 'thresholds');
   rejectUnknownFields(v, ['f', 'minSignatures', 'minObservations'], 'thresholds');
   return thresholdFields(v);
-}
-
-/** A premium value revealed for checking against its round's commitment. */
-export interface RevealedPremium {
-  /** The value (any JSON). */
-  readonly value: unknown;
-  /** The salt, 64 lowercase hex characters. */
-  readonly salt: string;
-}
-
-/**
- * Parses `verifyPremium`'s argument, `{value, salt}`.
- *
- * @param text - the raw JSON
- * @returns the revealed value and salt
- * @throws ChaincodeError `MALFORMED_INPUT` for bad JSON, an unknown or missing field, or a bad salt
- */
-export function parseRevealedPremium(text: string): RevealedPremium {
-  const v = parseObject(text, 'revealed');
-  rejectUnknownFields(v, ['value', 'salt'], 'revealed');
-  ensure('value' in v, 'MALFORMED_INPUT', 'revealed.value is missing');
-  return { value: v.value, salt: parseSalt(v.salt) };
 }

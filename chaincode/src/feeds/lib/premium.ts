@@ -25,7 +25,7 @@ import { ensure, fail } from '../../lib/errors';
 import { parseJsonArg } from '../../lib/inputs';
 import type { FeedRecord, PremiumRecord, RoundRecord } from '../types';
 import { isAdmin } from './access';
-import { parseSalt, type RevealedPremium } from './inputs';
+import { parseSalt, type RevealedPremium } from './report-inputs';
 import { premiumKey } from './keys';
 import { readSubscription, readSubscriptions } from './store';
 
