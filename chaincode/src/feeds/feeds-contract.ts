@@ -29,7 +29,6 @@ import { CheckedContract } from '../lib/checked-contract';
 import { parseJsonArg } from '../lib/inputs';
 import { parseMspId } from '../lib/msp-ids';
 import { parsePageSize, readPage } from '../lib/pages';
-import { ensure } from '../lib/errors';
 import { requireAdmin } from './lib/access';
 import {
   changeOracles,
@@ -52,7 +51,7 @@ import { KEY_TYPES } from './lib/keys';
 import { parseReport, parseRevealedPremium } from './lib/report-inputs';
 import { checkRevealedPremium, readPremium } from './lib/premium';
 import { roundData, submitReport } from './lib/reports';
-import { loadFeed, loadRound, readLatest, readSubscriptions } from './lib/store';
+import { loadFeed, loadLatest, loadRound, readSubscriptions } from './lib/store';
 import { grantSubscription, revokeSubscription } from './lib/subscriptions';
 import type { FeedRecord, RoundRecord } from './types';
 
@@ -93,7 +92,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async createFeed(ctx: Context, feedJson: string): Promise<string> {
     requireAdmin(ctx);
-    return createFeed(ctx, parseFeedDefinition(feedJson));
+    return canonicalJson(await createFeed(ctx, parseFeedDefinition(feedJson)));
   }
 
   /**
@@ -109,9 +108,11 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async addOracle(ctx: Context, feedId: string, oracleJson: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return changeOracles(ctx, feed, {
-      add: parseOracle(parseJsonArg(oracleJson, 'oracle'), 'oracle'),
-    });
+    return canonicalJson(
+      await changeOracles(ctx, feed, {
+        add: parseOracle(parseJsonArg(oracleJson, 'oracle'), 'oracle'),
+      }),
+    );
   }
 
   /**
@@ -134,10 +135,12 @@ export class FeedsContract extends CheckedContract {
     publicKey: string,
   ): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return changeOracles(ctx, feed, {
-      rotate: oracleId,
-      key: parsePublicKey(publicKey, 'publicKey'),
-    });
+    return canonicalJson(
+      await changeOracles(ctx, feed, {
+        rotate: oracleId,
+        key: parsePublicKey(publicKey, 'publicKey'),
+      }),
+    );
   }
 
   /**
@@ -155,7 +158,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async removeOracle(ctx: Context, feedId: string, oracleId: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return changeOracles(ctx, feed, { remove: oracleId });
+    return canonicalJson(await changeOracles(ctx, feed, { remove: oracleId }));
   }
 
   /**
@@ -171,7 +174,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async setThresholds(ctx: Context, feedId: string, thresholdsJson: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return setThresholds(ctx, feed, parseThresholds(thresholdsJson));
+    return canonicalJson(await setThresholds(ctx, feed, parseThresholds(thresholdsJson)));
   }
 
   /**
@@ -193,7 +196,7 @@ export class FeedsContract extends CheckedContract {
     maxAnswer: string,
   ): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return updateFeed(ctx, feed, parseBounds({ minAnswer, maxAnswer }));
+    return canonicalJson(await updateFeed(ctx, feed, parseBounds({ minAnswer, maxAnswer })));
   }
 
   /**
@@ -210,7 +213,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async setReportingPolicy(ctx: Context, feedId: string, policyJson: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return updateFeed(ctx, feed, parseReportingPolicy(policyJson, feed));
+    return canonicalJson(await updateFeed(ctx, feed, parseReportingPolicy(policyJson, feed)));
   }
 
   /**
@@ -225,7 +228,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async pauseFeed(ctx: Context, feedId: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return updateFeed(ctx, feed, { paused: true });
+    return canonicalJson(await updateFeed(ctx, feed, { paused: true }));
   }
 
   /**
@@ -240,7 +243,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async resumeFeed(ctx: Context, feedId: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return updateFeed(ctx, feed, { paused: false });
+    return canonicalJson(await updateFeed(ctx, feed, { paused: false }));
   }
 
   /**
@@ -258,7 +261,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async grantSubscription(ctx: Context, feedId: string, mspId: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return grantSubscription(ctx, feed, parseMspId(mspId, 'mspId'));
+    return canonicalJson(await grantSubscription(ctx, feed, parseMspId(mspId, 'mspId')));
   }
 
   /**
@@ -275,7 +278,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async revokeSubscription(ctx: Context, feedId: string, mspId: string): Promise<string> {
     const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
-    return revokeSubscription(ctx, feed, parseMspId(mspId, 'mspId'));
+    return canonicalJson(await revokeSubscription(ctx, feed, parseMspId(mspId, 'mspId')));
   }
 
   /**
@@ -369,9 +372,7 @@ export class FeedsContract extends CheckedContract {
   @Returns('string')
   async latestRoundData(ctx: Context, feedId: string): Promise<string> {
     const feed = await loadFeed(ctx, parseFeedId(feedId));
-    const latest = await readLatest(ctx, feed.feedId);
-    ensure(latest !== undefined, 'NO_DATA', `feed ${feed.feedId} has no rounds yet`);
-    return canonicalJson(roundData(latest));
+    return canonicalJson(roundData(await loadLatest(ctx, feed.feedId)));
   }
 
   /**
@@ -449,7 +450,7 @@ export class FeedsContract extends CheckedContract {
   async getPremium(ctx: Context, feedId: string, roundId: string): Promise<string> {
     const feed = await loadFeed(ctx, parseFeedId(feedId));
     parseRoundId(roundId);
-    return readPremium(ctx, feed, roundId);
+    return canonicalJson(await readPremium(ctx, feed, roundId));
   }
 
   /**

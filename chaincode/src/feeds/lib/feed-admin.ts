@@ -1,7 +1,7 @@
 /**
  * Feed administration use cases: creating a feed and changing its oracles, thresholds, bounds,
- * reporting policy and pause state. Each takes parsed inputs, checks the caller, and returns the
- * stored feed as canonical JSON.
+ * reporting policy and pause state. Each takes parsed inputs and a feed the caller administers,
+ * and returns the feed as stored.
  */
 import type { Context } from 'fabric-contract-api';
 import { txTimeSeconds } from '../../lib/context';
@@ -31,10 +31,10 @@ export async function loadAdministeredFeed(ctx: Context, feedId: string): Promis
  *
  * @param ctx - the transaction context
  * @param def - the parsed definition
- * @returns the stored feed as JSON
+ * @returns the stored feed
  * @throws ChaincodeError `FEED_EXISTS`, `INVALID_CONFIG`, `DUPLICATE_ORACLE_KEY`
  */
-export async function createFeed(ctx: Context, def: FeedDefinition): Promise<string> {
+export async function createFeed(ctx: Context, def: FeedDefinition): Promise<FeedRecord> {
   const existing = await readFeed(ctx, def.feedId);
   ensure(existing === undefined, 'FEED_EXISTS', `feed ${def.feedId} already exists`);
   const now = txTimeSeconds(ctx);
@@ -87,14 +87,14 @@ export type OracleChange =
  * @param ctx - the transaction context
  * @param feed - the administered feed
  * @param change - the change
- * @returns the updated feed as JSON
+ * @returns the updated feed
  * @throws ChaincodeError `ORACLE_NOT_FOUND`, `INVALID_CONFIG`, `DUPLICATE_ORACLE_KEY`
  */
 export function changeOracles(
   ctx: Context,
   feed: FeedRecord,
   change: OracleChange,
-): Promise<string> {
+): Promise<FeedRecord> {
   let oracles: OracleRecord[];
   if ('add' in change) {
     oracles = [...feed.oracles, change.add];
@@ -114,14 +114,14 @@ export function changeOracles(
  * @param ctx - the transaction context
  * @param feed - the administered feed
  * @param thresholds - the new thresholds
- * @returns the updated feed as JSON
+ * @returns the updated feed
  * @throws ChaincodeError `INVALID_CONFIG`
  */
 export function setThresholds(
   ctx: Context,
   feed: FeedRecord,
   thresholds: Thresholds,
-): Promise<string> {
+): Promise<FeedRecord> {
   return saveFeed(ctx, reconfigure(feed, feed.oracles, thresholds, txTimeSeconds(ctx)));
 }
 
@@ -131,7 +131,7 @@ export function setThresholds(
  * @param ctx - the transaction context
  * @param feed - the administered feed
  * @param fields - the new values
- * @returns the updated feed as JSON
+ * @returns the updated feed
  */
 export function updateFeed(
   ctx: Context,
@@ -148,6 +148,6 @@ export function updateFeed(
       | 'paused'
     >
   >,
-): Promise<string> {
+): Promise<FeedRecord> {
   return saveFeed(ctx, { ...feed, ...fields, updatedAt: txTimeSeconds(ctx) });
 }

@@ -119,7 +119,7 @@ export async function writePremium(
  * @param ctx - the transaction context
  * @param feed - the feed
  * @param roundId - canonical decimal round id
- * @returns the stored {@link PremiumRecord} as JSON text
+ * @returns the stored {@link PremiumRecord}
  * @throws ChaincodeError `NOT_SUBSCRIBED` when the caller is neither owner nor subscriber
  * @throws ChaincodeError `WRONG_PEER` when the peer belongs to another organisation
  * @throws ChaincodeError `NO_DATA` when the round has no premium value for the caller
@@ -128,7 +128,7 @@ export async function readPremium(
   ctx: Context,
   feed: FeedRecord,
   roundId: string,
-): Promise<string> {
+): Promise<PremiumRecord> {
   const msp = ctx.clientIdentity.getMSPID();
   if (msp !== feed.owner) {
     const sub = await readSubscription(ctx, feed.feedId, msp);
@@ -149,7 +149,7 @@ export async function readPremium(
     'NO_DATA',
     `no premium value of feed ${feed.feedId} round ${roundId} for ${msp}`,
   );
-  return Buffer.from(bytes).toString('utf8');
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as PremiumRecord;
 }
 
 /**

@@ -3,7 +3,6 @@
  * its NOT_FOUND code), `read*` one that may not, `save*` writes one. Keys are in `keys.ts`.
  */
 import type { Context } from 'fabric-contract-api';
-import { canonicalJson } from '@oracle-consortium/protocol';
 import { ensure } from '../../lib/errors';
 import { readAll, readJson, writeJson } from '../../lib/state';
 import type { FeedRecord, RoundRecord, SubscriptionRecord } from '../types';
@@ -39,11 +38,11 @@ export function readFeed(ctx: Context, feedId: string): Promise<FeedRecord | und
  *
  * @param ctx - the transaction context
  * @param feed - the feed
- * @returns the feed as canonical JSON, what the transaction returns
+ * @returns the feed as written
  */
-export async function saveFeed(ctx: Context, feed: FeedRecord): Promise<string> {
+export async function saveFeed(ctx: Context, feed: FeedRecord): Promise<FeedRecord> {
   await writeJson(ctx, feedKey(ctx, feed.feedId), feed);
-  return canonicalJson(feed);
+  return feed;
 }
 
 /**
@@ -55,6 +54,20 @@ export async function saveFeed(ctx: Context, feed: FeedRecord): Promise<string> 
  */
 export function readLatest(ctx: Context, feedId: string): Promise<RoundRecord | undefined> {
   return readJson<RoundRecord>(ctx, latestKey(ctx, feedId));
+}
+
+/**
+ * Reads a feed's latest round, which must exist.
+ *
+ * @param ctx - the transaction context
+ * @param feedId - the feed id
+ * @returns the latest round
+ * @throws ChaincodeError `NO_DATA` before the first report
+ */
+export async function loadLatest(ctx: Context, feedId: string): Promise<RoundRecord> {
+  const latest = await readLatest(ctx, feedId);
+  ensure(latest !== undefined, 'NO_DATA', `feed ${feedId} has no rounds yet`);
+  return latest;
 }
 
 /**

@@ -2,7 +2,6 @@
  * Premium subscriptions: granting and revoking a member's access to a feed's premium values.
  */
 import type { Context } from 'fabric-contract-api';
-import { canonicalJson } from '@oracle-consortium/protocol';
 import { txTimeSeconds } from '../../lib/context';
 import { ensure } from '../../lib/errors';
 import { CASE_RULE, sameOrganisation } from '../../lib/msp-ids';
@@ -17,7 +16,7 @@ import { writeJson } from '../../lib/state';
  * @param ctx - the transaction context
  * @param feed - the administered feed
  * @param msp - the member to subscribe
- * @returns the subscription as JSON
+ * @returns the subscription
  * @throws ChaincodeError `MALFORMED_INPUT` for the owner itself (in any case), which always has
  *   access
  * @throws ChaincodeError `ALREADY_SUBSCRIBED` for a subscriber, in any case
@@ -26,7 +25,7 @@ export async function grantSubscription(
   ctx: Context,
   feed: FeedRecord,
   msp: string,
-): Promise<string> {
+): Promise<SubscriptionRecord> {
   ensure(
     sameOrganisation([feed.owner], msp) === undefined,
     'MALFORMED_INPUT',
@@ -50,7 +49,7 @@ export async function grantSubscription(
     grantedAt: txTimeSeconds(ctx),
   };
   await writeJson(ctx, subscriptionKey(ctx, feed.feedId, msp), record);
-  return canonicalJson(record);
+  return record;
 }
 
 /**
@@ -59,16 +58,16 @@ export async function grantSubscription(
  * @param ctx - the transaction context
  * @param feed - the administered feed
  * @param msp - the member
- * @returns the removed subscription as JSON
+ * @returns the removed subscription
  * @throws ChaincodeError `NOT_SUBSCRIBED`
  */
 export async function revokeSubscription(
   ctx: Context,
   feed: FeedRecord,
   msp: string,
-): Promise<string> {
+): Promise<SubscriptionRecord> {
   const existing = await readSubscription(ctx, feed.feedId, msp);
   ensure(existing !== undefined, 'NOT_SUBSCRIBED', `${msp} is not subscribed to ${feed.feedId}`);
   await ctx.stub.deleteState(subscriptionKey(ctx, feed.feedId, msp));
-  return canonicalJson(existing);
+  return existing;
 }
