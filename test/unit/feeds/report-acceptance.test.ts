@@ -10,9 +10,9 @@ import {
   checkRoundTiming,
 } from '../../../chaincode/src/feeds/report-acceptance';
 import { normalizePublicKey } from '../../../chaincode/src/feeds/lib/signatures';
-import { ChaincodeError } from '../../../chaincode/src/lib/errors';
 import type { FeedRecord, OracleRecord } from '../../../chaincode/src/feeds/types';
 import { T0, T0_MS, makeOracles, makeReport } from './helpers';
+import { refusal } from '../../support/refusal';
 
 const oracles = makeOracles(4);
 
@@ -48,16 +48,6 @@ function feedOf(overrides: Partial<FeedRecord> = {}): FeedRecord {
     updatedAt: T0 - 3600,
     ...overrides,
   };
-}
-
-function refusal(run: () => unknown): ChaincodeError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ChaincodeError);
-    return err as ChaincodeError;
-  }
-  throw new Error('expected a ChaincodeError, nothing was thrown');
 }
 
 const latest = { roundId: '7', startedAt: T0 - 60 };

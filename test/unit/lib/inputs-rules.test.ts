@@ -9,16 +9,7 @@ import { MAX_PAGE_SIZE, parsePageSize } from '../../../chaincode/src/lib/pages';
 import { FeedsContract } from '../../../chaincode/src/feeds/feeds-contract';
 import { MembershipContract } from '../../../chaincode/src/membership';
 import { FakeLedger } from '../../support/fake-ledger';
-
-function refusal(run: () => unknown): ChaincodeError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ChaincodeError);
-    return err as ChaincodeError;
-  }
-  throw new Error('expected a ChaincodeError, nothing was thrown');
-}
+import { refusal } from '../../support/refusal';
 
 describe('shared input rules', () => {
   describe('page size', () => {

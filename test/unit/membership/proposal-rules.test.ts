@@ -3,7 +3,6 @@
  * time in; counters, status and the coded refusal of a vote out. No ledger.
  */
 import { expect } from 'chai';
-import { ChaincodeError } from '../../../chaincode/src/lib/errors';
 import {
   applyTally,
   checkVote,
@@ -13,6 +12,7 @@ import {
   type Ballot,
   type ProposalRecord,
 } from '../../../chaincode/src/membership';
+import { refusal } from '../../support/refusal';
 
 const CREATED_MS = Date.parse('2026-01-01T00:00:00.000Z');
 const EXPIRES_MS = CREATED_MS + 24 * 3_600_000;
@@ -42,16 +42,6 @@ function proposalOf(overrides: Partial<ProposalRecord> = {}): ProposalRecord {
 
 function votes(...spec: [string, 'YES' | 'NO'][]): Ballot[] {
   return spec.map(([memberId, vote]) => ({ memberId, vote }));
-}
-
-function refusal(run: () => unknown): ChaincodeError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).to.be.instanceOf(ChaincodeError);
-    return err as ChaincodeError;
-  }
-  throw new Error('expected a ChaincodeError, nothing was thrown');
 }
 
 describe('membership: proposal tally and decision (pure)', () => {
