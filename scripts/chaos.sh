@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `npm run chaos`: a network of its own (NETWORK_NAME=chaos, PORT_BASE=28000) with only the kv
+# chaincode deployed, then the chaos run (scripts/chaos/run.ts): a load through the gateway library
+# with faults injected on a schedule and a verification from the ledger. Options go to the run
+# (`npm run chaos -- --profile ci`, `--help`); results go to bench/results/chaos-<profile>/.
+# The network is removed afterwards unless KEEP_NETWORK=1; with KEEP_NETWORK=1 a running chaos
+# network is reused as it is.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for arg in "$@"; do
+  if [[ "$arg" == --help || "$arg" == -h ]]; then
+    exec npx ts-node --transpile-only scripts/chaos/run.ts --help
+  fi
+done
+# shellcheck source=scripts/lib/network-session.sh
+source scripts/lib/network-session.sh
+network_session chaos 28000
+start=$SECONDS
+bash scripts/bootstrap.sh
+# The run imports the library by its package name, which resolves to the built gateway/dist.
+npm run build --silent --workspace gateway
+
+bash test-network/network.sh up
+if [[ ! -f "$NETWORK_HOME/artifacts/chaincode/kv/package-id" ]]; then
+  bash test-network/network.sh deploy test/fixtures/kv-chaincode --name kv --policy "OR('Org1MSP.peer','Org2MSP.peer')"
+fi
+set +e
+npx ts-node --transpile-only scripts/chaos/run.ts "$@"
+rc=$?
+set -e
+echo "chaos: finished in $((SECONDS - start)) s (network set-up included), exit code $rc" >&2
+exit "$rc"

@@ -1,0 +1,445 @@
+/**
+ * `npm run chaos`: a load through the gateway library, as a client of Org1, against the kv
+ * chaincode, with faults injected on a schedule (peers, orderers and chaincode servers killed and
+ * restarted, paused and resumed), then a verification from the ledger: every block scanned, every
+ * key read back. Writes report.json, report.md and timeline.svg; exits 1 on any loss, duplicate or
+ * phantom. Run through scripts/chaos.sh, which brings up the network (NETWORK_DESCRIPTION).
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { common } from '@hyperledger/fabric-protos';
+import { connection, signers, type Connection } from '@oracle-consortium/gateway';
+import {
+  buildSchedule,
+  FAULT_KINDS,
+  inject,
+  NodeControl,
+  parseFaultKinds,
+  withNewLeaders,
+  type InjectedFault,
+  type LeaderSample,
+} from './faults';
+import { decodeBlock, type LedgerTx } from './ledger';
+import { runLoad, type OpRecord } from './load';
+import { buildReport, toMarkdown, writeReport } from './report';
+import { committedRate } from './timeline';
+import { verify } from './verify';
+
+const REPO_DIR = path.resolve(__dirname, '..', '..');
+const CHAINCODE = 'kv';
+
+const USAGE = `Usage: npm run chaos -- [options]
+
+  --profile full|ci     full (default): at least 10,000 operations, every fault kind;
+                        ci: at least 1,000 operations at a lower rate, shorter holds and gaps
+  --ops N               operations to issue at least (the load also runs until the schedule ends)
+  --rate R              operations offered per second
+  --concurrency C       most operations in flight
+  --faults a,b,...      fault kinds in order (${FAULT_KINDS.join(', ')})
+  --quorum-loss         add orderer-quorum-loss (two of three orderers killed) at the end
+  --warmup S            load before the first fault, seconds
+  --hold S              how long each node stays down or paused, seconds
+  --gap S               load after each repair before the next fault, seconds
+  --max-wait S          longest further wait for throughput to come back before the next fault
+  --window-ms MS        length of a throughput window (1000)
+  --peer NAME           the Org1 peer the faults hit (peer1-org1; its chaincode server too)
+  --out DIR             results directory (bench/results/chaos-<profile>)
+`;
+
+interface Profile {
+  ops: number;
+  rate: number;
+  concurrency: number;
+  faults: string;
+  warmup: number;
+  hold: number;
+  gap: number;
+  maxWait: number;
+}
+
+const ALL =
+  'peer-kill,peer-pause,chaincode-kill,orderer-follower-kill,orderer-pause,orderer-leader-kill';
+const PROFILES: Readonly<Record<string, Profile>> = {
+  full: {
+    ops: 10000,
+    rate: 30,
+    concurrency: 32,
+    faults: ALL,
+    warmup: 15,
+    hold: 8,
+    gap: 20,
+    maxWait: 75,
+  },
+  ci: {
+    ops: 1000,
+    rate: 10,
+    concurrency: 16,
+    faults: ALL,
+    warmup: 10,
+    hold: 5,
+    gap: 10,
+    maxWait: 75,
+  },
+};
+
+function log(msg: string): void {
+  process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+function numberOption(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`--${name} must be a positive number, got '${text}'`);
+  return n;
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, Math.max(0, ms));
+  });
+
+/** Retries a read a few times: the network is being repaired around it. */
+async function retry<T>(what: string, f: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let k = 1; ; k++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (k >= attempts) throw err;
+      log(
+        `${what} failed (${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}); retrying`,
+      );
+      await sleep(1000 * k);
+    }
+  }
+}
+
+async function chainHeight(conn: Connection): Promise<number> {
+  const bytes = await conn.evaluate({
+    chaincode: 'qscc',
+    transaction: 'GetChainInfo',
+    arguments: [conn.channelName],
+  });
+  return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+}
+
+/** Scans every block of the channel through qscc and decodes its transactions. */
+async function scanLedger(conn: Connection, height: number): Promise<LedgerTx[]> {
+  const txs: LedgerTx[] = [];
+  for (let n = 0; n < height; n++) {
+    const bytes = await retry(`GetBlockByNumber ${String(n)}`, () =>
+      conn.evaluate({
+        chaincode: 'qscc',
+        transaction: 'GetBlockByNumber',
+        arguments: [conn.channelName, String(n)],
+      }),
+    );
+    txs.push(...decodeBlock(bytes).transactions);
+  }
+  return txs;
+}
+
+/** Reads every operation's key back: its value, or null when the chaincode says NOT_FOUND. */
+async function readBack(
+  conn: Connection,
+  keys: readonly string[],
+): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < keys.length; i = next++) {
+      const key = keys[i] ?? '';
+      const value = await retry(`reading ${key}`, async () => {
+        try {
+          const bytes = await conn.evaluate({
+            chaincode: CHAINCODE,
+            transaction: 'get',
+            arguments: [key],
+          });
+          return Buffer.from(bytes).toString('utf8');
+        } catch (err) {
+          if ((err as { chaincodeCode?: unknown }).chaincodeCode === 'NOT_FOUND') return null;
+          throw err;
+        }
+      });
+      out.set(key, value);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, () => worker()));
+  return out;
+}
+
+/** Waits until the peer holds every block the client was told about and no new block arrives. */
+async function settledHeight(conn: Connection, minHeight: number): Promise<number> {
+  let last = -1;
+  let stableSince = Date.now();
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const h = await retry('GetChainInfo', () => chainHeight(conn));
+    if (h !== last) {
+      last = h;
+      stableSince = Date.now();
+    }
+    if (h >= minHeight && Date.now() - stableSince >= 3000) return h;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the peer's height stays at ${String(h)}, below the ${String(minHeight)} the client was told about`,
+      );
+    }
+    await sleep(500);
+  }
+}
+
+/** Brings back any node a failed repair left stopped or paused, so the ledger can be read. */
+async function repairAll(control: NodeControl): Promise<string[]> {
+  const repaired: string[] = [];
+  for (const node of await control.status()) {
+    if (node.kind === 'kms' || node.name.startsWith('ca-')) continue;
+    if (node.state === 'paused') {
+      await control.run('resume', node.name);
+      repaired.push(`${node.name} (resumed)`);
+    } else if (node.state === 'stopped') {
+      await control.run('start', node.name);
+      repaired.push(`${node.name} (started)`);
+    }
+  }
+  return repaired;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string', default: 'full' },
+      ops: { type: 'string' },
+      rate: { type: 'string' },
+      concurrency: { type: 'string' },
+      faults: { type: 'string' },
+      'quorum-loss': { type: 'boolean', default: false },
+      warmup: { type: 'string' },
+      hold: { type: 'string' },
+      gap: { type: 'string' },
+      'max-wait': { type: 'string' },
+      'window-ms': { type: 'string' },
+      peer: { type: 'string', default: 'peer1-org1' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const profile = PROFILES[values.profile];
+  if (profile === undefined) {
+    throw new Error(
+      `unknown --profile '${values.profile}'; known: ${Object.keys(PROFILES).join(', ')}`,
+    );
+  }
+  const descriptionPath = process.env.NETWORK_DESCRIPTION;
+  if (descriptionPath === undefined || descriptionPath === '') {
+    throw new Error(
+      'NETWORK_DESCRIPTION is not set; run through `npm run chaos` (scripts/chaos.sh)',
+    );
+  }
+  const minOps = numberOption('ops', values.ops, profile.ops);
+  const rate = numberOption('rate', values.rate, profile.rate);
+  const concurrency = numberOption('concurrency', values.concurrency, profile.concurrency);
+  const windowMs = numberOption('window-ms', values['window-ms'], 1000);
+  const kinds = parseFaultKinds(values.faults ?? profile.faults);
+  if (values['quorum-loss']) kinds.push('orderer-quorum-loss');
+  const gapS = numberOption('gap', values.gap, profile.gap);
+  const maxWaitS = numberOption('max-wait', values['max-wait'], profile.maxWait);
+  const warmupS = numberOption('warmup', values.warmup, profile.warmup);
+  const holdS = numberOption('hold', values.hold, profile.hold);
+  const schedule = buildSchedule({ kinds, warmupS, holdS, gapS, maxWaitS });
+  const peer = values.peer;
+  const peerMatch = /^peer(\d+)-(org\d+)$/.exec(peer);
+  if (peerMatch === null) throw new Error(`--peer must name a peer like peer1-org1, got '${peer}'`);
+  const outDir = values.out ?? path.join(REPO_DIR, 'bench', 'results', `chaos-${values.profile}`);
+  const runId = randomBytes(4).toString('hex');
+
+  const network = await connection.loadNetworkDescription({
+    path: descriptionPath,
+    member: 'Org1',
+  });
+  const user = network.identities.user1;
+  if (user === undefined) throw new Error(`no user1 identity for Org1 in ${descriptionPath}`);
+  const conn = connection.connect({
+    network,
+    identity: { certificate: readFileSync(user.certificatePath, 'utf8') },
+    signer: await signers.newFileSigner({ path: user.privateKeyPath }),
+  });
+  const control = new NodeControl(REPO_DIR, process.env);
+  try {
+    // The kv chaincode answers before the clock starts, so the warm-up measures the load, not a
+    // chaincode server still starting.
+    await retry(
+      'a first kv put',
+      () =>
+        conn.submit({
+          chaincode: CHAINCODE,
+          transaction: 'put',
+          arguments: [`chaos-${runId}-warm`, '{}'],
+        }),
+      30,
+    );
+    log(
+      `run ${runId}: at least ${String(minOps)} operations at ${String(rate)}/s, ${String(concurrency)} in flight; faults ${kinds.join(', ')}; at most ${schedule.longestS.toFixed(0)} s of schedule`,
+    );
+    const t0 = performance.now();
+    const startedAt = new Date().toISOString();
+    const nowMs = () => performance.now() - t0;
+    const nowS = () => nowMs() / 1000;
+
+    const settled: OpRecord[] = [];
+    let inFlight = 0;
+    const leaderChanges: LeaderSample[] = [];
+    const monitoring = { on: true };
+    const monitor = (async () => {
+      let last: string | null | undefined;
+      while (monitoring.on) {
+        const leader = await control.leader(conn.channelName);
+        if (leader !== last) {
+          leaderChanges.push({ atS: nowS(), leader });
+          last = leader;
+        }
+        await sleep(500);
+      }
+    })();
+    const progress = setInterval(() => {
+      const c = settled.filter((o) => o.outcome.kind === 'committed').length;
+      log(
+        `t=${nowS().toFixed(0)} s: ${String(settled.length)} settled (${String(c)} committed, ${String(settled.length - c)} not), ${String(inFlight)} in flight, last 5 s ${committedRate(settled, nowMs() - 5000, nowMs()).toFixed(1)} tx/s`,
+      );
+    }, 10_000);
+
+    let scheduleDone = false;
+    const injected: InjectedFault[] = [];
+    const faultsRun = (async () => {
+      await sleep(warmupS * 1000);
+      for (const fault of schedule.faults) {
+        const before = nowMs();
+        const baseline = committedRate(settled, before - 10_000, before);
+        const result = await inject(fault, {
+          control,
+          channel: conn.channelName,
+          peer,
+          chaincodeServer: `cc-${CHAINCODE}-${peer}`,
+          nowS,
+          log,
+        });
+        injected.push(result);
+        await sleep(gapS * 1000);
+        // Then wait, up to maxWaitS, for throughput to be back at half the pre-fault rate.
+        const waitEnd = nowMs() + maxWaitS * 1000;
+        while (
+          nowMs() < waitEnd &&
+          committedRate(settled, nowMs() - 3000, nowMs()) < baseline * 0.5
+        ) {
+          await sleep(500);
+        }
+      }
+      scheduleDone = true;
+    })();
+
+    const ops = await runLoad({
+      runId,
+      rate,
+      concurrency,
+      minOps,
+      keepGoing: () => !scheduleDone,
+      submit: async (key, value) => {
+        inFlight++;
+        try {
+          return await conn.submit({
+            chaincode: CHAINCODE,
+            transaction: 'put',
+            arguments: [key, value],
+          });
+        } finally {
+          inFlight--;
+        }
+      },
+      now: nowMs,
+      onSettled: (op) => settled.push(op),
+    });
+    await faultsRun;
+    const durationMs = nowMs();
+    monitoring.on = false;
+    await monitor;
+    clearInterval(progress);
+    log(`load done: ${String(ops.length)} operations in ${(durationMs / 1000).toFixed(1)} s`);
+
+    const verifyStart = performance.now();
+    if (injected.length > 0) {
+      const repaired = await repairAll(control);
+      if (repaired.length > 0) log(`brought back before verifying: ${repaired.join(', ')}`);
+    }
+    const reported = ops.map((o) => (o.outcome.kind === 'committed' ? o.outcome.blockNumber : 0));
+    const height = await settledHeight(conn, Math.max(0, ...reported) + 1);
+    log(`scanning ${String(height)} blocks and reading ${String(ops.length)} keys back`);
+    const transactions = await scanLedger(conn, height);
+    const readValues = await readBack(
+      conn,
+      ops.map((o) => o.key),
+    );
+    const verification = verify({
+      runId,
+      namespace: CHAINCODE,
+      ops,
+      transactions,
+      readBack: readValues,
+    });
+    const verifyMs = performance.now() - verifyStart;
+    const report = buildReport({
+      runId,
+      startedAt,
+      durationMs,
+      verifyMs,
+      settings: {
+        profile: values.profile,
+        minOps,
+        rate,
+        concurrency,
+        warmupS,
+        holdS,
+        gapS,
+        maxWaitS,
+        windowMs,
+        peer,
+        chaincode: CHAINCODE,
+        client: 'gateway library, Org1 user1, file signer',
+        network: process.env.NETWORK_NAME ?? '',
+        batchTimeout: process.env.BATCH_TIMEOUT ?? '0.5s',
+      },
+      ops,
+      verification,
+      faults: withNewLeaders(injected, leaderChanges),
+      leaderChanges,
+      windowMs,
+    });
+    const files = writeReport(outDir, report);
+    process.stdout.write(toMarkdown(report));
+    log(`wrote ${files.join(', ')}`);
+    log(
+      `run took ${(durationMs / 1000).toFixed(0)} s of load and faults and ${(verifyMs / 1000).toFixed(0)} s of verification: ${report.passed ? 'PASSED' : 'FAILED'}`,
+    );
+    return report.passed ? 0 : 1;
+  } finally {
+    conn.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exit(code);
+  },
+  (err: unknown) => {
+    process.stderr.write(
+      `chaos: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(2);
+  },
+);
