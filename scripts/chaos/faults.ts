@@ -129,8 +129,24 @@ export interface InjectedFault extends ScheduledFault {
   readonly error?: string;
 }
 
+/** What the injector needs of a network: per-node commands and the Raft leader. */
+export interface Nodes {
+  /**
+   * Runs `network.sh <command> <args...>` (`kill`, `start`, `pause`, `resume`, ...).
+   *
+   * @returns the command's output
+   * @throws Error with the output when the command fails
+   */
+  run(command: string, ...args: string[]): Promise<string>;
+  /**
+   * @param channel - channel name
+   * @returns the Raft leader of the channel, `orderer<n>`, or null when none says it leads
+   */
+  leader(channel: string): Promise<string | null>;
+}
+
 /** Drives one network's nodes through test-network/network.sh. */
-export class NodeControl {
+export class NodeControl implements Nodes {
   readonly #script: string;
   readonly #env: NodeJS.ProcessEnv;
   readonly #portBase: number;
@@ -214,7 +230,7 @@ export function isLeaderGauge(metrics: string, channel: string): boolean {
 
 /** Everything the injector needs from the run. */
 export interface InjectorContext {
-  readonly control: NodeControl;
+  readonly control: Nodes;
   readonly channel: string;
   /** The peer the client prefers (its first gateway peer), e.g. `peer1-org1`. */
   readonly peer: string;

@@ -281,7 +281,7 @@ async function main(): Promise<number> {
         conn.submit({
           chaincode: CHAINCODE,
           transaction: 'put',
-          arguments: [`chaos-${runId}-warm`, '{}'],
+          arguments: [`chaos-warm-${runId}`, '{}'],
         }),
       30,
     );
