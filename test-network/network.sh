@@ -8,12 +8,18 @@
 #   deploy <dir> [--name n] [--collections file] [--policy expr]
 #                           package, install, approve, commit; run one chaincode server per peer
 #   stop | start            stop or restart every process, keeping ledgers and identities
+#   stop <node>             stop one node gracefully (SIGTERM, SIGKILL after 10 s), keeping its data
+#   start <node>            start one stopped node and wait until it is healthy
+#   kill <node>             SIGKILL the node's process group (as kill -9 would; `start <node>` revives it)
+#   pause | resume <node>   SIGSTOP / SIGCONT the node's process group
 #   down                    stop every process this network started and remove its state
-#   status                  nodes, health and block heights
+#   status [--json]         every node: PID, state (healthy, unhealthy, paused, stopped), port,
+#                           block height of peers, Raft leader among orderers; --json for programs
 #   logs <node>             follow one node's log (names as in `status`)
 #   describe                print the network description path
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
+#   help | -h | --help      this text
 #
 # Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000),
 # CHANNEL_NAME (consortium), BATCH_TIMEOUT (0.5s), BATCH_SIZE (100), HEALTH_TIMEOUT (60 s).
@@ -31,6 +37,8 @@ source "$NETWORK_DIR/lib/describe.sh"
 source "$NETWORK_DIR/lib/chaincode.sh"
 # shellcheck source=test-network/lib/crl.sh
 source "$NETWORK_DIR/lib/crl.sh"
+# shellcheck source=test-network/lib/node.sh
+source "$NETWORK_DIR/lib/node.sh"
 
 NODES="$NETWORK_DIR/nodes"
 INIT_MARK="$NETWORK_HOME/.initialised"
@@ -301,53 +309,6 @@ cmd_down() {
   log "network $NETWORK_NAME removed"
 }
 
-cmd_status() {
-  [[ -d "$NETWORK_HOME" ]] || {
-    echo "no network in $NETWORK_HOME"
-    return 0
-  }
-  printf '%-16s %-8s %-8s %-7s %s\n' NODE PID STATE HEIGHT ENDPOINT
-  local name pid state url height
-  row() {
-    name="$1"
-    url="$2"
-    height="${3:--}"
-    pid="$(pid_of "$name" || true)"
-    if is_running "$name"; then
-      if [[ -z "$url" ]] || curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then state=healthy; else state=unhealthy; fi
-    else
-      state=stopped
-    fi
-    printf '%-16s %-8s %-8s %-7s %s\n' "$name" "${pid:--}" "$state" "$height" "$4"
-  }
-  row kms "" - "127.0.0.1:$(kms_port)"
-  row ca-orderer "http://127.0.0.1:$(orderer_ca_ops_port)/healthz" - "$(orderer_ca_host):$(orderer_ca_port)"
-  local org p n
-  for org in "${ORGS[@]}"; do
-    row "ca-${org,,}" "http://127.0.0.1:$(ca_ops_port "$org")/healthz" - "$(ca_host "$org"):$(ca_port "$org")"
-  done
-  for n in $(seq 1 "$ORDERERS"); do
-    row "orderer$n" "http://127.0.0.1:$(orderer_ops_port "$n")/healthz" - "$(orderer_host "$n"):$(orderer_port "$n")"
-  done
-  for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
-      local h="-"
-      is_running "peer$p-${org,,}" && h="$(peer_height "$org" "$p" || true)"
-      row "peer$p-${org,,}" "http://127.0.0.1:$(peer_ops_port "$org" "$p")/healthz" "${h:--}" "$(peer_host "$org" "$p"):$(peer_port "$org" "$p")"
-    done
-  done
-  local cc slot
-  for cc in $(cc_names); do
-    slot="$(cat "$ARTIFACTS_DIR/chaincode/$cc/slot")"
-    for org in "${ORGS[@]}"; do
-      for p in $(seq 1 "$PEERS_PER_ORG"); do
-        row "cc-$cc-peer$p-${org,,}" "" - "127.0.0.1:$(ccserver_port "$slot" "$org" "$p")"
-      done
-    done
-  done
-  return 0
-}
-
 cmd_logs() {
   local node="${1:-}"
   [[ -n "$node" ]] || die "usage: network.sh logs <node>; nodes: $(all_process_names | tr '\n' ' ')"
@@ -359,13 +320,34 @@ cmd_logs() {
   fi
 }
 
+# one_node <args...>: the arguments are exactly one node name.
+one_node() {
+  if (($# != 1)) || [[ -z "$1" || "$1" == -* ]]; then
+    usage_error "expected one node name (as in \`network.sh status\`), got: ${*:-nothing}"
+  fi
+}
+
+usage() {
+  sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
+}
+
+# usage_error <message>: a mistake in the command line: the message, a pointer to the usage, exit 2.
+usage_error() {
+  echo "error: $*" >&2
+  echo "run \`network.sh help\` for the usage" >&2
+  exit 2
+}
+
 main() {
   local cmd="${1:-}"
   [[ $# -gt 0 ]] && shift
   case "$cmd" in
     up) cmd_up "$@" ;;
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
+    start) if (($# > 0)); then one_node "$@" && cmd_node_start "$1"; else cmd_start; fi ;;
+    stop) if (($# > 0)); then one_node "$@" && cmd_node_stop "$1"; else cmd_stop; fi ;;
+    kill) one_node "$@" && cmd_node_signal "$1" KILL ;;
+    pause) one_node "$@" && cmd_node_signal "$1" STOP ;;
+    resume) one_node "$@" && cmd_node_signal "$1" CONT ;;
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
@@ -373,10 +355,14 @@ main() {
     crl) cmd_crl "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
     build) build_all ;;
+    help | -h | --help) usage ;;
+    "")
+      usage >&2
+      exit 2
+      ;;
     *)
-      sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
-      [[ -z "$cmd" ]] && exit 1
-      die "unknown command '$cmd'"
+      usage >&2
+      usage_error "unknown command '$cmd'"
       ;;
   esac
 }

@@ -26,10 +26,15 @@ start_ccservers() {
     done
     for org in "${ORGS[@]}"; do
       for p in $(seq 1 "$PEERS_PER_ORG"); do
-        wait_port "cc-$cc-peer$p-${org,,}" "$(ccserver_port "$slot" "$org" "$p")"
+        wait_ccserver "cc-$cc-peer$p-${org,,}" "$(ccserver_port "$slot" "$org" "$p")"
       done
     done
   done
+}
+
+# wait_ccserver <name> <port>: a chaincode server listens on its port.
+wait_ccserver() {
+  wait_port "$1" "$2"
 }
 
 stop_ccservers() {

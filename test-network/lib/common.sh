@@ -162,6 +162,8 @@ stop_process() {
   }
   if [[ -n "$pid" ]] && alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    # A paused (SIGSTOPped) group only acts on the TERM once it runs again.
+    kill -CONT -- "-$pid" 2>/dev/null || kill -CONT "$pid" 2>/dev/null || true
     for _ in $(seq 1 100); do
       alive "$pid" || break
       sleep 0.1

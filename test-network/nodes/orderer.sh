@@ -35,6 +35,7 @@ export ORDERER_ADMIN_TLS_ROOTCAS="[$tls/ca.crt]"
 export ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
 export ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$tls/ca.crt]"
 export ORDERER_CHANNELPARTICIPATION_ENABLED=true
-export ORDERER_METRICS_PROVIDER=disabled
+# Prometheus metrics on the operations endpoint: `status` reads the Raft leader gauge there.
+export ORDERER_METRICS_PROVIDER=prometheus
 mkdir -p "$DATA_DIR/orderer$n"
 exec "$FABRIC_BIN/orderer"
