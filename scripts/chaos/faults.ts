@@ -232,10 +232,13 @@ export function isLeaderGauge(metrics: string, channel: string): boolean {
 export interface InjectorContext {
   readonly control: Nodes;
   readonly channel: string;
-  /** The peer the client prefers (its first gateway peer), e.g. `peer1-org1`. */
-  readonly peer: string;
-  /** The chaincode server serving that peer, e.g. `cc-kv-peer1-org1`. */
-  readonly chaincodeServer: string;
+  /**
+   * The peer the peer faults hit, asked at injection time: the client's preferred gateway peer,
+   * so that a fault lands where the load goes (after a failover that is the other peer).
+   */
+  readonly peer: () => string;
+  /** The chaincode under load; chaincode-kill hits `cc-<chaincode>-<peer>`. */
+  readonly chaincode: string;
   /** Seconds since the start of the run. */
   readonly nowS: () => number;
   readonly log: (msg: string) => void;
@@ -268,19 +271,20 @@ function otherOrderers(leader: string | null): string[] {
  */
 export async function inject(fault: ScheduledFault, ctx: InjectorContext): Promise<InjectedFault> {
   const leaderBefore = await waitForLeader(ctx, 30);
+  const peer = ctx.peer();
   let targets: string[];
   let down: 'kill' | 'pause';
   switch (fault.kind) {
     case 'peer-kill':
-      targets = [ctx.peer];
+      targets = [peer];
       down = 'kill';
       break;
     case 'peer-pause':
-      targets = [ctx.peer];
+      targets = [peer];
       down = 'pause';
       break;
     case 'chaincode-kill':
-      targets = [ctx.chaincodeServer];
+      targets = [`cc-${ctx.chaincode}-${peer}`];
       down = 'kill';
       break;
     case 'orderer-leader-kill':

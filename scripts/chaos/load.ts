@@ -148,6 +148,8 @@ export interface LoadOptions {
   readonly now: () => number;
   /** Called when each operation settles (progress output). */
   readonly onSettled?: (op: OpRecord) => void;
+  /** Called once, when the load stops offering operations (the last ones are still settling). */
+  readonly onStopped?: () => void;
 }
 
 /**
@@ -164,8 +166,13 @@ export async function runLoad(options: Readonly<LoadOptions>): Promise<OpRecord[
   const interval = 1000 / options.rate;
   let nextDue = options.now();
   let issued = 0;
+  let stopped = false;
   const takeSlot = async (): Promise<number | undefined> => {
-    if (issued >= options.minOps && !options.keepGoing()) return undefined;
+    if (stopped || (issued >= options.minOps && !options.keepGoing())) {
+      if (!stopped) options.onStopped?.();
+      stopped = true;
+      return undefined;
+    }
     const id = issued++;
     const now = options.now();
     const due = Math.max(nextDue, now);

@@ -7,13 +7,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { InjectedFault, LeaderSample } from './faults';
 import type { OpRecord } from './load';
-import { percentile, recoveryAfter, toWindows, type Recovery, type TimeWindow } from './timeline';
+import {
+  impactOf,
+  percentile,
+  recoveryAfter,
+  toWindows,
+  type Impact,
+  type Recovery,
+  type TimeWindow,
+} from './timeline';
 import { breaches, type Verification } from './verify';
 
 /** One fault with its effect on throughput. */
 export interface FaultResult extends InjectedFault {
   /** How throughput fell and came back. */
   readonly recovery: Recovery;
+  /** The operations it met: how many stalled or did not commit, and the longest wait. */
+  readonly impact: Impact;
   /** Seconds from the new leader's election to recovered throughput, for faults that changed it. */
   readonly recoveredAfterNewLeaderS: number | null;
 }
@@ -24,6 +34,8 @@ export interface ChaosReport {
   readonly startedAt: string;
   /** Wall-clock length of the load and faults (not the set-up or the verification), seconds. */
   readonly durationS: number;
+  /** When the load stopped offering operations (the rest of the run is the last ones settling), s. */
+  readonly loadEndS: number;
   /** Length of the verification (block scan and read-back), seconds. */
   readonly verifyS: number;
   readonly settings: Readonly<Record<string, string | number | boolean>>;
@@ -51,6 +63,8 @@ export interface ReportInput {
   readonly runId: string;
   readonly startedAt: string;
   readonly durationMs: number;
+  /** When the load stopped offering operations; the last fault's span ends there. */
+  readonly loadEndMs: number;
   readonly verifyMs: number;
   readonly settings: Readonly<Record<string, string | number | boolean>>;
   readonly ops: readonly OpRecord[];
@@ -70,19 +84,18 @@ export interface ReportInput {
  */
 export function buildReport(input: Readonly<ReportInput>): ChaosReport {
   const windows = toWindows(input.ops, input.windowMs, input.durationMs);
-  const endS = input.durationMs / 1000;
+  const endS = input.loadEndMs / 1000;
   const faults = input.faults.map((f, i): FaultResult => {
-    const recovery = recoveryAfter(windows, {
-      atS: f.injectedAtS,
-      untilS: input.faults[i + 1]?.injectedAtS ?? endS,
-    });
+    const untilS = input.faults[i + 1]?.injectedAtS ?? endS;
+    const recovery = recoveryAfter(windows, { atS: f.injectedAtS, untilS });
+    const impact = impactOf(input.ops, f.injectedAtS * 1000, untilS * 1000);
     const recoveredAt =
       recovery.recoveredAfterS === null ? null : f.injectedAtS + recovery.recoveredAfterS;
     const recoveredAfterNewLeaderS =
       f.newLeader === undefined || recoveredAt === null
         ? null
         : Math.max(0, recoveredAt - f.newLeader.atS);
-    return { ...f, recovery, recoveredAfterNewLeaderS };
+    return { ...f, recovery, impact, recoveredAfterNewLeaderS };
   });
   const latencies = input.ops
     .filter((o) => o.outcome.kind === 'committed')
@@ -97,6 +110,7 @@ export function buildReport(input: Readonly<ReportInput>): ChaosReport {
     runId: input.runId,
     startedAt: input.startedAt,
     durationS: input.durationMs / 1000,
+    loadEndS: input.loadEndMs / 1000,
     verifyS: input.verifyMs / 1000,
     settings: input.settings,
     verification: input.verification,
@@ -138,7 +152,7 @@ export function toMarkdown(r: Readonly<ChaosReport>): string {
     '',
   );
   lines.push(
-    `Load and faults ran ${s1(r.durationS)} s; verification (every block scanned, every key read back) ${s1(r.verifyS)} s.`,
+    `Load offered for ${s1(r.loadEndS)} s, every operation settled by ${s1(r.durationS)} s; verification (every block scanned, every key read back) ${s1(r.verifyS)} s.`,
     '',
     'Settings: ' +
       Object.entries(r.settings)
@@ -185,12 +199,14 @@ export function toMarkdown(r: Readonly<ChaosReport>): string {
     '',
     'Recovery: from the fault until throughput is back at half its median over the 10 s before, for two windows in a row (0: it never fell that low).',
     '',
-    '| at s | fault | nodes | repaired after s | new leader after s | throughput dip after s | recovered after s | after new leader s | longest zero s | baseline tx/s |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    'Operations met: in flight at some point between the fault and the next one; stalled: took 5 s or more; not committed: reported failed or unknown.',
+    '',
+    '| at s | fault | nodes | repaired after s | new leader after s | throughput dip after s | recovered after s | after new leader s | longest zero s | baseline tx/s | ops met | stalled | not committed | slowest s |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const f of r.faults) {
     lines.push(
-      `| ${s0(f.injectedAtS)} | ${f.kind} | ${f.targets.join(', ')} | ${f.repairedAtS === null ? 'not repaired' : s1(f.repairedAtS - f.injectedAtS)} | ${f.newLeader === undefined ? '-' : `${s1(f.newLeader.atS - f.injectedAtS)} (${f.newLeader.name})`} | ${s0(f.recovery.dipAfterS)} | ${f.recovery.recoveredAfterS === null ? 'not recovered' : s0(f.recovery.recoveredAfterS)} | ${s0(f.recoveredAfterNewLeaderS)} | ${s0(f.recovery.longestZeroS)} | ${s1(f.recovery.baselineTps)} |`,
+      `| ${s0(f.injectedAtS)} | ${f.kind} | ${f.targets.join(', ')} | ${f.repairedAtS === null ? 'not repaired' : s1(f.repairedAtS - f.injectedAtS)} | ${f.newLeader === undefined ? '-' : `${s1(f.newLeader.atS - f.injectedAtS)} (${f.newLeader.name})`} | ${s0(f.recovery.dipAfterS)} | ${f.recovery.recoveredAfterS === null ? 'not recovered' : s0(f.recovery.recoveredAfterS)} | ${s0(f.recoveredAfterNewLeaderS)} | ${s0(f.recovery.longestZeroS)} | ${s1(f.recovery.baselineTps)} | ${String(f.impact.operations)} | ${String(f.impact.slow)} | ${String(f.impact.notCommitted)} | ${s1(f.impact.maxLatencyMs === null ? null : f.impact.maxLatencyMs / 1000)} |`,
     );
   }
   for (const f of r.faults) {

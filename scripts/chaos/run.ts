@@ -44,7 +44,8 @@ const USAGE = `Usage: npm run chaos -- [options]
   --gap S               load after each repair before the next fault, seconds
   --max-wait S          longest further wait for throughput to come back before the next fault
   --window-ms MS        length of a throughput window (1000)
-  --peer NAME           the Org1 peer the faults hit (peer1-org1; its chaincode server too)
+  --peer NAME           the Org1 peer the peer and chaincode faults hit (default: the peer the
+                        client prefers when the fault starts)
   --out DIR             results directory (bench/results/chaos-<profile>)
 `;
 
@@ -167,7 +168,7 @@ async function readBack(
       out.set(key, value);
     }
   };
-  await Promise.all(Array.from({ length: 16 }, () => worker()));
+  await Promise.all(Array.from({ length: 32 }, () => worker()));
   return out;
 }
 
@@ -222,7 +223,7 @@ async function main(): Promise<number> {
       gap: { type: 'string' },
       'max-wait': { type: 'string' },
       'window-ms': { type: 'string' },
-      peer: { type: 'string', default: 'peer1-org1' },
+      peer: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -255,8 +256,9 @@ async function main(): Promise<number> {
   const holdS = numberOption('hold', values.hold, profile.hold);
   const schedule = buildSchedule({ kinds, warmupS, holdS, gapS, maxWaitS });
   const peer = values.peer;
-  const peerMatch = /^peer(\d+)-(org\d+)$/.exec(peer);
-  if (peerMatch === null) throw new Error(`--peer must name a peer like peer1-org1, got '${peer}'`);
+  if (peer !== undefined && !/^peer\d+-org1$/.test(peer)) {
+    throw new Error(`--peer must name a peer of Org1 like peer1-org1, got '${peer}'`);
+  }
   const outDir = values.out ?? path.join(REPO_DIR, 'bench', 'results', `chaos-${values.profile}`);
   const runId = randomBytes(4).toString('hex');
 
@@ -272,6 +274,14 @@ async function main(): Promise<number> {
     signer: await signers.newFileSigner({ path: user.privateKeyPath }),
   });
   const control = new NodeControl(REPO_DIR, process.env);
+  // Node names by listening port, to name the peer the client prefers at each fault.
+  const peerByPort = new Map(
+    (await control.status()).filter((n) => n.kind === 'peer').map((n) => [n.port, n.name]),
+  );
+  const preferredPeer = (): string => {
+    const endpoint = conn.peers()[0]?.endpoint ?? '';
+    return peerByPort.get(Number(endpoint.slice(endpoint.lastIndexOf(':') + 1))) ?? 'peer1-org1';
+  };
   try {
     // The kv chaincode answers before the clock starts, so the warm-up measures the load, not a
     // chaincode server still starting.
@@ -294,7 +304,10 @@ async function main(): Promise<number> {
     const nowS = () => nowMs() / 1000;
 
     const settled: OpRecord[] = [];
-    let inFlight = 0;
+    // Start times of the operations in flight, so the schedule can wait for a fault's stragglers.
+    const inFlight = new Map<number, number>();
+    let submits = 0;
+    let loadEndMs: number | undefined;
     const leaderChanges: LeaderSample[] = [];
     const monitoring = { on: true };
     const monitor = (async () => {
@@ -311,7 +324,7 @@ async function main(): Promise<number> {
     const progress = setInterval(() => {
       const c = settled.filter((o) => o.outcome.kind === 'committed').length;
       log(
-        `t=${nowS().toFixed(0)} s: ${String(settled.length)} settled (${String(c)} committed, ${String(settled.length - c)} not), ${String(inFlight)} in flight, last 5 s ${committedRate(settled, nowMs() - 5000, nowMs()).toFixed(1)} tx/s`,
+        `t=${nowS().toFixed(0)} s: ${String(settled.length)} settled (${String(c)} committed, ${String(settled.length - c)} not), ${String(inFlight.size)} in flight, last 5 s ${committedRate(settled, nowMs() - 5000, nowMs()).toFixed(1)} tx/s`,
       );
     }, 10_000);
 
@@ -325,20 +338,24 @@ async function main(): Promise<number> {
         const result = await inject(fault, {
           control,
           channel: conn.channelName,
-          peer,
-          chaincodeServer: `cc-${CHAINCODE}-${peer}`,
+          peer: () => peer ?? preferredPeer(),
+          chaincode: CHAINCODE,
           nowS,
           log,
         });
         injected.push(result);
         await sleep(gapS * 1000);
-        // Then wait, up to maxWaitS, for throughput to be back at half the pre-fault rate.
+        // Then wait, up to maxWaitS, until throughput is back at half the pre-fault rate and no
+        // operation begun before the repair is still waiting, so the next fault meets a settled
+        // system and each fault's figures are its own.
+        const repairedMs = (result.repairedAtS ?? nowS()) * 1000;
         const waitEnd = nowMs() + maxWaitS * 1000;
-        while (
-          nowMs() < waitEnd &&
-          committedRate(settled, nowMs() - 3000, nowMs()) < baseline * 0.5
-        ) {
-          await sleep(500);
+        const settledDown = () =>
+          committedRate(settled, nowMs() - 3000, nowMs()) >= baseline * 0.5 &&
+          [...inFlight.values()].every((start) => start >= repairedMs);
+        while (nowMs() < waitEnd && !settledDown()) await sleep(500);
+        if (!settledDown()) {
+          log(`fault ${fault.kind}: not settled ${String(maxWaitS)} s after its gap; going on`);
         }
       }
       scheduleDone = true;
@@ -351,7 +368,8 @@ async function main(): Promise<number> {
       minOps,
       keepGoing: () => !scheduleDone,
       submit: async (key, value) => {
-        inFlight++;
+        const n = submits++;
+        inFlight.set(n, nowMs());
         try {
           return await conn.submit({
             chaincode: CHAINCODE,
@@ -359,11 +377,14 @@ async function main(): Promise<number> {
             arguments: [key, value],
           });
         } finally {
-          inFlight--;
+          inFlight.delete(n);
         }
       },
       now: nowMs,
       onSettled: (op) => settled.push(op),
+      onStopped: () => {
+        loadEndMs = nowMs();
+      },
     });
     await faultsRun;
     const durationMs = nowMs();
@@ -397,6 +418,7 @@ async function main(): Promise<number> {
       runId,
       startedAt,
       durationMs,
+      loadEndMs: loadEndMs ?? durationMs,
       verifyMs,
       settings: {
         profile: values.profile,
@@ -408,7 +430,7 @@ async function main(): Promise<number> {
         gapS,
         maxWaitS,
         windowMs,
-        peer,
+        peer: peer ?? "the client's preferred Org1 peer at each fault",
         chaincode: CHAINCODE,
         client: 'gateway library, Org1 user1, file signer',
         network: process.env.NETWORK_NAME ?? '',

@@ -165,3 +165,47 @@ export function committedRate(ops: readonly OpRecord[], fromMs: number, toMs: nu
   }
   return (n * 1000) / (toMs - fromMs);
 }
+
+/** What a fault did to the operations it met. */
+export interface Impact {
+  /** Operations in flight at some point between the fault and the end of its span. */
+  readonly operations: number;
+  /** Of those, how many took at least `slowMs` (a stall the throughput figure can hide). */
+  readonly slow: number;
+  /** Of those, how many the client was told failed or could not tell. */
+  readonly notCommitted: number;
+  /** The longest of their latencies, ms; null when there were none. */
+  readonly maxLatencyMs: number | null;
+}
+
+/**
+ * The operations a fault met: every one in flight at some point of [fromMs, untilMs). Throughput
+ * can look recovered while a few operations wait out a 60 s deadline in slots the load does not
+ * need, so the slow ones are counted on their own.
+ *
+ * @param ops - the run's operations
+ * @param fromMs - the fault, ms from the start of the run
+ * @param untilMs - end of its span (the next fault or the end of the load)
+ * @param slowMs - latency that counts as stalled; 5000 unless stated
+ * @returns counts and the longest latency
+ */
+export function impactOf(
+  ops: readonly OpRecord[],
+  fromMs: number,
+  untilMs: number,
+  slowMs = 5000,
+): Impact {
+  let operations = 0;
+  let slow = 0;
+  let notCommitted = 0;
+  let maxLatencyMs: number | null = null;
+  for (const op of ops) {
+    if (op.startMs >= untilMs || op.endMs < fromMs) continue;
+    const latency = op.endMs - op.startMs;
+    operations++;
+    if (latency >= slowMs) slow++;
+    if (op.outcome.kind !== 'committed') notCommitted++;
+    maxLatencyMs = Math.max(maxLatencyMs ?? 0, latency);
+  }
+  return { operations, slow, notCommitted, maxLatencyMs };
+}

@@ -29,6 +29,8 @@ export interface UnknownResolution {
   readonly op: number;
   /** Transaction id the client had, when it had one. */
   readonly transactionId: string | undefined;
+  /** What the library said (first 300 characters). */
+  readonly message: string;
   /** `committed` (one VALID transaction), `absent`, or `duplicated`. */
   readonly ledger: 'committed' | 'absent' | 'duplicated';
   /** Block of the VALID transaction, when committed. */
@@ -146,6 +148,7 @@ export function verify(input: Readonly<VerifyInput>): Verification {
       unknown.push({
         op: op.id,
         transactionId: o.transactionId,
+        message: o.message.slice(0, 300),
         ledger: writers.length > 1 ? 'duplicated' : first !== undefined ? 'committed' : 'absent',
         ...(first !== undefined ? { blockNumber: first.blockNumber } : {}),
       });

@@ -35,8 +35,8 @@ function context(nodes: Nodes) {
   return {
     control: nodes,
     channel: 'consortium',
-    peer: 'peer1-org1',
-    chaincodeServer: 'cc-kv-peer1-org1',
+    peer: () => 'peer1-org1',
+    chaincode: 'kv',
     nowS: () => (Date.now() - t0) / 1000,
     log: () => undefined,
   };

@@ -123,6 +123,7 @@ describe('chaos load', () => {
   it('keeps issuing past the minimum while the schedule runs, at the offered rate', async () => {
     const t0 = Date.now();
     let stop = false;
+    let stopped = 0;
     setTimeout(() => {
       stop = true;
     }, 300);
@@ -134,7 +135,11 @@ describe('chaos load', () => {
       keepGoing: () => !stop,
       now: () => Date.now() - t0,
       submit: () => Promise.resolve({ transactionId: 't', blockNumber: 1n, submitAttempts: 1 }),
+      onStopped: () => {
+        stopped++;
+      },
     });
+    expect(stopped).to.equal(1);
     // 300 ms at 50/s is about 15 operations: more than the minimum, far fewer than unpaced.
     expect(ops.length).to.be.within(10, 20);
   });

@@ -49,7 +49,9 @@ const clean: Verification = {
   duplicated: [],
   phantom: [],
   misreported: [],
-  unknown: [{ op: 5, transactionId: 't5', ledger: 'committed', blockNumber: 4 }],
+  unknown: [
+    { op: 5, transactionId: 't5', message: 'cannot tell', ledger: 'committed', blockNumber: 4 },
+  ],
   invalidOnLedger: { DUPLICATE_TXID: 2 },
   strayWrites: [],
   undecodable: [],
@@ -70,6 +72,7 @@ function input(overrides: Partial<ReportInput> = {}): ReportInput {
     runId: 'r',
     startedAt: '2026-12-02T05:00:00.000Z',
     durationMs: 30_000,
+    loadEndMs: 30_000,
     verifyMs: 4_000,
     settings: { profile: 'ci', rate: 10 },
     ops: ops(),
@@ -98,6 +101,13 @@ describe('chaos report', () => {
       longestZeroS: 5,
     });
     expect(f?.recoveredAfterNewLeaderS).to.equal(3);
+    // 200 operations from 10 s on; the 50 begun from 12 s to 17 s waited up to 5 s.
+    expect(f?.impact).to.deep.equal({
+      operations: 200,
+      slow: 10,
+      notCommitted: 0,
+      maxLatencyMs: 5000,
+    });
     expect(r.latencyMs.p50).to.equal(50);
     expect(r.throughput).to.equal(10);
   });

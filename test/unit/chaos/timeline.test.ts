@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { OpRecord, Outcome } from '../../../scripts/chaos/load';
 import {
   committedRate,
+  impactOf,
   percentile,
   recoveryAfter,
   toWindows,
@@ -92,5 +93,23 @@ describe('chaos timeline', () => {
     expect(committedRate(ops, 0, 1000)).to.equal(2);
     expect(committedRate(ops, 0, 2000)).to.equal(1.5);
     expect(committedRate(ops, 1000, 1000)).to.equal(0);
+  });
+
+  it('counts the operations a fault met, the stalled ones and those not committed', () => {
+    const ops = [
+      op(0, 0, 900), // settled before the fault
+      op(1, 500, 66_000), // in flight at the fault, waited out a 60 s deadline
+      op(2, 2000, 2300),
+      op(3, 3000, 9000, { kind: 'unknown', message: 'cannot tell' }),
+      op(4, 20_000, 20_100), // after the span
+    ];
+    expect(impactOf(ops, 1000, 10_000)).to.deep.equal({
+      operations: 3,
+      slow: 2,
+      notCommitted: 1,
+      maxLatencyMs: 65_500,
+    });
+    expect(impactOf(ops, 30_000, 40_000)).to.deep.include({ operations: 1, maxLatencyMs: 65_500 });
+    expect(impactOf([], 0, 1).maxLatencyMs).to.equal(null);
   });
 });

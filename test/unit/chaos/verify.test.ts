@@ -122,8 +122,14 @@ describe('chaos verification', () => {
       ),
     );
     expect(v.unknown).to.deep.equal([
-      { op: 10, transactionId: 'tx10', ledger: 'committed', blockNumber: 9 },
-      { op: 11, transactionId: 'tx11', ledger: 'absent' },
+      {
+        op: 10,
+        transactionId: 'tx10',
+        message: 'cannot tell',
+        ledger: 'committed',
+        blockNumber: 9,
+      },
+      { op: 11, transactionId: 'tx11', message: 'cannot tell', ledger: 'absent' },
     ]);
     expect(v.committed).to.equal(0);
     expect(breaches(v)).to.deep.equal([]);
