@@ -103,13 +103,21 @@ export function parseFaultKinds(text: string): FaultKind[] {
 
 /** A node as `network.sh status --json` describes it. */
 export interface NodeStatus {
+  /** Node name (`peer1-org1`, `orderer2`, `cc-kv-peer1-org1`...). */
   readonly name: string;
+  /** `kms`, `ca`, `orderer`, `peer` or `chaincode`. */
   readonly kind: string;
+  /** Process id of its process group, when running or paused. */
   readonly pid: number | null;
+  /** Whether it runs, was stopped or killed, or is paused (SIGSTOP). */
   readonly state: 'running' | 'stopped' | 'paused';
+  /** Whether it answers its health check. */
   readonly healthy: boolean;
+  /** The port it serves on (a peer's or orderer's listen port). */
   readonly port: number | null;
+  /** Block height, for peers. */
   readonly height?: number | null;
+  /** Whether it leads the Raft cluster, for orderers. */
   readonly leader?: boolean | null;
 }
 
@@ -134,11 +142,15 @@ export interface Nodes {
   /**
    * Runs `network.sh <command> <args...>` (`kill`, `start`, `pause`, `resume`, ...).
    *
+   * @param command - the network.sh command
+   * @param args - the node name, or options
    * @returns the command's output
    * @throws Error with the output when the command fails
    */
   run(command: string, ...args: string[]): Promise<string>;
   /**
+   * Which orderer leads the channel's Raft cluster.
+   *
    * @param channel - channel name
    * @returns the Raft leader of the channel, `orderer<n>`, or null when none says it leads
    */
@@ -162,8 +174,11 @@ export class NodeControl implements Nodes {
   }
 
   /**
-   * Runs `network.sh <command> <node>`.
+   * Runs `network.sh <command> <args...>`.
    *
+   * @param command - `kill`, `start`, `pause`, `resume`, `status`...
+   * @param args - the node name, or options
+   * @returns the command's output
    * @throws Error with the command's output when it fails
    */
   async run(command: string, ...args: string[]): Promise<string> {
@@ -189,8 +204,12 @@ export class NodeControl implements Nodes {
   /**
    * Which orderer is the Raft leader, from each orderer's operations endpoint
    * (`consensus_etcdraft_is_leader`). A paused or stopped orderer does not answer and is skipped.
+   * Read here rather than through `status --json`, which also asks every peer its height and takes
+   * seconds; the monitor polls twice a second. Orderer n's operations port is PORT_BASE+93+10n
+   * (the port plan in test-network/lib/common.sh).
    *
    * @param channel - channel name
+   * @param orderers - how many orderers the network has
    * @returns `orderer<n>`, or null when no orderer says it leads
    */
   async leader(channel: string, orderers = 3): Promise<string | null> {

@@ -6,23 +6,6 @@
 import type { LedgerTx } from './ledger';
 import { parseOpValue, type OpRecord } from './load';
 
-/** How one operation ended up, client claim against ledger. */
-export type Verdict =
-  /** Reported committed; exactly one VALID transaction wrote it, with the reported id and block. */
-  | 'committed'
-  /** Reported failed; nothing VALID wrote it and its key is absent. */
-  | 'failed'
-  /** Reported committed, but no VALID transaction wrote it or its key does not read back. */
-  | 'lost'
-  /** More than one VALID transaction wrote it. */
-  | 'duplicated'
-  /** Reported failed, but a VALID transaction wrote it (or its key reads back). */
-  | 'phantom'
-  /** Reported committed once, but under another transaction id or block than the ledger's. */
-  | 'misreported'
-  /** Reported COMMIT_STATUS_UNKNOWN; the ledger settles it (see {@link UnknownResolution}). */
-  | 'unknown';
-
 /** What the ledger shows for an operation reported as unknown. */
 export interface UnknownResolution {
   /** Operation id. */
