@@ -7,10 +7,10 @@
 # network is reused as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Bad flags are refused before anything is built or started; --help prints the options.
+npx ts-node --transpile-only scripts/chaos/options.ts "$@"
 for arg in "$@"; do
-  if [[ "$arg" == --help || "$arg" == -h ]]; then
-    exec npx ts-node --transpile-only scripts/chaos/run.ts --help
-  fi
+  [[ "$arg" == --help || "$arg" == -h ]] && exit 0
 done
 # shellcheck source=scripts/lib/network-session.sh
 source scripts/lib/network-session.sh

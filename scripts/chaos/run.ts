@@ -8,21 +8,19 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { common } from '@hyperledger/fabric-protos';
 import { connection, signers, type Connection } from '@oracle-consortium/gateway';
 import {
   buildSchedule,
-  FAULT_KINDS,
   inject,
   NodeControl,
-  parseFaultKinds,
   withNewLeaders,
   type InjectedFault,
   type LeaderSample,
 } from './faults';
 import { decodeBlock, type LedgerTx } from './ledger';
 import { runLoad, type OpRecord } from './load';
+import { parseOptions, USAGE } from './options';
 import { buildReport, toMarkdown, writeReport } from './report';
 import { committedRate } from './timeline';
 import { verify } from './verify';
@@ -30,71 +28,8 @@ import { verify } from './verify';
 const REPO_DIR = path.resolve(__dirname, '..', '..');
 const CHAINCODE = 'kv';
 
-const USAGE = `Usage: npm run chaos -- [options]
-
-  --profile full|ci     full (default): at least 10,000 operations, every fault kind;
-                        ci: at least 1,000 operations at a lower rate, shorter holds and gaps
-  --ops N               operations to issue at least (the load also runs until the schedule ends)
-  --rate R              operations offered per second
-  --concurrency C       most operations in flight
-  --faults a,b,...      fault kinds in order (${FAULT_KINDS.join(', ')})
-  --quorum-loss         add orderer-quorum-loss (two of three orderers killed) at the end
-  --warmup S            load before the first fault, seconds
-  --hold S              how long each node stays down or paused, seconds
-  --gap S               load after each repair before the next fault, seconds
-  --max-wait S          longest further wait for throughput to come back before the next fault
-  --window-ms MS        length of a throughput window (1000)
-  --peer NAME           the Org1 peer the peer and chaincode faults hit (default: the peer the
-                        client prefers when the fault starts)
-  --out DIR             results directory (bench/results/chaos-<profile>)
-`;
-
-interface Profile {
-  ops: number;
-  rate: number;
-  concurrency: number;
-  faults: string;
-  warmup: number;
-  hold: number;
-  gap: number;
-  maxWait: number;
-}
-
-const ALL =
-  'peer-kill,peer-pause,chaincode-kill,orderer-follower-kill,orderer-pause,orderer-leader-kill';
-const PROFILES: Readonly<Record<string, Profile>> = {
-  full: {
-    ops: 10000,
-    rate: 30,
-    concurrency: 32,
-    faults: ALL,
-    warmup: 15,
-    hold: 8,
-    gap: 20,
-    maxWait: 75,
-  },
-  ci: {
-    ops: 1000,
-    rate: 10,
-    concurrency: 16,
-    faults: ALL,
-    warmup: 10,
-    hold: 5,
-    gap: 10,
-    maxWait: 75,
-  },
-};
-
 function log(msg: string): void {
   process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
-}
-
-function numberOption(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new Error(`--${name} must be a positive number, got '${text}'`);
-  return n;
 }
 
 const sleep = (ms: number) =>
@@ -210,56 +145,20 @@ async function repairAll(control: NodeControl): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      profile: { type: 'string', default: 'full' },
-      ops: { type: 'string' },
-      rate: { type: 'string' },
-      concurrency: { type: 'string' },
-      faults: { type: 'string' },
-      'quorum-loss': { type: 'boolean', default: false },
-      warmup: { type: 'string' },
-      hold: { type: 'string' },
-      gap: { type: 'string' },
-      'max-wait': { type: 'string' },
-      'window-ms': { type: 'string' },
-      peer: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
+  const options = parseOptions(process.argv.slice(2), REPO_DIR);
+  if (options === 'help') {
     process.stdout.write(USAGE);
     return 0;
   }
-  const profile = PROFILES[values.profile];
-  if (profile === undefined) {
-    throw new Error(
-      `unknown --profile '${values.profile}'; known: ${Object.keys(PROFILES).join(', ')}`,
-    );
-  }
+  const { minOps, rate, concurrency, windowMs, kinds, gapS, maxWaitS, warmupS, holdS, peer } =
+    options;
+  const schedule = buildSchedule({ kinds, warmupS, holdS, gapS, maxWaitS });
   const descriptionPath = process.env.NETWORK_DESCRIPTION;
   if (descriptionPath === undefined || descriptionPath === '') {
     throw new Error(
       'NETWORK_DESCRIPTION is not set; run through `npm run chaos` (scripts/chaos.sh)',
     );
   }
-  const minOps = numberOption('ops', values.ops, profile.ops);
-  const rate = numberOption('rate', values.rate, profile.rate);
-  const concurrency = numberOption('concurrency', values.concurrency, profile.concurrency);
-  const windowMs = numberOption('window-ms', values['window-ms'], 1000);
-  const kinds = parseFaultKinds(values.faults ?? profile.faults);
-  if (values['quorum-loss']) kinds.push('orderer-quorum-loss');
-  const gapS = numberOption('gap', values.gap, profile.gap);
-  const maxWaitS = numberOption('max-wait', values['max-wait'], profile.maxWait);
-  const warmupS = numberOption('warmup', values.warmup, profile.warmup);
-  const holdS = numberOption('hold', values.hold, profile.hold);
-  const schedule = buildSchedule({ kinds, warmupS, holdS, gapS, maxWaitS });
-  const peer = values.peer;
-  if (peer !== undefined && !/^peer\d+-org1$/.test(peer)) {
-    throw new Error(`--peer must name a peer of Org1 like peer1-org1, got '${peer}'`);
-  }
-  const outDir = values.out ?? path.join(REPO_DIR, 'bench', 'results', `chaos-${values.profile}`);
   const runId = randomBytes(4).toString('hex');
 
   const network = await connection.loadNetworkDescription({
@@ -421,7 +320,7 @@ async function main(): Promise<number> {
       loadEndMs: loadEndMs ?? durationMs,
       verifyMs,
       settings: {
-        profile: values.profile,
+        profile: options.profile,
         minOps,
         rate,
         concurrency,
@@ -442,7 +341,7 @@ async function main(): Promise<number> {
       leaderChanges,
       windowMs,
     });
-    const files = writeReport(outDir, report);
+    const files = writeReport(options.outDir, report);
     process.stdout.write(toMarkdown(report));
     log(`wrote ${files.join(', ')}`);
     log(
