@@ -197,7 +197,7 @@ export function toMarkdown(r: Readonly<ChaosReport>): string {
   lines.push(
     '## Faults',
     '',
-    'Recovery: from the fault until throughput is back at half its median over the 10 s before, for two windows in a row (0: it never fell that low).',
+    'Recovery: from the fault until throughput is back at half its median over the 10 s before, for two windows in a row, each window taken with its two neighbours (0: it never fell that low).',
     '',
     'Operations met: in flight at some point between the fault and the next one; stalled: took 5 s or more; not committed: reported failed or unknown.',
     '',

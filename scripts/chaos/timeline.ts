@@ -101,7 +101,8 @@ export interface RecoveryOptions {
 
 /**
  * Measures how long throughput took to come back after a fault: from the fault to the first of
- * `stable` consecutive windows at `threshold` x the median throughput of the windows before it.
+ * `stable` consecutive windows at `threshold` x the median throughput of the windows before it,
+ * each window's throughput taken as the mean of it and its two neighbours.
  *
  * @param windows - the run's windows, from {@link toWindows}
  * @param options - fault time, span and thresholds
@@ -120,17 +121,24 @@ export function recoveryAfter(
     .sort((a, b) => a - b);
   const baselineTps = percentile(before, 50) ?? 0;
   const thresholdTps = baselineTps * threshold;
+  // Commits arrive a block at a time (every 0.5 s), so at a few operations per second one window
+  // can fall below half the baseline by chance: dips and recovery are judged on the mean of each
+  // window and its two neighbours; stretches without a commit on the windows themselves.
+  const smoothed = windows.map((w, i) => {
+    const near = windows.slice(Math.max(0, i - 1), i + 2);
+    return { ...w, throughput: near.reduce((sum, x) => sum + x.throughput, 0) / near.length };
+  });
+  const width = windowLength(windows);
   // The window holding the fault counts: it already shows the fault's effect, or it does not.
-  const after = windows.filter(
-    (w) => w.startS + windowLength(windows) > options.atS && w.startS < options.untilS,
-  );
+  const inSpan = (w: TimeWindow): boolean =>
+    w.startS + width > options.atS && w.startS < options.untilS;
   let zero = 0;
   let longestZero = 0;
-  for (const w of after) {
+  for (const w of windows.filter(inSpan)) {
     zero = w.committed === 0 ? zero + 1 : 0;
     longestZero = Math.max(longestZero, zero);
   }
-  const width = windowLength(windows);
+  const after = smoothed.filter(inSpan);
   const dipIdx = after.findIndex((w) => w.throughput < thresholdTps);
   const common = { baselineTps, thresholdTps, longestZeroS: longestZero * width };
   if (dipIdx < 0) return { ...common, dipAfterS: null, recoveredAfterS: 0 };

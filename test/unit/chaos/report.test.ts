@@ -97,10 +97,10 @@ describe('chaos report', () => {
     expect(f?.recovery).to.deep.include({
       baselineTps: 10,
       dipAfterS: 2,
-      recoveredAfterS: 7,
+      recoveredAfterS: 6,
       longestZeroS: 5,
     });
-    expect(f?.recoveredAfterNewLeaderS).to.equal(3);
+    expect(f?.recoveredAfterNewLeaderS).to.equal(2);
     // 200 operations from 10 s on; the 50 begun from 12 s to 17 s waited up to 5 s.
     expect(f?.impact).to.deep.equal({
       operations: 200,
@@ -133,7 +133,7 @@ describe('chaos report', () => {
     expect(md).to.include('- `ConnectionError:UNAVAILABLE`: 1');
     expect(md).to.include('DUPLICATE_TXID 2');
     expect(md).to.include(
-      '| 10 | orderer-leader-kill | orderer1 | 5.5 | 4.0 (orderer3) | 2 | 7 | 3 | 5 | 10.0 |',
+      '| 10 | orderer-leader-kill | orderer1 | 5.5 | 4.0 (orderer3) | 2 | 6 | 2 | 5 | 10.0 |',
     );
   });
 

@@ -78,8 +78,18 @@ describe('chaos timeline', () => {
   });
 
   it('does not count one good window between zeros as recovered', () => {
-    const r = recoveryAfter(windows([10, 10, 10, 0, 10, 0, 10, 10]), { atS: 3, untilS: 8 });
-    expect(r.recoveredAfterS).to.equal(3);
+    const r = recoveryAfter(windows([10, 10, 10, 0, 0, 10, 0, 0, 10, 10, 10]), {
+      atS: 3,
+      untilS: 11,
+    });
+    expect(r.dipAfterS).to.equal(0);
+    expect(r.recoveredAfterS).to.equal(5);
+  });
+
+  it('does not count one thin window as a dip', () => {
+    const r = recoveryAfter(windows([10, 10, 10, 10, 4, 10, 10, 10]), { atS: 3, untilS: 8 });
+    expect(r.dipAfterS).to.equal(null);
+    expect(r.recoveredAfterS).to.equal(0);
   });
 
   it('reports null when throughput is not back by the end of the span', () => {
