@@ -252,9 +252,16 @@ async function main(): Promise<number> {
         const settledDown = () =>
           committedRate(settled, nowMs() - 3000, nowMs()) >= baseline * 0.5 &&
           [...inFlight.values()].every((start) => start >= repairedMs);
-        while (nowMs() < waitEnd && !settledDown()) await sleep(500);
+        let waited = false;
+        while (nowMs() < waitEnd && !settledDown()) {
+          waited = true;
+          await sleep(500);
+        }
         if (!settledDown()) {
           log(`fault ${fault.kind}: not settled ${String(maxWaitS)} s after its gap; going on`);
+        } else if (waited) {
+          // The next fault's baseline is the 10 s before it: let them be 10 s of a settled load.
+          await sleep(10_000);
         }
       }
       scheduleDone = true;

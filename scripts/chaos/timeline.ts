@@ -124,21 +124,20 @@ export function recoveryAfter(
   // Commits arrive a block at a time (every 0.5 s), so at a few operations per second one window
   // can fall below half the baseline by chance: dips and recovery are judged on the mean of each
   // window and its two neighbours; stretches without a commit on the windows themselves.
-  const smoothed = windows.map((w, i) => {
-    const near = windows.slice(Math.max(0, i - 1), i + 2);
-    return { ...w, throughput: near.reduce((sum, x) => sum + x.throughput, 0) / near.length };
-  });
   const width = windowLength(windows);
   // The window holding the fault counts: it already shows the fault's effect, or it does not.
-  const inSpan = (w: TimeWindow): boolean =>
-    w.startS + width > options.atS && w.startS < options.untilS;
+  // Neighbours are taken from the span only, so the next fault's effect never leaks into it.
+  const span = windows.filter((w) => w.startS + width > options.atS && w.startS < options.untilS);
   let zero = 0;
   let longestZero = 0;
-  for (const w of windows.filter(inSpan)) {
+  for (const w of span) {
     zero = w.committed === 0 ? zero + 1 : 0;
     longestZero = Math.max(longestZero, zero);
   }
-  const after = smoothed.filter(inSpan);
+  const after = span.map((w, i) => {
+    const near = span.slice(Math.max(0, i - 1), i + 2);
+    return { ...w, throughput: near.reduce((sum, x) => sum + x.throughput, 0) / near.length };
+  });
   const dipIdx = after.findIndex((w) => w.throughput < thresholdTps);
   const common = { baselineTps, thresholdTps, longestZeroS: longestZero * width };
   if (dipIdx < 0) return { ...common, dipAfterS: null, recoveredAfterS: 0 };

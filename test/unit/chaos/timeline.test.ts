@@ -122,4 +122,11 @@ describe('chaos timeline', () => {
     expect(impactOf(ops, 30_000, 40_000)).to.deep.include({ operations: 1, maxLatencyMs: 65_500 });
     expect(impactOf([], 0, 1).maxLatencyMs).to.equal(null);
   });
+
+  it("does not let the next fault's dip leak into this fault's last window", () => {
+    // fault at 3 s; one thin window at 7 s, then the next fault at 8 s stops everything
+    const r = recoveryAfter(windows([10, 10, 10, 10, 10, 10, 10, 4, 0, 0]), { atS: 3, untilS: 8 });
+    expect(r.dipAfterS).to.equal(null);
+    expect(r.recoveredAfterS).to.equal(0);
+  });
 });
