@@ -5,8 +5,12 @@
 #
 # Usage: test-network/network.sh <command> [args]
 #   up                      build what is missing, start and configure everything (idempotent)
-#   deploy <dir> [--name n] [--collections file] [--policy expr]
-#                           package, install, approve, commit; run one chaincode server per peer
+#   deploy <dir> --name n [--version v] [--collections file] [--policy expr]
+#                           check the inputs, package, install, start one chaincode server per peer,
+#                           approve, commit; deploying a name again upgrades it without a gap
+#   chaincode list          deployed chaincodes: version, sequence, servers up, directory
+#   chaincode remove <name> stop a chaincode's servers and forget it (its definition stays on the
+#                           channel: Fabric cannot remove one)
 #   stop | start            stop or restart every process, keeping ledgers and identities
 #   stop <node>             stop one node gracefully (SIGTERM, SIGKILL after 10 s), keeping its data
 #   start <node>            start one stopped node and wait until it is healthy
@@ -19,6 +23,8 @@
 #   describe                print the network description path
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
+#   env <member> [p]        shell exports for the peer CLI as the member's admin, aimed at its peer p
+#                           (default 1): eval "$(test-network/network.sh env Org1)"
 #   help | -h | --help      this text
 #
 # Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000),
@@ -74,7 +80,10 @@ all_ports() {
       peer_port "$org" "$p"
       peer_cc_port "$org" "$p"
       peer_ops_port "$org" "$p"
-      for slot in $(seq 0 9); do ccserver_port "$slot" "$org" "$p"; done
+      for slot in $(seq 0 9); do
+        ccserver_port "$slot" "$org" "$p" 0
+        ccserver_port "$slot" "$org" "$p" 1
+      done
     done
   done
 }
@@ -162,13 +171,12 @@ create_channel() {
     "$FABRIC_BIN/osnadmin" channel join --channelID "$CHANNEL_NAME" --config-block "$ARTIFACTS_DIR/$CHANNEL_NAME.block" \
       -o "127.0.0.1:$(orderer_admin_port "$n")" --ca-file "$admin/ca.crt" \
       --client-cert "$admin/server.crt" --client-key "$admin/server.key" >>"$LOGS_DIR/osnadmin.log" 2>&1 ||
-      { tail -n 10 "$LOGS_DIR/osnadmin.log" >&2; die "orderer$n did not join $CHANNEL_NAME"; }
+      { show_cli_error "$LOGS_DIR/osnadmin.log" | tail -n 5 >&2; die "orderer$n did not join $CHANNEL_NAME"; }
   done
   local org p
   for org in "${ORGS[@]}"; do
     for p in $(seq 1 "$PEERS_PER_ORG"); do
-      peer_cli "$org" "$p" channel join -b "$ARTIFACTS_DIR/$CHANNEL_NAME.block" >>"$LOGS_DIR/peer-cli.log" 2>&1 ||
-        { tail -n 10 "$LOGS_DIR/peer-cli.log" >&2; die "peer$p-${org,,} did not join $CHANNEL_NAME"; }
+      cli_step "peer$p-${org,,} joining $CHANNEL_NAME" peer-cli peer_cli "$org" "$p" channel join -b "$ARTIFACTS_DIR/$CHANNEL_NAME.block"
     done
   done
 }
@@ -209,14 +217,62 @@ peer_height() {
 # A start-up that fails half way stops what it started (logs stay for the diagnosis), so a failed
 # `up` or `start` never leaves orphan processes behind.
 stop_started_on_failure() {
-  local rc=$? name
-  if ((rc != 0 && ${#STARTED_HERE[@]} > 0)); then
-    echo "start-up failed: stopping the ${#STARTED_HERE[@]} process(es) it started; logs are kept in $LOGS_DIR" >&2
-    for ((i = ${#STARTED_HERE[@]} - 1; i >= 0; i--)); do
-      name="${STARTED_HERE[$i]}"
-      stop_process "$name"
-    done
+  local rc=$?
+  # Neither a second Ctrl-C nor a closed stderr (the caller gone) may cut the clean-up short.
+  trap '' INT TERM PIPE
+  set +e
+  if ((rc != 0)); then
+    stop_started_here
   fi
+  return "$rc"
+}
+
+# stop_started_here: stops, newest first, every process this invocation started.
+stop_started_here() {
+  local i
+  ((${#STARTED_HERE[@]} > 0)) || return 0
+  echo "stopping the ${#STARTED_HERE[@]} process(es) started here; logs are kept in $LOGS_DIR" >&2
+  for ((i = ${#STARTED_HERE[@]} - 1; i >= 0; i--)); do
+    stop_process "${STARTED_HERE[$i]}"
+  done
+}
+
+# trap_start_up_failure: from here on, a failure or a SIGTERM stops what this invocation started.
+# Without the TERM trap bash dies of the signal without running its EXIT trap, and the processes
+# started in their own sessions (CAs, local-kms) stay.
+trap_start_up_failure() {
+  trap stop_started_on_failure EXIT
+  trap_interruptions
+}
+
+# trap_interruptions: SIGINT and SIGTERM end the working shell with a failure status, so its EXIT
+# trap cleans up. (Untrapped, a subshell that gets Ctrl-C's SIGINT can end with status 0 and its
+# clean-up would think all went well.)
+trap_interruptions() {
+  trap 'echo "interrupted" >&2; exit 130' INT
+  trap 'echo "terminated" >&2; exit 143' TERM
+}
+
+# interruptible <command...>: runs a command that starts processes (up, start, deploy) so that
+# Ctrl-C or SIGTERM makes it stop what it started. The command runs in a background subshell and
+# this shell waits for it: `wait` returns at once on a trapped signal, and the trap passes either
+# signal on to the subshell as a SIGTERM, whose TERM and EXIT traps clean up. Trapping SIGINT in
+# the working shell alone is not enough: bash ignores a SIGINT that arrives while a foreground
+# child runs and does not die of it (fabric-ca-client, for one), so the trap never fires.
+interruptible() {
+  local child rc=0 signalled=0 interrupted=0
+  "$@" &
+  child=$!
+  trap 'signalled=1; interrupted=1; echo "interrupted: cleaning up" >&2; kill -TERM "$child" 2>/dev/null || true' INT TERM
+  # A trapped signal ends `wait` early; wait again until the command has finished its clean-up.
+  while true; do
+    signalled=0
+    wait "$child" && rc=0 || rc=$?
+    ((signalled)) || break
+  done
+  trap - INT TERM
+  # However the command ended, an interrupted run is a failed run.
+  if ((interrupted && (rc == 0 || rc > 255 || rc < 0))); then rc=130; fi
   return "$rc"
 }
 
@@ -229,7 +285,7 @@ cmd_up() {
     log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
     return 0
   fi
-  trap stop_started_on_failure EXIT
+  trap_start_up_failure
   if [[ -d "$NETWORK_HOME" ]]; then
     log "found state of an interrupted start-up in $NETWORK_HOME: stopping its processes and removing it"
     cmd_down >/dev/null
@@ -254,7 +310,7 @@ cmd_up() {
   wait_channel_height
   write_description
   touch "$INIT_MARK"
-  trap - EXIT
+  trap - EXIT INT TERM
   log "network $NETWORK_NAME is up; description: $DESCRIPTION_FILE"
 }
 
@@ -263,7 +319,7 @@ cmd_start() {
   [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
   build_all
   check_stopped_ports_free
-  trap stop_started_on_failure EXIT
+  trap_start_up_failure
   log "starting local-kms and the certificate authorities"
   start_kms
   start_cas
@@ -276,7 +332,7 @@ cmd_start() {
     start_ccservers
   fi
   wait_channel_height
-  trap - EXIT
+  trap - EXIT INT TERM
   log "network $NETWORK_NAME is running"
 }
 
@@ -296,6 +352,10 @@ cmd_stop() {
 
 cmd_down() {
   local name f
+  if [[ ! -d "$NETWORK_HOME" ]]; then
+    log "no network in $NETWORK_HOME; nothing to remove"
+    return 0
+  fi
   for name in $(all_process_names | tac); do
     stop_process "$name"
   done
@@ -320,6 +380,34 @@ cmd_logs() {
   fi
 }
 
+# cmd_env <member> [peer number]: the peer CLI settings of the member's admin, as shell exports,
+# so `eval "$(network.sh env Org1)"` points a shell's `peer` at this network.
+cmd_env() {
+  local member="${1:-}" p="${2:-1}" org=""
+  [[ -n "$member" ]] || usage_error "usage: network.sh env <member> [peer number]; members: ${ORGS[*]}"
+  org="$(org_of "${member,,}")" || die "unknown member '$member'; members: ${ORGS[*]}"
+  if [[ ! "$p" =~ ^[0-9]+$ ]] || ((p < 1 || p > PEERS_PER_ORG)); then
+    die "peer number must be 1 to $PEERS_PER_ORG, got '$p'"
+  fi
+  require_network
+  local line
+  for line in \
+    "FABRIC_CFG_PATH=$CONFIG_DIR" \
+    "CORE_PEER_LOCALMSPID=$(msp_id "$org")" \
+    "CORE_PEER_MSPCONFIGPATH=$CRYPTO_DIR/${org,,}/admin/msp" \
+    "CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org" "$p")" \
+    "CORE_PEER_TLS_ENABLED=true" \
+    "CORE_PEER_TLS_ROOTCERT_FILE=$(ca_root "$org")" \
+    "ORDERER_ADDRESS=127.0.0.1:$(orderer_port 1)" \
+    "ORDERER_CA=$(ca_root orderer)" \
+    "CHANNEL_NAME=$CHANNEL_NAME"; do
+    printf 'export %s=%q\n' "${line%%=*}" "${line#*=}"
+  done
+  # PATH keeps the caller's own entries: its $PATH is expanded by the shell that evals this.
+  # shellcheck disable=SC2016
+  printf 'export PATH=%q:"$PATH"\n' "$FABRIC_BIN"
+}
+
 # one_node <args...>: the arguments are exactly one node name.
 one_node() {
   if (($# != 1)) || [[ -z "$1" || "$1" == -* ]]; then
@@ -342,8 +430,8 @@ main() {
   local cmd="${1:-}"
   [[ $# -gt 0 ]] && shift
   case "$cmd" in
-    up) cmd_up "$@" ;;
-    start) if (($# > 0)); then one_node "$@" && cmd_node_start "$1"; else cmd_start; fi ;;
+    up) interruptible cmd_up "$@" ;;
+    start) if (($# > 0)); then one_node "$@" && cmd_node_start "$1"; else interruptible cmd_start; fi ;;
     stop) if (($# > 0)); then one_node "$@" && cmd_node_stop "$1"; else cmd_stop; fi ;;
     kill) one_node "$@" && cmd_node_signal "$1" KILL ;;
     pause) one_node "$@" && cmd_node_signal "$1" STOP ;;
@@ -351,9 +439,11 @@ main() {
     down) cmd_down "$@" ;;
     status) cmd_status "$@" ;;
     logs) cmd_logs "$@" ;;
-    deploy) cmd_deploy "$@" ;;
+    deploy) interruptible cmd_deploy "$@" ;;
     crl) cmd_crl "$@" ;;
+    chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
+    env) cmd_env "$@" ;;
     build) build_all ;;
     help | -h | --help) usage ;;
     "")

@@ -12,6 +12,11 @@ source "$NETWORK_DIR/lib/build.sh"
 NETWORK_NAME="${NETWORK_NAME:-local}"
 NETWORK_HOME="${NETWORK_HOME:-$REPO_DIR/.network/$NETWORK_NAME}"
 PORT_BASE="${PORT_BASE:-30000}"
+if [[ ! "$PORT_BASE" =~ ^[0-9]{1,5}$ ]] || ((10#$PORT_BASE + 700 > 65535)); then
+  echo "error: PORT_BASE must be a port number, got '$PORT_BASE' (the network uses PORT_BASE+1 to PORT_BASE+700, so at most 64835)" >&2
+  exit 1
+fi
+PORT_BASE=$((10#$PORT_BASE))
 EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
 if ((PORT_BASE + 700 >= EPHEMERAL_LOW)); then
   echo "warning: PORT_BASE=$PORT_BASE puts this network's ports in the ephemeral range (from $EPHEMERAL_LOW); outgoing connections may take them at random. Prefer a PORT_BASE below $((EPHEMERAL_LOW - 700))." >&2
@@ -58,7 +63,9 @@ msp_id() { echo "${1}MSP"; }
 #   +151 orderer CA, +1 operations
 #   +200*i+1 CA of org i, +1 operations
 #   +200*i+10*p+1 peer p of org i: listen, +1 chaincode, +2 operations
-#   +600+10*s+4*(i-1)+p chaincode server of deployed chaincode s (0-9) for peer p of org i
+#   +600+10*s+4*(i-1)+p+2*v chaincode server of deployed chaincode s (0-9) for peer p of org i, in
+#                       variant v (0 or 1): an upgrade starts the new version's servers in the other
+#                       variant beside the running ones, so the two sets never share a port
 kms_port() { echo $((PORT_BASE + 1)); }
 orderer_port() { echo $((PORT_BASE + 91 + 10 * $1)); }
 orderer_admin_port() { echo $((PORT_BASE + 92 + 10 * $1)); }
@@ -70,7 +77,7 @@ ca_ops_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 2)); }
 peer_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 1)); }
 peer_cc_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 2)); }
 peer_ops_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 3)); }
-ccserver_port() { echo $((PORT_BASE + 600 + 10 * $1 + 4 * ($(org_index "$2") - 1) + $3)); }
+ccserver_port() { echo $((PORT_BASE + 600 + 10 * $1 + 4 * ($(org_index "$2") - 1) + $3 + 2 * ${4:-0})); }
 
 # Paths inside NETWORK_HOME.
 PIDS_DIR="$NETWORK_HOME/pids"
@@ -110,7 +117,9 @@ start_process() {
   if is_running "$name"; then
     return 0
   fi
-  setsid "$@" >>"$LOGS_DIR/$name.log" 2>&1 </dev/null &
+  # PROCESS_LOG: the log of the node this process stands in for (a chaincode server started beside
+  # the running one during an upgrade writes to the node's own log).
+  setsid "$@" >>"$LOGS_DIR/${PROCESS_LOG:-$name}.log" 2>&1 </dev/null &
   pid=$!
   echo "$pid $(proc_start_time "$pid")" >"$PIDS_DIR/$name.pid"
   STARTED_HERE+=("$name")
@@ -120,11 +129,20 @@ start_process() {
 STARTED_HERE=()
 
 proc_start_time() {
-  local stat
-  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  local stat fields
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
   # Field 22, counted after the parenthesised command name (which may itself hold spaces).
+  read -r -a fields <<<"${stat##*) }"
+  echo "${fields[19]}"
+}
+
+# proc_state <pid>: the one-letter state of a process (R, S, T stopped, Z zombie...), or nothing.
+# Read from /proc with builtins only: `status` asks this for every node, and forks add up.
+proc_state() {
+  local stat
+  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 0
   stat="${stat##*) }"
-  awk '{ print $20 }' <<<"$stat"
+  echo "${stat:0:1}"
 }
 
 pid_of() {
@@ -141,10 +159,9 @@ pid_of() {
 
 # alive <pid>: the process exists and is not a zombie waiting for its parent to reap it.
 alive() {
-  local stat
-  kill -0 "$1" 2>/dev/null || return 1
-  stat="$(ps -o stat= -p "$1" 2>/dev/null || true)"
-  [[ -n "$stat" && "$stat" != Z* ]]
+  local state
+  state="$(proc_state "$1")"
+  [[ -n "$state" && "$state" != Z ]]
 }
 
 is_running() {
@@ -173,6 +190,35 @@ stop_process() {
     fi
   fi
   rm -f "$PIDS_DIR/$name.pid"
+}
+
+# show_cli_error <output file>: the cause of a failed Fabric CLI command. The peer CLI prints its
+# flag help after the error, so the last lines of its output are the help, never the cause: show
+# its `Error:` lines, or else what came before the usage text.
+show_cli_error() {
+  if grep -q '^Error:' "$1"; then
+    grep '^Error:' "$1"
+  else
+    sed '/^Usage:/,$d' "$1" | tail -n 15
+  fi
+}
+
+# cli_step <what> <log name> <command...>: runs one CLI command, appending its output to
+# logs/<log name>.log; on failure shows the cause (show_cli_error) and dies naming the step.
+cli_step() {
+  local what="$1" logfile="$LOGS_DIR/$2.log" out
+  shift 2
+  out="$(mktemp)"
+  printf '\n== %s: %s\n' "$what" "$*" >>"$logfile"
+  if "$@" >"$out" 2>&1; then
+    cat "$out" >>"$logfile"
+    rm -f "$out"
+    return 0
+  fi
+  cat "$out" >>"$logfile"
+  show_cli_error "$out" >&2
+  rm -f "$out"
+  die "$what failed (full output in $logfile)"
 }
 
 # wait_healthy <name> <url>: polls an operations endpoint until it answers 200.

@@ -18,7 +18,7 @@ crl_step() {
     return 0
   fi
   cat "$out" >>"$LOGS_DIR/crl.log"
-  tail -n 15 "$out" >&2
+  show_cli_error "$out" >&2
   die "crl: $what failed (log: $LOGS_DIR/crl.log)"
 }
 

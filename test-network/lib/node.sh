@@ -38,9 +38,8 @@ org_of() {
 node_spec() {
   local name="$1" org
   NODE_HEALTH=""
-  if ! node_names | grep -xF -- "$name" >/dev/null; then
-    die "unknown node '$name'; nodes of this network: $(node_names | tr '\n' ' ')"
-  fi
+  [[ -n "${NODE_NAMES:-}" ]] || NODE_NAMES=" $(node_names | tr '\n' ' ')"
+  [[ "$NODE_NAMES" == *" $name "* ]] || die "unknown node '$name'; nodes of this network:$NODE_NAMES"
   case "$name" in
     kms)
       NODE_KIND=kms
@@ -82,27 +81,29 @@ node_spec() {
       local cc="${BASH_REMATCH[1]}" p="${BASH_REMATCH[2]}"
       org="$(org_of "${BASH_REMATCH[3]}")"
       NODE_KIND=chaincode
-      NODE_PORT="$(ccserver_port "$(cat "$ARTIFACTS_DIR/chaincode/$cc/slot")" "$org" "$p")"
-      NODE_CMD=(bash "$NODES/ccserver.sh" "$cc" "$org" "$p")
+      NODE_PORT="$(cc_port "$(cc_state "$cc")" "$org" "$p")"
+      NODE_CMD=(bash "$NODES/ccserver.sh" "$cc" "$org" "$p" "$(cc_state "$cc")")
       ;;
   esac
 }
 
 # node_state <name>: running, stopped or paused (the group leader stopped by SIGSTOP).
 node_state() {
-  local pid stat
-  if ! pid="$(pid_of "$1")" || ! alive "$pid"; then
-    echo stopped
-    return 0
-  fi
-  stat="$(ps -o stat= -p "$pid" 2>/dev/null || true)"
-  if [[ "$stat" == T* ]]; then echo paused; else echo running; fi
+  local pid state
+  pid="$(pid_of "$1")" || pid=""
+  state="$([[ -n "$pid" ]] && proc_state "$pid")" || true
+  case "$state" in
+    "" | Z) echo stopped ;;
+    T | t) echo paused ;;
+    *) echo running ;;
+  esac
 }
 
-# node_healthy <name>: the node itself answers, on its operations endpoint or (kms, chaincode
-# servers) on its port. A supervisor's PID says nothing about the server it keeps restarting.
+# node_healthy <name> [state]: the node itself answers, on its operations endpoint or (kms,
+# chaincode servers) on its port. A supervisor's PID says nothing about the server it keeps
+# restarting.
 node_healthy() {
-  [[ "$(node_state "$1")" == running ]] || return 1
+  [[ "${2:-$(node_state "$1")}" == running ]] || return 1
   if [[ -n "$NODE_HEALTH" ]]; then
     curl -fsS -o /dev/null --max-time 2 "$NODE_HEALTH" 2>/dev/null
   else
@@ -115,7 +116,7 @@ node_wait_ready() {
   if [[ -n "$NODE_HEALTH" ]]; then
     wait_healthy "$1" "$NODE_HEALTH"
   elif [[ "$NODE_KIND" == chaincode ]]; then
-    wait_ccserver "$1" "$NODE_PORT"
+    wait_ccserver "$1" "$NODE_PORT" "$NODE_LOG_FROM"
   else
     wait_port "$1" "$NODE_PORT"
   fi
@@ -147,6 +148,7 @@ cmd_node_start() {
     paused) die "$1 is paused; \`network.sh resume $1\` resumes it" ;;
   esac
   port_in_use "$NODE_PORT" && die "port $NODE_PORT of $1 is held by another process; stop that process first"
+  NODE_LOG_FROM="$(stat -c %s "$LOGS_DIR/$1.log" 2>/dev/null || echo 0)"
   start_process "$1" "${NODE_CMD[@]}"
   node_wait_ready "$1" || {
     stop_process "$1"
@@ -217,7 +219,7 @@ status_rows() {
     pid="$(pid_of "$name" || true)"
     state="$(node_state "$name")"
     [[ "$state" == stopped ]] && pid=""
-    if node_healthy "$name"; then healthy=true; else healthy=false; fi
+    if node_healthy "$name" "$state"; then healthy=true; else healthy=false; fi
     height=""
     leader=""
     if [[ "$NODE_KIND" == peer && "$healthy" == true ]]; then

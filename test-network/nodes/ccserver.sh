@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The chaincode server one peer dials (chaincode as a service): ccserver.sh <chaincode> <org> <p>.
+# The chaincode server one peer dials (chaincode as a service):
+# ccserver.sh <chaincode> <org> <p> [state dir]. The state dir (default: the deployed chaincode's)
+# gives package ID, module, slot and port variant; an upgrade starts servers from the new version's
+# state beside the running ones. Everything is read once, at start.
 # Restarts the chaincode if it crashes; the supervisor and its child share one process group, so
 # stopping the group stops both.
 set -euo pipefail
@@ -8,10 +11,12 @@ source "$(dirname "$0")/../lib/common.sh"
 cc="$1"
 org="$2"
 p="$3"
-state="$ARTIFACTS_DIR/chaincode/$cc"
+state="${4:-$ARTIFACTS_DIR/chaincode/$cc}"
 package_id="$(cat "$state/package-id")"
 module="$(cat "$state/module-path")"
-address="127.0.0.1:$(ccserver_port "$(cat "$state/slot")" "$org" "$p")"
+variant=0
+[[ -f "$state/variant" ]] && variant="$(cat "$state/variant")"
+address="127.0.0.1:$(ccserver_port "$(cat "$state/slot")" "$org" "$p" "$variant")"
 server="$module/node_modules/.bin/fabric-chaincode-node"
 [[ -x "$server" ]] || server="$REPO_DIR/node_modules/.bin/fabric-chaincode-node"
 # fabric-shim answers ctx.stub.getMspID() from this variable: the MSP of the peer this server serves.
@@ -30,6 +35,8 @@ while true; do
   # Back off while it keeps crashing at start-up; a server that ran a minute starts afresh.
   if ((SECONDS - started >= 60)); then delay=1; fi
   echo "chaincode server exited; restarting in ${delay} s" >&2
-  sleep "$delay"
+  # In the background, so a TERM during the back-off is acted on at once, not after the sleep.
+  sleep "$delay" &
+  wait "$!" || true
   delay=$((delay < 30 ? delay * 2 : 30))
 done
