@@ -21,7 +21,7 @@ bash scripts/bootstrap.sh
 npm run build --silent --workspace gateway
 
 bash test-network/network.sh up
-if [[ ! -f "$NETWORK_HOME/artifacts/chaincode/kv/package-id" ]]; then
+if ! bash test-network/network.sh chaincode list | awk 'NR > 1 { print $1 }' | grep -x kv >/dev/null; then
   bash test-network/network.sh deploy test/fixtures/kv-chaincode --name kv --policy "OR('Org1MSP.peer','Org2MSP.peer')"
 fi
 set +e
