@@ -5,6 +5,7 @@
  * drives a real network.
  */
 import { execFile } from 'node:child_process';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -216,20 +217,55 @@ export class NodeControl implements Nodes {
     const answers = await Promise.all(
       Array.from({ length: orderers }, async (_, k) => {
         const n = k + 1;
-        const port = this.#portBase + 93 + 10 * n;
-        try {
-          const res = await fetch(`http://127.0.0.1:${String(port)}/metrics`, {
-            signal: AbortSignal.timeout(500),
-          });
-          const text = await res.text();
-          return isLeaderGauge(text, channel) ? `orderer${String(n)}` : null;
-        } catch {
-          return null;
-        }
+        const text = await getText(
+          `http://127.0.0.1:${String(this.#portBase + 93 + 10 * n)}/metrics`,
+          800,
+        );
+        return text !== null && isLeaderGauge(text, channel) ? `orderer${String(n)}` : null;
       }),
     );
     return answers.find((a) => a !== null) ?? null;
   }
+}
+
+/**
+ * GETs a URL's body with a hard deadline that covers connecting, headers and body alike, so a
+ * paused orderer (which accepts the connection and never answers) cannot hold the caller: the
+ * request is destroyed and the answer is null.
+ *
+ * @param url - an http:// URL
+ * @param ms - the deadline
+ * @returns the body, or null on any error, non-200 status or the deadline
+ */
+function getText(url: string, ms: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const req = http.get(url, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        finish(null);
+        return;
+      }
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        finish(Buffer.concat(chunks).toString('utf8'));
+      });
+      res.on('error', () => {
+        finish(null);
+      });
+    });
+    const timer = setTimeout(() => {
+      finish(null);
+    }, ms);
+    req.on('error', () => {
+      finish(null);
+    });
+    function finish(value: string | null): void {
+      clearTimeout(timer);
+      req.destroy();
+      resolve(value);
+    }
+  });
 }
 
 /**

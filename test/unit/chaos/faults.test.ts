@@ -1,8 +1,11 @@
 /** The chaos suite's fault schedule and injector, against a recorded fake of network.sh. */
 import { expect } from 'chai';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   buildSchedule,
   inject,
+  NodeControl,
   isLeaderGauge,
   parseFaultKinds,
   withNewLeaders,
@@ -159,5 +162,44 @@ describe('chaos faults', () => {
     ]);
     expect(out[0]?.newLeader).to.deep.equal({ name: 'orderer2', atS: 16.5 });
     expect(out[1]?.newLeader).to.equal(undefined);
+  });
+
+  it('finds the leader from the metrics endpoints even when one orderer accepts and never answers', async () => {
+    // A paused orderer's operations port accepts connections and then says nothing.
+    const hung = http.createServer(() => undefined);
+    const leader = http.createServer((_req, res) => {
+      res.end(METRICS.replace('{channel="consortium"} 0', '{channel="consortium"} 1'));
+    });
+    const listen = (server: http.Server, port: number) =>
+      new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    // Orderer n answers on PORT_BASE+93+10n: the hung one as orderer1, the leader as orderer2,
+    // nothing on orderer3's port. The hung one takes a free port; the leader needs the port 10
+    // above it, so a few tries may be needed on a busy machine.
+    let base = 0;
+    for (let attempt = 0; base === 0; attempt++) {
+      const hungPort = await listen(hung, 0);
+      try {
+        await listen(leader, hungPort + 10);
+        base = hungPort - 103;
+      } catch (err) {
+        hung.close();
+        if (attempt >= 9) throw err;
+      }
+    }
+    try {
+      const control = new NodeControl('/repo', { PORT_BASE: String(base) });
+      const started = Date.now();
+      expect(await control.leader('consortium')).to.equal('orderer2');
+      expect(Date.now() - started).to.be.below(5000);
+    } finally {
+      hung.closeAllConnections();
+      hung.close();
+      leader.close();
+    }
   });
 });
