@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # A local Hyperledger Fabric network of real processes, shaped like Amazon Managed Blockchain:
-# one shared Raft ordering service, members each with their own CA and two peers, TLS everywhere,
-# every listener on 127.0.0.1, chaincode as an external service.
+# one shared Raft ordering service, members each with their own CA and peers (MEMBERS=2 PEERS=2 by
+# default), TLS everywhere, every listener on 127.0.0.1, chaincode as an external service.
 #
 # Usage: test-network/network.sh <command> [args]
-#   up                      build what is missing, start and configure everything (idempotent)
+#   up                      build what is missing, start and configure everything (idempotent);
+#                           MEMBERS=1..8 founding members (Org1, Org2...) with PEERS=1..4 peers each
+#                           (default 2 and 2), recorded in the network's state: later commands read
+#                           the topology from there, not from these variables
 #   deploy <dir> --name n [--version v] [--collections file] [--policy expr]
 #                           check the inputs, package, install, start one chaincode server per peer,
 #                           approve, commit; deploying a name again upgrades it without a gap
@@ -21,14 +24,17 @@
 #                           block height of peers, Raft leader among orderers; --json for programs
 #   logs <node>             follow one node's log (names as in `status`)
 #   describe                print the network description path
+#   topology                the members and their peers, one member a line:
+#                           <member> <MSP id> <peer node names...>
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
 #   env <member> [p]        shell exports for the peer CLI as the member's admin, aimed at its peer p
 #                           (default 1): eval "$(test-network/network.sh env Org1)"
 #   help | -h | --help      this text
 #
-# Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000),
-# CHANNEL_NAME (consortium), BATCH_TIMEOUT (0.5s), BATCH_SIZE (100), HEALTH_TIMEOUT (60 s).
+# Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000;
+# the network uses PORT_BASE+1 to PORT_BASE+979), CHANNEL_NAME (consortium), BATCH_TIMEOUT (0.5s),
+# BATCH_SIZE (100), HEALTH_TIMEOUT (60 s); for `up` only: MEMBERS (2), PEERS (2).
 set -euo pipefail
 
 # shellcheck source=test-network/lib/common.sh
@@ -76,7 +82,7 @@ all_ports() {
   for org in "${ORGS[@]}"; do
     ca_port "$org"
     ca_ops_port "$org"
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       peer_port "$org" "$p"
       peer_cc_port "$org" "$p"
       peer_ops_port "$org" "$p"
@@ -102,7 +108,7 @@ check_ports_free() {
     port_in_use "$port" && busy+=("$port")
   done
   if ((${#busy[@]} > 0)); then
-    die "port(s) ${busy[*]} already in use on 127.0.0.1. Another network or program holds them: stop it, or pick another range with PORT_BASE=<n> (this network uses $((PORT_BASE + 1))-$((PORT_BASE + 700)))."
+    die "port(s) ${busy[*]} already in use on 127.0.0.1. Another network or program holds them: stop it, or pick another range with PORT_BASE=<n> (this network uses ports within $((PORT_BASE + 1))-$((PORT_BASE + PORT_SPAN)))."
   fi
 }
 
@@ -115,11 +121,18 @@ start_cas() {
   local who
   for who in orderer "${ORGS[@]}"; do
     start_process "ca-${who,,}" bash "$NODES/ca.sh" "$who"
+    # CAs whose keys are in the SoftHSM2 token start one at a time: a process that reads the token
+    # while another writes a new key into it can fail to open it (CKR_GENERAL_ERROR).
+    if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then wait_ca "$who"; fi
   done
-  wait_healthy ca-orderer "http://127.0.0.1:$(orderer_ca_ops_port)/healthz"
-  for who in "${ORGS[@]}"; do
-    wait_healthy "ca-${who,,}" "http://127.0.0.1:$(ca_ops_port "$who")/healthz"
-  done
+  for who in orderer "${ORGS[@]}"; do wait_ca "$who"; done
+}
+
+# wait_ca <member|orderer>: the CA answers on its operations endpoint.
+wait_ca() {
+  local url
+  if [[ "$1" == orderer ]]; then url="http://127.0.0.1:$(orderer_ca_ops_port)/healthz"; else url="http://127.0.0.1:$(ca_ops_port "$1")/healthz"; fi
+  wait_healthy "ca-${1,,}" "$url"
 }
 
 start_orderers() {
@@ -135,20 +148,22 @@ start_orderers() {
 start_peers() {
   local org p
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       start_process "peer$p-${org,,}" bash "$NODES/peer.sh" "$org" "$p"
     done
   done
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       wait_healthy "peer$p-${org,,}" "http://127.0.0.1:$(peer_ops_port "$org" "$p")/healthz"
     done
   done
 }
 
+# init_softhsm: the network's SoftHSM2 token. The CAs keep their signing keys in it (nodes/ca.sh),
+# so it exists before they start; without SoftHSM2 they keep them in files, as Fabric CA does.
 init_softhsm() {
-  if ! command -v softhsm2-util >/dev/null 2>&1; then
-    echo "WARNING: softhsm2-util not found: no HSM token for this network (install the softhsm2 package; HSM tests will be skipped)" >&2
+  if ! command -v softhsm2-util >/dev/null 2>&1 || [[ -z "$(softhsm_library)" ]]; then
+    echo "WARNING: SoftHSM2 not found: no HSM token for this network, and the CAs keep their keys in files (install the softhsm2 package; HSM tests will be skipped)" >&2
     return 0
   fi
   mkdir -p "$DATA_DIR/softhsm"
@@ -175,7 +190,7 @@ create_channel() {
   done
   local org p
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       cli_step "peer$p-${org,,} joining $CHANNEL_NAME" peer-cli peer_cli "$org" "$p" channel join -b "$ARTIFACTS_DIR/$CHANNEL_NAME.block"
     done
   done
@@ -198,7 +213,7 @@ peer_cli() {
 wait_channel_height() {
   local deadline=$((SECONDS + HEALTH_TIMEOUT)) org p h
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       while true; do
         h="$(peer_height "$org" "$p")"
         [[ "$h" =~ ^[0-9]+$ && "$h" -ge 1 ]] && break
@@ -215,7 +230,7 @@ wait_channel_height() {
 # transactions and config updates (tests and `crl` used to meet SERVICE_UNAVAILABLE right after).
 wait_orderer_serves() {
   local n="$1" deadline=$((SECONDS + HEALTH_TIMEOUT)) out="$NETWORK_HOME/.orderer$1-probe.block"
-  until peer_cli "${ORGS[0]}" 1 channel fetch newest "$out" -c "$CHANNEL_NAME" \
+  until peer_cli "${ORGS[0]}" "$(first_peer "${ORGS[0]}")" channel fetch newest "$out" -c "$CHANNEL_NAME" \
     -o "127.0.0.1:$(orderer_port "$n")" --tls --cafile "$(ca_root orderer)" >/dev/null 2>&1; do
     ((SECONDS < deadline)) || die "orderer$n does not serve channel $CHANNEL_NAME after ${HEALTH_TIMEOUT}s (see $LOGS_DIR/orderer$n.log)"
     sleep 0.5
@@ -290,8 +305,58 @@ interruptible() {
   return "$rc"
 }
 
+# founding_topology_args: checks MEMBERS and PEERS (1 to 8 members, 1 to 4 peers each) and prints
+# them as "<members> <peers>"; a bad value is refused before anything starts.
+founding_topology_args() {
+  local members="${MEMBERS:-2}" peers="${PEERS:-2}"
+  if [[ ! "$members" =~ ^[0-9]{1,3}$ ]] || ((10#$members < 1 || 10#$members > MAX_MEMBERS)); then
+    die "MEMBERS must be a number of founding members from 1 to $MAX_MEMBERS, got '$members'"
+  fi
+  if [[ ! "$peers" =~ ^[0-9]{1,3}$ ]] || ((10#$peers < 1 || 10#$peers > MAX_PEERS)); then
+    die "PEERS must be a number of peers per member from 1 to $MAX_PEERS, got '$peers'"
+  fi
+  echo "$((10#$members)) $((10#$peers))"
+}
+
+# new_topology <members> <peers>: the founding topology, Org1..OrgN with the same number of peers,
+# in memory (write_topology records it).
+new_topology() {
+  local i
+  load_topology
+  for i in $(seq 1 "$1"); do
+    add_member "Org$i"
+    for _ in $(seq 1 "$2"); do add_peer "Org$i"; done
+  done
+}
+
+# check_same_topology <members> <peers>: `up` on an existing network keeps its topology; MEMBERS or
+# PEERS given explicitly and saying otherwise is a mistake worth naming, not something to ignore.
+check_same_topology() {
+  local org differs=0
+  [[ -n "${MEMBERS:-}" ]] && (($1 != ${#ORGS[@]})) && differs=1
+  if [[ -n "${PEERS:-}" ]]; then
+    for org in "${ORGS[@]}"; do
+      (($2 == $(peer_numbers "$org" | wc -l))) || differs=1
+    done
+  fi
+  if ((differs)); then
+    local shape="" o asked=""
+    for o in "${ORGS[@]}"; do shape+="${shape:+, }$o ($(peer_numbers "$o" | wc -l) peer(s))"; done
+    [[ -n "${MEMBERS:-}" ]] && asked+="MEMBERS=$MEMBERS "
+    [[ -n "${PEERS:-}" ]] && asked+="PEERS=$PEERS "
+    die "the network in $NETWORK_HOME already has the members $shape; ${asked}asks for another topology: \`network.sh down\` it first, or leave MEMBERS and PEERS unset to start it as it is"
+  fi
+}
+
 cmd_up() {
   reset_clock
+  local shape members peers
+  shape="$(founding_topology_args)"
+  read -r members peers <<<"$shape"
+  if [[ -f "$INIT_MARK" ]]; then
+    require_network
+    check_same_topology "$members" "$peers"
+  fi
   build_all
   log "binaries ready: Fabric $FABRIC_VERSION, Fabric CA $FABRIC_CA_VERSION, local-kms $LOCAL_KMS_COMMIT (cache $TOOLKIT_CACHE)"
   if [[ -f "$INIT_MARK" ]]; then
@@ -304,21 +369,28 @@ cmd_up() {
     log "found state of an interrupted start-up in $NETWORK_HOME: stopping its processes and removing it"
     cmd_down >/dev/null
   fi
+  new_topology "$members" "$peers"
   check_ports_free
   mkdir -p "$PIDS_DIR" "$LOGS_DIR" "$DATA_DIR" "$CRYPTO_DIR" "$CONFIG_DIR" "$ARTIFACTS_DIR"
+  write_topology
+  log "topology: $members member(s) with $peers peer(s) each, recorded in $TOPOLOGY_FILE"
   local who
   for who in orderer "${ORGS[@]}"; do new_secret >"$CRYPTO_DIR/registrar-${who,,}.secret"; done
   write_node_config
-  log "starting local-kms and the certificate authorities"
+  init_softhsm
+  if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then
+    log "starting local-kms and the certificate authorities (signing keys in the SoftHSM2 token)"
+  else
+    log "starting local-kms and the certificate authorities"
+  fi
   start_kms
   start_cas
   log "issuing identities from each member's CA"
   issue_identities
   write_configtx
-  init_softhsm
   log "starting $ORDERERS orderers"
   start_orderers
-  log "starting $((${#ORGS[@]} * PEERS_PER_ORG)) peers"
+  log "starting $(peer_count) peers of ${#ORGS[@]} member(s)"
   start_peers
   create_channel
   wait_channel_height
@@ -330,7 +402,7 @@ cmd_up() {
 
 cmd_start() {
   reset_clock
-  [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  require_network
   build_all
   check_stopped_ports_free
   trap_start_up_failure
@@ -399,13 +471,14 @@ cmd_logs() {
 # cmd_env <member> [peer number]: the peer CLI settings of the member's admin, as shell exports,
 # so `eval "$(network.sh env Org1)"` points a shell's `peer` at this network.
 cmd_env() {
-  local member="${1:-}" p="${2:-1}" org=""
+  local member="${1:-}" p="${2:-}" org=""
   [[ -n "$member" ]] || usage_error "usage: network.sh env <member> [peer number]; members: ${ORGS[*]}"
-  org="$(org_of "${member,,}")" || die "unknown member '$member'; members: ${ORGS[*]}"
-  if [[ ! "$p" =~ ^[0-9]+$ ]] || ((p < 1 || p > PEERS_PER_ORG)); then
-    die "peer number must be 1 to $PEERS_PER_ORG, got '$p'"
-  fi
   require_network
+  org="$(org_of "${member,,}")" || die "unknown member '$member'; members: ${ORGS[*]}"
+  [[ -n "$p" ]] || p="$(first_peer "$org")"
+  if ! peer_numbers "$org" | grep -qxF -- "$p"; then
+    die "$org has no peer '$p'; its peers: $(peer_numbers "$org" | paste -sd ' ')"
+  fi
   local line
   for line in \
     "FABRIC_CFG_PATH=$CONFIG_DIR" \
@@ -422,6 +495,19 @@ cmd_env() {
   # PATH keeps the caller's own entries: its $PATH is expanded by the shell that evals this.
   # shellcheck disable=SC2016
   printf 'export PATH=%q:"$PATH"\n' "$FABRIC_BIN"
+}
+
+# cmd_topology: one member a line, "<member> <MSP id> <peer node names...>", for scripts (such as
+# scripts/deploy-local.sh) that act on every member.
+cmd_topology() {
+  (($# == 0)) || usage_error "usage: network.sh topology"
+  require_network
+  local org p line
+  for org in "${ORGS[@]}"; do
+    line="$org $(msp_id "$org")"
+    for p in $(peer_numbers "$org"); do line+=" peer$p-${org,,}"; done
+    echo "$line"
+  done
 }
 
 # one_node <args...>: the arguments are exactly one node name.
@@ -459,6 +545,7 @@ main() {
     crl) cmd_crl "$@" ;;
     chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
+    topology) cmd_topology "$@" ;;
     env) cmd_env "$@" ;;
     build) build_all ;;
     help | -h | --help) usage ;;

@@ -36,6 +36,9 @@ local_kms_pseudo_version() {
 TOOLKIT_CACHE="${TOOLKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fabric-oracle-consortium}"
 FABRIC_BIN="$TOOLKIT_CACHE/fabric-$FABRIC_VERSION/bin"
 FABRIC_CA_BIN="$TOOLKIT_CACHE/fabric-ca-$FABRIC_CA_VERSION/bin"
+# fabric-ca-server built with the `pkcs11` Go build tag, so its BCCSP can keep the CA's signing key
+# in an HSM. A directory of its own: the untagged build above stays as it is for networks that use it.
+FABRIC_CA_PKCS11_BIN="$TOOLKIT_CACHE/fabric-ca-$FABRIC_CA_VERSION-pkcs11/bin"
 LOCAL_KMS_BIN="$TOOLKIT_CACHE/local-kms-$LOCAL_KMS_COMMIT/bin"
 FABRIC_SAMPLECONFIG="$TOOLKIT_CACHE/fabric-$FABRIC_VERSION/sampleconfig"
 
@@ -46,7 +49,7 @@ require_go() {
   fi
 }
 
-# go_build_into <bin dir> <log file> <module@version> <package>...
+# go_build_into <bin dir> <log file> <module@version> <package>... (GO_BUILD_TAGS: build tags)
 go_build_into() {
   local bindir="$1" log="$2" modver="$3"
   shift 3
@@ -60,7 +63,7 @@ go_build_into() {
     cd "$work" &&
       go mod init toolkit-build >/dev/null 2>&1 &&
       go get "${gets[@]}" &&
-      GOBIN="$bindir.partial" go install "$@"
+      GOBIN="$bindir.partial" go install ${GO_BUILD_TAGS:+-tags "$GO_BUILD_TAGS"} "$@"
   ) >"$log" 2>&1; then
     rm -rf "$work" "$bindir.partial"
     echo "error: building ${modver} failed; the last lines of $log:" >&2
@@ -111,6 +114,22 @@ build_fabric_ca() {
     github.com/hyperledger/fabric-ca/cmd/fabric-ca-server github.com/hyperledger/fabric-ca/cmd/fabric-ca-client
 }
 
+# build_fabric_ca_pkcs11: fabric-ca-server with PKCS#11 support, for CAs whose keys live in the
+# network's SoftHSM2 token (the client needs no HSM: the untagged one serves).
+build_fabric_ca_pkcs11() {
+  if [[ -x "$FABRIC_CA_PKCS11_BIN/fabric-ca-server" ]]; then return 0; fi
+  require_go
+  if ! command -v gcc >/dev/null 2>&1; then
+    echo "error: fabric-ca-server needs cgo and a C compiler; install gcc" >&2
+    return 1
+  fi
+  echo "building Fabric CA $FABRIC_CA_VERSION with PKCS#11 support into $FABRIC_CA_PKCS11_BIN" >&2
+  mkdir -p "$TOOLKIT_CACHE"
+  CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_CA_PKCS11_BIN" \
+    "$TOOLKIT_CACHE/build-fabric-ca-$FABRIC_CA_VERSION-pkcs11.log" \
+    "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" github.com/hyperledger/fabric-ca/cmd/fabric-ca-server
+}
+
 # local-kms's own server listens on every interface; test-network/kms/main.go (ours) serves its
 # handlers and storage on 127.0.0.1 only, built against the pinned local-kms module.
 build_local_kms() {
@@ -145,5 +164,7 @@ build_local_kms() {
 build_all() {
   build_fabric
   build_fabric_ca
+  # Only where SoftHSM2 is installed: without it the CAs keep their keys in files (see ca.sh).
+  if command -v softhsm2-util >/dev/null 2>&1; then build_fabric_ca_pkcs11; fi
   build_local_kms
 }

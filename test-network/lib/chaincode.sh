@@ -66,14 +66,14 @@ start_cc_set() {
   local cc="$1" state="$2" suffix="$3" org p name
   local -A from=()
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       name="cc-$cc-peer$p-${org,,}"
       from[$name]="$(stat -c %s "$LOGS_DIR/$name.log" 2>/dev/null || echo 0)"
       PROCESS_LOG="$name" start_process "$name$suffix" bash "$NETWORK_DIR/nodes/ccserver.sh" "$cc" "$org" "$p" "$state"
     done
   done
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       name="cc-$cc-peer$p-${org,,}"
       wait_ccserver "$name$suffix" "$(cc_port "$state" "$org" "$p")" "${from[$name]}" || return 1
     done
@@ -92,7 +92,7 @@ start_ccservers() {
 stop_ccservers() {
   local cc="$1" suffix="${2:-}" org p
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       stop_process "cc-$cc-peer$p-${org,,}$suffix"
     done
   done
@@ -173,10 +173,10 @@ cmd_deploy() {
     collections="$(cd "$(dirname "$collections")" && pwd)/$(basename "$collections")"
     node "$NETWORK_DIR/lib/check-chaincode.cjs" collections "$collections" || exit 1
   fi
-  [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  require_network
   local org p
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       is_running "peer$p-${org,,}" || die "peer$p-${org,,} is not running; start it (\`network.sh start\`) before deploying"
     done
   done
@@ -187,7 +187,10 @@ cmd_deploy() {
   fi
 
   local seq
-  seq="$(committed_sequence "$name" "${ORGS[0]}" 1)"
+  # One peer of the first member speaks for the network where any peer would do.
+  local lead="${ORGS[0]}" lead_peer
+  lead_peer="$(first_peer "$lead")"
+  seq="$(committed_sequence "$name" "$lead" "$lead_peer")"
   seq=$((${seq:-0} + 1))
   [[ -n "$version" ]] || version="$seq"
   local common=(--channelID "$CHANNEL_NAME" --name "$name" --version "$version" --sequence "$seq")
@@ -196,7 +199,7 @@ cmd_deploy() {
   # The peer CLI parses the policy and the collections the way approval will, without changing
   # anything on the channel.
   cli_step "checking the definition (policy, collections)" deploy \
-    peer_cli "${ORGS[0]}" 1 lifecycle chaincode checkcommitreadiness "${common[@]}"
+    peer_cli "$lead" "$lead_peer" lifecycle chaincode checkcommitreadiness "${common[@]}"
 
   if grep -q '"build"' "$dir/package.json"; then
     log "building $dir"
@@ -229,7 +232,7 @@ cmd_deploy() {
   mkdir -p "$pkg/code"
   printf '{"address":"{{CCAAS_ADDRESS}}","dial_timeout":"10s","tls_required":false}\n' >"$pkg/code/connection.json"
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       printf 'peer%s-%s 127.0.0.1:%s\n' "$p" "${org,,}" "$(cc_port "$next" "$org" "$p")" >>"$pkg/code/addresses.txt"
     done
   done
@@ -237,11 +240,11 @@ cmd_deploy() {
   tar -C "$pkg/code" -czf "$pkg/code.tar.gz" connection.json addresses.txt
   tar -C "$pkg" -czf "$next/$label.tgz" metadata.json code.tar.gz
   local package_id
-  package_id="$(peer_cli "${ORGS[0]}" 1 lifecycle chaincode calculatepackageid "$next/$label.tgz")"
+  package_id="$(peer_cli "$lead" "$lead_peer" lifecycle chaincode calculatepackageid "$next/$label.tgz")"
 
   log "installing $package_id on every peer"
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       if ! peer_cli "$org" "$p" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$package_id"; then
         cli_step "install on peer$p-${org,,}" deploy peer_cli "$org" "$p" lifecycle chaincode install "$next/$label.tgz"
       fi
@@ -266,17 +269,17 @@ cmd_deploy() {
   for org in "${ORGS[@]}"; do
     log "approving for $(msp_id "$org")"
     cli_step "approval by $(msp_id "$org")" deploy \
-      peer_cli "$org" 1 lifecycle chaincode approveformyorg "${common[@]}" --package-id "$package_id" "${orderer[@]}"
+      peer_cli "$org" "$(first_peer "$org")" lifecycle chaincode approveformyorg "${common[@]}" --package-id "$package_id" "${orderer[@]}"
   done
   local targets=()
   for org in "${ORGS[@]}"; do
-    targets+=(--peerAddresses "127.0.0.1:$(peer_port "$org" 1)" --tlsRootCertFiles "$(ca_root "$org")")
+    targets+=(--peerAddresses "127.0.0.1:$(peer_port "$org" "$(first_peer "$org")")" --tlsRootCertFiles "$(ca_root "$org")")
   done
   log "committing $name sequence $seq"
-  cli_step "commit" deploy peer_cli "${ORGS[0]}" 1 lifecycle chaincode commit "${common[@]}" "${orderer[@]}" "${targets[@]}"
+  cli_step "commit" deploy peer_cli "$lead" "$lead_peer" lifecycle chaincode commit "${common[@]}" "${orderer[@]}" "${targets[@]}"
   local deadline=$((SECONDS + HEALTH_TIMEOUT)) got
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       while true; do
         got="$(committed_sequence "$name" "$org" "$p")"
         [[ "$got" == "$seq" ]] && break
@@ -298,7 +301,7 @@ cmd_deploy() {
     sleep 2
     local node
     for org in "${ORGS[@]}"; do
-      for p in $(seq 1 "$PEERS_PER_ORG"); do
+      for p in $(peer_numbers "$org"); do
         node="cc-$name-peer$p-${org,,}"
         stop_process "$node"
         mv "$PIDS_DIR/$node.next.pid" "$PIDS_DIR/$node.pid"
@@ -323,7 +326,7 @@ cmd_chaincode() {
 
 cc_list() {
   (($# == 0)) || usage_error "usage: network.sh chaincode list"
-  [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  require_network
   local cc state org p up total
   printf '%-20s %-10s %-9s %-8s %s\n' NAME VERSION SEQUENCE SERVERS DIRECTORY
   for cc in $(cc_names); do
@@ -331,7 +334,7 @@ cc_list() {
     up=0
     total=0
     for org in "${ORGS[@]}"; do
-      for p in $(seq 1 "$PEERS_PER_ORG"); do
+      for p in $(peer_numbers "$org"); do
         total=$((total + 1))
         if is_running "cc-$cc-peer$p-${org,,}" && port_in_use "$(cc_port "$state" "$org" "$p")"; then
           up=$((up + 1))
@@ -346,7 +349,7 @@ cc_list() {
 cc_remove() {
   (($# == 1)) || usage_error "usage: network.sh chaincode remove <name>"
   local cc="$1"
-  [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  require_network
   if ! cc_names | grep -xF -- "$cc" >/dev/null; then
     die "no chaincode '$cc' is deployed; deployed: $(cc_names | tr '\n' ' ')"
   fi

@@ -12,21 +12,21 @@ source "$NETWORK_DIR/lib/build.sh"
 NETWORK_NAME="${NETWORK_NAME:-local}"
 NETWORK_HOME="${NETWORK_HOME:-$REPO_DIR/.network/$NETWORK_NAME}"
 PORT_BASE="${PORT_BASE:-30000}"
-if [[ ! "$PORT_BASE" =~ ^[0-9]{1,5}$ ]] || ((10#$PORT_BASE + 700 > 65535)); then
-  echo "error: PORT_BASE must be a port number, got '$PORT_BASE' (the network uses PORT_BASE+1 to PORT_BASE+700, so at most 64835)" >&2
+# The highest port a network may use, relative to PORT_BASE (the port plan below).
+PORT_SPAN=979
+if [[ ! "$PORT_BASE" =~ ^[0-9]{1,5}$ ]] || ((10#$PORT_BASE + PORT_SPAN > 65535)); then
+  echo "error: PORT_BASE must be a port number, got '$PORT_BASE' (the network uses PORT_BASE+1 to PORT_BASE+$PORT_SPAN, so at most $((65535 - PORT_SPAN)))" >&2
   exit 1
 fi
 PORT_BASE=$((10#$PORT_BASE))
 EPHEMERAL_LOW="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
-if ((PORT_BASE + 700 >= EPHEMERAL_LOW)); then
-  echo "warning: PORT_BASE=$PORT_BASE puts this network's ports in the ephemeral range (from $EPHEMERAL_LOW); outgoing connections may take them at random. Prefer a PORT_BASE below $((EPHEMERAL_LOW - 700))." >&2
+if ((PORT_BASE + PORT_SPAN >= EPHEMERAL_LOW)); then
+  echo "warning: PORT_BASE=$PORT_BASE puts this network's ports in the ephemeral range (from $EPHEMERAL_LOW); outgoing connections may take them at random. Prefer a PORT_BASE below $((EPHEMERAL_LOW - PORT_SPAN))." >&2
 fi
 CHANNEL_NAME="${CHANNEL_NAME:-consortium}"
 BATCH_TIMEOUT="${BATCH_TIMEOUT:-0.5s}"
 BATCH_SIZE="${BATCH_SIZE:-100}"
 HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"
-ORGS=(Org1 Org2)
-PEERS_PER_ORG=2
 ORDERERS=3
 
 # Managed-service-style identifiers: stable for a given network name, so hostnames and
@@ -46,38 +46,157 @@ orderer_host() { echo "orderer$1.$HOST_SUFFIX"; }
 ORDERER_ENDPOINT_HOST="orderer.$HOST_SUFFIX"
 orderer_ca_host() { echo "ca.orderer.$HOST_SUFFIX"; }
 
-org_index() {
-  case "$1" in
-    Org1) echo 1 ;;
-    Org2) echo 2 ;;
-    *) echo "unknown org $1" >&2; return 1 ;;
-  esac
-}
 msp_id() { echo "${1}MSP"; }
 
-# Port plan, all on 127.0.0.1, relative to PORT_BASE (AMB uses 30000-34000). A network spans
-# PORT_BASE+1 to PORT_BASE+700; keep it below Linux's ephemeral range (32768 and up by default),
-# where outgoing connections could already hold a port:
+# Port plan, all on 127.0.0.1, relative to PORT_BASE (AMB uses 30000-34000). A network of any
+# topology (up to 8 members of up to 4 peers each) stays within PORT_BASE+1 to PORT_BASE+979, so
+# networks whose PORT_BASEs are 1000 apart never share a port; keep it below Linux's ephemeral range
+# (32768 and up by default), where outgoing connections could already hold a port. Member ports
+# follow the member's slot i (1-8, fixed when it joins, see the topology below), peer ports the
+# peer's number p (1-4), so a member or peer added later takes ports no other node has:
 #   +1 local-kms
 #   +101/+111/+121 orderer n listen, +1 admin, +2 operations
 #   +151 orderer CA, +1 operations
-#   +200*i+1 CA of org i, +1 operations
-#   +200*i+10*p+1 peer p of org i: listen, +1 chaincode, +2 operations
-#   +600+10*s+4*(i-1)+p+2*v chaincode server of deployed chaincode s (0-9) for peer p of org i, in
-#                       variant v (0 or 1): an upgrade starts the new version's servers in the other
-#                       variant beside the running ones, so the two sets never share a port
+#   +200+16*(i-1)+1 CA of member i, +1 operations           (member i owns +200+16(i-1) to +215+16(i-1))
+#   +200+16*(i-1)+3*p peer p of member i: listen, +1 chaincode, +2 operations
+#   +340+64*s+32*v+4*(i-1)+(p-1) chaincode server of deployed chaincode s (0-9) for peer p of
+#                       member i, in variant v (0 or 1): an upgrade starts the new version's servers
+#                       in the other variant beside the running ones, so the two sets never share a
+#                       port (+340 to +979)
+# (The slot is looked up without a subshell: `status` computes ports for every node.)
+member_port_base() {
+  [[ -n "${MEMBER_SLOT[$1]:-}" ]] || die "unknown member '$1'; members: ${ORGS[*]:-none}"
+  echo $((PORT_BASE + 200 + 16 * (MEMBER_SLOT[$1] - 1)))
+}
 kms_port() { echo $((PORT_BASE + 1)); }
 orderer_port() { echo $((PORT_BASE + 91 + 10 * $1)); }
 orderer_admin_port() { echo $((PORT_BASE + 92 + 10 * $1)); }
 orderer_ops_port() { echo $((PORT_BASE + 93 + 10 * $1)); }
 orderer_ca_port() { echo $((PORT_BASE + 151)); }
 orderer_ca_ops_port() { echo $((PORT_BASE + 152)); }
-ca_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 1)); }
-ca_ops_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 2)); }
-peer_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 1)); }
-peer_cc_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 2)); }
-peer_ops_port() { echo $((PORT_BASE + 200 * $(org_index "$1") + 10 * $2 + 3)); }
-ccserver_port() { echo $((PORT_BASE + 600 + 10 * $1 + 4 * ($(org_index "$2") - 1) + $3 + 2 * ${4:-0})); }
+# member_port <member> <offset>: a port of the member's block (fails for an unknown member).
+member_port() {
+  local base
+  base="$(member_port_base "$1")" || return 1
+  echo $((base + $2))
+}
+ca_port() { member_port "$1" 1; }
+ca_ops_port() { member_port "$1" 2; }
+peer_port() { member_port "$1" $((3 * $2)); }
+peer_cc_port() { member_port "$1" $((3 * $2 + 1)); }
+peer_ops_port() { member_port "$1" $((3 * $2 + 2)); }
+ccserver_port() {
+  [[ -n "${MEMBER_SLOT[$2]:-}" ]] || die "unknown member '$2'; members: ${ORGS[*]:-none}"
+  echo $((PORT_BASE + 340 + 64 * $1 + 32 * ${4:-0} + 4 * (MEMBER_SLOT[$2] - 1) + $3 - 1))
+}
+
+# Topology: the members and each member's peers, recorded in $TOPOLOGY_FILE by `up` and read from
+# there by every later command, so a network keeps the shape it was brought up with whatever the
+# environment says later. One member a line, in the order members joined:
+#   <member name> <port slot 1-8> <peer numbers 1-4, comma-separated>
+# A member or a peer is added by add_member / add_peer and write_topology; nothing else needs to
+# know how many there are.
+MAX_MEMBERS=8
+MAX_PEERS=4
+TOPOLOGY_FILE="$NETWORK_HOME/topology"
+# ORGS: member names in order; MEMBER_SLOT[name]: its port slot; MEMBER_PEERS[name]: its peer
+# numbers, space-separated.
+ORGS=()
+declare -A MEMBER_SLOT=() MEMBER_PEERS=()
+
+# load_topology: the recorded topology, or none (no network yet, or `up` has not recorded it).
+load_topology() {
+  local name slot peers line
+  ORGS=()
+  MEMBER_SLOT=()
+  MEMBER_PEERS=()
+  [[ -f "$TOPOLOGY_FILE" ]] || return 0
+  while read -r line; do
+    [[ -z "$line" || "$line" == \#* ]] && continue
+    read -r name slot peers <<<"$line"
+    if [[ ! "$name" =~ ^[A-Za-z][A-Za-z0-9]*$ || ! "$slot" =~ ^[1-8]$ || ! "$peers" =~ ^[1-4](,[1-4])*$ ]]; then
+      die "malformed line in $TOPOLOGY_FILE: '$line' (expected <member> <slot 1-$MAX_MEMBERS> <peer numbers 1-$MAX_PEERS, comma-separated>)"
+    fi
+    ORGS+=("$name")
+    MEMBER_SLOT[$name]="$slot"
+    MEMBER_PEERS[$name]="${peers//,/ }"
+  done <"$TOPOLOGY_FILE"
+}
+
+# add_member <name>: a new member with no peers yet, in the lowest free port slot.
+add_member() {
+  local name="$1" slot org used=" "
+  [[ -z "${MEMBER_SLOT[$name]:-}" ]] || die "member $name already exists"
+  for org in "${ORGS[@]}"; do used+="${MEMBER_SLOT[$org]} "; done
+  for slot in $(seq 1 "$MAX_MEMBERS"); do
+    if [[ "$used" != *" $slot "* ]]; then
+      ORGS+=("$name")
+      MEMBER_SLOT[$name]="$slot"
+      MEMBER_PEERS[$name]=""
+      return 0
+    fi
+  done
+  die "a local network has at most $MAX_MEMBERS members (one port slot each)"
+}
+
+# add_peer <member>: one more peer for the member, with the lowest free peer number.
+add_peer() {
+  local org="$1" p
+  for p in $(seq 1 "$MAX_PEERS"); do
+    if [[ " ${MEMBER_PEERS[$org]} " != *" $p "* ]]; then
+      MEMBER_PEERS[$org]="$({ peer_numbers "$org"; echo "$p"; } | sort -n | paste -sd ' ')"
+      return 0
+    fi
+  done
+  die "member $org already has $MAX_PEERS peers, the most a member has on a local network"
+}
+
+# write_topology: records the topology held in ORGS, MEMBER_SLOT and MEMBER_PEERS.
+write_topology() {
+  local org peers
+  {
+    echo "# Members of network $NETWORK_NAME and their peers, one member a line:"
+    echo "# <member name> <port slot 1-$MAX_MEMBERS> <peer numbers 1-$MAX_PEERS, comma-separated>"
+    for org in "${ORGS[@]}"; do
+      peers="${MEMBER_PEERS[$org]}"
+      echo "$org ${MEMBER_SLOT[$org]} ${peers// /,}"
+    done
+  } >"$TOPOLOGY_FILE.tmp"
+  mv "$TOPOLOGY_FILE.tmp" "$TOPOLOGY_FILE"
+}
+
+member_slot() {
+  [[ -n "${MEMBER_SLOT[$1]:-}" ]] || die "unknown member '$1'; members: ${ORGS[*]:-none}"
+  echo "${MEMBER_SLOT[$1]}"
+}
+# peer_numbers <member>: the member's peer numbers, one a line.
+peer_numbers() {
+  local ps=()
+  read -r -a ps <<<"${MEMBER_PEERS[$1]:-}"
+  ((${#ps[@]} == 0)) || printf '%s\n' "${ps[@]}"
+}
+# first_peer <member>: the peer that acts for the member where one peer is enough (admin CLI
+# calls, the anchor peer).
+first_peer() { peer_numbers "$1" | head -n 1; }
+# peer_count: every peer of every member.
+peer_count() {
+  local org n=0
+  for org in "${ORGS[@]}"; do n=$((n + $(peer_numbers "$org" | wc -l))); done
+  echo "$n"
+}
+
+# softhsm_library: the SoftHSM2 PKCS#11 module, or nothing when it is not installed.
+softhsm_library() {
+  local f
+  for f in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
+    /usr/local/lib/softhsm/libsofthsm2.so /opt/homebrew/lib/softhsm/libsofthsm2.so; do
+    [[ -f "$f" ]] && {
+      echo "$f"
+      return 0
+    }
+  done
+  echo ""
+}
 
 # Paths inside NETWORK_HOME.
 PIDS_DIR="$NETWORK_HOME/pids"
@@ -277,6 +396,7 @@ orderer_names() {
 peer_names() {
   local org p
   for org in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do echo "peer$p-${org,,}"; done
+    for p in $(peer_numbers "$org"); do echo "peer$p-${org,,}"; done
   done
 }
+load_topology

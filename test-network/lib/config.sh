@@ -41,7 +41,7 @@ org_block() {
         Rule: "OR('${msp}.peer')"
     AnchorPeers:
       - Host: 127.0.0.1
-        Port: $(peer_port "$org" 1)
+        Port: $(peer_port "$org" "$(first_peer "$org")")
 EOF
 }
 

@@ -38,7 +38,7 @@ crl_fetch_config() {
     # Any orderer will do: one that is restarting or catching up refuses with SERVICE_UNAVAILABLE.
     local n
     for n in $(seq 1 "$ORDERERS"); do
-      peer_cli "$org" 1 channel fetch config "$out" -c "$CHANNEL_NAME" \
+      peer_cli "$org" "$(first_peer "$org")" channel fetch config "$out" -c "$CHANNEL_NAME" \
         -o "127.0.0.1:$(orderer_port "$n")" --tls --cafile "$(ca_root orderer)" && return 0
     done
     return 1
@@ -118,7 +118,7 @@ cmd_crl() {
   local known=0 o
   for o in "${ORGS[@]}"; do [[ "$o" == "$org" ]] && known=1; done
   ((known)) || die "unknown member '$org'; members: ${ORGS[*]}"
-  [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  require_network
   is_running "ca-${org,,}" || die "ca-${org,,} is not running; run \`network.sh start\`"
   is_running "orderer1" || die "orderer1 is not running; run \`network.sh start\`"
   command -v openssl >/dev/null 2>&1 || die "crl needs openssl to read revocation lists; install it"
@@ -169,13 +169,13 @@ cmd_crl() {
   crl_step "decoding the configuration update" "$tx" proto_decode --input "$work/update.pb" --type common.ConfigUpdate --output "$work/update.json"
   crl_step "wrapping the update in an envelope" crl_envelope "$work/update.json" "$work/envelope.json"
   crl_step "encoding the envelope" "$tx" proto_encode --input "$work/envelope.json" --type common.Envelope --output "$work/envelope.pb"
-  crl_step "signing and submitting the update as $msp's admin" peer_cli "$org" 1 channel update -f "$work/envelope.pb" \
+  crl_step "signing and submitting the update as $msp's admin" peer_cli "$org" "$(first_peer "$org")" channel update -f "$work/envelope.pb" \
     -c "$CHANNEL_NAME" -o "127.0.0.1:$(orderer_port 1)" --tls --cafile "$(ca_root orderer)"
 
   log "waiting until every peer's configuration of $CHANNEL_NAME carries the CRL"
   local deadline=$((SECONDS + HEALTH_TIMEOUT)) porg p
   for porg in "${ORGS[@]}"; do
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$porg"); do
       until crl_peer_has "$org" "$porg" "$p" "$work/crl.pem" "$work"; do
         ((SECONDS < deadline)) ||
           die "crl: peer$p-${porg,,} does not show the new CRL of $msp after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/crl.log and $LOGS_DIR/peer$p-${porg,,}.log"

@@ -107,7 +107,7 @@ issue_identities() {
   for org in "${ORGS[@]}"; do
     enroll_registrar "$org"
     org_msp "$org"
-    for p in $(seq 1 "$PEERS_PER_ORG"); do
+    for p in $(peer_numbers "$org"); do
       register_and_enroll "$org" "peer$p" peer "$CRYPTO_DIR/${org,,}/peer$p-${org,,}" "" "$(peer_host "$org" "$p")"
     done
     register_and_enroll "$org" "admin-${org,,}" admin "$CRYPTO_DIR/${org,,}/admin" \

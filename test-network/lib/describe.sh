@@ -26,13 +26,15 @@ write_description() {
       printf '      "FrameworkAttributes": { "Fabric": { "AdminUsername": "admin", "CaEndpoint": "%s:%s" } },\n' "$(ca_host "$org")" "$(ca_port "$org")"
       hosts+=("$(ca_host "$org")")
       printf '      "Nodes": [\n'
-      for p in $(seq 1 "$PEERS_PER_ORG"); do
+      local last
+      last="$(peer_numbers "$org" | tail -n 1)"
+      for p in $(peer_numbers "$org"); do
         local host
         host="$(peer_host "$org" "$p")"
         hosts+=("$host")
         printf '        { "Id": "%s", "Name": "peer%s", "AvailabilityZone": "local-1%s", "StateDB": "LevelDB", "FrameworkAttributes": { "Fabric": { "PeerEndpoint": "%s:%s", "PeerEventEndpoint": "%s:%s" } } }' \
           "$(node_id "$org" "$p")" "$p" "$(echo abcdef | cut -c"$p")" "$host" "$(peer_port "$org" "$p")" "$host" "$(peer_port "$org" "$p")"
-        ((p < PEERS_PER_ORG)) && printf ','
+        ((p != last)) && printf ','
         printf '\n'
       done
       printf '      ],\n      "Identities": {\n        %s,\n        %s\n      },\n' \
@@ -65,16 +67,4 @@ write_description() {
   # Paths are written verbatim: make sure the result is JSON (a path holding a quote would break it).
   node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$DESCRIPTION_FILE" ||
     die "the network description $DESCRIPTION_FILE is not valid JSON; is there a quote or backslash in NETWORK_HOME?"
-}
-
-softhsm_library() {
-  local f
-  for f in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
-    /usr/local/lib/softhsm/libsofthsm2.so /opt/homebrew/lib/softhsm/libsofthsm2.so; do
-    [[ -f "$f" ]] && {
-      echo "$f"
-      return 0
-    }
-  done
-  echo ""
 }

@@ -15,7 +15,7 @@ node_names() {
   local cc org p
   for cc in $(cc_names); do
     for org in "${ORGS[@]}"; do
-      for p in $(seq 1 "$PEERS_PER_ORG"); do echo "cc-$cc-peer$p-${org,,}"; done
+      for p in $(peer_numbers "$org"); do echo "cc-$cc-peer$p-${org,,}"; done
     done
   done
 }
@@ -124,6 +124,9 @@ node_wait_ready() {
 
 require_network() {
   [[ -f "$INIT_MARK" ]] || die "no network in $NETWORK_HOME; run \`network.sh up\` first"
+  # A network brought up before the topology was recorded has another port plan too.
+  [[ -f "$TOPOLOGY_FILE" ]] ||
+    die "the network in $NETWORK_HOME records no topology ($TOPOLOGY_FILE): an older network.sh brought it up; \`network.sh down\` and \`up\` it again"
 }
 
 cmd_node_stop() {

@@ -8,7 +8,12 @@ p="$2"
 name="peer$p-${org,,}"
 dir="$CRYPTO_DIR/${org,,}/$name"
 port="$(peer_port "$org" "$p")"
-other=$((p % PEERS_PER_ORG + 1))
+# Gossip bootstraps from the member's next peer (round the list; a lone peer names itself).
+mapfile -t peers < <(peer_numbers "$org")
+other="${peers[0]}"
+for i in "${!peers[@]}"; do
+  [[ "${peers[$i]}" == "$p" && -n "${peers[$((i + 1))]:-}" ]] && other="${peers[$((i + 1))]}"
+done
 export FABRIC_CFG_PATH="$CONFIG_DIR"
 # INFO for what happens once per block; the per-call gRPC, endorser and gateway lines (several per
 # transaction) only at WARNING: at a few hundred transactions a second they cost measurable CPU.

@@ -28,7 +28,7 @@ import {
   peerDataDir,
   type ChaincodeFailure,
 } from '../support/live-ledger';
-import { connectAs, loadMember } from '../support/network';
+import { connectAs, describedMembers, loadMember } from '../support/network';
 import { newOracles, signedReport, type Oracle, type ReportSpec } from '../support/oracles';
 
 const CHAINCODE = 'consortium';
@@ -406,8 +406,11 @@ describe('feeds contract (live network)', function () {
     const saltB = randomBytes(32).toString('hex');
     let blockA = 0n;
     let blockB = 0n;
+    /** The data directories of every peer the description lists for the member. */
     const dirs = (member: 'Org1' | 'Org2'): string[] =>
-      [0, 1].map((i) => peerDataDir(descriptionFile, member, i));
+      (describedMembers(descriptionFile).find((m) => m.name === member)?.peers ?? []).map((_, i) =>
+        peerDataDir(descriptionFile, member, i),
+      );
 
     before(async () => {
       await createFeeds(subscribed, unsubscribed);

@@ -17,7 +17,7 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
-import { connectAs, loadMember, sharedDescriptionFile } from '../support/network';
+import { connectAs, describedMembers, loadMember, sharedDescriptionFile } from '../support/network';
 
 const CHAINCODE = 'membership';
 const CONTRACT = 'membership';
@@ -26,7 +26,12 @@ const POLICY = {
   ThresholdComparator: 'GREATER_THAN',
   ThresholdPercentage: 50,
 } as const;
-const FOUNDERS = ['Org1MSP', 'Org2MSP'];
+/**
+ * The founding members, every member of the network's description: `initialize` completes only
+ * once each of them confirms. Read in `before`; this file's vote counts are those of the default
+ * two founders, so it runs only on a network brought up with them.
+ */
+let FOUNDERS: string[] = [];
 const INVITEE = 'Org3MSP';
 
 /** The fields of a proposal record these tests read (see chaincode/src/membership/types.ts). */
@@ -292,6 +297,13 @@ describe('membership contract on the local network', function () {
       );
       this.skip();
     }
+    FOUNDERS = describedMembers(desc).map((m) => m.mspId);
+    if (FOUNDERS.join(',') !== 'Org1MSP,Org2MSP') {
+      console.warn(
+        `SKIPPED membership integration tests: their vote counts are those of the two default founding members, and this network has ${FOUNDERS.join(', ')} (bring it up with MEMBERS=2)`,
+      );
+      this.skip();
+    }
     org1Admin = await open(desc, 'Org1', 'admin', 0);
     org2Admin = await open(desc, 'Org2', 'admin', 0);
     org1Reader = await open(desc, 'Org1', 'user1', 1);
@@ -337,7 +349,11 @@ describe('membership contract on the local network', function () {
     };
     const first = await confirm(org1Admin);
     if (first !== undefined) {
-      expect(first).to.deep.include({ initialised: false, pending: ['Org2MSP'], members: [] });
+      expect(first).to.deep.include({
+        initialised: false,
+        pending: FOUNDERS.filter((m) => m !== 'Org1MSP'),
+        members: [],
+      });
       const { code, messages } = await rejection(() => evaluate(org2Reader.contract, 'getPolicy'));
       expect(code).to.equal('NOT_INITIALIZED');
       expect(messages.join('\n')).to.include('Org2MSP still has to confirm initialize');

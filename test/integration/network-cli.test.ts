@@ -155,6 +155,20 @@ describe('network.sh as a new user meets it', function () {
       expect(r.err).not.to.match(/unbound variable|syntax error/);
     });
 
+    for (const [name, value, message] of [
+      ['MEMBERS', '9', "MEMBERS must be a number of founding members from 1 to 8, got '9'"],
+      ['MEMBERS', '0', "MEMBERS must be a number of founding members from 1 to 8, got '0'"],
+      ['MEMBERS', 'three', "MEMBERS must be a number of founding members from 1 to 8, got 'three'"],
+      ['PEERS', '5', "PEERS must be a number of peers per member from 1 to 4, got '5'"],
+    ] as const) {
+      it(`refuses up with ${name}='${value}' before creating any state`, async () => {
+        const r = await run(['up'], { [name]: value });
+        expect(r.code).to.equal(1);
+        expect(r.err).to.include(message);
+        expect(existsSync(env.NETWORK_HOME), 'network home').to.be.false;
+      });
+    }
+
     it('says there is no network when down finds nothing, and exits 0', async () => {
       const r = await run(['down']);
       expect(r.code, r.err).to.equal(0);
@@ -279,7 +293,7 @@ describe('network.sh as a new user meets it', function () {
           expect(n.state, n.name).to.equal('running');
           expect(n.healthy, n.name).to.be.true;
           expect(n.pid, n.name).to.be.a('number');
-          expect(n.port, n.name).to.be.within(Number(env.PORT_BASE), Number(env.PORT_BASE) + 700);
+          expect(n.port, n.name).to.be.within(Number(env.PORT_BASE), Number(env.PORT_BASE) + 979);
         }
         expect(nodes.find((n) => n.name === 'ca-org1')?.kind).to.equal('ca');
         expect(nodes.find((n) => n.name === 'cc-kv-peer1-org1')?.kind).to.equal('chaincode');

@@ -23,6 +23,10 @@ export interface NetworkEnv {
   NETWORK_NAME: string;
   NETWORK_HOME: string;
   PORT_BASE: string;
+  /** Founding members for `up` (1-8; network.sh's default is 2); later commands ignore it. */
+  MEMBERS?: string;
+  /** Peers per founding member for `up` (1-4; default 2); later commands ignore it. */
+  PEERS?: string;
 }
 
 /**
@@ -56,6 +60,37 @@ export async function networkSh(env: NetworkEnv, ...args: string[]): Promise<str
  */
 export async function loadMember(file: string, member: string): Promise<NetworkConfig> {
   return connection.loadNetworkDescription({ path: file, member });
+}
+
+/** One member of a network and its peers, as the network's description lists them. */
+export interface DescribedMember {
+  /** The member's name (`Org1`), which `loadMember` and `network.sh env` take. */
+  readonly name: string;
+  /** Its MSP id (`Org1MSP`). */
+  readonly mspId: string;
+  /** Its peers' node names as network.sh knows them (`peer1-org1`), in the description's order. */
+  readonly peers: readonly string[];
+}
+
+/**
+ * Every member of a network with its peers, from the network's description: the topology the
+ * network was brought up with (`MEMBERS`, `PEERS`), never a constant. The library's reader loads
+ * one member at a time, so this reads the member list itself.
+ *
+ * @param file - the description's path
+ * @returns the members in the description's order
+ * @throws Error when the file is missing or has no Members list
+ */
+export function describedMembers(file: string): DescribedMember[] {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+    Members?: { Name: string; MspId: string; Nodes: { Name: string }[] }[];
+  };
+  if (!Array.isArray(doc.Members)) throw new Error(`${file} has no Members list`);
+  return doc.Members.map((m) => ({
+    name: m.Name,
+    mspId: m.MspId,
+    peers: m.Nodes.map((n) => `${n.Name}-${m.Name.toLowerCase()}`),
+  }));
 }
 
 /** The description file the integration harness (scripts/with-network.sh) brought up, if any. */

@@ -22,6 +22,7 @@ import {
   type ReportKey,
   type SignedReport,
 } from '@oracle-consortium/gateway';
+import { describedMembers } from '../../support/network';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -32,7 +33,8 @@ const POLICY = {
   ThresholdComparator: 'GREATER_THAN',
   ThresholdPercentage: 50,
 } as const;
-const FOUNDERS = ['Org1MSP', 'Org2MSP'];
+/** Every member of the network's description founds the membership contract. */
+const FOUNDERS = DESCRIPTION === undefined ? [] : describedMembers(DESCRIPTION).map((m) => m.mspId);
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -279,10 +281,17 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
       before(async () => {
         admin1 = clients.newMembershipClient({ connection: org1Admin });
         admin2 = clients.newMembershipClient({ connection: org2Admin });
-        // Both founders must confirm; another integration file may have initialised the shared
+        // Every founder must confirm; another integration file may have initialised the shared
         // network first.
+        const others = await Promise.all(
+          describedMembers(DESCRIPTION!)
+            .slice(2)
+            .map(async (m) =>
+              clients.newMembershipClient({ connection: await connectAs(m.name, 'admin') }),
+            ),
+        );
         let last: InitializeResult | undefined;
-        for (const admin of [admin1, admin2]) {
+        for (const admin of [admin1, admin2, ...others]) {
           try {
             last = (await admin.initialize(POLICY, FOUNDERS)).value;
           } catch (err) {
