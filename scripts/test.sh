@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, lint, type-check, unit tests with coverage, then
-# the integration tests against real Fabric processes (networks started and removed here).
+# The whole test suite: install what is missing, lint, type-check, unit tests with coverage, the
+# integration tests against real Fabric processes, then a short chaos run (networks started and
+# removed here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -39,7 +40,9 @@ check_nothing_skipped() {
 logs="$(mktemp -d)"
 
 step "unit tests with coverage"
-npx c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' --include 'gateway/src/**' \
+# The protocol package is loaded by name from its dist/; its source maps report it as protocol/src.
+npx c8 --reporter=text-summary --reporter=text --include 'protocol/src/**' --include 'protocol/dist/**' \
+  --include 'chaincode/src/**' --include 'gateway/src/**' \
   mocha --config test/.mocharc.unit.json | tee "$logs/unit.log"
 check_nothing_skipped "$logs/unit.log"
 # The contracts' own floor (issues 3 and 4): at least 95% of lines.
@@ -55,5 +58,11 @@ npx mocha --config test/.mocharc.packaging.json
 step "integration tests on a local network"
 bash scripts/with-network.sh npx mocha --config test/.mocharc.integration.json | tee "$logs/integration.log"
 check_nothing_skipped "$logs/integration.log"
+
+# A short chaos run on a network of its own (ports from 28000): at least 1,000 transactions through
+# the library with one fault of each kind, failing on any loss, duplicate or phantom. Its report
+# goes to bench/results/chaos-ci/.
+step "chaos, short run"
+bash scripts/chaos.sh --profile ci
 
 step "done in $((SECONDS - start)) s"

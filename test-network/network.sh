@@ -252,6 +252,20 @@ peer_discover() {
     --userCert "$admin/signcerts/cert.pem" --MSP "$(msp_id "$org")" "$@" --server "127.0.0.1:$(peer_port "$org" "$p")"
 }
 
+# wait_orderer_serves <n>: a restarted orderer answers /healthz before its Raft chain is back in
+# step with the others; until then it refuses deliver and broadcast with SERVICE_UNAVAILABLE. Wait
+# until it serves the channel's newest block, so `start` returns a network that takes
+# transactions and config updates (tests and `crl` used to meet SERVICE_UNAVAILABLE right after).
+wait_orderer_serves() {
+  local n="$1" deadline=$((SECONDS + HEALTH_TIMEOUT)) out="$NETWORK_HOME/.orderer$1-probe.block"
+  until peer_cli "${ORGS[0]}" "$(first_peer "${ORGS[0]}")" channel fetch newest "$out" -c "$CHANNEL_NAME" \
+    -o "127.0.0.1:$(orderer_port "$n")" --tls --cafile "$(ca_root orderer)" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "orderer$n does not serve channel $CHANNEL_NAME after ${HEALTH_TIMEOUT}s (see $LOGS_DIR/orderer$n.log)"
+    sleep 0.5
+  done
+  rm -f "$out"
+}
+
 peer_height() {
   peer_cli "$1" "$2" channel getinfo -c "$CHANNEL_NAME" 2>/dev/null |
     sed -n 's/.*"height":\([0-9]*\).*/\1/p'
@@ -427,6 +441,8 @@ cmd_start() {
   start_cas
   log "starting orderers"
   start_orderers
+  local n
+  for n in $(seq 1 "$ORDERERS"); do wait_orderer_serves "$n"; done
   log "starting peers"
   start_peers
   if [[ -n "$(cc_names)" ]]; then

@@ -1,5 +1,8 @@
-import { FeedsContract } from './feeds/feeds-contract';
-import { MembershipContract } from './membership/membership-contract';
+/**
+ * The chaincode package: its two contracts, each from its feature folder's index.
+ */
+import { FeedsContract } from './feeds';
+import { MembershipContract } from './membership';
 
 /**
  * The chaincode's entry point: the peer (or the chaincode server) loads `contracts`.

@@ -14,7 +14,7 @@ export type {
   FeedsClientOptions,
   FeedsError,
   ReportResult,
-} from './clients/feeds-client';
+} from './clients/feeds-api';
 export type {
   FeedsErrorCode,
   Feed,
@@ -113,7 +113,7 @@ export type {
   RegisterRequest,
   RevokeRequest,
   RevokeResult,
-} from './ca/ca-client';
+} from './ca/ca-types';
 export type { CsrOptions } from './ca/csr';
 export type { IdentityStore, StoredIdentity, FileIdentityStoreOptions } from './ca/identity-store';
 

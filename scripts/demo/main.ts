@@ -4,6 +4,9 @@
  * price feed, and a small reporter submits rounds signed by several oracles from a Chainlink-style
  * external adapter; a consumer of the other member follows the rounds and reads the latest answer;
  * a premium value reaches a subscribed member only; and the members vote a new member in.
+ *
+ * Over 400 lines on purpose: the file is the story, step by step in the order the demo prints it;
+ * its helpers (format.ts, adapter.ts) live beside it.
  */
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -28,14 +28,20 @@ crl_serials() {
 }
 
 # crl_fetch_config <org> <out.pb> [peer]: the channel's current config block, from the ordering
-# service or, when a peer number is given, from that peer of the member.
+# service (the first orderer that serves it) or, when a peer number is given, from that peer of
+# the member.
 crl_fetch_config() {
   local org="$1" out="$2" p="${3:-}"
   if [[ -n "$p" ]]; then
     peer_cli "$org" "$p" channel fetch config "$out" -c "$CHANNEL_NAME" --tls
   else
-    peer_cli "$org" "$(first_peer "$org")" channel fetch config "$out" -c "$CHANNEL_NAME" \
-      -o "127.0.0.1:$(orderer_port 1)" --tls --cafile "$(ca_root orderer)"
+    # Any orderer will do: one that is restarting or catching up refuses with SERVICE_UNAVAILABLE.
+    local n
+    for n in $(seq 1 "$ORDERERS"); do
+      peer_cli "$org" "$(first_peer "$org")" channel fetch config "$out" -c "$CHANNEL_NAME" \
+        -o "127.0.0.1:$(orderer_port "$n")" --tls --cafile "$(ca_root orderer)" && return 0
+    done
+    return 1
   fi
 }
 
@@ -134,7 +140,7 @@ cmd_crl() {
   serials="$(crl_serials "$work/crl.pem")" || die "crl: openssl cannot read the CRL from ca-${org,,} ($work/crl.pem)"
 
   log "fetching the configuration of channel $CHANNEL_NAME"
-  crl_step "fetching the channel configuration from orderer1" crl_fetch_config "$org" "$work/config.pb"
+  crl_step "fetching the channel configuration from the ordering service" crl_fetch_config "$org" "$work/config.pb"
   crl_step "decoding the channel configuration (configtxlator)" crl_decode_config "$work/config.pb" "$work/config.json"
   crl_step "reading $msp's revocation list from the configuration" crl_configured "$work/config.json" "$msp" "$work/configured"
 

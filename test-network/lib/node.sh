@@ -157,6 +157,10 @@ cmd_node_start() {
     stop_process "$1"
     die "$1 did not start"
   }
+  if [[ "$NODE_KIND" == orderer ]]; then
+    log "waiting until $1 serves channel $CHANNEL_NAME"
+    wait_orderer_serves "${1#orderer}"
+  fi
   log "$1 started"
 }
 

@@ -35,7 +35,8 @@ export ORDERER_ADMIN_TLS_ROOTCAS="[$tls/ca.crt]"
 export ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true
 export ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$tls/ca.crt]"
 export ORDERER_CHANNELPARTICIPATION_ENABLED=true
-# Prometheus metrics on the operations endpoint: `status` reads the Raft leader gauge there.
-export ORDERER_METRICS_PROVIDER=prometheus
+# Prometheus metrics on the operations endpoint tell which orderer leads Raft
+# (consensus_etcdraft_is_leader), for `status`, the recovery probe and the fault tests.
+export ORDERER_METRICS_PROVIDER="${ORDERER_METRICS_PROVIDER:-prometheus}"
 mkdir -p "$DATA_DIR/orderer$n"
 exec "$FABRIC_BIN/orderer"

@@ -13,146 +13,49 @@
  * since Fabric validates each `_implicit_org_<MSP>` write against that member's own endorsement
  * policy; a non-subscriber's peers never see the plaintext.
  *
- * No hot keys: every key a report reads or writes is scoped to its feed (see `keys.ts`), so
+ * No hot keys: every key a report reads or writes is scoped to its feed (see `lib/keys.ts`), so
  * reports for different feeds never conflict; two reports for one feed conflict on the feed's
  * `feed.latest` key, which is what orders its rounds.
+ *
+ * This file holds only the decorated functions: each parses its arguments (`lib/inputs.ts`,
+ * `lib/report-inputs.ts`), checks the caller, runs one use case of `lib/` and returns canonical
+ * JSON. The decisions are pure modules (`report-acceptance.ts`, `verify-report.ts`,
+ * `feed-config.ts`). It runs past 400 lines because each of its 22 functions carries its wire
+ * contract in TSDoc (arguments, result, every error code); the code itself is about 200 lines.
  */
+import { canonicalJson, ROUND_REPORTED_EVENT, type RoundData } from '@oracle-consortium/protocol';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CheckedContract } from '../lib/checked-contract';
+import { parseJsonArg } from '../lib/inputs';
+import { parseMspId } from '../lib/msp-ids';
+import { parsePageSize, readPage } from '../lib/pages';
+import { requireAdmin } from './lib/access';
 import {
-  canonicalJson,
-  computeConfigDigest,
-  ROUND_REPORTED_EVENT,
-  toBytes,
-  type RoundData,
-} from '@oracle-consortium/protocol';
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { parseJsonArg, transientText, txTimeMs } from '../lib/context';
-import { checkInputSize } from '../lib/limits';
-import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
-import { isAdmin, requireAdmin, requireFeedAdmin, requireOwnerMember } from './access';
-import { ensure } from './errors';
-import { KEY_TYPES, feedKey, latestKey, premiumKey, roundKey, subscriptionKey } from './keys';
+  changeOracles,
+  createFeed,
+  loadAdministeredFeed,
+  setThresholds,
+  updateFeed,
+} from './lib/feed-admin';
 import {
-  MAX_PREMIUM_BYTES,
-  PREMIUM_TRANSIENT_FIELD,
-  SALT_TRANSIENT_FIELD,
-  implicitCollection,
-  premiumHash,
-} from './premium';
-import { loadFeed, loadLatest, readAll, readJson, readPage, writeJson } from './state';
-import type {
-  FeedRecord,
-  OracleRecord,
-  PremiumRecord,
-  RoundRecord,
-  SubscriptionRecord,
-} from './types';
-import {
-  DEFAULT_MAX_FUTURE_SKEW_SECONDS,
-  boundsField,
-  feedIdArg,
-  intField,
-  mspIdArg,
-  onlyFields,
-  oracleField,
-  pageSizeArg,
-  parseObject,
-  parseReport,
-  publicKeyField,
-  roundIdArg,
-  saltField,
-  checkOracleConfig,
-  thresholdsField,
-  type Thresholds,
-} from './validation';
-import { verifyReport } from './verify-report';
+  parseBounds,
+  parseFeedDefinition,
+  parseFeedId,
+  parseOracle,
+  parsePublicKey,
+  parseReportingPolicy,
+  parseRoundId,
+  parseThresholds,
+} from './lib/inputs';
+import { KEY_TYPES } from './lib/keys';
+import { parseReport, parseRevealedPremium } from './lib/report-inputs';
+import { checkRevealedPremium, readPremium } from './lib/premium';
+import { roundData, submitReport } from './lib/reports';
+import { loadFeed, loadLatest, loadRound, readSubscriptions } from './lib/store';
+import { grantSubscription, revokeSubscription } from './lib/subscriptions';
+import type { FeedRecord, RoundRecord } from './types';
 
 export { ROUND_REPORTED_EVENT, type RoundData };
-
-const CREATE_FIELDS = [
-  'feedId',
-  'description',
-  'decimals',
-  'oracles',
-  'f',
-  'minSignatures',
-  'minObservations',
-  'minAnswer',
-  'maxAnswer',
-  'heartbeatSeconds',
-  'deviationThresholdPpb',
-  'maxFutureSkewSeconds',
-] as const;
-
-const POLICY_FIELDS = [
-  'description',
-  'heartbeatSeconds',
-  'deviationThresholdPpb',
-  'maxFutureSkewSeconds',
-] as const;
-
-function txSeconds(ctx: Context): number {
-  return Math.floor(txTimeMs(ctx) / 1000);
-}
-
-function descriptionField(v: unknown): string {
-  ensure(
-    typeof v === 'string' && v.length >= 1 && v.length <= 256,
-    'MALFORMED_INPUT',
-    'description must be a string of 1 to 256 characters',
-  );
-  return v;
-}
-
-function roundData(r: RoundRecord): RoundData {
-  return {
-    feedId: r.feedId,
-    roundId: r.roundId,
-    answer: r.answer,
-    startedAt: r.startedAt,
-    updatedAt: r.updatedAt,
-    answeredInRound: r.answeredInRound,
-  };
-}
-
-/** A feed with a new oracle set or thresholds: the config version moves on, the digest with it. */
-function reconfigure(
-  feed: FeedRecord,
-  oracles: readonly OracleRecord[],
-  t: Thresholds,
-  now: number,
-): FeedRecord {
-  const thresholds: Thresholds = {
-    f: t.f,
-    minSignatures: t.minSignatures,
-    minObservations: t.minObservations,
-  };
-  checkOracleConfig(oracles, thresholds);
-  const configVersion = feed.configVersion + 1;
-  const configDigest = computeConfigDigest({
-    feedId: feed.feedId,
-    configVersion,
-    oracles,
-    ...thresholds,
-  });
-  return { ...feed, oracles, ...thresholds, configVersion, configDigest, updatedAt: now };
-}
-
-async function saveFeed(ctx: Context, feed: FeedRecord): Promise<string> {
-  await writeJson(ctx, feedKey(ctx, feed.feedId), feed);
-  return canonicalJson(feed);
-}
-
-async function adminFeed(ctx: Context, feedIdText: string): Promise<FeedRecord> {
-  const feed = await loadFeed(ctx, feedIdArg(feedIdText));
-  requireFeedAdmin(ctx, feed);
-  return feed;
-}
-
-function oracleIndex(feed: FeedRecord, oracleId: string): number {
-  const i = feed.oracles.findIndex((o) => o.id === oracleId);
-  ensure(i >= 0, 'ORACLE_NOT_FOUND', `feed ${feed.feedId} has no oracle ${oracleId}`);
-  return i;
-}
 
 /**
  * Oracle data feeds. Every transaction takes string arguments (JSON for structured input) and
@@ -161,21 +64,9 @@ function oracleIndex(feed: FeedRecord, oracleId: string): number {
  * (see `lib/limits.ts`).
  */
 @Info({ title: 'feeds', description: 'Signed multi-oracle data feeds with premium private data' })
-export class FeedsContract extends Contract {
+export class FeedsContract extends CheckedContract {
   constructor() {
     super('feeds');
-  }
-
-  /**
-   * Runs before every transaction function: refuses arguments or transient data beyond the limits
-   * of `lib/limits.ts` before anything is parsed, read or written.
-   *
-   * @param ctx - the transaction context
-   * @throws ChaincodeError `INPUT_TOO_LARGE` beyond `MAX_ARGUMENTS_BYTES` or `MAX_TRANSIENT_BYTES`
-   */
-  override beforeTransaction(ctx: Context): Promise<void> {
-    checkInputSize(ctx);
-    return Promise.resolve();
   }
 
   /**
@@ -201,49 +92,7 @@ export class FeedsContract extends Contract {
   @Returns('string')
   async createFeed(ctx: Context, feedJson: string): Promise<string> {
     requireAdmin(ctx);
-    const v = parseObject(feedJson, 'feed');
-    onlyFields(v, CREATE_FIELDS, 'feed');
-    const feedId = feedIdArg(v.feedId);
-    const description = descriptionField(v.description);
-    const decimals = intField(v.decimals, 'decimals', 0, 36);
-    ensure(Array.isArray(v.oracles), 'MALFORMED_INPUT', 'oracles must be an array');
-    const oracles = (v.oracles as unknown[]).map((o, i) => oracleField(o, `oracles[${i}]`));
-    const thresholds = thresholdsField(v);
-    const bounds = boundsField(v);
-    const heartbeatSeconds = intField(v.heartbeatSeconds, 'heartbeatSeconds', 1, 31_536_000);
-    const deviationThresholdPpb = intField(
-      v.deviationThresholdPpb,
-      'deviationThresholdPpb',
-      0,
-      1_000_000_000,
-    );
-    const maxFutureSkewSeconds =
-      v.maxFutureSkewSeconds === undefined
-        ? DEFAULT_MAX_FUTURE_SKEW_SECONDS
-        : intField(v.maxFutureSkewSeconds, 'maxFutureSkewSeconds', 0, 3600);
-    const existing = await readJson<FeedRecord>(ctx, feedKey(ctx, feedId));
-    ensure(existing === undefined, 'FEED_EXISTS', `feed ${feedId} already exists`);
-    const now = txSeconds(ctx);
-    const draft: FeedRecord = {
-      feedId,
-      description,
-      decimals,
-      owner: ctx.clientIdentity.getMSPID(),
-      oracles: [],
-      f: 0,
-      minSignatures: 1,
-      minObservations: 1,
-      ...bounds,
-      heartbeatSeconds,
-      deviationThresholdPpb,
-      maxFutureSkewSeconds,
-      paused: false,
-      configVersion: 0,
-      configDigest: '',
-      createdAt: now,
-      updatedAt: now,
-    };
-    return saveFeed(ctx, reconfigure(draft, oracles, thresholds, now));
+    return canonicalJson(await createFeed(ctx, parseFeedDefinition(feedJson)));
   }
 
   /**
@@ -258,9 +107,12 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async addOracle(ctx: Context, feedId: string, oracleJson: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const oracle = oracleField(parseJsonArg(oracleJson, 'oracle'), 'oracle');
-    return saveFeed(ctx, reconfigure(feed, [...feed.oracles, oracle], feed, txSeconds(ctx)));
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(
+      await changeOracles(ctx, feed, {
+        add: parseOracle(parseJsonArg(oracleJson, 'oracle'), 'oracle'),
+      }),
+    );
   }
 
   /**
@@ -282,11 +134,13 @@ export class FeedsContract extends Contract {
     oracleId: string,
     publicKey: string,
   ): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const index = oracleIndex(feed, oracleId);
-    const key = publicKeyField(publicKey, 'publicKey');
-    const oracles = feed.oracles.map((o, i) => (i === index ? { id: o.id, ...key } : o));
-    return saveFeed(ctx, reconfigure(feed, oracles, feed, txSeconds(ctx)));
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(
+      await changeOracles(ctx, feed, {
+        rotate: oracleId,
+        key: parsePublicKey(publicKey, 'publicKey'),
+      }),
+    );
   }
 
   /**
@@ -303,10 +157,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async removeOracle(ctx: Context, feedId: string, oracleId: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const index = oracleIndex(feed, oracleId);
-    const oracles = feed.oracles.filter((_, i) => i !== index);
-    return saveFeed(ctx, reconfigure(feed, oracles, feed, txSeconds(ctx)));
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await changeOracles(ctx, feed, { remove: oracleId }));
   }
 
   /**
@@ -321,10 +173,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async setThresholds(ctx: Context, feedId: string, thresholdsJson: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const v = parseObject(thresholdsJson, 'thresholds');
-    onlyFields(v, ['f', 'minSignatures', 'minObservations'], 'thresholds');
-    return saveFeed(ctx, reconfigure(feed, feed.oracles, thresholdsField(v), txSeconds(ctx)));
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await setThresholds(ctx, feed, parseThresholds(thresholdsJson)));
   }
 
   /**
@@ -345,9 +195,8 @@ export class FeedsContract extends Contract {
     minAnswer: string,
     maxAnswer: string,
   ): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const bounds = boundsField({ minAnswer, maxAnswer });
-    return saveFeed(ctx, { ...feed, ...bounds, updatedAt: txSeconds(ctx) });
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await updateFeed(ctx, feed, parseBounds({ minAnswer, maxAnswer })));
   }
 
   /**
@@ -363,26 +212,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async setReportingPolicy(ctx: Context, feedId: string, policyJson: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const v = parseObject(policyJson, 'policy');
-    onlyFields(v, POLICY_FIELDS, 'policy');
-    return saveFeed(ctx, {
-      ...feed,
-      description: v.description === undefined ? feed.description : descriptionField(v.description),
-      heartbeatSeconds:
-        v.heartbeatSeconds === undefined
-          ? feed.heartbeatSeconds
-          : intField(v.heartbeatSeconds, 'heartbeatSeconds', 1, 31_536_000),
-      deviationThresholdPpb:
-        v.deviationThresholdPpb === undefined
-          ? feed.deviationThresholdPpb
-          : intField(v.deviationThresholdPpb, 'deviationThresholdPpb', 0, 1_000_000_000),
-      maxFutureSkewSeconds:
-        v.maxFutureSkewSeconds === undefined
-          ? feed.maxFutureSkewSeconds
-          : intField(v.maxFutureSkewSeconds, 'maxFutureSkewSeconds', 0, 3600),
-      updatedAt: txSeconds(ctx),
-    });
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await updateFeed(ctx, feed, parseReportingPolicy(policyJson, feed)));
   }
 
   /**
@@ -396,8 +227,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async pauseFeed(ctx: Context, feedId: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    return saveFeed(ctx, { ...feed, paused: true, updatedAt: txSeconds(ctx) });
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await updateFeed(ctx, feed, { paused: true }));
   }
 
   /**
@@ -411,8 +242,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async resumeFeed(ctx: Context, feedId: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    return saveFeed(ctx, { ...feed, paused: false, updatedAt: txSeconds(ctx) });
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await updateFeed(ctx, feed, { paused: false }));
   }
 
   /**
@@ -429,35 +260,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async grantSubscription(ctx: Context, feedId: string, mspId: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const msp = mspIdArg(mspId);
-    ensure(
-      sameOrganisation([feed.owner], msp) === undefined,
-      'MALFORMED_INPUT',
-      `${msp} owns feed ${feed.feedId}${msp === feed.owner ? '' : ` as ${feed.owner}`}`,
-    );
-    const key = subscriptionKey(ctx, feed.feedId, msp);
-    const subscribers = await readAll<SubscriptionRecord>(ctx, KEY_TYPES.subscription, [
-      feed.feedId,
-    ]);
-    const existing = sameOrganisation(
-      subscribers.map((s) => s.mspId),
-      msp,
-    );
-    ensure(
-      existing === undefined,
-      'ALREADY_SUBSCRIBED',
-      existing === msp
-        ? `${msp} is subscribed to ${feed.feedId}`
-        : `${msp} is subscribed to ${feed.feedId} as ${String(existing)} (${CASE_RULE})`,
-    );
-    const record: SubscriptionRecord = {
-      feedId: feed.feedId,
-      mspId: msp,
-      grantedAt: txSeconds(ctx),
-    };
-    await writeJson(ctx, key, record);
-    return canonicalJson(record);
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await grantSubscription(ctx, feed, parseMspId(mspId, 'mspId')));
   }
 
   /**
@@ -473,13 +277,8 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async revokeSubscription(ctx: Context, feedId: string, mspId: string): Promise<string> {
-    const feed = await adminFeed(ctx, feedId);
-    const msp = mspIdArg(mspId);
-    const key = subscriptionKey(ctx, feed.feedId, msp);
-    const existing = await readJson<SubscriptionRecord>(ctx, key);
-    ensure(existing !== undefined, 'NOT_SUBSCRIBED', `${msp} is not subscribed to ${feed.feedId}`);
-    await ctx.stub.deleteState(key);
-    return canonicalJson(existing);
+    const feed = await loadAdministeredFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await revokeSubscription(ctx, feed, parseMspId(mspId, 'mspId')));
   }
 
   /**
@@ -500,97 +299,7 @@ export class FeedsContract extends Contract {
   @Transaction()
   @Returns('string')
   async submitReport(ctx: Context, reportJson: string): Promise<string> {
-    const report = parseReport(reportJson);
-    const feed = await loadFeed(ctx, report.feedId);
-    requireOwnerMember(ctx, feed);
-    ensure(!feed.paused, 'FEED_PAUSED', `feed ${feed.feedId} is paused`);
-    const latest = await loadLatest(ctx, feed.feedId);
-    const nowMs = txTimeMs(ctx);
-    if (latest !== undefined) {
-      ensure(
-        BigInt(report.roundId) > BigInt(latest.roundId),
-        'STALE_ROUND',
-        `round ${report.roundId} is not above round ${latest.roundId} of feed ${feed.feedId}`,
-      );
-      ensure(
-        report.observationsTimestamp >= latest.startedAt,
-        'STALE_TIMESTAMP',
-        `observations at ${report.observationsTimestamp} are older than round ${latest.roundId}'s at ${latest.startedAt}`,
-      );
-    }
-    ensure(
-      report.observationsTimestamp * 1000 <= nowMs + feed.maxFutureSkewSeconds * 1000,
-      'FUTURE_TIMESTAMP',
-      `observations at ${report.observationsTimestamp} are more than ${feed.maxFutureSkewSeconds}s after the transaction time ${Math.floor(nowMs / 1000)}`,
-    );
-    const { answer, signers } = verifyReport(feed, report);
-    ensure(
-      answer >= BigInt(feed.minAnswer) && answer <= BigInt(feed.maxAnswer),
-      'ANSWER_OUT_OF_BOUNDS',
-      `answer ${answer} is outside [${feed.minAnswer}, ${feed.maxAnswer}]`,
-    );
-    const premium = await this.#writePremium(ctx, feed, report.roundId);
-    const round: RoundRecord = {
-      feedId: feed.feedId,
-      roundId: report.roundId,
-      answer: answer.toString(),
-      startedAt: report.observationsTimestamp,
-      updatedAt: Math.floor(nowMs / 1000),
-      answeredInRound: report.roundId,
-      observations: report.observations,
-      signers,
-      configDigest: feed.configDigest,
-      txId: ctx.stub.getTxID(),
-      ...(premium === undefined ? {} : { premiumHash: premium }),
-    };
-    await writeJson(ctx, roundKey(ctx, feed.feedId, round.roundId), round);
-    await writeJson(ctx, latestKey(ctx, feed.feedId), round);
-    ctx.stub.setEvent(
-      ROUND_REPORTED_EVENT,
-      toBytes({
-        feedId: round.feedId,
-        roundId: round.roundId,
-        answer: round.answer,
-        updatedAt: round.updatedAt,
-      }),
-    );
-    return canonicalJson(roundData(round));
-  }
-
-  /** Writes the transient premium value, if any, to the owner's and subscribers' collections. */
-  async #writePremium(
-    ctx: Context,
-    feed: FeedRecord,
-    roundId: string,
-  ): Promise<string | undefined> {
-    const text = transientText(ctx, PREMIUM_TRANSIENT_FIELD);
-    const saltText = transientText(ctx, SALT_TRANSIENT_FIELD);
-    if (text === undefined) {
-      ensure(saltText === undefined, 'MALFORMED_INPUT', 'transient salt given without premium');
-      return undefined;
-    }
-    ensure(
-      isAdmin(ctx),
-      'FORBIDDEN',
-      `attaching premium data to feed ${feed.feedId} needs attribute feeds.admin=true`,
-    );
-    ensure(
-      Buffer.byteLength(text, 'utf8') <= MAX_PREMIUM_BYTES,
-      'MALFORMED_INPUT',
-      `transient premium exceeds ${MAX_PREMIUM_BYTES} bytes`,
-    );
-    const value = parseJsonArg(text, 'transient premium');
-    const salt = saltField(saltText);
-    const hash = premiumHash(salt, value);
-    const record: PremiumRecord = { feedId: feed.feedId, roundId, salt, value, premiumHash: hash };
-    const subscribers = await readAll<SubscriptionRecord>(ctx, KEY_TYPES.subscription, [
-      feed.feedId,
-    ]);
-    const key = premiumKey(ctx, feed.feedId, roundId);
-    for (const msp of [feed.owner, ...subscribers.map((s) => s.mspId)]) {
-      await ctx.stub.putPrivateData(implicitCollection(msp), key, toBytes(record));
-    }
-    return hash;
+    return canonicalJson(await submitReport(ctx, parseReport(reportJson)));
   }
 
   /**
@@ -604,14 +313,14 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getFeed(ctx: Context, feedId: string): Promise<string> {
-    return canonicalJson(await loadFeed(ctx, feedIdArg(feedId)));
+    return canonicalJson(await loadFeed(ctx, parseFeedId(feedId)));
   }
 
   /**
    * One page of feeds in id order.
    *
    * @param ctx - the transaction context
-   * @param pageSize - 1 to 1000
+   * @param pageSize - 1 to 100
    * @param bookmark - from the previous page, or empty
    * @returns `{records, bookmark, fetchedRecordsCount}` as JSON
    * @throws ChaincodeError `MALFORMED_INPUT`
@@ -619,14 +328,8 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listFeeds(ctx: Context, pageSize: string, bookmark: string): Promise<string> {
-    const page = await readPage<FeedRecord>(
-      ctx,
-      KEY_TYPES.feed,
-      [],
-      pageSizeArg(pageSize),
-      bookmark,
-    );
-    return canonicalJson(page);
+    const size = parsePageSize(pageSize);
+    return canonicalJson(await readPage<FeedRecord>(ctx, KEY_TYPES.feed, [], size, bookmark));
   }
 
   /**
@@ -640,7 +343,7 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async decimals(ctx: Context, feedId: string): Promise<string> {
-    return canonicalJson((await loadFeed(ctx, feedIdArg(feedId))).decimals);
+    return canonicalJson((await loadFeed(ctx, parseFeedId(feedId))).decimals);
   }
 
   /**
@@ -654,7 +357,7 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async description(ctx: Context, feedId: string): Promise<string> {
-    return canonicalJson((await loadFeed(ctx, feedIdArg(feedId))).description);
+    return canonicalJson((await loadFeed(ctx, parseFeedId(feedId))).description);
   }
 
   /**
@@ -668,10 +371,8 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async latestRoundData(ctx: Context, feedId: string): Promise<string> {
-    const feed = await loadFeed(ctx, feedIdArg(feedId));
-    const latest = await loadLatest(ctx, feed.feedId);
-    ensure(latest !== undefined, 'NO_DATA', `feed ${feed.feedId} has no rounds yet`);
-    return canonicalJson(roundData(latest));
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(roundData(await loadLatest(ctx, feed.feedId)));
   }
 
   /**
@@ -686,15 +387,9 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getRoundData(ctx: Context, feedId: string, roundId: string): Promise<string> {
-    return canonicalJson(roundData(await this.#loadRound(ctx, feedId, roundId)));
-  }
-
-  async #loadRound(ctx: Context, feedId: string, roundId: string): Promise<RoundRecord> {
-    const feed = await loadFeed(ctx, feedIdArg(feedId));
-    roundIdArg(roundId);
-    const round = await readJson<RoundRecord>(ctx, roundKey(ctx, feed.feedId, roundId));
-    ensure(round !== undefined, 'NO_DATA', `feed ${feed.feedId} has no round ${roundId}`);
-    return round;
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    parseRoundId(roundId);
+    return canonicalJson(roundData(await loadRound(ctx, feed.feedId, roundId)));
   }
 
   /**
@@ -702,7 +397,7 @@ export class FeedsContract extends Contract {
    *
    * @param ctx - the transaction context
    * @param feedId - the feed
-   * @param pageSize - 1 to 1000
+   * @param pageSize - 1 to 100
    * @param bookmark - from the previous page, or empty
    * @returns `{records, bookmark, fetchedRecordsCount}` as JSON
    * @throws ChaincodeError `MALFORMED_INPUT`, `FEED_NOT_FOUND`
@@ -715,10 +410,11 @@ export class FeedsContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    const feed = await loadFeed(ctx, feedIdArg(feedId));
-    const size = pageSizeArg(pageSize);
-    const page = await readPage<RoundRecord>(ctx, KEY_TYPES.round, [feed.feedId], size, bookmark);
-    return canonicalJson(page);
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    const size = parsePageSize(pageSize);
+    return canonicalJson(
+      await readPage<RoundRecord>(ctx, KEY_TYPES.round, [feed.feedId], size, bookmark),
+    );
   }
 
   /**
@@ -732,10 +428,8 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listSubscriptions(ctx: Context, feedId: string): Promise<string> {
-    const feed = await loadFeed(ctx, feedIdArg(feedId));
-    return canonicalJson(
-      await readAll<SubscriptionRecord>(ctx, KEY_TYPES.subscription, [feed.feedId]),
-    );
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    return canonicalJson(await readSubscriptions(ctx, feed.feedId));
   }
 
   /**
@@ -754,29 +448,9 @@ export class FeedsContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getPremium(ctx: Context, feedId: string, roundId: string): Promise<string> {
-    const feed = await loadFeed(ctx, feedIdArg(feedId));
-    roundIdArg(roundId);
-    const msp = ctx.clientIdentity.getMSPID();
-    if (msp !== feed.owner) {
-      const sub = await readJson<SubscriptionRecord>(ctx, subscriptionKey(ctx, feed.feedId, msp));
-      ensure(sub !== undefined, 'NOT_SUBSCRIBED', `${msp} is not subscribed to ${feed.feedId}`);
-    }
-    const peerMsp = ctx.stub.getMspID();
-    ensure(
-      peerMsp === msp,
-      'WRONG_PEER',
-      `premium data of ${msp} must be read through a ${msp} peer, not a ${peerMsp} peer`,
-    );
-    const bytes = await ctx.stub.getPrivateData(
-      implicitCollection(msp),
-      premiumKey(ctx, feed.feedId, roundId),
-    );
-    ensure(
-      bytes.length > 0,
-      'NO_DATA',
-      `no premium value of feed ${feed.feedId} round ${roundId} for ${msp}`,
-    );
-    return Buffer.from(bytes).toString('utf8');
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    parseRoundId(roundId);
+    return canonicalJson(await readPremium(ctx, feed, roundId));
   }
 
   /**
@@ -798,17 +472,9 @@ export class FeedsContract extends Contract {
     roundId: string,
     revealedJson: string,
   ): Promise<string> {
-    const round = await this.#loadRound(ctx, feedId, roundId);
-    const v = parseObject(revealedJson, 'revealed');
-    onlyFields(v, ['value', 'salt'], 'revealed');
-    ensure('value' in v, 'MALFORMED_INPUT', 'revealed.value is missing');
-    const salt = saltField(v.salt);
-    ensure(
-      round.premiumHash !== undefined,
-      'NO_DATA',
-      `round ${roundId} of feed ${round.feedId} has no premium value`,
-    );
-    const valid = premiumHash(salt, v.value) === round.premiumHash;
-    return canonicalJson({ valid, premiumHash: round.premiumHash });
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    parseRoundId(roundId);
+    const round = await loadRound(ctx, feed.feedId, roundId);
+    return canonicalJson(checkRevealedPremium(round, parseRevealedPremium(revealedJson)));
   }
 }

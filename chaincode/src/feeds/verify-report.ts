@@ -2,10 +2,10 @@
  * The stateless half of report acceptance: config digest, observers, signers, signatures, median.
  * It needs only the feed's configuration, so the benchmark measures exactly what the contract runs.
  */
-import { ensure } from './errors';
-import { median } from './median';
+import { ensure } from '../lib/errors';
+import { median } from './lib/median';
 import { encodeReport } from '@oracle-consortium/protocol';
-import { canonicalPublicKey, verifySignature } from './signatures';
+import { canonicalPublicKey, verifySignature } from './lib/signatures';
 import type { FeedRecord, ReportInput } from './types';
 
 /** What a verified report yields. */

@@ -1,5 +1,8 @@
+/**
+ * What a transaction reads from its context besides state: the transaction time (never the
+ * clock) and transient fields (the only way private inputs arrive).
+ */
 import type { Context } from 'fabric-contract-api';
-import { ChaincodeError } from './errors';
 
 /**
  * The transaction timestamp in whole milliseconds since the epoch. Contracts never read the
@@ -26,6 +29,16 @@ export function txTimeIso(ctx: Context): string {
 }
 
 /**
+ * The transaction timestamp in whole seconds since the epoch (the feeds contract's unit).
+ *
+ * @param ctx - the transaction context
+ * @returns seconds since the Unix epoch, rounded down
+ */
+export function txTimeSeconds(ctx: Context): number {
+  return Math.floor(txTimeMs(ctx) / 1000);
+}
+
+/**
  * Reads one transient field as UTF-8 text. Private inputs only ever arrive this way, so they never
  * appear in the block.
  *
@@ -36,23 +49,4 @@ export function txTimeIso(ctx: Context): string {
 export function transientText(ctx: Context, field: string): string | undefined {
   const value = ctx.stub.getTransient().get(field);
   return value === undefined ? undefined : Buffer.from(value).toString('utf8');
-}
-
-/**
- * Parses a JSON argument, raising a coded error that names the argument when it is not JSON.
- *
- * @param text - the raw argument
- * @param what - the argument's name for the error message
- * @returns the parsed value
- * @throws ChaincodeError `MALFORMED_INPUT` when the text is not valid JSON
- */
-export function parseJsonArg(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ChaincodeError(
-      'MALFORMED_INPUT',
-      `${what} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
 }

@@ -15,7 +15,7 @@
  * The feeds contract caps a report more tightly (`MAX_REPORT_BYTES`).
  */
 import type { Context } from 'fabric-contract-api';
-import { ChaincodeError } from './errors';
+import { ensure } from './errors';
 
 /** The most bytes all arguments of one call may hold together (function name included). */
 export const MAX_ARGUMENTS_BYTES = 64 * 1024;
@@ -34,20 +34,18 @@ export function checkInputSize(ctx: Context): void {
   const args = ctx.stub.getArgs();
   const fn = args[0] ?? '';
   const argBytes = args.reduce((sum, a) => sum + Buffer.byteLength(a, 'utf8'), 0);
-  if (argBytes > MAX_ARGUMENTS_BYTES) {
-    throw new ChaincodeError(
-      'INPUT_TOO_LARGE',
-      `the arguments of ${fn} are ${argBytes} bytes; at most ${MAX_ARGUMENTS_BYTES} are accepted`,
-    );
-  }
+  ensure(
+    argBytes <= MAX_ARGUMENTS_BYTES,
+    'INPUT_TOO_LARGE',
+    `the arguments of ${fn} are ${argBytes} bytes; at most ${MAX_ARGUMENTS_BYTES} are accepted`,
+  );
   let transientBytes = 0;
   for (const [name, value] of ctx.stub.getTransient()) {
     transientBytes += Buffer.byteLength(name, 'utf8') + value.length;
   }
-  if (transientBytes > MAX_TRANSIENT_BYTES) {
-    throw new ChaincodeError(
-      'INPUT_TOO_LARGE',
-      `the transient data of ${fn} is ${transientBytes} bytes; at most ${MAX_TRANSIENT_BYTES} are accepted`,
-    );
-  }
+  ensure(
+    transientBytes <= MAX_TRANSIENT_BYTES,
+    'INPUT_TOO_LARGE',
+    `the transient data of ${fn} is ${transientBytes} bytes; at most ${MAX_TRANSIENT_BYTES} are accepted`,
+  );
 }

@@ -1,4 +1,11 @@
 /**
+ * The one MSP-id rule of both contracts: what a well-formed id is, and when two ids name one
+ * organisation.
+ *
+ * Well-formed: a letter or digit, then letters, digits, `.`, `_`, `-`; 1–128 characters. That
+ * covers every MSP id Fabric's tooling generates and keeps an id safe as a composite-key attribute
+ * and inside a collection name (`_implicit_org_<MSP>`).
+ *
  * MSP ids that differ only in case name one organisation, in both contracts.
  *
  * Fabric itself compares MSP ids exactly, so `Org1MSP` and `org1msp` could be two organisations
@@ -9,6 +16,27 @@
  * (a removal, a revocation) it must match exactly, with the error naming the known spelling.
  * MSP ids are ASCII (`[A-Za-z0-9._-]`), so lower-casing is the whole fold.
  */
+import { ensure } from './errors';
+
+/** A well-formed MSP id (see the file comment). */
+export const MSP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * Parses an MSP id argument or field.
+ *
+ * @param value - the candidate
+ * @param what - the argument's name for the error message
+ * @returns the MSP id, as given
+ * @throws ChaincodeError `MALFORMED_INPUT` when it does not match {@link MSP_ID_PATTERN}
+ */
+export function parseMspId(value: unknown, what: string): string {
+  ensure(
+    typeof value === 'string' && MSP_ID_PATTERN.test(value),
+    'MALFORMED_INPUT',
+    `${what} must be an MSP id (letters, digits, . _ -; at most 128), got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+  );
+  return value;
+}
 
 /**
  * The case-folded form of an MSP id, for comparisons only (ids are stored as given).

@@ -13,6 +13,14 @@ export {
   type ThresholdComparator,
   type VotingPolicy,
 } from './voting-rules';
+export {
+  applyTally,
+  checkVote,
+  expiredProposal,
+  recordedTally,
+  tally,
+  type Ballot,
+} from './proposal-rules';
 export * from './types';
 export {
   detailsHash,

@@ -1,78 +1,37 @@
-import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { parseJsonArg, txTimeIso, txTimeMs } from '../lib/context';
-import { canonicalJson, toBytes } from '@oracle-consortium/protocol';
-import { checkInputSize } from '../lib/limits';
-import { CASE_RULE, sameOrganisation } from '../lib/msp-ids';
-import { readKeyPage } from '../lib/pages';
-import { applyApproval, proposalIdFor, settleIfExpired } from './lib/effects';
-import { detailsHash, readPrivateDetails } from './lib/details';
-import { initDifferences, initResult } from './lib/initialization';
-import { ensure, fail } from './lib/errors';
+/**
+ * The `membership` contract: membership proposals and votes under the managed service's voting
+ * rules. Each function parses its arguments (`lib/inputs.ts`), checks who calls, runs one use case
+ * of `lib/` and returns canonical JSON; the rules themselves are pure functions
+ * (`voting-rules.ts`, `proposal-rules.ts`).
+ *
+ * It runs past 400 lines because each of its 16 functions carries its wire contract in TSDoc
+ * (arguments, result, every error code); the code itself is under 200 lines.
+ */
+import { canonicalJson } from '@oracle-consortium/protocol';
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { CheckedContract } from '../lib/checked-contract';
+import { parseMspId } from '../lib/msp-ids';
+import { parsePageSize } from '../lib/pages';
+import { readAll } from '../lib/state';
+import { requireAdmin, requireCallerMember } from './lib/access';
+import { initialize, requireNotInitialized } from './lib/initialization';
 import {
   parseActions,
   parseDescription,
   parseFoundingMembers,
   parseInvitationId,
-  parseMspId,
-  parsePageSize,
+  parsePolicy,
   parseProposalId,
   parseStatusFilter,
   parseToken,
   parseVote,
 } from './lib/inputs';
-import { KEY_TYPES, key } from './lib/keys';
-import {
-  emit,
-  readAll,
-  readJson,
-  readMembers,
-  requireAdmin,
-  requireCallerMember,
-  requireInvitation,
-  requirePolicy,
-  requireProposal,
-  saveInvitation,
-  saveProposal,
-  writeJson,
-} from './lib/store';
-import type {
-  ChannelChangeRecord,
-  InvitationRecord,
-  MemberRecord,
-  MembershipEventType,
-  PendingInitialization,
-  ProposalDetails,
-  ProposalPage,
-  ProposalRecord,
-  VoteRecord,
-} from './types';
-import { MEMBERSHIP_ADMIN_ATTRIBUTE, MEMBERSHIP_PRIVATE_COLLECTION } from './types';
-import { decide, expirationMs, requiredYesVotes, validatePolicy } from './voting-rules';
-
-interface StoredDetails {
-  proposalId: string;
-  salt: string;
-  rationale?: string;
-  contact?: string;
-}
-
-/**
- * Raises `ALREADY_A_MEMBER` when `mspId` names a member, in any case (see `lib/msp-ids.ts`).
- *
- * @param memberIds - the current members
- * @param mspId - the organisation to invite or admit
- * @throws ChaincodeError `ALREADY_A_MEMBER` naming the member's own spelling when it differs
- */
-function requireNotMember(memberIds: readonly string[], mspId: string): void {
-  const known = sameOrganisation(memberIds, mspId);
-  ensure(
-    known === undefined,
-    'ALREADY_A_MEMBER',
-    known === mspId
-      ? `${mspId} is already a member`
-      : `${mspId} is already a member as ${String(known)} (${CASE_RULE})`,
-  );
-}
+import { acceptInvitation, expireInvitation, rejectInvitation } from './lib/invitations';
+import { KEY_TYPES } from './lib/keys';
+import { closeProposal, createProposal, listProposals, readProposalDetails } from './lib/proposals';
+import { loadInvitation, loadPolicy, loadProposal, readMembers, readVotes } from './lib/store';
+import { castVote } from './lib/votes';
+import type { ChannelChangeRecord, InvitationRecord } from './types';
 
 /**
  * Membership proposals with the managed service's voting rules. Members are organisations,
@@ -101,21 +60,9 @@ function requireNotMember(memberIds: readonly string[], mspId: string): void {
   title: 'membership',
   description: 'Membership proposals and votes with the managed service voting rules',
 })
-export class MembershipContract extends Contract {
+export class MembershipContract extends CheckedContract {
   constructor() {
     super('membership');
-  }
-
-  /**
-   * Runs before every transaction function: refuses arguments or transient data beyond the limits
-   * of `lib/limits.ts` before anything is parsed, read or written.
-   *
-   * @param ctx - the transaction context
-   * @throws ChaincodeError `INPUT_TOO_LARGE` beyond `MAX_ARGUMENTS_BYTES` or `MAX_TRANSIENT_BYTES`
-   */
-  override beforeTransaction(ctx: Context): Promise<void> {
-    checkInputSize(ctx);
-    return Promise.resolve();
   }
 
   /**
@@ -146,73 +93,10 @@ export class MembershipContract extends Contract {
   @Transaction()
   @Returns('string')
   async initialize(ctx: Context, policyJson: string, foundingMembersJson: string): Promise<string> {
-    const existing = await readJson(ctx, key(ctx, KEY_TYPES.policy));
-    ensure(
-      existing === undefined,
-      'ALREADY_INITIALIZED',
-      'the membership contract is already initialised',
-    );
-    const policy = validatePolicy(parseJsonArg(policyJson, 'policy'));
+    await requireNotInitialized(ctx);
+    const policy = parsePolicy(policyJson);
     const founders = parseFoundingMembers(foundingMembersJson);
-    const pendingKey = key(ctx, KEY_TYPES.initPending);
-    const pending = await readJson<PendingInitialization>(ctx, pendingKey);
-    const caller = ctx.clientIdentity.getMSPID();
-    ensure(
-      (pending?.foundingMembers ?? founders).includes(caller),
-      'NOT_AUTHORIZED',
-      `only a founding member may initialise, and ${caller} is not among them`,
-    );
-    requireAdmin(ctx, MEMBERSHIP_ADMIN_ATTRIBUTE, 'initialisation');
-    if (pending !== undefined) {
-      const differences = initDifferences(pending, policy, founders);
-      ensure(
-        differences.length === 0,
-        'INIT_MISMATCH',
-        `every founder must confirm the pending initialisation (confirmed by ${pending.confirmations.join(', ')}) with the same arguments; this call has ${differences.join('; ')}`,
-      );
-    }
-    const peerMsp = ctx.stub.getMspID();
-    ensure(
-      founders.includes(peerMsp),
-      'PEER_NOT_FOUNDER',
-      `the founding members leave out ${peerMsp}, whose peer is endorsing; its peers endorse no initialisation without it`,
-    );
-    if (pending?.confirmations.includes(caller) === true) {
-      return canonicalJson(initResult(pending, undefined));
-    }
-    const state: PendingInitialization = {
-      policy,
-      foundingMembers: founders,
-      confirmations: [...(pending?.confirmations ?? []), caller].sort(),
-    };
-    if (state.confirmations.length < founders.length) {
-      await writeJson(ctx, pendingKey, state);
-      const result = initResult(state, undefined);
-      emit(ctx, ['InitializationConfirmed'], {
-        confirmations: result.confirmations,
-        pending: result.pending,
-      });
-      return canonicalJson(result);
-    }
-    await writeJson(ctx, key(ctx, KEY_TYPES.policy), policy);
-    const joinedDate = txTimeIso(ctx);
-    const members: MemberRecord[] = founders.map((mspId) => ({
-      mspId,
-      joinedDate,
-      joinedBy: 'FOUNDING',
-    }));
-    for (const member of members) {
-      await writeJson(ctx, key(ctx, KEY_TYPES.member, member.mspId), member);
-    }
-    if (pending !== undefined) {
-      await ctx.stub.deleteState(pendingKey);
-    }
-    emit(ctx, ['InitializationConfirmed', 'Initialized', 'MemberAdded'], {
-      membersAdded: founders,
-      confirmations: state.confirmations,
-      pending: [],
-    });
-    return canonicalJson(initResult(state, members));
+    return canonicalJson(await initialize(ctx, policy, founders));
   }
 
   /**
@@ -252,94 +136,15 @@ export class MembershipContract extends Contract {
     description: string,
     clientRequestToken: string,
   ): Promise<string> {
-    const policy = await requirePolicy(ctx);
-    const actions = parseActions(actionsJson);
-    const text = parseDescription(description);
-    const token = parseToken(clientRequestToken);
-    const proposer = await requireCallerMember(ctx);
-    requireAdmin(ctx, MEMBERSHIP_ADMIN_ATTRIBUTE, 'proposing');
-
-    const tokenKey = key(ctx, KEY_TYPES.token, proposer, token);
-    const earlier = await readJson<{ proposalId: string }>(ctx, tokenKey);
-    if (earlier !== undefined) {
-      const proposal = await requireProposal(ctx, earlier.proposalId);
-      ensure(
-        canonicalJson(proposal.actions) === canonicalJson(actions) && proposal.description === text,
-        'TOKEN_REUSED',
-        `token ${token} already created ${proposal.proposalId} with different actions or description`,
-      );
-      return canonicalJson(await settleIfExpired(ctx, proposal));
-    }
-
-    const memberIds = (await readMembers(ctx)).map((m) => m.mspId);
-    if ('Invitations' in actions) {
-      for (const { Principal } of actions.Invitations) {
-        requireNotMember(memberIds, Principal);
-      }
-    } else {
-      for (const { MemberId } of actions.Removals) {
-        const known = sameOrganisation(memberIds, MemberId);
-        ensure(
-          known === MemberId,
-          'MEMBER_NOT_FOUND',
-          known === undefined
-            ? `${MemberId} is not a member`
-            : `${MemberId} is not a member; the member ${known} must be named exactly`,
-        );
-      }
-    }
-    const details = readPrivateDetails(ctx, 'Invitations' in actions);
-
-    const eligibleVoters = (await readMembers(ctx)).map((m) => m.mspId);
-    const required = requiredYesVotes(
-      eligibleVoters.length,
-      policy.ThresholdPercentage,
-      policy.ThresholdComparator,
-    );
-    const now = txTimeMs(ctx);
-    const expiration = expirationMs(now, policy);
-    const tally = { yes: 0, no: 0, eligible: eligibleVoters.length };
-    const status = decide(tally, required, now, expiration);
-    const proposalId = proposalIdFor(ctx.stub.getTxID());
-    const creationDate = txTimeIso(ctx);
-    const proposal: ProposalRecord = {
-      proposalId,
-      proposedBy: proposer,
-      description: text,
-      actions,
-      clientRequestToken: token,
-      status,
-      creationDate,
-      expirationDate: new Date(expiration).toISOString(),
-      ...(status === 'IN_PROGRESS' ? {} : { statusChangedDate: creationDate }),
-      eligibleVoters,
-      requiredYesVotes: required,
-      yesVoteCount: 0,
-      noVoteCount: 0,
-      outstandingVoteCount: eligibleVoters.length,
-      detailsHash: details === undefined ? null : detailsHash(details.salt, details.fields),
-      invitationIds: [],
+    const policy = await loadPolicy(ctx);
+    const request = {
+      actions: parseActions(actionsJson),
+      description: parseDescription(description),
+      token: parseToken(clientRequestToken),
     };
-    await saveProposal(ctx, proposal, undefined);
-    await writeJson(ctx, tokenKey, { proposalId });
-    if (details !== undefined) {
-      const stored: StoredDetails = { proposalId, salt: details.salt, ...details.fields };
-      await ctx.stub.putPrivateData(
-        MEMBERSHIP_PRIVATE_COLLECTION,
-        key(ctx, KEY_TYPES.details, proposalId),
-        toBytes(stored),
-      );
-    }
-    const types: MembershipEventType[] =
-      status === 'IN_PROGRESS' ? ['ProposalCreated'] : ['ProposalCreated', 'ProposalStatusChanged'];
-    emit(ctx, types, {
-      proposalId,
-      status,
-      yesVoteCount: 0,
-      noVoteCount: 0,
-      outstandingVoteCount: proposal.outstandingVoteCount,
-    });
-    return canonicalJson(proposal);
+    const proposer = await requireCallerMember(ctx);
+    requireAdmin(ctx, 'proposing');
+    return canonicalJson(await createProposal(ctx, policy, proposer, request));
   }
 
   /**
@@ -366,80 +171,12 @@ export class MembershipContract extends Contract {
   @Transaction()
   @Returns('string')
   async voteOnProposal(ctx: Context, proposalId: string, vote: string): Promise<string> {
-    const policy = await requirePolicy(ctx);
+    const policy = await loadPolicy(ctx);
     const id = parseProposalId(proposalId);
     const value = parseVote(vote);
     const voter = await requireCallerMember(ctx);
-    requireAdmin(ctx, MEMBERSHIP_ADMIN_ATTRIBUTE, 'voting');
-    const proposal = await requireProposal(ctx, id);
-    ensure(
-      proposal.eligibleVoters.includes(voter),
-      'NOT_ELIGIBLE',
-      `${voter} was not a member when ${id} was created`,
-    );
-    const expiration = Date.parse(proposal.expirationDate);
-    const now = txTimeMs(ctx);
-    ensure(
-      proposal.status !== 'EXPIRED' && (proposal.status !== 'IN_PROGRESS' || now < expiration),
-      'PROPOSAL_EXPIRED',
-      `${id} expired at ${proposal.expirationDate}; closeProposal records it`,
-    );
-    ensure(
-      proposal.status === 'IN_PROGRESS',
-      'PROPOSAL_CLOSED',
-      `${id} is already ${proposal.status}`,
-    );
-    const voteKey = key(ctx, KEY_TYPES.vote, id, voter);
-    ensure(
-      (await readJson(ctx, voteKey)) === undefined,
-      'ALREADY_VOTED',
-      `${voter} has already voted on ${id}`,
-    );
-    const record: VoteRecord = {
-      proposalId: id,
-      memberId: voter,
-      vote: value,
-      date: txTimeIso(ctx),
-    };
-    await writeJson(ctx, voteKey, record);
-
-    const yes = proposal.yesVoteCount + (value === 'YES' ? 1 : 0);
-    const no = proposal.noVoteCount + (value === 'NO' ? 1 : 0);
-    const eligible = proposal.eligibleVoters.length;
-    const decision = decide({ yes, no, eligible }, proposal.requiredYesVotes, now, expiration);
-    let next: ProposalRecord = {
-      ...proposal,
-      yesVoteCount: yes,
-      noVoteCount: no,
-      outstandingVoteCount: eligible - yes - no,
-      status: decision,
-      ...(decision === 'IN_PROGRESS' ? {} : { statusChangedDate: record.date }),
-    };
-    const types: MembershipEventType[] = ['VoteCast'];
-    let membersRemoved: string[] | undefined;
-    if (decision !== 'IN_PROGRESS') {
-      types.push('ProposalStatusChanged');
-    }
-    if (decision === 'APPROVED') {
-      const applied = await applyApproval(ctx, next, policy);
-      next = applied.proposal;
-      types.push(...applied.types);
-      membersRemoved = applied.membersRemoved;
-    }
-    await saveProposal(ctx, next, proposal.status);
-    emit(ctx, types, {
-      proposalId: id,
-      status: next.status,
-      previousStatus: proposal.status,
-      voter,
-      vote: value,
-      yesVoteCount: next.yesVoteCount,
-      noVoteCount: next.noVoteCount,
-      outstandingVoteCount: next.outstandingVoteCount,
-      ...(next.invitationIds.length > 0 ? { invitationIds: next.invitationIds } : {}),
-      ...(membersRemoved === undefined ? {} : { membersRemoved }),
-    });
-    return canonicalJson(next);
+    requireAdmin(ctx, 'voting');
+    return canonicalJson(await castVote(ctx, policy, id, voter, value));
   }
 
   /**
@@ -459,22 +196,10 @@ export class MembershipContract extends Contract {
   @Transaction()
   @Returns('string')
   async closeProposal(ctx: Context, proposalId: string): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     const id = parseProposalId(proposalId);
     await requireCallerMember(ctx);
-    const proposal = await requireProposal(ctx, id);
-    ensure(
-      proposal.status === 'IN_PROGRESS',
-      'PROPOSAL_CLOSED',
-      `${id} is already ${proposal.status}`,
-    );
-    const settled = await settleIfExpired(ctx, proposal);
-    ensure(
-      settled.status === 'EXPIRED',
-      'PROPOSAL_NOT_EXPIRED',
-      `${id} is open until ${proposal.expirationDate}`,
-    );
-    return canonicalJson(settled);
+    return canonicalJson(await closeProposal(ctx, id));
   }
 
   /**
@@ -496,31 +221,8 @@ export class MembershipContract extends Contract {
   @Transaction()
   @Returns('string')
   async acceptInvitation(ctx: Context, invitationId: string): Promise<string> {
-    const invitation = await this.#openInvitationOfCaller(ctx, invitationId);
-    requireNotMember(
-      (await readMembers(ctx)).map((m) => m.mspId),
-      invitation.principal,
-    );
-    const date = txTimeIso(ctx);
-    const accepted: InvitationRecord = {
-      ...invitation,
-      status: 'ACCEPTED',
-      statusChangedDate: date,
-    };
-    await saveInvitation(ctx, accepted);
-    const member: MemberRecord = {
-      mspId: invitation.principal,
-      joinedDate: date,
-      joinedBy: invitation.invitationId,
-    };
-    await writeJson(ctx, key(ctx, KEY_TYPES.member, member.mspId), member);
-    emit(ctx, ['InvitationStatusChanged', 'MemberAdded'], {
-      proposalId: invitation.proposalId,
-      invitationId: invitation.invitationId,
-      invitationStatus: 'ACCEPTED',
-      membersAdded: [member.mspId],
-    });
-    return canonicalJson(accepted);
+    await loadPolicy(ctx);
+    return canonicalJson(await acceptInvitation(ctx, parseInvitationId(invitationId)));
   }
 
   /**
@@ -540,19 +242,8 @@ export class MembershipContract extends Contract {
   @Transaction()
   @Returns('string')
   async rejectInvitation(ctx: Context, invitationId: string): Promise<string> {
-    const invitation = await this.#openInvitationOfCaller(ctx, invitationId);
-    const rejected: InvitationRecord = {
-      ...invitation,
-      status: 'REJECTED',
-      statusChangedDate: txTimeIso(ctx),
-    };
-    await saveInvitation(ctx, rejected);
-    emit(ctx, ['InvitationStatusChanged'], {
-      proposalId: invitation.proposalId,
-      invitationId: invitation.invitationId,
-      invitationStatus: 'REJECTED',
-    });
-    return canonicalJson(rejected);
+    await loadPolicy(ctx);
+    return canonicalJson(await rejectInvitation(ctx, parseInvitationId(invitationId)));
   }
 
   /**
@@ -572,34 +263,8 @@ export class MembershipContract extends Contract {
   @Transaction()
   @Returns('string')
   async closeInvitation(ctx: Context, invitationId: string): Promise<string> {
-    await requirePolicy(ctx);
-    const invitation = await requireInvitation(ctx, parseInvitationId(invitationId));
-    const caller = ctx.clientIdentity.getMSPID();
-    if (caller !== invitation.principal) {
-      await requireCallerMember(ctx);
-    }
-    ensure(
-      invitation.status === 'PENDING',
-      'INVITATION_CLOSED',
-      `invitation ${invitation.invitationId} is already ${invitation.status}`,
-    );
-    ensure(
-      txTimeMs(ctx) >= Date.parse(invitation.expirationDate),
-      'INVITATION_NOT_EXPIRED',
-      `invitation ${invitation.invitationId} is open until ${invitation.expirationDate}`,
-    );
-    const expired: InvitationRecord = {
-      ...invitation,
-      status: 'EXPIRED',
-      statusChangedDate: txTimeIso(ctx),
-    };
-    await saveInvitation(ctx, expired);
-    emit(ctx, ['InvitationStatusChanged'], {
-      proposalId: invitation.proposalId,
-      invitationId: invitation.invitationId,
-      invitationStatus: 'EXPIRED',
-    });
-    return canonicalJson(expired);
+    await loadPolicy(ctx);
+    return canonicalJson(await expireInvitation(ctx, parseInvitationId(invitationId)));
   }
 
   /**
@@ -612,7 +277,7 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getPolicy(ctx: Context): Promise<string> {
-    return canonicalJson(await requirePolicy(ctx));
+    return canonicalJson(await loadPolicy(ctx));
   }
 
   /**
@@ -625,7 +290,7 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listMembers(ctx: Context): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     return canonicalJson(await readMembers(ctx));
   }
 
@@ -643,8 +308,8 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getProposal(ctx: Context, proposalId: string): Promise<string> {
-    await requirePolicy(ctx);
-    return canonicalJson(await requireProposal(ctx, parseProposalId(proposalId)));
+    await loadPolicy(ctx);
+    return canonicalJson(await loadProposal(ctx, parseProposalId(proposalId)));
   }
 
   /**
@@ -666,24 +331,10 @@ export class MembershipContract extends Contract {
     pageSize: string,
     bookmark: string,
   ): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     const status = parseStatusFilter(statusFilter);
     const size = parsePageSize(pageSize);
-    const page =
-      status === undefined
-        ? await readKeyPage(ctx, KEY_TYPES.proposal, [], size, bookmark)
-        : await readKeyPage(ctx, KEY_TYPES.proposalByStatus, [status], size, bookmark);
-    const proposals: ProposalRecord[] = [];
-    for (const entry of page.entries) {
-      if (status === undefined) {
-        proposals.push(JSON.parse(Buffer.from(entry.value).toString('utf8')) as ProposalRecord);
-      } else {
-        const { attributes } = ctx.stub.splitCompositeKey(entry.key);
-        proposals.push(await requireProposal(ctx, attributes[1] ?? ''));
-      }
-    }
-    const result: ProposalPage = { proposals, bookmark: page.bookmark };
-    return canonicalJson(result);
+    return canonicalJson(await listProposals(ctx, status, size, bookmark));
   }
 
   /**
@@ -699,10 +350,10 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listProposalVotes(ctx: Context, proposalId: string): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     const id = parseProposalId(proposalId);
-    await requireProposal(ctx, id);
-    return canonicalJson(await readAll<VoteRecord>(ctx, KEY_TYPES.vote, [id]));
+    await loadProposal(ctx, id);
+    return canonicalJson(await readVotes(ctx, id));
   }
 
   /**
@@ -723,37 +374,10 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getProposalDetails(ctx: Context, proposalId: string): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     const id = parseProposalId(proposalId);
     await requireCallerMember(ctx);
-    const proposal = await requireProposal(ctx, id);
-    const expected = proposal.detailsHash;
-    ensure(expected !== null, 'DETAILS_NOT_FOUND', `${id} was created without private details`);
-    let bytes: Uint8Array;
-    try {
-      bytes = await ctx.stub.getPrivateData(
-        MEMBERSHIP_PRIVATE_COLLECTION,
-        key(ctx, KEY_TYPES.details, id),
-      );
-    } catch (err) {
-      return fail(
-        'DETAILS_UNAVAILABLE',
-        `this peer cannot read ${MEMBERSHIP_PRIVATE_COLLECTION}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    ensure(bytes.length > 0, 'DETAILS_UNAVAILABLE', `this peer holds no private details for ${id}`);
-    const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredDetails;
-    const actual = detailsHash(stored.salt, {
-      rationale: stored.rationale,
-      contact: stored.contact,
-    });
-    ensure(
-      actual === expected,
-      'DETAILS_HASH_MISMATCH',
-      `private details of ${id} do not match the public hash`,
-    );
-    const result: ProposalDetails = { ...stored, detailsHash: actual };
-    return canonicalJson(result);
+    return canonicalJson(await readProposalDetails(ctx, id));
   }
 
   /**
@@ -769,8 +393,8 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getInvitation(ctx: Context, invitationId: string): Promise<string> {
-    await requirePolicy(ctx);
-    return canonicalJson(await requireInvitation(ctx, parseInvitationId(invitationId)));
+    await loadPolicy(ctx);
+    return canonicalJson(await loadInvitation(ctx, parseInvitationId(invitationId)));
   }
 
   /**
@@ -785,7 +409,7 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listInvitations(ctx: Context, principalFilter: string): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     const principal =
       principalFilter === '' ? undefined : parseMspId(principalFilter, 'principalFilter');
     const all = await readAll<InvitationRecord>(ctx, KEY_TYPES.invitation, []);
@@ -805,31 +429,7 @@ export class MembershipContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async listChannelChanges(ctx: Context): Promise<string> {
-    await requirePolicy(ctx);
+    await loadPolicy(ctx);
     return canonicalJson(await readAll<ChannelChangeRecord>(ctx, KEY_TYPES.channelChange, []));
-  }
-
-  async #openInvitationOfCaller(ctx: Context, invitationId: string): Promise<InvitationRecord> {
-    await requirePolicy(ctx);
-    const invitation = await requireInvitation(ctx, parseInvitationId(invitationId));
-    const caller = ctx.clientIdentity.getMSPID();
-    ensure(
-      caller === invitation.principal,
-      'NOT_INVITEE',
-      `invitation ${invitation.invitationId} is for ${invitation.principal}, not ${caller}`,
-    );
-    requireAdmin(ctx, MEMBERSHIP_ADMIN_ATTRIBUTE, 'answering an invitation');
-    ensure(
-      invitation.status !== 'EXPIRED' &&
-        (invitation.status !== 'PENDING' || txTimeMs(ctx) < Date.parse(invitation.expirationDate)),
-      'INVITATION_EXPIRED',
-      `invitation ${invitation.invitationId} expired at ${invitation.expirationDate}`,
-    );
-    ensure(
-      invitation.status === 'PENDING',
-      'INVITATION_CLOSED',
-      `invitation ${invitation.invitationId} is already ${invitation.status}`,
-    );
-    return invitation;
   }
 }

@@ -7,7 +7,7 @@ import {
   type ThresholdComparator,
   type VotingPolicy,
 } from '@oracle-consortium/protocol';
-import { ChaincodeError } from '../lib/errors';
+import { fail } from '../lib/errors';
 
 export { THRESHOLD_COMPARATORS, type ThresholdComparator, type VotingPolicy };
 
@@ -133,37 +133,34 @@ export function expirationMs(creationMs: number, policy: VotingPolicy): number {
  */
 export function validatePolicy(input: unknown): VotingPolicy {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ChaincodeError('MALFORMED_INPUT', 'policy must be a JSON object');
+    fail('MALFORMED_INPUT', 'policy must be a JSON object');
   }
   const record = input as Record<string, unknown>;
   const fields = ['ProposalDurationInHours', 'ThresholdComparator', 'ThresholdPercentage'];
   for (const key of Object.keys(record)) {
     if (!fields.includes(key)) {
-      throw new ChaincodeError('MALFORMED_INPUT', `policy has an unknown field ${key}`);
+      fail('MALFORMED_INPUT', `policy has an unknown field ${key}`);
     }
   }
   const { ThresholdPercentage: p, ThresholdComparator: c, ProposalDurationInHours: h } = record;
   if (typeof p !== 'number' || typeof h !== 'number' || typeof c !== 'string') {
-    throw new ChaincodeError(
+    fail(
       'MALFORMED_INPUT',
       'policy needs numeric ThresholdPercentage and ProposalDurationInHours and a string ThresholdComparator',
     );
   }
   if (!isInteger(p) || p < 0 || p > 100) {
-    throw new ChaincodeError(
-      'POLICY_OUT_OF_RANGE',
-      `ThresholdPercentage must be an integer 0-100, got ${String(p)}`,
-    );
+    fail('POLICY_OUT_OF_RANGE', `ThresholdPercentage must be an integer 0-100, got ${String(p)}`);
   }
   if (!isInteger(h) || h < 1 || h > 168) {
-    throw new ChaincodeError(
+    fail(
       'POLICY_OUT_OF_RANGE',
       `ProposalDurationInHours must be an integer 1-168, got ${String(h)}`,
     );
   }
   const comparator = THRESHOLD_COMPARATORS.find((known) => known === c);
   if (comparator === undefined) {
-    throw new ChaincodeError(
+    fail(
       'POLICY_OUT_OF_RANGE',
       `ThresholdComparator must be GREATER_THAN or GREATER_THAN_OR_EQUAL_TO, got ${c}`,
     );

@@ -115,7 +115,7 @@ export type Page<T> = ProtocolPage<T>;
 
 /** Paging of list calls. */
 export interface PageOptions {
-  /** 1–1000; 100 when absent. */
+  /** 1–100 (the contracts' page limit); 100 when absent. */
   readonly pageSize?: number;
   /** From the previous page; the first page when absent. */
   readonly bookmark?: string;

@@ -1,187 +1,45 @@
-import * as grpc from '@grpc/grpc-js';
-import {
-  connect as fabricConnect,
-  hash,
-  type Gateway,
-  type Status,
-} from '@hyperledger/fabric-gateway';
-import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
-import {
-  ConfigError,
-  ConnectionError,
-  ConsortiumError,
-  TransactionError,
-  translateError,
-  validationCodeName,
-  type Operation,
-} from '../errors';
-import { dialTarget, endpointName } from '../lib/endpoint';
-import type { Signer } from '../signers/signer';
-import type { NetworkConfig, PeerConfig } from './network-config';
-
-/** Deadlines, in milliseconds, applied to every call. */
-export interface Timeouts {
-  /** Evaluate; 5000 unless stated. */
-  readonly evaluateMs?: number;
-  /** Endorse; 15000 unless stated. */
-  readonly endorseMs?: number;
-  /** Submit to the orderer; 5000 unless stated. */
-  readonly submitMs?: number;
-  /** Wait for commit status; 60000 unless stated. */
-  readonly commitStatusMs?: number;
-  /** Commit-status probe before a resubmit; 5000 unless stated. */
-  readonly statusProbeMs?: number;
-}
-
-/** How failed peers are retried. */
-export interface FailoverOptions {
-  /** First backoff after a peer fails; 1000 ms unless stated. */
-  readonly initialBackoffMs?: number;
-  /** Longest backoff; 30000 ms unless stated. */
-  readonly maxBackoffMs?: number;
-}
-
-/** gRPC keepalive; peers drop clients that ping more often than every 60 s. */
-export interface KeepaliveOptions {
-  /** Ping interval; at least 120000 ms (the default). */
-  readonly timeMs?: number;
-  /** How long to wait for a ping answer; 20000 ms unless stated. */
-  readonly timeoutMs?: number;
-}
-
-/** Options of {@link connect}. */
-export interface ConnectOptions {
-  /** Peers, channel and MSP, from a network description or connection profile. */
-  readonly network: NetworkConfig;
-  /** The client identity. */
-  readonly identity: {
-    /** MSP id; the network's when absent. */
-    readonly mspId?: string;
-    /** PEM certificate. */
-    readonly certificate: string;
-  };
-  /** Signer for the certificate's key; absent for offline signing only. */
-  readonly signer?: Signer;
-  /** Deadlines for every call. */
-  readonly timeouts?: Timeouts;
-  /** Peer retry policy. */
-  readonly failover?: FailoverOptions;
-  /** gRPC keepalive. */
-  readonly keepalive?: KeepaliveOptions;
-}
-
-/** A transaction invocation. */
-export interface TransactionRequest {
-  /** Chaincode name as deployed. */
-  readonly chaincode: string;
-  /** Contract name inside the chaincode; the default contract when absent. */
-  readonly contract?: string;
-  /** Transaction function name. */
-  readonly transaction: string;
-  /** String or byte arguments. */
-  readonly arguments?: readonly (string | Uint8Array)[];
-  /** Private inputs, never written to the ledger. */
-  readonly transientData?: Readonly<Record<string, string | Uint8Array>>;
-  /** Endorse only with these organizations' peers. */
-  readonly endorsingOrganizations?: readonly string[];
-}
-
-/** A committed transaction. */
-export interface SubmitResult {
-  /** The chaincode's return value. */
-  readonly result: Uint8Array;
-  /** Transaction id. */
-  readonly transactionId: string;
-  /** Block the transaction committed in. */
-  readonly blockNumber: bigint;
-  /** How many times the signed envelope was sent to a peer (1 unless failover resubmitted). */
-  readonly submitAttempts: number;
-}
-
-/** Something to sign elsewhere: serialized bytes and the digest to sign. */
-export interface Unsigned {
-  /** Serialized request, to hand back with the signature. */
-  readonly bytes: Uint8Array;
-  /** SHA-256 digest (or message, for Ed25519 identities) to sign. */
-  readonly digest: Uint8Array;
-  /** Transaction id. */
-  readonly transactionId: string;
-}
-
 /**
- * Build-sign-send in separate steps, for keys the application cannot call directly (air-gapped
- * signers, approval workflows). Each step takes the previous step's bytes and a signature over
- * its digest.
+ * The connection: one member's peers behind a pool with health state, the stages of a call with a
+ * deadline each, and the submit state machine. This file wires them together; each lives in its own
+ * file (transport.ts, gateway-transport.ts, peer-pool.ts, stages.ts, submit.ts, offline.ts).
  */
-export interface OfflineSigning {
-  /**
-   * Builds an unsigned proposal.
-   *
-   * @param request - the invocation
-   * @returns proposal bytes and digest
-   */
-  newProposal(request: Readonly<TransactionRequest>): Unsigned;
-  /**
-   * Evaluates a signed proposal.
-   *
-   * @param proposal - proposal bytes from {@link OfflineSigning.newProposal}
-   * @param signature - signature over its digest
-   * @returns the chaincode's return value
-   * @throws ContractError when the chaincode rejects the call
-   * @throws ConnectionError when no peer can be reached
-   */
-  evaluate(proposal: Uint8Array, signature: Uint8Array): Promise<Uint8Array>;
-  /**
-   * Endorses a signed proposal and returns the unsigned transaction.
-   *
-   * @param proposal - proposal bytes
-   * @param signature - signature over its digest
-   * @returns transaction bytes and digest
-   * @throws ContractError when the chaincode rejects the call
-   * @throws ConnectionError when no peer can be reached
-   */
-  endorse(proposal: Uint8Array, signature: Uint8Array): Promise<Unsigned & { result: Uint8Array }>;
-  /**
-   * Submits a signed transaction and returns the unsigned commit-status request.
-   *
-   * @param transaction - transaction bytes
-   * @param signature - signature over its digest
-   * @returns commit-status request bytes and digest
-   * @throws TransactionError `SUBMIT_FAILED` when the orderer refuses
-   * @throws ConnectionError when no peer can be reached
-   */
-  submit(transaction: Uint8Array, signature: Uint8Array): Promise<Unsigned>;
-  /**
-   * Waits for the transaction's commit.
-   *
-   * @param commit - commit-status request bytes
-   * @param signature - signature over its digest
-   * @returns block number and validation code
-   * @throws TransactionError `COMMIT_FAILED` when validation failed
-   */
-  commitStatus(
-    commit: Uint8Array,
-    signature: Uint8Array,
-  ): Promise<{ blockNumber: bigint; transactionId: string }>;
-}
+import type { Gateway } from '@hyperledger/fabric-gateway';
+import { ConfigError, ConnectionError } from '../errors';
+import type { Signer } from '../signers/signer';
+import { newGatewayTransport } from './gateway-transport';
+import { newOfflineSigning } from './offline';
+import type {
+  ConnectOptions,
+  OfflineSigning,
+  PeerStatus,
+  SubmitResult,
+  TransactionRequest,
+} from './options';
+import { PeerPool } from './peer-pool';
+import { Proposals } from './proposals';
+import { onAnyPeer } from './stages';
+import { submitAndWait, type SubmitTimings } from './submit';
 
-/** Health of one peer as the pool sees it. */
-export interface PeerStatus {
-  /** Peer name. */
-  readonly name: string;
-  /** Published endpoint. */
-  readonly endpoint: string;
-  /** Consecutive failures. */
-  readonly failures: number;
-  /** Whether the peer is in backoff. */
-  readonly backingOff: boolean;
-}
+export type {
+  ConnectOptions,
+  FailoverOptions,
+  KeepaliveOptions,
+  OfflineSigning,
+  PeerStatus,
+  SubmitResult,
+  Timeouts,
+  TransactionRequest,
+  Unsigned,
+} from './options';
 
 /**
- * A connection to one member's gateway peers with failover. Evaluate and endorse move to the next
- * healthy peer on `UNAVAILABLE` or `DEADLINE_EXCEEDED`; after a failure at or after submit the
- * commit status is asked before the same signed envelope is sent again, so nothing commits twice
- * and nothing is lost without an error.
+ * A connection to one member's gateway peers with failover. Every stage (evaluate, endorse, submit,
+ * a commit-status window) has a short deadline and moves to the next peer when the peer fails or
+ * stalls. A submitted transaction is watched for a short window; when it has not committed by then
+ * the ledger is asked and the identical signed envelope is sent again through another peer, until
+ * an overall deadline. So nothing commits twice (a second copy is marked DUPLICATE_TXID by Fabric
+ * and the first copy's outcome is reported) and nothing is lost without an error. Other members'
+ * peers, when the network config lists them, serve only when none of the member's own can.
  */
 export interface Connection {
   /** Channel in use. */
@@ -205,68 +63,40 @@ export interface Connection {
    * @returns result, transaction id and block
    * @throws ContractError when the chaincode rejects the call
    * @throws TransactionError `COMMIT_FAILED` when validation fails
-   * @throws TransactionError `COMMIT_STATUS_UNKNOWN` when no peer can tell whether it committed
-   * @throws ConnectionError when no peer can be reached before submit
+   * @throws TransactionError `COMMIT_STATUS_UNKNOWN` when the transaction was sent but no peer
+   *   reported its outcome before `timeouts.commitStatusMs`
+   * @throws ConnectionError when no peer can be reached before anything was sent
    */
   submit(request: Readonly<TransactionRequest>): Promise<SubmitResult>;
   /** Step-by-step API for signatures made elsewhere. */
   readonly offline: OfflineSigning;
   /** @returns the health of each peer, in preference order */
   peers(): PeerStatus[];
-  /** @internal the fabric-gateway Gateway of the currently preferred peer, for event streams */
+  /** @internal the fabric-gateway Gateway of each peer in preference order, for event streams */
   preferredGateways(): { gateway: Gateway; endpoint: string; fail(): void; succeed(): void }[];
   /** Closes every gRPC client. Further calls fail with `CLOSED`. */
   close(): void;
 }
 
-/** A submitted transaction whose outcome could not be read: it may or may not commit. */
-function statusUnknown(transactionId: string, err: ConsortiumError): TransactionError {
-  return new TransactionError({
-    code: 'COMMIT_STATUS_UNKNOWN',
-    message: `transaction ${transactionId} was submitted but its commit status cannot be read: ${err.message}`,
-    transactionId,
-    cause: err,
-  });
-}
-
-class PeerHandle {
-  readonly config: PeerConfig;
-  readonly client: grpc.Client;
-  readonly gateway: Gateway;
-  failures = 0;
-  retryAt = 0;
-
-  constructor(config: PeerConfig, client: grpc.Client, gateway: Gateway) {
-    this.config = config;
-    this.client = client;
-    this.gateway = gateway;
+function atLeast(name: string, value: number, min: number): number {
+  if (!Number.isFinite(value) || value < min) {
+    throw new ConfigError({
+      code: 'INVALID_CONFIG',
+      message: `${name} ${value} must be a number of milliseconds of at least ${min}`,
+    });
   }
-
-  get name(): string {
-    return endpointName(this.config.endpoint);
-  }
-}
-
-const RETRYABLE: ReadonlySet<string> = new Set(['UNAVAILABLE', 'TIMEOUT', 'TLS_ERROR']);
-
-function isRetryable(err: ConsortiumError): boolean {
-  return err instanceof ConnectionError && RETRYABLE.has(err.code);
-}
-
-function toBytes(value: string | Uint8Array): Uint8Array {
-  return typeof value === 'string' ? Buffer.from(value) : value;
+  return value;
 }
 
 class ConnectionImpl implements Connection {
   readonly channelName: string;
   readonly mspId: string;
   readonly offline: OfflineSigning;
-  readonly #peers: PeerHandle[];
+  readonly #pool: PeerPool;
+  readonly #proposals: Proposals;
   readonly #signer: Signer | undefined;
-  readonly #certificate: string;
-  readonly #timeouts: Required<Timeouts>;
-  readonly #initialBackoff: number;
-  readonly #maxBackoff: number;
+  readonly #stageMs: { evaluate: number; endorse: number; submit: number };
+  readonly #timings: SubmitTimings;
   #closed = false;
 
   constructor(options: Readonly<ConnectOptions>) {
@@ -274,16 +104,23 @@ class ConnectionImpl implements Connection {
     this.channelName = network.channelName;
     this.mspId = options.identity.mspId ?? network.mspId;
     this.#signer = options.signer;
-    this.#certificate = options.identity.certificate;
-    this.#timeouts = {
-      evaluateMs: options.timeouts?.evaluateMs ?? 5000,
-      endorseMs: options.timeouts?.endorseMs ?? 15000,
-      submitMs: options.timeouts?.submitMs ?? 5000,
-      commitStatusMs: options.timeouts?.commitStatusMs ?? 60000,
-      statusProbeMs: options.timeouts?.statusProbeMs ?? 5000,
+    const t = options.timeouts ?? {};
+    this.#stageMs = {
+      evaluate: atLeast('timeouts.evaluateMs', t.evaluateMs ?? 4000, 1),
+      endorse: atLeast('timeouts.endorseMs', t.endorseMs ?? 4000, 1),
+      submit: atLeast('timeouts.submitMs', t.submitMs ?? 4000, 1),
     };
-    this.#initialBackoff = options.failover?.initialBackoffMs ?? 1000;
-    this.#maxBackoff = options.failover?.maxBackoffMs ?? 30000;
+    this.#timings = {
+      submitMs: this.#stageMs.submit,
+      commitStatusMs: atLeast('timeouts.commitStatusMs', t.commitStatusMs ?? 60000, 1),
+      commitWindowMs: atLeast('timeouts.commitWindowMs', t.commitWindowMs ?? 4000, 1),
+      statusProbeMs: atLeast('timeouts.statusProbeMs', t.statusProbeMs ?? 1000, 1),
+      orderingRetryMs: atLeast(
+        'failover.orderingRetryMs',
+        options.failover?.orderingRetryMs ?? 500,
+        1,
+      ),
+    };
     const keepaliveMs = options.keepalive?.timeMs ?? 120000;
     if (keepaliveMs < 120000) {
       throw new ConfigError({
@@ -297,56 +134,51 @@ class ConnectionImpl implements Connection {
         message: 'the network config lists no peers',
       });
     }
-    const t = this.#timeouts;
-    const deadline = (ms: number) => () => ({ deadline: Date.now() + ms });
-    this.#peers = network.peers.map((peer) => {
-      const client = new grpc.Client(
-        dialTarget(peer.endpoint),
-        grpc.credentials.createSsl(Buffer.from(peer.tlsRootCerts)),
-        {
-          'grpc.ssl_target_name_override': peer.endpoint.hostname,
-          'grpc.default_authority': peer.endpoint.hostname,
-          'grpc.keepalive_time_ms': keepaliveMs,
-          'grpc.keepalive_timeout_ms': options.keepalive?.timeoutMs ?? 20000,
-          'grpc.http2.min_time_between_pings_ms': keepaliveMs,
-          'grpc.keepalive_permit_without_calls': 1,
-        },
-      );
-      const signer = this.#signer;
-      const gateway = fabricConnect({
-        client,
-        identity: { mspId: this.mspId, credentials: Buffer.from(this.#certificate) },
-        ...(signer !== undefined ? { signer: (digest: Uint8Array) => signer.sign(digest) } : {}),
-        hash: signer?.algorithm === 'ED25519' ? hash.none : hash.sha256,
-        evaluateOptions: deadline(t.evaluateMs),
-        endorseOptions: deadline(t.endorseMs),
-        submitOptions: deadline(t.submitMs),
-        commitStatusOptions: deadline(t.commitStatusMs),
-      });
-      return new PeerHandle(peer, client, gateway);
+    const transportOptions = {
+      mspId: this.mspId,
+      certificate: options.identity.certificate,
+      ed25519: options.signer?.algorithm === 'ED25519',
+      ...(options.signer !== undefined ? { signer: options.signer } : {}),
+      keepaliveMs,
+      keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 20000,
+    };
+    this.#pool = new PeerPool(
+      network.peers.map((config) => ({
+        config,
+        transport: newGatewayTransport(config, transportOptions),
+      })),
+      this.mspId,
+      {
+        initialBackoffMs: atLeast(
+          'failover.initialBackoffMs',
+          options.failover?.initialBackoffMs ?? 1000,
+          0,
+        ),
+        maxBackoffMs: atLeast('failover.maxBackoffMs', options.failover?.maxBackoffMs ?? 30000, 0),
+      },
+    );
+    // Requests are built locally by fabric-gateway's builders, which need a client object but send
+    // nothing; a transport without the Gateway service (the legacy one to come) will bring its own.
+    const builder = this.#pool.all[0]?.transport.gateway;
+    if (builder === undefined) {
+      throw new ConfigError({ code: 'INVALID_CONFIG', message: 'no transport can build requests' });
+    }
+    this.#proposals = new Proposals(
+      builder,
+      this.channelName,
+      this.mspId,
+      options.identity.certificate,
+    );
+    this.offline = newOfflineSigning({
+      pool: this.#pool,
+      proposals: this.#proposals,
+      stageMs: this.#stageMs,
+      timings: this.#timings,
+      isClosed: () => this.#closed,
+      checkOpen: () => {
+        this.#checkOpen();
+      },
     });
-    this.offline = this.#newOffline();
-  }
-
-  #ordered(): PeerHandle[] {
-    const now = Date.now();
-    const ready = this.#peers.filter((p) => p.retryAt <= now);
-    const waiting = this.#peers
-      .filter((p) => p.retryAt > now)
-      .sort((a, b) => a.retryAt - b.retryAt);
-    // Peers in backoff stay as a last resort: better a slow retry than a certain failure.
-    return [...ready, ...waiting];
-  }
-
-  #fail(peer: PeerHandle): void {
-    peer.failures++;
-    peer.retryAt =
-      Date.now() + Math.min(this.#initialBackoff * 2 ** (peer.failures - 1), this.#maxBackoff);
-  }
-
-  #succeed(peer: PeerHandle): void {
-    peer.failures = 0;
-    peer.retryAt = 0;
   }
 
   #checkOpen(): void {
@@ -359,50 +191,6 @@ class ConnectionImpl implements Connection {
     }
   }
 
-  async #withFailover<T>(
-    operation: Operation,
-    transactionId: string | undefined,
-    call: (peer: PeerHandle) => Promise<T>,
-  ): Promise<T> {
-    this.#checkOpen();
-    const failures: ConsortiumError[] = [];
-    for (const peer of this.#ordered()) {
-      try {
-        const out = await call(peer);
-        this.#succeed(peer);
-        return out;
-      } catch (raw) {
-        const err = translateError(raw, {
-          operation,
-          endpoint: peer.name,
-          ...(transactionId !== undefined ? { transactionId } : {}),
-        });
-        if (!isRetryable(err)) {
-          throw err;
-        }
-        this.#fail(peer);
-        failures.push(err);
-      }
-    }
-    const last = failures[failures.length - 1];
-    throw new ConnectionError({
-      code: failures.every((f) => f.code === 'TLS_ERROR') ? 'TLS_ERROR' : 'UNAVAILABLE',
-      message: `${operation} failed on every peer: ${failures.map((f) => f.message).join(' | ')}`,
-      endpoint: this.#peers.map((p) => p.name).join(','),
-      cause: last,
-      ...(transactionId !== undefined ? { transactionId } : {}),
-    });
-  }
-
-  #firstGateway(): Gateway {
-    this.#checkOpen();
-    const peer = this.#ordered()[0];
-    if (peer === undefined) {
-      throw new ConfigError({ code: 'INVALID_CONFIG', message: 'no peers' });
-    }
-    return peer.gateway;
-  }
-
   #requireSigner(): Signer {
     if (this.#signer === undefined) {
       throw new ConfigError({
@@ -413,294 +201,94 @@ class ConnectionImpl implements Connection {
     return this.#signer;
   }
 
-  #buildProposal(request: Readonly<TransactionRequest>) {
-    const network = this.#firstGateway().getNetwork(this.channelName);
-    const contract =
-      request.contract !== undefined
-        ? network.getContract(request.chaincode, request.contract)
-        : network.getContract(request.chaincode);
-    return contract.newProposal(request.transaction, {
-      arguments: (request.arguments ?? []).map(toBytes),
-      ...(request.transientData !== undefined
-        ? {
-            transientData: Object.fromEntries(
-              Object.entries(request.transientData).map(([k, v]) => [k, toBytes(v)]),
-            ),
-          }
-        : {}),
-      ...(request.endorsingOrganizations !== undefined
-        ? { endorsingOrganizations: [...request.endorsingOrganizations] }
-        : {}),
-    });
-  }
-
-  #commitRequest(transactionId: string): Uint8Array {
-    const identity = new msp.SerializedIdentity();
-    identity.setMspid(this.mspId);
-    identity.setIdBytes(Buffer.from(this.#certificate));
-    const request = new gatewayProtos.CommitStatusRequest();
-    request.setChannelId(this.channelName);
-    request.setTransactionId(transactionId);
-    request.setIdentity(identity.serializeBinary());
-    const signed = new gatewayProtos.SignedCommitStatusRequest();
-    signed.setRequest(request.serializeBinary());
-    return signed.serializeBinary();
-  }
-
   async evaluate(request: Readonly<TransactionRequest>): Promise<Uint8Array> {
+    this.#checkOpen();
     const signer = this.#requireSigner();
-    const proposal = this.#buildProposal(request);
-    const bytes = proposal.getBytes();
-    const signature = await signer.sign(proposal.getDigest());
-    return this.#evaluateSigned(bytes, signature, proposal.getTransactionId());
-  }
-
-  #evaluateSigned(
-    bytes: Uint8Array,
-    signature: Uint8Array,
-    transactionId: string,
-  ): Promise<Uint8Array> {
-    return this.#withFailover('evaluate', transactionId, (peer) =>
-      peer.gateway.newSignedProposal(bytes, signature).evaluate(),
-    );
-  }
-
-  async #endorseSigned(bytes: Uint8Array, signature: Uint8Array, transactionId: string) {
-    return this.#withFailover('endorse', transactionId, (peer) =>
-      peer.gateway.newSignedProposal(bytes, signature).endorse(),
+    const proposal = this.#proposals.proposal(request);
+    const signed = { bytes: proposal.bytes, signature: await signer.sign(proposal.digest) };
+    // Private inputs stay with the member's own peers.
+    const foreign = request.transientData === undefined;
+    return onAnyPeer(this.#pool, 'evaluate', proposal.transactionId, foreign, (peer) =>
+      peer.transport.evaluate(signed, Date.now() + this.#stageMs.evaluate),
     );
   }
 
   async submit(request: Readonly<TransactionRequest>): Promise<SubmitResult> {
+    this.#checkOpen();
     const signer = this.#requireSigner();
-    const proposal = this.#buildProposal(request);
-    const transactionId = proposal.getTransactionId();
-    const transaction = await this.#endorseSigned(
-      proposal.getBytes(),
-      await signer.sign(proposal.getDigest()),
-      transactionId,
+    const proposal = this.#proposals.proposal(request);
+    const transactionId = proposal.transactionId;
+    const foreign = request.transientData === undefined;
+    const signedProposal = { bytes: proposal.bytes, signature: await signer.sign(proposal.digest) };
+    const endorsed = await onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
+      peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
     );
-    const txBytes = transaction.getBytes();
-    const txSignature = await signer.sign(transaction.getDigest());
-    const commitBytes = this.#commitRequest(transactionId);
-    const commit = this.#firstGateway().newCommit(commitBytes);
-    const commitSignature = await signer.sign(commit.getDigest());
-    const { status, attempts } = await this.#submitAndWait(
-      txBytes,
-      txSignature,
-      commitBytes,
-      commitSignature,
-      transactionId,
+    const commit = this.#proposals.commit(transactionId);
+    const [txSignature, commitSignature] = await Promise.all([
+      signer.sign(endorsed.digest),
+      signer.sign(commit.digest),
+    ]);
+    const { status, attempts } = await submitAndWait(
+      { pool: this.#pool, timings: this.#timings, isClosed: () => this.#closed },
+      {
+        transactionId,
+        transaction: { bytes: endorsed.bytes, signature: txSignature },
+        commit: { bytes: commit.bytes, signature: commitSignature },
+        foreign,
+      },
     );
     return {
-      result: transaction.getResult(),
+      result: endorsed.result,
       transactionId,
       blockNumber: status.blockNumber,
       submitAttempts: attempts,
     };
   }
 
-  async #status(
-    peer: PeerHandle,
-    commitBytes: Uint8Array,
-    commitSignature: Uint8Array,
-    deadlineMs: number,
-  ): Promise<Status> {
-    return peer.gateway
-      .newSignedCommit(commitBytes, commitSignature)
-      .getStatus({ deadline: Date.now() + deadlineMs });
-  }
-
-  // Sends the signed envelope and waits for its commit. A failure after the envelope may have
-  // reached the orderer never leads straight to a resubmit: the commit status is asked first.
-  // Resending the identical envelope is safe even when the first copy was ordered, because
-  // Fabric marks a second copy DUPLICATE_TXID and the ledger keeps the first's status.
-  async #submitAndWait(
-    txBytes: Uint8Array,
-    txSignature: Uint8Array,
-    commitBytes: Uint8Array,
-    commitSignature: Uint8Array,
-    transactionId: string,
-  ): Promise<{ status: Status; attempts: number }> {
-    this.#checkOpen();
-    let attempts = 0;
-    let maybeSubmitted = false;
-    const failures: ConsortiumError[] = [];
-    const context = (operation: Operation, peer: PeerHandle) => ({
-      operation,
-      endpoint: peer.name,
-      transactionId,
-    });
-    for (const peer of this.#ordered()) {
-      if (maybeSubmitted) {
-        try {
-          const status = await this.#status(
-            peer,
-            commitBytes,
-            commitSignature,
-            this.#timeouts.statusProbeMs,
-          );
-          this.#succeed(peer);
-          return { status: this.#checkStatus(status), attempts };
-        } catch (raw) {
-          const err = translateError(raw, context('commitStatus', peer));
-          if (err instanceof TransactionError && err.code === 'COMMIT_FAILED') throw err;
-          if (!isRetryable(err)) throw statusUnknown(transactionId, err);
-          failures.push(err);
-          if (err.code !== 'TIMEOUT') {
-            this.#fail(peer);
-            continue;
-          }
-          // The peer answers but has not seen the transaction commit: send it again through it.
-        }
-      }
-      try {
-        attempts++;
-        await peer.gateway.newSignedTransaction(txBytes, txSignature).submit();
-      } catch (raw) {
-        const err = translateError(raw, context('submit', peer));
-        if (!isRetryable(err)) {
-          if (maybeSubmitted) {
-            // An earlier copy may be in flight; the caller must not be told it failed outright.
-            throw new TransactionError({
-              code: 'COMMIT_STATUS_UNKNOWN',
-              message: `transaction ${transactionId} may have been ordered; resubmit was refused: ${err.message}`,
-              transactionId,
-              cause: err,
-            });
-          }
-          throw err;
-        }
-        maybeSubmitted = true;
-        this.#fail(peer);
-        failures.push(err);
-        continue;
-      }
-      maybeSubmitted = true;
-      try {
-        const status = await this.#status(
-          peer,
-          commitBytes,
-          commitSignature,
-          this.#timeouts.commitStatusMs,
-        );
-        this.#succeed(peer);
-        return { status: this.#checkStatus(status), attempts };
-      } catch (raw) {
-        const err = translateError(raw, context('commitStatus', peer));
-        if (err instanceof TransactionError && err.code === 'COMMIT_FAILED') throw err;
-        // The envelope reached the orderer: whatever else went wrong, it may still commit, so
-        // the caller must not read this as "failed" and submit a second transaction.
-        if (!isRetryable(err)) throw statusUnknown(transactionId, err);
-        this.#fail(peer);
-        failures.push(err);
-      }
-    }
-    throw new TransactionError({
-      code: 'COMMIT_STATUS_UNKNOWN',
-      message: `cannot tell whether transaction ${transactionId} committed: ${failures.map((f) => f.message).join(' | ')}`,
-      transactionId,
-      cause: failures[failures.length - 1],
-    });
-  }
-
-  #checkStatus(status: Status): Status {
-    if (!status.successful) {
-      const validationCode = validationCodeName(status.code);
-      throw new TransactionError({
-        code: 'COMMIT_FAILED',
-        message: `transaction ${status.transactionId} failed validation with ${validationCode} in block ${status.blockNumber}`,
-        transactionId: status.transactionId,
-        validationCode,
-      });
-    }
-    return status;
-  }
-
-  #newOffline(): OfflineSigning {
-    return {
-      newProposal: (request) => {
-        const proposal = this.#buildProposal(request);
-        return {
-          bytes: proposal.getBytes(),
-          digest: proposal.getDigest(),
-          transactionId: proposal.getTransactionId(),
-        };
-      },
-      evaluate: (bytes, signature) => {
-        const id = this.#firstGateway().newProposal(bytes).getTransactionId();
-        return this.#evaluateSigned(bytes, signature, id);
-      },
-      endorse: async (bytes, signature) => {
-        const id = this.#firstGateway().newProposal(bytes).getTransactionId();
-        const tx = await this.#endorseSigned(bytes, signature, id);
-        return {
-          bytes: tx.getBytes(),
-          digest: tx.getDigest(),
-          transactionId: id,
-          result: tx.getResult(),
-        };
-      },
-      submit: async (bytes, signature) => {
-        const tx = this.#firstGateway().newSignedTransaction(bytes, signature);
-        const id = tx.getTransactionId();
-        const submitted = await this.#withFailover('submit', id, (peer) =>
-          peer.gateway.newSignedTransaction(bytes, signature).submit(),
-        );
-        return { bytes: submitted.getBytes(), digest: submitted.getDigest(), transactionId: id };
-      },
-      commitStatus: async (bytes, signature) => {
-        const id = this.#firstGateway().newCommit(bytes).getTransactionId();
-        const status = await this.#withFailover('commitStatus', id, (peer) =>
-          this.#status(peer, bytes, signature, this.#timeouts.commitStatusMs),
-        );
-        this.#checkStatus(status);
-        return { blockNumber: status.blockNumber, transactionId: id };
-      },
-    };
-  }
-
   peers(): PeerStatus[] {
-    const now = Date.now();
-    return this.#ordered().map((p) => ({
-      name: p.config.name,
-      endpoint: p.name,
-      failures: p.failures,
-      backingOff: p.retryAt > now,
-    }));
+    return this.#pool.status();
   }
 
   preferredGateways() {
     this.#checkOpen();
-    return this.#ordered().map((p) => ({
-      gateway: p.gateway,
-      endpoint: p.name,
-      fail: () => {
-        this.#fail(p);
-      },
-      succeed: () => {
-        this.#succeed(p);
-      },
-    }));
+    const order = this.#pool.status().map((s) => s.endpoint);
+    return [...this.#pool.all]
+      .sort((a, b) => order.indexOf(a.transport.endpoint) - order.indexOf(b.transport.endpoint))
+      .flatMap((p) => {
+        const gateway = p.transport.gateway;
+        if (gateway === undefined) return [];
+        return [
+          {
+            gateway,
+            endpoint: p.transport.endpoint,
+            fail: () => {
+              this.#pool.failed(p, Date.now());
+            },
+            succeed: () => {
+              this.#pool.succeeded(p);
+            },
+          },
+        ];
+      });
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const peer of this.#peers) {
-      peer.gateway.close();
-      peer.client.close();
+    for (const peer of this.#pool.all) {
+      peer.transport.close();
     }
   }
 }
 
 /**
  * Connects to a member's gateway peers: one gRPC client per peer, TLS always on with the node
- * hostname as server name, deadlines on every call, keepalive peers accept.
+ * hostname as server name, a deadline on every stage, keepalive peers accept.
  *
- * @param options - network config, identity, signer, timeouts
+ * @param options - network config, identity, signer, timeouts, failover
  * @returns the connection; call `close()` when done
- * @throws ConfigError `INVALID_CONFIG` when there are no peers or keepalive is too aggressive
+ * @throws ConfigError `INVALID_CONFIG` when there are no peers, a deadline is not a positive
+ *   number or keepalive is too aggressive
  * @example
  * ```ts
  * const network = await connection.loadNetworkDescription({ path, member: 'Org1' });

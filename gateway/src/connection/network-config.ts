@@ -27,7 +27,12 @@ export interface CaConfig {
   /** CA name on a multi-CA server. */
   readonly caName?: string;
   /** Bootstrap registrar, when the network publishes one (local networks only). */
-  readonly registrar?: { readonly enrollmentId: string; readonly enrollmentSecret: string };
+  readonly registrar?: {
+    /** Enrollment id of the bootstrap registrar. */
+    readonly enrollmentId: string;
+    /** Its enrollment secret. */
+    readonly enrollmentSecret: string;
+  };
 }
 
 /** An identity whose files a network description lists. */
@@ -56,12 +61,21 @@ export interface NetworkConfig {
   /** Identities listed by the description, by name. */
   readonly identities: Readonly<Record<string, IdentityFiles>>;
   /** KMS endpoint and region, when the network publishes one. */
-  readonly kms?: { readonly endpoint: string; readonly region: string };
+  readonly kms?: {
+    /** URL of the KMS API. */
+    readonly endpoint: string;
+    /** Region the KMS signs in. */
+    readonly region: string;
+  };
   /** HSM settings, when the network publishes them. */
   readonly hsm?: {
+    /** Path of the PKCS#11 module. */
     readonly library: string;
+    /** SoftHSM2 configuration file (SOFTHSM2_CONF), when the HSM is SoftHSM2. */
     readonly softHsm2Conf?: string;
+    /** Label of the token holding the keys. */
     readonly tokenLabel: string;
+    /** User PIN of that token. */
     readonly pin: string;
   };
 }
@@ -72,7 +86,11 @@ export interface NetworkDescriptionOptions {
   readonly path: string;
   /** Member name, id or MSP id whose applications connect. */
   readonly member: string;
-  /** Whether other members' peers follow the member's own as last-resort gateways; false unless stated. */
+  /**
+   * Whether other members' peers are listed after the member's own, as fallback gateways the
+   * connection uses only when none of its own peers is usable (never for transient data); false
+   * unless stated, since reads would then come from another member's world state.
+   */
   readonly includeOtherMembers?: boolean;
 }
 
@@ -84,7 +102,10 @@ export interface ConnectionProfileOptions {
   readonly organization?: string;
   /** Channel; the profile's only channel when absent. */
   readonly channel?: string;
-  /** Whether other organizations' peers follow the organization's own; false unless stated. */
+  /**
+   * Whether other organizations' peers are listed after the organization's own, as fallback
+   * gateways (see {@link NetworkDescriptionOptions.includeOtherMembers}); false unless stated.
+   */
   readonly includeOtherMembers?: boolean;
 }
 

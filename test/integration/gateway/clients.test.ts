@@ -240,8 +240,15 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         expect((await feeds.removeOracle(id, 'o4')).value.oracles).to.have.length(4);
         const t = await feeds.setThresholds(id, { f: 1, minSignatures: 2, minObservations: 3 });
         expect(reports.computeConfigDigest(t.value)).to.equal(t.value.configDigest);
-        const listed = await feedsOrg2.listFeeds({ pageSize: 1000 });
-        expect(listed.records.map((f) => f.feedId)).to.include(id);
+        // Pages hold at most 100 records (chaincode/src/lib/pages.ts), so read every page.
+        const listed: string[] = [];
+        let bookmark = '';
+        do {
+          const page = await feedsOrg2.listFeeds({ pageSize: 100, bookmark });
+          listed.push(...page.records.map((f) => f.feedId));
+          bookmark = page.bookmark;
+        } while (bookmark !== '');
+        expect(listed).to.include(id);
         expectContractError(await rejection(feeds.removeOracle(id, 'nobody')), 'ORACLE_NOT_FOUND');
       });
 

@@ -16,6 +16,16 @@ import {
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
+import {
+  chainHeight,
+  ledgerCopies,
+  networkOf,
+  putLoad,
+  raftLeader,
+  signalNode,
+  startStoppedNodes,
+  type LoadCall,
+} from '../../support/gateway/faults';
 import { freePort } from '../../support/gateway/processes';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
@@ -367,6 +377,119 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
         expect(err).to.be.instanceOf(SignerError);
         expect((err as SignerError).code).to.equal('SIGNER_UNAVAILABLE');
         expect((err as Error).message).to.contain(`127.0.0.1:${port}`);
+      });
+    });
+    // Last: these stop real nodes; `after` starts them again for the files that follow.
+    describe('recovery from node faults during load', () => {
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      let home: string;
+      let portBase: number;
+
+      before(() => {
+        ({ home, portBase } = networkOf(DESCRIPTION!));
+      });
+      afterEach(async () => {
+        await startStoppedNodes(home);
+      });
+
+      /** Every call committed, its key reads back its value, and its id is on the ledger once VALID. */
+      async function expectCommittedOnce(calls: LoadCall[], fromBlock: number): Promise<void> {
+        expect(calls.filter((c) => c.error !== undefined)).to.deep.equal([]);
+        expect(calls.length).to.be.greaterThan(0);
+        const copies = await ledgerCopies(conn, fromBlock);
+        for (const c of calls) {
+          expect(copies.get(c.transactionId!)?.filter((code) => code === 0)).to.deep.equal([0]);
+          expect(
+            text(await conn.evaluate({ chaincode: 'kv', transaction: 'get', arguments: [c.key] })),
+          ).to.equal(c.value);
+        }
+      }
+
+      it('settles every call once while the preferred peer is stopped (SIGSTOP) under load', async () => {
+        const from = await chainHeight(conn);
+        const load = connect({
+          network,
+          identity: { certificate: user1.certificate },
+          signer: user1.signer,
+        });
+        const preferred = load.peers()[0]!.name;
+        const node = JSON.parse(readFileSync(DESCRIPTION!, 'utf8')) as {
+          Members: { MspId: string; Nodes: { Id: string; Name: string }[] }[];
+        };
+        const peerName = node.Members.find((m) => m.MspId === 'Org1MSP')!.Nodes.find(
+          (n) => n.Id === preferred,
+        )!.Name;
+        let duringStop: string | undefined;
+        const stopped = (async () => {
+          await sleep(3000);
+          signalNode(home, `${peerName}-org1`, 'SIGSTOP');
+          await sleep(12000);
+          duringStop = load.peers().find((p) => p.name === preferred)!.state;
+          signalNode(home, `${peerName}-org1`, 'SIGCONT');
+          await sleep(3000);
+        })();
+        const calls = await putLoad(load, 8, stopped, `stall-${randomUUID()}`);
+        await expectCommittedOnce(calls, from);
+        expect(duringStop).to.equal('suspect');
+      });
+
+      it('settles every call committed once when the Raft leader is killed under load', async () => {
+        const from = await chainHeight(conn);
+        const load = connect({
+          network,
+          identity: { certificate: user1.certificate },
+          signer: user1.signer,
+        });
+        const killed = (async () => {
+          await sleep(3000);
+          const leader = await raftLeader(portBase);
+          signalNode(home, `orderer${leader}`, 'SIGKILL');
+          // Long enough for a new election and the library's windows to resend what was lost.
+          await sleep(20000);
+        })();
+        const calls = await putLoad(load, 8, killed, `leader-${randomUUID()}`);
+        await expectCommittedOnce(calls, from);
+      });
+
+      it("commits through Org2's peers when both Org1 peers are down and other members are listed", async () => {
+        const withOthers = await connection.loadNetworkDescription({
+          path: DESCRIPTION!,
+          member: 'Org1',
+          includeOtherMembers: true,
+        });
+        const c = connect({
+          network: withOthers,
+          identity: { certificate: user1.certificate },
+          signer: user1.signer,
+        });
+        const alone = connect({
+          network,
+          identity: { certificate: user1.certificate },
+          signer: user1.signer,
+        });
+        signalNode(home, 'peer1-org1', 'SIGKILL');
+        signalNode(home, 'peer2-org1', 'SIGKILL');
+        const key = `fallback-${randomUUID()}`;
+        const out = await c.submit({
+          chaincode: 'kv',
+          transaction: 'put',
+          arguments: [key, 'org2'],
+        });
+        expect(out.submitAttempts).to.equal(1);
+        expect(
+          text(await c.evaluate({ chaincode: 'kv', transaction: 'get', arguments: [key] })),
+        ).to.equal('org2');
+        const status = c.peers();
+        expect(status.filter((p) => p.mspId === 'Org1MSP').every((p) => p.state === 'suspect')).to
+          .be.true;
+        expect(status.filter((p) => p.mspId === 'Org2MSP').every((p) => p.state === 'healthy')).to
+          .be.true;
+
+        const err = await rejection(
+          alone.evaluate({ chaincode: 'kv', transaction: 'get', arguments: [key] }),
+        );
+        if (!(err instanceof ConnectionError)) return expect.fail(String(err));
+        expect(err.code).to.equal('UNAVAILABLE');
       });
     });
   },

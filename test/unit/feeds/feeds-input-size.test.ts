@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { MAX_ARGUMENTS_BYTES, MAX_TRANSIENT_BYTES } from '../../../chaincode/src/lib/limits';
 import { MIN_VALUE } from '@oracle-consortium/protocol';
-import { MAX_REPORT_BYTES } from '../../../chaincode/src/feeds/validation';
+import { MAX_REPORT_BYTES } from '../../../chaincode/src/feeds/lib/report-inputs';
 import {
   admin,
   expectRejected,

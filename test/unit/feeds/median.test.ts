@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { median } from '../../../chaincode/src/feeds/median';
+import { median } from '../../../chaincode/src/feeds/lib/median';
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {

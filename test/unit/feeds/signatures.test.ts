@@ -5,7 +5,7 @@ import {
   cachedPublicKey,
   normalizePublicKey,
   verifySignature,
-} from '../../../chaincode/src/feeds/signatures';
+} from '../../../chaincode/src/feeds/lib/signatures';
 import { flipS } from '../../support/ecdsa-der';
 
 const message = Buffer.from('fabric-oracle-report/v1\n{}');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { canonicalJson, MAX_JSON_DEPTH, toBytes } from '@oracle-consortium/protocol';
-import { premiumHash } from '../../../chaincode/src/feeds/premium';
+import { premiumHash } from '../../../chaincode/src/feeds/lib/premium';
 import { ChaincodeError } from '../../../chaincode/src/lib/errors';
 
 const SALT = 'ab'.repeat(32);

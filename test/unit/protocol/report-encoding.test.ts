@@ -9,7 +9,7 @@ import {
   encodeReport,
   reportBodyText,
 } from '@oracle-consortium/protocol';
-import { verifySignature } from '../../../chaincode/src/feeds/signatures';
+import { verifySignature } from '../../../chaincode/src/feeds/lib/signatures';
 import { isHighS } from '../../support/ecdsa-der';
 import { reportVectors } from '../../support/report-vectors';
 

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { transientText } from '../../lib/context';
 import { canonicalJson } from '@oracle-consortium/protocol';
-import { ensure } from './errors';
+import { ensure } from '../../lib/errors';
 
 /** Transient field holding the proposal's rationale (UTF-8 text). */
 export const TRANSIENT_RATIONALE = 'rationale';

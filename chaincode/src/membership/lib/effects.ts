@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { txTimeIso, txTimeMs } from '../../lib/context';
 import type { InvitationRecord, MembershipEventType, ProposalRecord } from '../types';
-import { decide, expirationMs, type VotingPolicy } from '../voting-rules';
+import { expiredProposal } from '../proposal-rules';
+import { expirationMs, type VotingPolicy } from '../voting-rules';
 import { KEY_TYPES, key } from './keys';
 import {
   emit,
@@ -134,28 +135,10 @@ export async function settleIfExpired(
   ctx: Context,
   proposal: ProposalRecord,
 ): Promise<ProposalRecord> {
-  if (proposal.status !== 'IN_PROGRESS') {
+  const settled = expiredProposal(proposal, txTimeMs(ctx));
+  if (settled === undefined) {
     return proposal;
   }
-  const tally = {
-    yes: proposal.yesVoteCount,
-    no: proposal.noVoteCount,
-    eligible: proposal.eligibleVoters.length,
-  };
-  const decision = decide(
-    tally,
-    proposal.requiredYesVotes,
-    txTimeMs(ctx),
-    Date.parse(proposal.expirationDate),
-  );
-  if (decision !== 'EXPIRED') {
-    return proposal;
-  }
-  const settled: ProposalRecord = {
-    ...proposal,
-    status: 'EXPIRED',
-    statusChangedDate: txTimeIso(ctx),
-  };
   await saveProposal(ctx, settled, proposal.status);
   emit(ctx, ['ProposalStatusChanged'], {
     proposalId: settled.proposalId,

@@ -1,46 +1,23 @@
 /**
- * Parsing and validating transaction arguments. Each function either returns a well-formed value
- * or raises the coded error for that input, before the transaction reads or writes anything else.
+ * Parsing the membership contract's arguments (the `parse*` convention of `../../lib/inputs.ts`).
+ * Each function either returns a well-formed value or raises the coded error for that input,
+ * before the transaction reads or writes anything else.
  */
-import { parseJsonArg } from '../../lib/context';
-import { CASE_RULE, sameOrganisation } from '../../lib/msp-ids';
+import { ensure, fail } from '../../lib/errors';
+import { isJsonObject, parseJsonArg } from '../../lib/inputs';
+import { CASE_RULE, parseMspId, sameOrganisation } from '../../lib/msp-ids';
 import type { ProposalActions, ProposalStatus, VoteValue } from '../types';
 import { PROPOSAL_STATUSES } from '../types';
-import { ensure, fail } from './errors';
+import { validatePolicy, type VotingPolicy } from '../voting-rules';
 
 /** The managed service's limit on a proposal description. */
 export const MAX_DESCRIPTION_LENGTH = 128;
 /** The most actions one proposal may carry; keeps a single transaction small. */
 export const MAX_ACTIONS = 50;
-/** The largest page `listProposals` returns. */
-export const MAX_PAGE_SIZE = 100;
 
-const MSP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
 const PROPOSAL_ID = /^p-[0-9a-f]{16}$/;
 const INVITATION_ID = /^i-[0-9a-f]{16}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * Checks an MSP id: letters, digits, `.`, `_`, `-`, at most 128 characters, so it is safe as a
- * composite-key attribute.
- *
- * @param value - the candidate
- * @param what - the argument's name for the error message
- * @returns the MSP id
- * @throws ChaincodeError `MALFORMED_INPUT` when it is not a well-formed MSP id
- */
-export function parseMspId(value: unknown, what: string): string {
-  ensure(
-    typeof value === 'string' && MSP_ID.test(value),
-    'MALFORMED_INPUT',
-    `${what} must be an MSP id (letters, digits, . _ -), got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
-  );
-  return value;
-}
 
 /**
  * Parses the founding members: a non-empty JSON array of distinct MSP ids (ids that differ only in
@@ -86,7 +63,7 @@ function parseList<T>(
   const seen: string[] = [];
   return value.map((entry, i) => {
     ensure(
-      isRecord(entry) && Object.keys(entry).length === 1 && field in entry,
+      isJsonObject(entry) && Object.keys(entry).length === 1 && field in entry,
       'MALFORMED_INPUT',
       `${listName}[${i}] must be an object with exactly the field ${field}`,
     );
@@ -117,7 +94,7 @@ function parseList<T>(
  */
 export function parseActions(text: string): ProposalActions {
   const value = parseJsonArg(text, 'actions');
-  ensure(isRecord(value), 'MALFORMED_INPUT', 'actions must be a JSON object');
+  ensure(isJsonObject(value), 'MALFORMED_INPUT', 'actions must be a JSON object');
   for (const k of Object.keys(value)) {
     ensure(
       k === 'Invitations' || k === 'Removals',
@@ -242,15 +219,12 @@ export function parseStatusFilter(filter: string): ProposalStatus | undefined {
 }
 
 /**
- * Checks a page size given as decimal text.
+ * Parses the voting policy argument of `initialize`.
  *
- * @param text - the argument
- * @returns an integer 1–{@link MAX_PAGE_SIZE}
- * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ * @param text - the JSON argument
+ * @returns the policy
+ * @throws ChaincodeError `MALFORMED_INPUT`, `POLICY_OUT_OF_RANGE` (see `validatePolicy`)
  */
-export function parsePageSize(text: string): number {
-  ensure(/^[1-9][0-9]{0,2}$/.test(text), 'MALFORMED_INPUT', `pageSize must be 1-${MAX_PAGE_SIZE}`);
-  const size = Number(text);
-  ensure(size <= MAX_PAGE_SIZE, 'MALFORMED_INPUT', `pageSize must be 1-${MAX_PAGE_SIZE}`);
-  return size;
+export function parsePolicy(text: string): VotingPolicy {
+  return validatePolicy(parseJsonArg(text, 'policy'));
 }

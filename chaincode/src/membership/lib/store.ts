@@ -1,5 +1,7 @@
 /**
- * Reading and writing records. Values are canonical JSON so every endorser writes the same bytes.
+ * The membership contract's records in world state: `load*` reads a record that must exist
+ * (raising its NOT_FOUND code), `read*` one that may not, `save*` writes one. Values are canonical
+ * JSON (`../../lib/state.ts`) so every endorser writes the same bytes.
  */
 import type { Context } from 'fabric-contract-api';
 import { toBytes } from '@oracle-consortium/protocol';
@@ -12,54 +14,13 @@ import type {
   MembershipEventType,
   PendingInitialization,
   ProposalRecord,
+  VoteRecord,
 } from '../types';
 import { MEMBERSHIP_EVENT } from '../types';
 import { txTimeIso } from '../../lib/context';
-import { ensure, fail } from './errors';
+import { fail } from '../../lib/errors';
+import { readAll, readJson, writeJson } from '../../lib/state';
 import { KEY_TYPES, key } from './keys';
-
-/**
- * Reads a JSON record, or undefined when the key is absent.
- *
- * @param ctx - the transaction context
- * @param k - the key
- * @returns the parsed record
- */
-export async function readJson<T>(ctx: Context, k: string): Promise<T | undefined> {
-  const bytes = await ctx.stub.getState(k);
-  if (bytes.length === 0) {
-    return undefined;
-  }
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
-}
-
-/**
- * Writes a record as canonical JSON.
- *
- * @param ctx - the transaction context
- * @param k - the key
- * @param value - the record
- */
-export async function writeJson(ctx: Context, k: string, value: unknown): Promise<void> {
-  await ctx.stub.putState(k, toBytes(value));
-}
-
-/**
- * Reads every value under a partial composite key, in key order.
- *
- * @param ctx - the transaction context
- * @param type - the object type
- * @param attributes - the leading attributes
- * @returns the parsed records
- */
-export async function readAll<T>(ctx: Context, type: string, attributes: string[]): Promise<T[]> {
-  const out: T[] = [];
-  const iterator = ctx.stub.getStateByPartialCompositeKey(type, attributes);
-  for await (const entry of iterator) {
-    out.push(JSON.parse(Buffer.from(entry.value).toString('utf8')) as T);
-  }
-  return out;
-}
 
 /**
  * The voting policy; its presence is what "initialised" means. A pending initialisation does not
@@ -69,7 +30,7 @@ export async function readAll<T>(ctx: Context, type: string, attributes: string[
  * @returns the policy
  * @throws ChaincodeError `NOT_INITIALIZED` before every founding member has called `initialize`
  */
-export async function requirePolicy(ctx: Context): Promise<VotingPolicy> {
+export async function loadPolicy(ctx: Context): Promise<VotingPolicy> {
   const policy = await readJson<VotingPolicy>(ctx, key(ctx, KEY_TYPES.policy));
   if (policy !== undefined) {
     return policy;
@@ -107,36 +68,6 @@ export function readMembers(ctx: Context): Promise<MemberRecord[]> {
 }
 
 /**
- * The caller's MSP id, checked to be a current member.
- *
- * @param ctx - the transaction context
- * @returns the caller's MSP id
- * @throws ChaincodeError `NOT_A_MEMBER` when the caller's organisation is not a member
- */
-export async function requireCallerMember(ctx: Context): Promise<string> {
-  const mspId = ctx.clientIdentity.getMSPID();
-  const member = await readMember(ctx, mspId);
-  ensure(member !== undefined, 'NOT_A_MEMBER', `${mspId} is not a member of the network`);
-  return mspId;
-}
-
-/**
- * Checks that the caller carries the membership administrator attribute.
- *
- * @param ctx - the transaction context
- * @param attribute - the attribute name
- * @param what - the action, for the error message
- * @throws ChaincodeError `NOT_AUTHORIZED` when the attribute is absent or not `true`
- */
-export function requireAdmin(ctx: Context, attribute: string, what: string): void {
-  ensure(
-    ctx.clientIdentity.assertAttributeValue(attribute, 'true'),
-    'NOT_AUTHORIZED',
-    `${what} needs a client certificate carrying ${attribute}=true`,
-  );
-}
-
-/**
  * A proposal record.
  *
  * @param ctx - the transaction context
@@ -144,7 +75,7 @@ export function requireAdmin(ctx: Context, attribute: string, what: string): voi
  * @returns the record
  * @throws ChaincodeError `PROPOSAL_NOT_FOUND` when there is none
  */
-export async function requireProposal(ctx: Context, proposalId: string): Promise<ProposalRecord> {
+export async function loadProposal(ctx: Context, proposalId: string): Promise<ProposalRecord> {
   const proposal = await readJson<ProposalRecord>(ctx, key(ctx, KEY_TYPES.proposal, proposalId));
   return proposal ?? fail('PROPOSAL_NOT_FOUND', `proposal ${proposalId} does not exist`);
 }
@@ -188,7 +119,7 @@ export async function saveProposal(
  * @returns the record
  * @throws ChaincodeError `INVITATION_NOT_FOUND` when there is none
  */
-export async function requireInvitation(
+export async function loadInvitation(
   ctx: Context,
   invitationId: string,
 ): Promise<InvitationRecord> {
@@ -238,4 +169,37 @@ export function emit(
     date: txTimeIso(ctx),
   };
   ctx.stub.setEvent(MEMBERSHIP_EVENT, toBytes(event));
+}
+
+/**
+ * The pending initialisation, if some founders have confirmed and others not yet.
+ *
+ * @param ctx - the transaction context
+ * @returns the pending initialisation, or `undefined`
+ */
+export function readPendingInitialization(
+  ctx: Context,
+): Promise<PendingInitialization | undefined> {
+  return readJson<PendingInitialization>(ctx, key(ctx, KEY_TYPES.initPending));
+}
+
+/**
+ * The votes cast on a proposal, ordered by member MSP id.
+ *
+ * @param ctx - the transaction context
+ * @param proposalId - the proposal id
+ * @returns the vote records
+ */
+export function readVotes(ctx: Context, proposalId: string): Promise<VoteRecord[]> {
+  return readAll<VoteRecord>(ctx, KEY_TYPES.vote, [proposalId]);
+}
+
+/**
+ * Writes a member record.
+ *
+ * @param ctx - the transaction context
+ * @param member - the record
+ */
+export function saveMember(ctx: Context, member: MemberRecord): Promise<void> {
+  return writeJson(ctx, key(ctx, KEY_TYPES.member, member.mspId), member);
 }

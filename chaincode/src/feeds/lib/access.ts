@@ -5,8 +5,8 @@
  * an org can have peer admins who cannot touch feeds and feed admins who are not peer admins.
  */
 import type { Context } from 'fabric-contract-api';
-import { ensure } from './errors';
-import type { FeedRecord } from './types';
+import { ensure } from '../../lib/errors';
+import type { FeedRecord } from '../types';
 
 /** The CA attribute that marks a feed administrator. */
 export const ADMIN_ATTRIBUTE = 'feeds.admin';

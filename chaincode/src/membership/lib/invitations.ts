@@ -1,0 +1,150 @@
+/**
+ * The invitation use cases: the invitee accepting or declining, and anyone concerned recording
+ * that an invitation expired.
+ */
+import type { Context } from 'fabric-contract-api';
+import { txTimeIso, txTimeMs } from '../../lib/context';
+import { ensure } from '../../lib/errors';
+import type { InvitationRecord, InvitationStatus, MemberRecord } from '../types';
+import { requireAdmin, requireCallerMember } from './access';
+import { requireNotMember } from './proposals';
+import { emit, loadInvitation, readMembers, saveInvitation, saveMember } from './store';
+
+/**
+ * An invitation the caller may answer now: addressed to the caller's MSP, answered by its
+ * administrator, pending and not expired.
+ *
+ * @param ctx - the transaction context
+ * @param invitationId - the invitation
+ * @returns the pending invitation
+ * @throws ChaincodeError `INVITATION_NOT_FOUND`, `NOT_INVITEE`, `NOT_AUTHORIZED`,
+ *   `INVITATION_EXPIRED`, `INVITATION_CLOSED`
+ */
+async function loadOpenInvitationOfCaller(
+  ctx: Context,
+  invitationId: string,
+): Promise<InvitationRecord> {
+  const invitation = await loadInvitation(ctx, invitationId);
+  const caller = ctx.clientIdentity.getMSPID();
+  ensure(
+    caller === invitation.principal,
+    'NOT_INVITEE',
+    `invitation ${invitation.invitationId} is for ${invitation.principal}, not ${caller}`,
+  );
+  requireAdmin(ctx, 'answering an invitation');
+  ensure(
+    invitation.status !== 'EXPIRED' &&
+      (invitation.status !== 'PENDING' || txTimeMs(ctx) < Date.parse(invitation.expirationDate)),
+    'INVITATION_EXPIRED',
+    `invitation ${invitation.invitationId} expired at ${invitation.expirationDate}`,
+  );
+  ensure(
+    invitation.status === 'PENDING',
+    'INVITATION_CLOSED',
+    `invitation ${invitation.invitationId} is already ${invitation.status}`,
+  );
+  return invitation;
+}
+
+/**
+ * Writes an invitation's new status and announces it.
+ *
+ * @param ctx - the transaction context
+ * @param invitation - the invitation as stored
+ * @param status - the new status
+ * @param member - the member the invitation admits, when accepted
+ * @returns the updated invitation
+ */
+async function closeWith(
+  ctx: Context,
+  invitation: InvitationRecord,
+  status: Exclude<InvitationStatus, 'PENDING'>,
+  member?: MemberRecord,
+): Promise<InvitationRecord> {
+  const closed: InvitationRecord = { ...invitation, status, statusChangedDate: txTimeIso(ctx) };
+  await saveInvitation(ctx, closed);
+  if (member !== undefined) {
+    await saveMember(ctx, member);
+  }
+  emit(
+    ctx,
+    member === undefined ? ['InvitationStatusChanged'] : ['InvitationStatusChanged', 'MemberAdded'],
+    {
+      proposalId: invitation.proposalId,
+      invitationId: invitation.invitationId,
+      invitationStatus: status,
+      ...(member === undefined ? {} : { membersAdded: [member.mspId] }),
+    },
+  );
+  return closed;
+}
+
+/**
+ * Accepts an invitation: the invitee becomes a member, eligible for proposals created from now on.
+ *
+ * @param ctx - the transaction context
+ * @param invitationId - the invitation
+ * @returns the ACCEPTED invitation
+ * @throws ChaincodeError the codes of the invitation check, and `ALREADY_A_MEMBER`
+ */
+export async function acceptInvitation(
+  ctx: Context,
+  invitationId: string,
+): Promise<InvitationRecord> {
+  const invitation = await loadOpenInvitationOfCaller(ctx, invitationId);
+  requireNotMember(
+    (await readMembers(ctx)).map((m) => m.mspId),
+    invitation.principal,
+  );
+  return closeWith(ctx, invitation, 'ACCEPTED', {
+    mspId: invitation.principal,
+    joinedDate: txTimeIso(ctx),
+    joinedBy: invitation.invitationId,
+  });
+}
+
+/**
+ * Declines an invitation.
+ *
+ * @param ctx - the transaction context
+ * @param invitationId - the invitation
+ * @returns the REJECTED invitation
+ * @throws ChaincodeError the codes of the invitation check
+ */
+export async function rejectInvitation(
+  ctx: Context,
+  invitationId: string,
+): Promise<InvitationRecord> {
+  return closeWith(ctx, await loadOpenInvitationOfCaller(ctx, invitationId), 'REJECTED');
+}
+
+/**
+ * Records EXPIRED on a pending invitation whose expiration has passed; a member's client or the
+ * invitee's may.
+ *
+ * @param ctx - the transaction context
+ * @param invitationId - the invitation
+ * @returns the EXPIRED invitation
+ * @throws ChaincodeError `INVITATION_NOT_FOUND`, `NOT_A_MEMBER`, `INVITATION_CLOSED`,
+ *   `INVITATION_NOT_EXPIRED`
+ */
+export async function expireInvitation(
+  ctx: Context,
+  invitationId: string,
+): Promise<InvitationRecord> {
+  const invitation = await loadInvitation(ctx, invitationId);
+  if (ctx.clientIdentity.getMSPID() !== invitation.principal) {
+    await requireCallerMember(ctx);
+  }
+  ensure(
+    invitation.status === 'PENDING',
+    'INVITATION_CLOSED',
+    `invitation ${invitation.invitationId} is already ${invitation.status}`,
+  );
+  ensure(
+    txTimeMs(ctx) >= Date.parse(invitation.expirationDate),
+    'INVITATION_NOT_EXPIRED',
+    `invitation ${invitation.invitationId} is open until ${invitation.expirationDate}`,
+  );
+  return closeWith(ctx, invitation, 'EXPIRED');
+}
