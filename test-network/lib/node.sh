@@ -160,8 +160,30 @@ cmd_node_start() {
   if [[ "$NODE_KIND" == orderer ]]; then
     log "waiting until $1 serves channel $CHANNEL_NAME"
     wait_orderer_serves "${1#orderer}"
+  elif [[ "$NODE_KIND" == peer ]]; then
+    log "waiting until $1 sees the running peers of $CHANNEL_NAME"
+    wait_peer_gossip "$1"
   fi
   log "$1 started"
+}
+
+# wait_peer_gossip <peer name>: a restarted peer serves /healthz before gossip has found the other
+# peers again, and until then its gateway cannot plan an endorsement that needs another member.
+# Waits until its discovery lists every peer that is running now (others may be down on purpose).
+wait_peer_gossip() {
+  local name="$1" deadline=$((SECONDS + HEALTH_TIMEOUT)) want=0 other seen
+  for other in $(peer_names); do
+    [[ "$(node_state "$other")" == running ]] && want=$((want + 1))
+  done
+  [[ "$name" =~ ^peer([0-9]+)-(.+)$ ]]
+  local p="${BASH_REMATCH[1]}" org
+  org="$(org_of "${BASH_REMATCH[2]}")"
+  while true; do
+    seen="$(peer_discover "$org" "$p" peers --channel "$CHANNEL_NAME" 2>/dev/null | grep -c '"Endpoint"' || true)"
+    ((${seen:-0} >= want)) && return 0
+    ((SECONDS < deadline)) || die "$name sees ${seen:-0} of the $want running peers after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/$name.log"
+    sleep 0.5
+  done
 }
 
 # cmd_node_signal <name> <KILL|STOP|CONT>: one signal to the node's process group.
