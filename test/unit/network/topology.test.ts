@@ -1,5 +1,5 @@
 /**
- * The local network's topology and port plan (test-network/lib/common.sh), without starting a
+ * The local network's topology and port plan (test-network/lib/topology.sh, lib/common.sh), without starting a
  * network: the functions are sourced into bash against a scratch NETWORK_HOME. The largest
  * topology (8 members of 4 peers, with both chaincode-server variants of all 10 slots) must give
  * every port once, inside the documented span, and the topology must survive being written and
