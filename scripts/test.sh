@@ -55,6 +55,11 @@ npx c8 check-coverage --lines 95 --include 'chaincode/src/membership/**'
 step "packaging (npm pack of the gateway, used from an outside app)"
 npx mocha --config test/.mocharc.packaging.json
 
+# The same unit and packaging tests under Node 22 and 24 (binaries fetched once into the toolkit
+# cache); about 2 minutes on 2 shared cores.
+step "unit and packaging tests under Node 22 and 24"
+bash scripts/node-lines.sh
+
 step "integration tests on a local network"
 bash scripts/with-network.sh npx mocha --config test/.mocharc.integration.json | tee "$logs/integration.log"
 check_nothing_skipped "$logs/integration.log"

@@ -80,6 +80,8 @@ describe('gateway package from `npm pack`', function () {
   const dir = mkdtempSync(path.join(tmpdir(), 'gateway-pack-'));
   const app = path.join(dir, 'app');
   let tarball = '';
+  /** What `npm install` of the tarball printed (npm warns on stderr). */
+  let installOutput = '';
 
   before(async () => {
     await run('npm', ['pack', '--pack-destination', dir], {
@@ -94,11 +96,12 @@ describe('gateway package from `npm pack`', function () {
       path.join(app, 'package.json'),
       JSON.stringify({ name: 'outside-app', version: '1.0.0', private: true }),
     );
-    await run(
+    const installed = await run(
       'npm',
       ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball],
       { cwd: app, maxBuffer: 16 * 1024 * 1024 },
     );
+    installOutput = `${installed.stdout}${installed.stderr}`;
   });
 
   after(() => {
@@ -115,6 +118,20 @@ describe('gateway package from `npm pack`', function () {
     expect(
       files.filter((f) => f.includes('/src/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))),
     ).to.deep.equal([]);
+  });
+
+  it('installs dependencies whose engines accept the running Node', () => {
+    // fabric-gateway 1.12 needs Node >= 22.12; the gateway's range admits it, and npm then picks
+    // 1.11 under Node 20 and 1.12 under 22 and 24. A release picked against its engines would
+    // make npm warn EBADENGINE here.
+    expect(installOutput).to.not.include('EBADENGINE');
+    const fabricGateway = JSON.parse(
+      readFileSync(
+        path.join(app, 'node_modules', '@hyperledger', 'fabric-gateway', 'package.json'),
+        'utf8',
+      ),
+    ) as { version: string };
+    console.log(`      fabric-gateway ${fabricGateway.version} under Node ${process.version}`);
   });
 
   it('installs with the protocol package bundled inside the gateway', () => {
