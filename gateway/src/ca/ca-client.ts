@@ -18,7 +18,7 @@ import type {
   RevokeRequest,
   RevokeResult,
 } from './ca-types';
-import { serialAndAki } from './certificate';
+import { fabricCaHex, serialAndAki } from './certificate';
 import { createCsr } from './csr';
 
 interface CaResponse {
@@ -171,7 +171,10 @@ class CaClientImpl implements CaClient {
       CRL?: string;
     };
     return {
-      revoked: (result.RevokedCerts ?? []).map((c) => ({ serial: c.Serial, aki: c.AKI })),
+      revoked: (result.RevokedCerts ?? []).map((c) => ({
+        serial: fabricCaHex(c.Serial),
+        aki: fabricCaHex(c.AKI),
+      })),
       ...(result.CRL ? { crl: fromB64(result.CRL) } : {}),
     };
   }

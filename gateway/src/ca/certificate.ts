@@ -10,11 +10,25 @@ import {
 } from '@peculiar/asn1-x509';
 
 /**
+ * A serial number or key identifier the way Fabric CA writes it: lower-case hex without leading
+ * zeros (it trims them from revoke requests and prints big integers in its answers), so values
+ * from a certificate and from the CA compare equal. An identifier starting with a zero byte used
+ * to compare unequal one time in sixteen.
+ *
+ * @param hex - hex digits in any case, with or without leading zeros
+ * @returns the canonical form; `0` for zero
+ */
+export function fabricCaHex(hex: string): string {
+  const trimmed = hex.toLowerCase().replace(/^0+/, '');
+  return trimmed === '' && hex !== '' ? '0' : trimmed;
+}
+
+/**
  * Serial number and authority key identifier of a certificate, as hex, the form Fabric CA uses
  * to name a certificate in revoke requests.
  *
  * @param certificate - PEM certificate
- * @returns serial and AKI in lower-case hex
+ * @returns serial and AKI in Fabric CA's form ({@link fabricCaHex})
  */
 export function serialAndAki(certificate: string): {
   /** Serial number, hex. */
@@ -34,5 +48,5 @@ export function serialAndAki(certificate: string): {
             new ArrayBuffer(0),
         ).toString('hex')
       : '';
-  return { serial: x509.serialNumber.toLowerCase(), aki };
+  return { serial: fabricCaHex(x509.serialNumber), aki: fabricCaHex(aki) };
 }

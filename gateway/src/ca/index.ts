@@ -3,6 +3,6 @@
  * the `ca` namespace.
  */
 export { newCaClient } from './ca-client';
-export { serialAndAki } from './certificate';
+export { fabricCaHex, serialAndAki } from './certificate';
 export { createCsr } from './csr';
 export { newFileIdentityStore } from './identity-store';
