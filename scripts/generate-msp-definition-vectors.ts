@@ -17,12 +17,16 @@ import {
   canonicalMspDefinition,
   mspDefinitionHash,
 } from '@oracle-consortium/protocol';
-import { issuedCa, selfSigned } from './lib/openssl-ca';
+import { issuedCa, issuedLeaf, selfSigned } from './lib/openssl-ca';
 
 const OUT = join(__dirname, '..', 'test', 'vectors', 'msp-definition.json');
 
 interface Certificates {
   orgRoot: string;
+  /** An admin of the organisation, issued by orgRoot: the invitee's caller in contract tests. */
+  orgAdmin: string;
+  /** An admin issued by otherRoot: a caller of the impostor organisation. */
+  otherAdmin: string;
   orgTlsRoot: string;
   otherRoot: string;
   leaf: string;
@@ -31,13 +35,20 @@ interface Certificates {
 
 function certificates(): Certificates {
   if (existsSync(OUT)) {
-    return (JSON.parse(readFileSync(OUT, 'utf8')) as { certificates: Certificates }).certificates;
+    // A file from before the admin certificates existed is regenerated whole.
+    const stored = (
+      JSON.parse(readFileSync(OUT, 'utf8')) as { certificates: Partial<Certificates> }
+    ).certificates;
+    if (stored.orgAdmin !== undefined) return stored as Certificates;
   }
   const orgRoot = selfSigned('ca.org3.example.com');
+  const otherRoot = selfSigned('ca.impostor.example.com');
   return {
     orgRoot: orgRoot.certPem,
+    orgAdmin: issuedLeaf('Admin@org3.example.com', 'admin', orgRoot).certPem,
+    otherAdmin: issuedLeaf('Admin@org3.example.com', 'admin', otherRoot).certPem,
     orgTlsRoot: selfSigned('tlsca.org3.example.com').certPem,
-    otherRoot: selfSigned('ca.impostor.example.com').certPem,
+    otherRoot: otherRoot.certPem,
     leaf: selfSigned('peer0.org3.example.com', false).certPem,
     intermediate: issuedCa('ica.org3.example.com', orgRoot).certPem,
   };

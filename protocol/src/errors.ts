@@ -77,6 +77,7 @@ export const MEMBERSHIP_ERROR_CODES = [
   'MSP_DEFINITION_MISMATCH',
   'INVALID_CERTIFICATE',
   'NOT_A_CA_CERTIFICATE',
+  'IDENTITY_NOT_IN_DEFINITION',
 ] as const;
 
 /** A code the `membership` contract raises, read back from `[CODE] message`. */

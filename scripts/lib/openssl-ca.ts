@@ -125,3 +125,71 @@ export function issuedCa(commonName: string, issuer: TestCert): TestCert {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Makes an end-entity certificate issued by a CA, with an OU as Fabric CA sets the node OU role.
+ *
+ * @param commonName - the subject CN
+ * @param organizationalUnit - the subject OU, for example `admin`
+ * @param issuer - the issuing CA
+ * @returns the certificate and key
+ */
+export function issuedLeaf(
+  commonName: string,
+  organizationalUnit: string,
+  issuer: TestCert,
+): TestCert {
+  const dir = mkdtempSync(join(tmpdir(), 'test-ca-'));
+  try {
+    writeFileSync(join(dir, 'issuer.pem'), issuer.certPem);
+    writeFileSync(join(dir, 'issuer.key'), issuer.keyPem);
+    writeFileSync(
+      join(dir, 'ext.cnf'),
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
+    );
+    openssl(
+      [
+        'req',
+        '-new',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'req.csr',
+        '-subj',
+        `/OU=${organizationalUnit}/CN=${commonName}`,
+      ],
+      dir,
+    );
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'req.csr',
+        '-CA',
+        'issuer.pem',
+        '-CAkey',
+        'issuer.key',
+        '-CAcreateserial',
+        '-days',
+        '3650',
+        '-extfile',
+        'ext.cnf',
+        '-out',
+        'cert.pem',
+      ],
+      dir,
+    );
+    return {
+      certPem: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+      keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

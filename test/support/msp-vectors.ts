@@ -12,6 +12,8 @@ interface MspVectors {
   domain: string;
   certificates: {
     orgRoot: string;
+    orgAdmin: string;
+    otherAdmin: string;
     orgTlsRoot: string;
     otherRoot: string;
     leaf: string;

@@ -230,6 +230,8 @@ export class MembershipContract extends CheckedContract {
    * @throws ChaincodeError `NOT_AUTHORIZED` without `membership.admin=true`
    * @throws ChaincodeError `INVITATION_EXPIRED` at or after its expiration
    * @throws ChaincodeError `INVITATION_CLOSED` when it was already accepted or rejected
+   * @throws ChaincodeError `IDENTITY_NOT_IN_DEFINITION` when the caller's certificate is not issued
+   *   by a root certificate of the voted definition
    * @throws ChaincodeError `ALREADY_A_MEMBER` when the invitee joined by another invitation
    */
   @Transaction()

@@ -120,7 +120,8 @@ export interface MembershipClient {
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `MSP_DEFINITION_REQUIRED`,
    *   `INVALID_CERTIFICATE`, `NOT_A_CA_CERTIFICATE`, `INVITATION_NOT_FOUND`,
    *   `MSP_DEFINITION_MISMATCH` (not the definition voted on), `NOT_INVITEE`, `NOT_AUTHORIZED`,
-   *   `INVITATION_EXPIRED`, `INVITATION_CLOSED`, `ALREADY_A_MEMBER`
+   *   `INVITATION_EXPIRED`, `INVITATION_CLOSED`, `IDENTITY_NOT_IN_DEFINITION` (the caller's
+   *   certificate is not issued by a voted root), `ALREADY_A_MEMBER`
    */
   acceptInvitation(
     invitationId: string,

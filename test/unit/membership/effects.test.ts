@@ -15,7 +15,13 @@ import {
   vote,
   type World,
 } from './helpers';
-import { canonicalFor, definitionFor, hashFor, inviting } from '../../support/msp-vectors';
+import {
+  canonicalFor,
+  definitionFor,
+  hashFor,
+  inviting,
+  mspVectors,
+} from '../../support/msp-vectors';
 
 const INVITE_ORG4 = inviting('Org4MSP');
 const APPROVED_AT = T0 + HOUR;
@@ -37,7 +43,11 @@ function answer(
   attrs = true,
   definition: unknown = definitionFor('Org4MSP'),
 ) {
-  const opts = attrs ? admin(mspId, at) : client(mspId, at);
+  // Every caller holds a certificate of the vectors' organisation root: the voted one.
+  const opts = {
+    ...(attrs ? admin(mspId, at) : client(mspId, at)),
+    certPem: mspVectors.certificates.orgAdmin,
+  };
   return () =>
     w.ledger.submit(w.contract, opts, (c, ctx) =>
       kind === 'accept'

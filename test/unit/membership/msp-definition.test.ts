@@ -37,9 +37,16 @@ function create(w: World, actions: unknown) {
     );
 }
 
-function accept(w: World, mspId: string, invitationId: string, definitionJson: string) {
+function accept(
+  w: World,
+  mspId: string,
+  invitationId: string,
+  definitionJson: string,
+  certPem: string | null = mspVectors.certificates.orgAdmin,
+) {
+  const opts = { ...admin(mspId, APPROVED_AT + 1), ...(certPem === null ? {} : { certPem }) };
   return () =>
-    w.ledger.submit(w.contract, admin(mspId, APPROVED_AT + 1), (c, ctx) =>
+    w.ledger.submit(w.contract, opts, (c, ctx) =>
       c.acceptInvitation(ctx, invitationId, definitionJson),
     );
 }
@@ -233,6 +240,32 @@ describe('membership: the invitee is bound to the vote', () => {
         w.ledger,
         accept(w, 'Org4MSP', id, JSON.stringify(bad)),
         'INVALID_CERTIFICATE',
+      );
+    });
+
+    it('refuses an admin of another root presenting the voted definition with IDENTITY_NOT_IN_DEFINITION', async () => {
+      const id = await approvedInvitation(w);
+      const err = await expectRejected(
+        w.ledger,
+        accept(
+          w,
+          'Org4MSP',
+          id,
+          JSON.stringify(definitionFor('Org4MSP')),
+          mspVectors.certificates.otherAdmin,
+        ),
+        'IDENTITY_NOT_IN_DEFINITION',
+      );
+      expect(err.message).to.contain(`of the Org4MSP definition voted for invitation ${id}`);
+      expect((await getInvitation(w, id)).status).to.equal('PENDING');
+    });
+
+    it('refuses a caller whose identity is not a certificate with IDENTITY_NOT_IN_DEFINITION', async () => {
+      const id = await approvedInvitation(w);
+      await expectRejected(
+        w.ledger,
+        accept(w, 'Org4MSP', id, JSON.stringify(definitionFor('Org4MSP')), null),
+        'IDENTITY_NOT_IN_DEFINITION',
       );
     });
 

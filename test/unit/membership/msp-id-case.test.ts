@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { MembershipContract } from '../../../chaincode/src/membership';
 import { FakeLedger } from '../../support/fake-ledger';
 import { POLICY_50_GT_24, admin, expectRejected, initialised, propose, vote } from './helpers';
-import { definitionFor, inviting } from '../../support/msp-vectors';
+import { definitionFor, inviting, mspVectors } from '../../support/msp-vectors';
 
 describe('membership: MSP ids that differ only in case', () => {
   it('refuses founders that differ only in case with MALFORMED_INPUT', async () => {
@@ -83,22 +83,28 @@ describe('membership: MSP ids that differ only in case', () => {
     }
     const approvedFirst = await vote(w, admin('Org2MSP'), first.proposalId, 'YES');
     const approvedSecond = await vote(w, admin('Org2MSP'), second.proposalId, 'YES');
-    await w.ledger.submit(w.contract, admin('Org4MSP'), (c, ctx) =>
-      c.acceptInvitation(
-        ctx,
-        approvedFirst.invitationIds[0]!,
-        JSON.stringify(definitionFor('Org4MSP')),
-      ),
+    await w.ledger.submit(
+      w.contract,
+      { ...admin('Org4MSP'), certPem: mspVectors.certificates.orgAdmin },
+      (c, ctx) =>
+        c.acceptInvitation(
+          ctx,
+          approvedFirst.invitationIds[0]!,
+          JSON.stringify(definitionFor('Org4MSP')),
+        ),
     );
     const err = await expectRejected(
       w.ledger,
       () =>
-        w.ledger.submit(w.contract, admin('org4msp'), (c, ctx) =>
-          c.acceptInvitation(
-            ctx,
-            approvedSecond.invitationIds[0]!,
-            JSON.stringify(definitionFor('org4msp')),
-          ),
+        w.ledger.submit(
+          w.contract,
+          { ...admin('org4msp'), certPem: mspVectors.certificates.orgAdmin },
+          (c, ctx) =>
+            c.acceptInvitation(
+              ctx,
+              approvedSecond.invitationIds[0]!,
+              JSON.stringify(definitionFor('org4msp')),
+            ),
         ),
       'ALREADY_A_MEMBER',
     );
