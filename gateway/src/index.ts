@@ -39,6 +39,7 @@ export type {
   MembershipError,
   ProposalCreated,
 } from './clients/membership-client';
+export type { PemFilesOptions } from './clients/msp-definitions';
 export type {
   MembershipErrorCode,
   VotingPolicy,
@@ -55,6 +56,11 @@ export type {
   InitializeResult,
   ProposalPage,
   ProposalInput,
+  ProposalActionsInput,
+  InvitationInput,
+  InviteAction,
+  RemoveAction,
+  MspDefinition,
   MembershipEventType,
   MembershipEventPayload,
 } from './clients/membership-types';

@@ -73,6 +73,11 @@ export const MEMBERSHIP_ERROR_CODES = [
   'INVITATION_EXPIRED',
   'INVITATION_NOT_EXPIRED',
   'INPUT_TOO_LARGE',
+  'MSP_DEFINITION_REQUIRED',
+  'MSP_DEFINITION_MISMATCH',
+  'INVALID_CERTIFICATE',
+  'NOT_A_CA_CERTIFICATE',
+  'IDENTITY_NOT_IN_DEFINITION',
 ] as const;
 
 /** A code the `membership` contract raises, read back from `[CODE] message`. */

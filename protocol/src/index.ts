@@ -1,7 +1,7 @@
 /**
  * The wire protocol of the oracle consortium, shared by the chaincode that enforces it and the
  * gateway library that speaks it: report encoding v1 and the config digest, canonical JSON, the
- * contracts' error codes, event names and payloads, and the ledger record types. It depends on
+ * MSP definition an invitation binds and its hash, the contracts' error codes, event names and payloads, and the ledger record types. It depends on
  * nothing but `node:crypto`, so the chaincode can carry it inside its package for a peer's builder.
  *
  * @packageDocumentation
@@ -32,6 +32,16 @@ export {
 } from './report-encoding';
 export { canonicalJson, toBytes, MAX_JSON_DEPTH, type Json } from './canonical-json';
 export { premiumHash } from './commitments';
+export {
+  MSP_DEFINITION_DOMAIN,
+  MAX_MSP_CERTIFICATES,
+  MSP_DEFINITION_HASH_PATTERN,
+  MspDefinitionError,
+  canonicalMspDefinition,
+  mspDefinitionHash,
+  type MspDefinition,
+  type MspDefinitionErrorCode,
+} from './msp-definition';
 export {
   FEED_ERROR_CODES,
   MEMBERSHIP_ERROR_CODES,

@@ -4,6 +4,7 @@
  * mirrors it (`ThresholdPercentage`, `Invitations`); dates are ISO-8601 strings taken from
  * transaction timestamps.
  */
+import type { MspDefinition } from './msp-definition';
 
 /** How YES votes are compared with the threshold percentage of all members. */
 export type ThresholdComparator = 'GREATER_THAN' | 'GREATER_THAN_OR_EQUAL_TO';
@@ -45,10 +46,19 @@ export type VoteValue = 'YES' | 'NO';
 /** An invitation's status; `ACCEPTING` from the managed service has no meaning on a ledger. */
 export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REJECTED' | 'EXPIRED';
 
-/** Invite one principal, named by the MSP id its organisation will use. */
+/**
+ * Invite one principal: an MSP id and the MSP definition the channel will give it, so the vote
+ * is on a concrete organisation. The managed service names an account as `Principal`; here the
+ * principal is the MSP id, and `MspDefinition` (its `mspId` spelled exactly as `Principal`) is
+ * what makes it one organisation rather than a name anyone could claim.
+ */
 export interface InviteAction {
   /** The MSP id the invited organisation will use. */
   readonly Principal: string;
+  /** The definition the channel will get, in canonical form (base64 DER, sorted). */
+  readonly MspDefinition: MspDefinition;
+  /** `mspDefinitionHash` of `MspDefinition`: what the invitee must present again. */
+  readonly MspDefinitionHash: string;
 }
 
 /** Remove one member, named by its MSP id. */
@@ -139,6 +149,10 @@ export interface InvitationRecord {
   readonly proposalId: string;
   /** The invited MSP id; only a client of this MSP may accept or reject. */
   readonly principal: string;
+  /** The voted MSP definition, canonical; what a member's agent adds to the channel. */
+  readonly mspDefinition: MspDefinition;
+  /** Its `mspDefinitionHash`; accepting must present a definition with this hash. */
+  readonly mspDefinitionHash: string;
   /** Its status. */
   readonly status: InvitationStatus;
   /** Creation time. */
@@ -157,6 +171,10 @@ export interface ChannelChangeRecord {
   readonly mspId: string;
   /** The deciding proposal. */
   readonly proposalId: string;
+  /** With ADD_ORG: the voted MSP definition, canonical, for building the config update. */
+  readonly mspDefinition?: MspDefinition;
+  /** With ADD_ORG: its `mspDefinitionHash`. */
+  readonly mspDefinitionHash?: string;
   /** Always pending: the ledger cannot apply it. */
   readonly status: 'PENDING_CHANNEL_UPDATE';
   /** When it was recorded. */

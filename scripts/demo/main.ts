@@ -9,7 +9,7 @@
  * its helpers (format.ts, adapter.ts) live beside it.
  */
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ca,
@@ -22,6 +22,7 @@ import {
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
+import { selfSigned } from '../lib/openssl-ca';
 import { observe, scale, startAdapter } from './adapter';
 import { formatAge, formatElapsed, formatFixedPoint, formatUnixTime } from './format';
 
@@ -350,9 +351,26 @@ async function main(): Promise<void> {
         info(`membership was initialised by an earlier run (${name}'s confirmation not needed)`);
       }
     }
+    // Org3 does not run yet: its root and TLS root CA certificates stand for the ones its CA
+    // will have, so the vote binds this organisation and no other under the name Org3MSP.
+    const org3Dir = path.join(walletDir, `org3-${run}`);
+    mkdirSync(org3Dir, { recursive: true });
+    writeFileSync(path.join(org3Dir, 'ca-cert.pem'), selfSigned('ca.org3.example.com').certPem);
+    writeFileSync(
+      path.join(org3Dir, 'tlsca-cert.pem'),
+      selfSigned('tlsca.org3.example.com').certPem,
+    );
+    const org3Definition = await clients.mspDefinitions.fromPemFiles({
+      mspId: 'Org3MSP',
+      rootCertFiles: [path.join(org3Dir, 'ca-cert.pem')],
+      tlsRootCertFiles: [path.join(org3Dir, 'tlsca-cert.pem')],
+    });
+    info(
+      `Org3MSP definition (root CA, TLS root CA, node OUs) hashes to ${clients.mspDefinitions.mspDefinitionHash(org3Definition)}`,
+    );
     const proposal = (
       await org1Admin.createProposal({
-        actions: { Invitations: [{ Principal: 'Org3MSP' }] },
+        actions: { Invitations: [{ Principal: 'Org3MSP', MspDefinition: org3Definition }] },
         description: 'Invite Org3 as a data consumer',
         clientRequestToken: `demo-${run}`,
         rationale: 'Org3 buys premium ETH/USD data',
@@ -360,7 +378,7 @@ async function main(): Promise<void> {
       })
     ).value;
     info(
-      `proposal ${proposal.proposalId}: ${proposal.status}; rationale and contact stored privately, only their hash is public`,
+      `proposal ${proposal.proposalId}: ${proposal.status}; it carries Org3's MSP definition; rationale and contact stored privately, only their hash is public`,
     );
     const afterOrg1 = (await org1Admin.voteOnProposal(proposal.proposalId, 'YES')).value;
     info(

@@ -1,13 +1,13 @@
 /**
- * The membership contract on the real local network (issue 4): Org1 proposes to invite Org3MSP
- * with private details passed as transient data, both members vote, and every member reads the
+ * The membership contract on the real local network (issue 4): Org1 proposes to invite Org3MSP,
+ * bound to a concrete MSP definition, with private details passed as transient data, both members vote, and every member reads the
  * same outcome from its own peers while the public ledger keeps only the salted hash. Runs against
  * the network scripts/with-network.sh brings up, with the project chaincode deployed a second
  * time as `membership` under the channel's default MAJORITY endorsement policy; other integration
  * files share that network, so this file neither assumes a fresh ledger nor leaves anything
  * another file depends on.
  */
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { expect } from 'chai';
 import {
   EndorseError,
@@ -17,6 +17,12 @@ import {
   type Network,
 } from '@hyperledger/fabric-gateway';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import {
+  canonicalMspDefinition,
+  mspDefinitionHash,
+  type MspDefinition,
+} from '@oracle-consortium/protocol';
+import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { connectAs, describedMembers, loadMember, sharedDescriptionFile } from '../support/network';
 
 const CHAINCODE = 'membership';
@@ -33,6 +39,29 @@ const POLICY = {
  */
 let FOUNDERS: string[] = [];
 const INVITEE = 'Org3MSP';
+
+/**
+ * An MSP definition for the invitee, which runs nowhere in this network: fresh self-signed CA
+ * certificates (openssl) stand for its CA's, so every run votes on a new concrete organisation.
+ */
+function newDefinition(): MspDefinition {
+  return {
+    mspId: INVITEE,
+    rootCerts: [selfSigned('ca.org3.example.com').certPem],
+    tlsRootCerts: [selfSigned('tlsca.org3.example.com').certPem],
+    nodeOUs: true,
+  };
+}
+
+/** The same definition with every certificate in base64 DER instead of PEM. */
+function inDer(definition: MspDefinition): MspDefinition {
+  const der = (pem: string): string => new X509Certificate(pem).raw.toString('base64');
+  return {
+    ...definition,
+    rootCerts: definition.rootCerts.map(der),
+    tlsRootCerts: definition.tlsRootCerts.map(der),
+  };
+}
 
 /** The fields of a proposal record these tests read (see chaincode/src/membership/types.ts). */
 interface Proposal {
@@ -279,6 +308,10 @@ describe('membership contract on the local network', function () {
   const rationale = `Org3 runs an independent price oracle (run ${run})`;
   const contact = `onboarding-${run}@org3.example`;
   const salt = `salt-${run}-0123456789abcdef`;
+  /** What the members vote on, and what the invitee must present again. */
+  const definition = newDefinition();
+  /** Another organisation claiming the same MSP id. */
+  const impostor = { ...newDefinition(), tlsRootCerts: definition.tlsRootCerts };
 
   let org1Admin: Client;
   let org2Admin: Client;
@@ -395,7 +428,7 @@ describe('membership contract on the local network', function () {
       org1Admin.contract,
       'createProposal',
       [
-        JSON.stringify({ Invitations: [{ Principal: INVITEE }] }),
+        JSON.stringify({ Invitations: [{ Principal: INVITEE, MspDefinition: definition }] }),
         `Invite ${INVITEE}`,
         `inv-${run}`,
       ],
@@ -413,13 +446,21 @@ describe('membership contract on the local network', function () {
       clientRequestToken: `inv-${run}`,
     });
     expect(p.eligibleVoters).to.deep.equal(FOUNDERS);
-    expect(p.actions).to.deep.equal({ Invitations: [{ Principal: INVITEE }] });
+    expect(p.actions).to.deep.equal({
+      Invitations: [
+        {
+          Principal: INVITEE,
+          MspDefinition: canonicalMspDefinition(definition),
+          MspDefinitionHash: mspDefinitionHash(definition),
+        },
+      ],
+    });
     expect(p.invitationIds).to.deep.equal([]);
   });
 
-  it('returns the same proposal when Org1 repeats the idempotency token', async () => {
+  it('returns the same proposal when Org1 repeats the token with the definition in DER', async () => {
     const again = await submit<Proposal>(org1Admin.contract, 'createProposal', [
-      JSON.stringify({ Invitations: [{ Principal: INVITEE }] }),
+      JSON.stringify({ Invitations: [{ Principal: INVITEE, MspDefinition: inDer(definition) }] }),
       `Invite ${INVITEE}`,
       `inv-${run}`,
     ]);
@@ -571,13 +612,15 @@ describe('membership contract on the local network', function () {
     const id = created.result.proposalId;
     const [invitationId] = approving.result.invitationIds;
     const invitation = await evaluate(org2Reader.contract, 'getInvitation', invitationId!);
-    expect(invitation).to.include({
+    expect(invitation).to.deep.include({
       invitationId,
       proposalId: id,
       principal: INVITEE,
       status: 'PENDING',
+      mspDefinition: canonicalMspDefinition(definition),
+      mspDefinitionHash: mspDefinitionHash(definition),
     });
-    const changes = await evaluate<Record<string, string>[]>(
+    const changes = await evaluate<Record<string, unknown>[]>(
       org2Reader.contract,
       'listChannelChanges',
     );
@@ -586,10 +629,45 @@ describe('membership contract on the local network', function () {
         action: 'ADD_ORG',
         mspId: INVITEE,
         proposalId: id,
+        mspDefinition: canonicalMspDefinition(definition),
+        mspDefinitionHash: mspDefinitionHash(definition),
         status: 'PENDING_CHANNEL_UPDATE',
         createdDate: approving.result.statusChangedDate,
       },
     ]);
+  });
+
+  it('refuses accepting the invitation with a definition other than the one voted on, writing nothing', async () => {
+    // Org3 runs nowhere here, so Org1's admin presents the definitions: the contract compares the
+    // definition with the voted hash before it looks at the caller, so the mismatch is what it
+    // reports; the voted definition then gets as far as the caller check (NOT_INVITEE).
+    const [invitationId] = approving.result.invitationIds;
+    const mismatch = await rejection(() =>
+      org1Admin.contract.submitTransaction(
+        'acceptInvitation',
+        invitationId!,
+        JSON.stringify(impostor),
+      ),
+    );
+    expect(mismatch.error).to.be.instanceOf(EndorseError);
+    expect(mismatch.code).to.equal('MSP_DEFINITION_MISMATCH');
+    expect(mismatch.messages.join('\n')).to.include(mspDefinitionHash(definition));
+    expect(mismatch.messages.join('\n')).to.include(mspDefinitionHash(impostor));
+    const voted = await rejection(() =>
+      org1Admin.contract.submitTransaction(
+        'acceptInvitation',
+        invitationId!,
+        JSON.stringify(inDer(definition)),
+      ),
+    );
+    expect(voted.code).to.equal('NOT_INVITEE');
+    const invitation = await evaluate<Record<string, unknown>>(
+      org1Reader.contract,
+      'getInvitation',
+      invitationId!,
+    );
+    expect(invitation).to.include({ status: 'PENDING' });
+    expect(invitation).to.not.have.property('statusChangedDate');
   });
 
   it('emits a MembershipEvent for the approving vote listing VoteCast, ProposalStatusChanged and InvitationCreated', async () => {

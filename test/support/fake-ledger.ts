@@ -22,6 +22,8 @@ export interface TxOptions {
   mspId: string;
   /** The client's enrollment id (becomes the certificate subject CN). */
   clientId?: string;
+  /** The client's certificate in PEM, returned by `getIDBytes` (a placeholder when absent). */
+  certPem?: string;
   /** CA attributes carried by the client certificate. */
   attrs?: Record<string, string>;
   /** Transaction timestamp, ms since epoch. */
@@ -321,7 +323,7 @@ export class FakeLedger {
       getID: () => subject,
       getAttributeValue: (name: string) => opts.attrs?.[name] ?? null,
       assertAttributeValue: (name: string, value: string) => opts.attrs?.[name] === value,
-      getIDBytes: () => Buffer.from(subject),
+      getIDBytes: () => Buffer.from(opts.certPem ?? subject),
     };
     const ctx = { stub, clientIdentity } as unknown as Context;
     return {

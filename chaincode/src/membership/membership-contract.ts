@@ -20,6 +20,7 @@ import {
   parseDescription,
   parseFoundingMembers,
   parseInvitationId,
+  parseMspDefinitionArg,
   parsePolicy,
   parseProposalId,
   parseStatusFilter,
@@ -109,7 +110,8 @@ export class MembershipContract extends CheckedContract {
    * Under a 100% `GREATER_THAN` policy no proposal can ever be approved, so it is created REJECTED.
    *
    * @param ctx - the transaction context
-   * @param actionsJson - `{"Invitations":[{"Principal":"Org3MSP"}]}` or `{"Removals":[{"MemberId":"Org2MSP"}]}`
+   * @param actionsJson - `{"Invitations":[{"Principal":"Org3MSP","MspDefinition":{"mspId":"Org3MSP","rootCerts":[…],"tlsRootCerts":[…],"nodeOUs":true}}]}`
+   *   (an optional `MspDefinitionHash` beside it is checked) or `{"Removals":[{"MemberId":"Org2MSP"}]}`
    * @param description - at most 128 characters
    * @param clientRequestToken - the idempotency token, 1–64 of letters, digits, `.`, `_`, `:`, `-`
    * @returns the {@link ProposalRecord} as JSON
@@ -127,6 +129,11 @@ export class MembershipContract extends CheckedContract {
    * @throws ChaincodeError `MEMBER_NOT_FOUND` when a removal names a non-member (a removal must name
    *   the member exactly)
    * @throws ChaincodeError `SALT_REQUIRED` when private details come without a salt
+   * @throws ChaincodeError `MSP_DEFINITION_REQUIRED` when an invitation has no `MspDefinition`
+   * @throws ChaincodeError `MSP_DEFINITION_MISMATCH` when a definition's `mspId` is not its
+   *   `Principal` exactly, or a given `MspDefinitionHash` is not the definition's hash
+   * @throws ChaincodeError `INVALID_CERTIFICATE` when a certificate does not parse (PEM or base64 DER)
+   * @throws ChaincodeError `NOT_A_CA_CERTIFICATE` when a root or TLS root is not a self-signed CA
    */
   @Transaction()
   @Returns('string')
@@ -204,25 +211,40 @@ export class MembershipContract extends CheckedContract {
 
   /**
    * Accepts an invitation: the invited organisation becomes a member, eligible for proposals
-   * created from now on. Only a client of the invited MSP carrying `membership.admin=true` may.
+   * created from now on. Only a client of the invited MSP carrying `membership.admin=true` may,
+   * and it presents the MSP definition the members voted on (any certificate encoding: it is
+   * canonicalised and its hash compared with the invitation's `mspDefinitionHash`).
    *
    * @param ctx - the transaction context
    * @param invitationId - the invitation
+   * @param mspDefinitionJson - `{"mspId":"Org3MSP","rootCerts":[PEM…],"tlsRootCerts":[PEM…],"nodeOUs":true}`
    * @returns the ACCEPTED {@link InvitationRecord} as JSON
    * @throws ChaincodeError `NOT_INITIALIZED` before initialisation
-   * @throws ChaincodeError `MALFORMED_INPUT` for a malformed invitation id
+   * @throws ChaincodeError `MALFORMED_INPUT` for a malformed invitation id or definition
+   * @throws ChaincodeError `MSP_DEFINITION_REQUIRED` when the definition argument is empty
+   * @throws ChaincodeError `INVALID_CERTIFICATE` when a certificate of the definition does not parse
+   * @throws ChaincodeError `NOT_A_CA_CERTIFICATE` when one is not a self-signed CA certificate
    * @throws ChaincodeError `INVITATION_NOT_FOUND` for an unknown invitation
+   * @throws ChaincodeError `MSP_DEFINITION_MISMATCH` when the definition is not the one voted on
    * @throws ChaincodeError `NOT_INVITEE` when the caller is not the invited MSP
    * @throws ChaincodeError `NOT_AUTHORIZED` without `membership.admin=true`
    * @throws ChaincodeError `INVITATION_EXPIRED` at or after its expiration
    * @throws ChaincodeError `INVITATION_CLOSED` when it was already accepted or rejected
+   * @throws ChaincodeError `IDENTITY_NOT_IN_DEFINITION` when the caller's certificate is not issued
+   *   by a root certificate of the voted definition
    * @throws ChaincodeError `ALREADY_A_MEMBER` when the invitee joined by another invitation
    */
   @Transaction()
   @Returns('string')
-  async acceptInvitation(ctx: Context, invitationId: string): Promise<string> {
+  async acceptInvitation(
+    ctx: Context,
+    invitationId: string,
+    mspDefinitionJson: string,
+  ): Promise<string> {
     await loadPolicy(ctx);
-    return canonicalJson(await acceptInvitation(ctx, parseInvitationId(invitationId)));
+    const id = parseInvitationId(invitationId);
+    const definition = parseMspDefinitionArg(mspDefinitionJson);
+    return canonicalJson(await acceptInvitation(ctx, id, definition));
   }
 
   /**

@@ -5,3 +5,4 @@ export { newFeedsClient, isFeedsError, premiumHash } from './feeds-client';
 export { newMembershipClient, isMembershipError } from './membership-client';
 export { newRoundEventStream, newMembershipEventStream } from './events';
 export { newFileCheckpointer } from './checkpoint';
+export * as mspDefinitions from './msp-definitions';

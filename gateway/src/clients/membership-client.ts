@@ -19,6 +19,7 @@ import {
   type Invitation,
   type Member,
   type MembershipErrorCode,
+  type MspDefinition,
   type Proposal,
   type ProposalDetails,
   type ProposalInput,
@@ -82,7 +83,9 @@ export interface MembershipClient {
    * @returns the proposal, and the salt when details were given
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `MIXED_ACTIONS`, `EMPTY_ACTIONS`,
    *   `DUPLICATE_ACTION`, `DESCRIPTION_TOO_LONG`, `NOT_A_MEMBER`, `NOT_AUTHORIZED`, `TOKEN_REUSED`,
-   *   `ALREADY_A_MEMBER`, `MEMBER_NOT_FOUND`, `SALT_REQUIRED`
+   *   `ALREADY_A_MEMBER`, `MEMBER_NOT_FOUND`, `SALT_REQUIRED`, `MSP_DEFINITION_REQUIRED`,
+   *   `MSP_DEFINITION_MISMATCH` (the definition names another MSP id, or the hash given is not its
+   *   hash), `INVALID_CERTIFICATE`, `NOT_A_CA_CERTIFICATE`
    */
   createProposal(input: Readonly<ProposalInput>): Promise<ProposalCreated>;
   /**
@@ -108,14 +111,22 @@ export interface MembershipClient {
    */
   closeProposal(proposalId: string): Promise<Committed<Proposal>>;
   /**
-   * Accepts an invitation as the invitee.
+   * Accepts an invitation as the invitee, presenting the MSP definition that was voted on (from
+   * `clients.mspDefinitions.fromMspFolder`, for example; any certificate encoding hashes alike).
    *
    * @param invitationId - the invitation
+   * @param definition - the invitee's MSP definition
    * @returns the accepted invitation
-   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVITATION_NOT_FOUND`,
-   *   `NOT_INVITEE`, `NOT_AUTHORIZED`, `INVITATION_EXPIRED`, `INVITATION_CLOSED`, `ALREADY_A_MEMBER`
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `MSP_DEFINITION_REQUIRED`,
+   *   `INVALID_CERTIFICATE`, `NOT_A_CA_CERTIFICATE`, `INVITATION_NOT_FOUND`,
+   *   `MSP_DEFINITION_MISMATCH` (not the definition voted on), `NOT_INVITEE`, `NOT_AUTHORIZED`,
+   *   `INVITATION_EXPIRED`, `INVITATION_CLOSED`, `IDENTITY_NOT_IN_DEFINITION` (the caller's
+   *   certificate is not issued by a voted root), `ALREADY_A_MEMBER`
    */
-  acceptInvitation(invitationId: string): Promise<Committed<Invitation>>;
+  acceptInvitation(
+    invitationId: string,
+    definition: Readonly<MspDefinition>,
+  ): Promise<Committed<Invitation>>;
   /**
    * Rejects an invitation as the invitee.
    *
@@ -254,8 +265,11 @@ class MembershipClientImpl implements MembershipClient {
   closeProposal(proposalId: string) {
     return submitJson<Proposal>(this.#t, 'closeProposal', [proposalId]);
   }
-  acceptInvitation(invitationId: string) {
-    return submitJson<Invitation>(this.#t, 'acceptInvitation', [invitationId]);
+  acceptInvitation(invitationId: string, definition: Readonly<MspDefinition>) {
+    return submitJson<Invitation>(this.#t, 'acceptInvitation', [
+      invitationId,
+      JSON.stringify(definition),
+    ]);
   }
   rejectInvitation(invitationId: string) {
     return submitJson<Invitation>(this.#t, 'rejectInvitation', [invitationId]);
@@ -307,7 +321,9 @@ class MembershipClientImpl implements MembershipClient {
  * ```ts
  * const membership = clients.newMembershipClient({ connection: adminConn });
  * const { value: p } = await membership.createProposal({
- *   actions: { Invitations: [{ Principal: 'Org3MSP' }] }, description: 'invite Org3',
+ *   actions: { Invitations: [{ Principal: 'Org3MSP',
+ *     MspDefinition: await clients.mspDefinitions.fromMspFolder('org3/msp', 'Org3MSP') }] },
+ *   description: 'invite Org3',
  *   rationale: 'runs two oracle nodes' });
  * await membership.voteOnProposal(p.proposalId, 'YES');
  * ```

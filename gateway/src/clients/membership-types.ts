@@ -8,8 +8,9 @@ import type {
   ChannelChangeRecord,
   InvitationRecord,
   MemberRecord,
-  ProposalActions,
+  MspDefinition,
   ProposalRecord,
+  RemoveAction,
   VoteValue,
 } from '@oracle-consortium/protocol';
 
@@ -20,6 +21,9 @@ export {
   type ProposalStatus,
   type InvitationStatus,
   type ProposalActions,
+  type InviteAction,
+  type RemoveAction,
+  type MspDefinition,
   type VoteRecord,
   type ProposalDetails,
   type InitializeResult,
@@ -43,10 +47,35 @@ export type Invitation = InvitationRecord;
 /** A channel configuration change for tooling to apply. */
 export type ChannelChange = ChannelChangeRecord;
 
+/**
+ * One invitation of a new proposal: the principal and the MSP definition the channel will give
+ * it. Certificates may be PEM (any wrapping) or base64 DER; build one with
+ * `clients.mspDefinitions.fromPemFiles` or `fromMspFolder`.
+ */
+export interface InvitationInput {
+  /** The MSP id the invited organisation will use. */
+  readonly Principal: string;
+  /** Its definition; `mspId` must spell `Principal` exactly. */
+  readonly MspDefinition: MspDefinition;
+  /** Optional: the hash the proposer expects; the contract refuses the proposal if it differs. */
+  readonly MspDefinitionHash?: string;
+}
+
+/** A new proposal's actions: invitations or removals, never both. */
+export type ProposalActionsInput =
+  | {
+      /** The organisations to invite, each with its MSP definition. */
+      readonly Invitations: readonly InvitationInput[];
+    }
+  | {
+      /** The members to remove. */
+      readonly Removals: readonly RemoveAction[];
+    };
+
 /** A new proposal. Private details travel only as transient data. */
 export interface ProposalInput {
   /** Invitations or removals. */
-  readonly actions: ProposalActions;
+  readonly actions: ProposalActionsInput;
   /** Up to 128 characters. */
   readonly description: string;
   /** Idempotency token (1–64 of letters, digits, `.`, `_`, `:`, `-`); a fresh UUID when absent. */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,7 @@ import {
   type SignedReport,
 } from '@oracle-consortium/gateway';
 import { describedMembers } from '../../support/network';
+import { selfSigned } from '../../../scripts/lib/openssl-ca';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -312,8 +313,22 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         // Start the stream at the current height before proposing.
         const first = take(stream, 3);
         const invitee = `Gw${randomBytes(4).toString('hex')}MSP`;
+        // The invitee runs nowhere: fresh CA certificates stand for its CA's.
+        writeFileSync(join(dir, 'invitee-ca.pem'), selfSigned(`ca.${invitee}`).certPem);
+        writeFileSync(join(dir, 'invitee-tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
+        writeFileSync(join(dir, 'impostor-ca.pem'), selfSigned(`ca.${invitee}`).certPem);
+        const definition = await clients.mspDefinitions.fromPemFiles({
+          mspId: invitee,
+          rootCertFiles: [join(dir, 'invitee-ca.pem')],
+          tlsRootCertFiles: [join(dir, 'invitee-tlsca.pem')],
+        });
+        const impostor = await clients.mspDefinitions.fromPemFiles({
+          mspId: invitee,
+          rootCertFiles: [join(dir, 'impostor-ca.pem')],
+          tlsRootCertFiles: [join(dir, 'invitee-tlsca.pem')],
+        });
         const created = await admin1.createProposal({
-          actions: { Invitations: [{ Principal: invitee }] },
+          actions: { Invitations: [{ Principal: invitee, MspDefinition: definition }] },
           description: `invite ${invitee}`,
           rationale: 'runs an oracle node',
           contact: 'ops@example.org',
@@ -344,7 +359,12 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         const votes = await admin2.listProposalVotes(p.proposalId);
         expect(votes.map((v) => v.memberId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
         const invitationId = decided.value.invitationIds[0]!;
-        expect((await admin2.getInvitation(invitationId)).principal).to.equal(invitee);
+        const invitation = await admin2.getInvitation(invitationId);
+        expect(invitation.principal).to.equal(invitee);
+        expect(invitation.mspDefinition).to.deep.equal(definition);
+        expect(invitation.mspDefinitionHash).to.equal(
+          clients.mspDefinitions.mspDefinitionHash(definition),
+        );
         expect((await admin2.listInvitations(invitee)).map((i) => i.invitationId)).to.deep.equal([
           invitationId,
         ]);
@@ -355,7 +375,14 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         expect((await admin1.listMembers()).map((m) => m.mspId)).to.include.members(FOUNDERS);
         expect(await admin1.listChannelChanges()).to.be.an('array');
 
-        expectContractError(await rejection(admin1.acceptInvitation(invitationId)), 'NOT_INVITEE');
+        expectContractError(
+          await rejection(admin1.acceptInvitation(invitationId, impostor)),
+          'MSP_DEFINITION_MISMATCH',
+        );
+        expectContractError(
+          await rejection(admin1.acceptInvitation(invitationId, definition)),
+          'NOT_INVITEE',
+        );
         expectContractError(
           await rejection(admin1.closeInvitation(invitationId)),
           'INVITATION_NOT_EXPIRED',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,6 +12,7 @@ import {
   type SubmitResult,
   type TransactionRequest,
 } from '../../../gateway/src';
+import { canonicalFor, definitionFor, hashFor, mspVectors } from '../../support/msp-vectors';
 
 /** A connection that records requests and answers from a script; the network edge is all it fakes. */
 function fakeConnection(answer: (r: TransactionRequest) => unknown): {
@@ -179,13 +180,15 @@ describe('gateway typed clients (fake connection)', () => {
     const { connection, requests } = fakeConnection(() => ({ proposalId: 'p-1' }));
     const membership = clients.newMembershipClient({ connection });
     const out = await membership.createProposal({
-      actions: { Invitations: [{ Principal: 'Org3MSP' }] },
+      actions: { Invitations: [{ Principal: 'Org3MSP', MspDefinition: definitionFor('Org3MSP') }] },
       description: 'invite',
       rationale: 'why',
     });
     const r = requests[0]!;
     expect([r.contract, r.transaction]).to.deep.equal(['membership', 'createProposal']);
-    expect(r.arguments![0]).to.equal('{"Invitations":[{"Principal":"Org3MSP"}]}');
+    expect(JSON.parse(String(r.arguments![0]))).to.deep.equal({
+      Invitations: [{ Principal: 'Org3MSP', MspDefinition: definitionFor('Org3MSP') }],
+    });
     expect(r.arguments![2]).to.match(/^[0-9a-f-]{36}$/);
     expect(r.transientData).to.deep.equal({ rationale: 'why', salt: out.salt });
     expect(out.salt).to.match(/^[0-9a-f]{64}$/);
@@ -240,5 +243,96 @@ describe('gateway file checkpointer', () => {
     if (!(err instanceof ConfigError)) return expect.fail(String(err));
     expect(err.code).to.equal('INVALID_CONFIG');
     expect(err.message).to.contain(path);
+  });
+});
+
+describe('gateway MSP definitions', () => {
+  const { orgRoot, orgTlsRoot, otherRoot, leaf } = mspVectors.certificates;
+
+  function mspFolder(nodeOUs: boolean | undefined): string {
+    const dir = mkdtempSync(join(tmpdir(), 'msp-'));
+    for (const sub of ['cacerts', 'tlscacerts']) {
+      mkdirSync(join(dir, sub));
+    }
+    writeFileSync(join(dir, 'cacerts', 'ca-cert.pem'), orgRoot);
+    writeFileSync(join(dir, 'tlscacerts', 'tlsca-cert.pem'), orgTlsRoot);
+    if (nodeOUs !== undefined) {
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        `NodeOUs:\n  Enable: ${String(nodeOUs)}\n  ClientOUIdentifier:\n    Certificate: cacerts/ca-cert.pem\n    OrganizationalUnitIdentifier: client\n`,
+      );
+    }
+    return dir;
+  }
+
+  it('builds from an MSP folder the definition the contract stores, node OUs from config.yaml', async () => {
+    const def = await clients.mspDefinitions.fromMspFolder(mspFolder(true), 'Org4MSP');
+    expect(def).to.deep.equal(canonicalFor('Org4MSP'));
+    expect(clients.mspDefinitions.mspDefinitionHash(def)).to.equal(hashFor('Org4MSP'));
+  });
+
+  it('reads node OUs as disabled from an MSP folder without config.yaml', async () => {
+    const def = await clients.mspDefinitions.fromMspFolder(mspFolder(undefined), 'Org4MSP');
+    expect(def.nodeOUs).to.equal(false);
+  });
+
+  it('builds from PEM files holding several certificates the vectors definition and hash', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pem-'));
+    writeFileSync(join(dir, 'roots.pem'), `${otherRoot}\n${orgRoot}`);
+    writeFileSync(join(dir, 'tls.pem'), orgTlsRoot);
+    const def = await clients.mspDefinitions.fromPemFiles({
+      mspId: 'Org3MSP',
+      rootCertFiles: [join(dir, 'roots.pem')],
+      tlsRootCertFiles: [join(dir, 'tls.pem')],
+    });
+    expect(def).to.deep.equal(mspVectors.equivalent.expectedCanonical);
+    expect(clients.mspDefinitions.mspDefinitionHash(def)).to.equal(
+      mspVectors.equivalent.expectedHash,
+    );
+  });
+
+  it('refuses a PEM file without a certificate with InputError INVALID_INPUT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pem-'));
+    writeFileSync(join(dir, 'empty.pem'), 'no certificate here\n');
+    const err = await clients.mspDefinitions
+      .fromPemFiles({
+        mspId: 'Org3MSP',
+        rootCertFiles: [join(dir, 'empty.pem')],
+        tlsRootCertFiles: [join(dir, 'empty.pem')],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).to.be.instanceOf(InputError);
+    expect((err as InputError).code).to.equal('INVALID_INPUT');
+    expect((err as InputError).message).to.contain('empty.pem holds no PEM CERTIFICATE block');
+  });
+
+  it('refuses a leaf certificate as a root with MspDefinitionError NOT_A_CA_CERTIFICATE', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pem-'));
+    writeFileSync(join(dir, 'leaf.pem'), leaf);
+    const err = await clients.mspDefinitions
+      .fromPemFiles({
+        mspId: 'Org3MSP',
+        rootCertFiles: [join(dir, 'leaf.pem')],
+        tlsRootCertFiles: [join(dir, 'leaf.pem')],
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(err).to.be.instanceOf(clients.mspDefinitions.MspDefinitionError);
+    expect((err as { code: string }).code).to.equal('NOT_A_CA_CERTIFICATE');
+  });
+
+  it('sends the definition as the second argument of acceptInvitation', async () => {
+    const { connection, requests } = fakeConnection(() => ({ status: 'ACCEPTED' }));
+    const membership = clients.newMembershipClient({ connection });
+    await membership.acceptInvitation('i-0123456789abcdef', definitionFor('Org3MSP'));
+    const r = requests[0]!;
+    expect(r.transaction).to.equal('acceptInvitation');
+    expect(r.arguments![0]).to.equal('i-0123456789abcdef');
+    expect(JSON.parse(String(r.arguments![1]))).to.deep.equal(definitionFor('Org3MSP'));
   });
 });

@@ -10,6 +10,7 @@ import {
   type VotingPolicy,
 } from '../../../chaincode/src/membership';
 import { HOUR, T0, admin, client, initialised, propose, vote, type World } from './helpers';
+import { inviting } from '../../support/msp-vectors';
 
 const PERCENTAGES = [0, 1, 33, 50, 66, 67, 99, 100];
 const COMPARATORS: ThresholdComparator[] = ['GREATER_THAN', 'GREATER_THAN_OR_EQUAL_TO'];
@@ -44,9 +45,7 @@ async function world(
     ProposalDurationInHours: 24,
   };
   const w = await initialised(ids, policy);
-  const proposal = await propose(w, admin(ids[0]!), {
-    Invitations: [{ Principal: 'NewcomerMSP' }],
-  });
+  const proposal = await propose(w, admin(ids[0]!), inviting('NewcomerMSP'));
   return { w, id: proposal.proposalId, ids };
 }
 

@@ -15,8 +15,15 @@ import {
   vote,
   type World,
 } from './helpers';
+import {
+  canonicalFor,
+  definitionFor,
+  hashFor,
+  inviting,
+  mspVectors,
+} from '../../support/msp-vectors';
 
-const INVITE_ORG4 = { Invitations: [{ Principal: 'Org4MSP' }] };
+const INVITE_ORG4 = inviting('Org4MSP');
 const APPROVED_AT = T0 + HOUR;
 const INVITATION_EXPIRY = APPROVED_AT + 24 * HOUR;
 
@@ -34,12 +41,17 @@ function answer(
   invitationId: string,
   at = APPROVED_AT,
   attrs = true,
+  definition: unknown = definitionFor('Org4MSP'),
 ) {
-  const opts = attrs ? admin(mspId, at) : client(mspId, at);
+  // Every caller holds a certificate of the vectors' organisation root: the voted one.
+  const opts = {
+    ...(attrs ? admin(mspId, at) : client(mspId, at)),
+    certPem: mspVectors.certificates.orgAdmin,
+  };
   return () =>
     w.ledger.submit(w.contract, opts, (c, ctx) =>
       kind === 'accept'
-        ? c.acceptInvitation(ctx, invitationId)
+        ? c.acceptInvitation(ctx, invitationId, JSON.stringify(definition))
         : kind === 'reject'
           ? c.rejectInvitation(ctx, invitationId)
           : c.closeInvitation(ctx, invitationId),
@@ -68,6 +80,8 @@ describe('membership effects', () => {
         invitationId: p.invitationIds[0],
         proposalId: p.proposalId,
         principal: 'Org4MSP',
+        mspDefinition: canonicalFor('Org4MSP'),
+        mspDefinitionHash: hashFor('Org4MSP'),
         status: 'PENDING',
         creationDate: new Date(APPROVED_AT).toISOString(),
         expirationDate: new Date(INVITATION_EXPIRY).toISOString(),
@@ -87,6 +101,8 @@ describe('membership effects', () => {
           action: 'ADD_ORG',
           mspId: 'Org4MSP',
           proposalId: p.proposalId,
+          mspDefinition: canonicalFor('Org4MSP'),
+          mspDefinitionHash: hashFor('Org4MSP'),
           status: 'PENDING_CHANNEL_UPDATE',
           createdDate: new Date(APPROVED_AT).toISOString(),
         },
@@ -107,7 +123,7 @@ describe('membership effects', () => {
 
     it('lists invitations filtered by principal', async () => {
       await approve(w, INVITE_ORG4);
-      await approve(w, { Invitations: [{ Principal: 'Org5MSP' }] });
+      await approve(w, inviting('Org5MSP'));
       const out = await w.ledger.evaluate(w.contract, client('Org5MSP'), (c, ctx) =>
         c.listInvitations(ctx, 'Org5MSP'),
       );
@@ -118,7 +134,7 @@ describe('membership effects', () => {
 
     it('lists all invitations with an empty filter', async () => {
       await approve(w, INVITE_ORG4);
-      await approve(w, { Invitations: [{ Principal: 'Org5MSP' }] });
+      await approve(w, inviting('Org5MSP'));
       const out = await w.ledger.evaluate(w.contract, client('Org5MSP'), (c, ctx) =>
         c.listInvitations(ctx, ''),
       );
@@ -331,7 +347,7 @@ describe('membership effects', () => {
     it('marks ACTION_FAILED when the invitee became a member meanwhile, and applies nothing', async () => {
       const first = await propose(w, admin('Org1MSP'), INVITE_ORG4);
       const second = await propose(w, admin('Org2MSP'), {
-        Invitations: [{ Principal: 'Org5MSP' }, { Principal: 'Org4MSP' }],
+        ...inviting('Org5MSP', 'Org4MSP'),
       });
       await vote(w, admin('Org1MSP'), first.proposalId, 'YES');
       const approved = await vote(w, admin('Org2MSP'), first.proposalId, 'YES');

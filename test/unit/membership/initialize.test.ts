@@ -396,7 +396,7 @@ describe('membership initialisation', () => {
       ],
       ['voteOnProposal', (c, ctx) => c.voteOnProposal(ctx, 'p-0000000000000000', 'YES')],
       ['closeProposal', (c, ctx) => c.closeProposal(ctx, 'p-0000000000000000')],
-      ['acceptInvitation', (c, ctx) => c.acceptInvitation(ctx, 'i-0000000000000000')],
+      ['acceptInvitation', (c, ctx) => c.acceptInvitation(ctx, 'i-0000000000000000', '')],
       ['rejectInvitation', (c, ctx) => c.rejectInvitation(ctx, 'i-0000000000000000')],
       ['closeInvitation', (c, ctx) => c.closeInvitation(ctx, 'i-0000000000000000')],
     ];

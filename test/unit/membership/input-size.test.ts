@@ -5,9 +5,10 @@
 import { expect } from 'chai';
 import { MAX_ARGUMENTS_BYTES, MAX_TRANSIENT_BYTES } from '../../../chaincode/src/lib/limits';
 import { admin, expectRejected, initialised } from './helpers';
+import { inviting, storedInviting } from '../../support/msp-vectors';
 
 const MB = 1024 * 1024;
-const INVITE = JSON.stringify({ Invitations: [{ Principal: 'Org4MSP' }] });
+const INVITE = JSON.stringify(inviting('Org4MSP'));
 
 describe('membership: input size limits', () => {
   it('refuses proposal actions padded with 5 MB of whitespace with INPUT_TOO_LARGE', async () => {
@@ -36,14 +37,17 @@ describe('membership: input size limits', () => {
     expect(err.message).to.include(`at most ${MAX_TRANSIENT_BYTES} are accepted`);
   });
 
-  it('accepts a proposal with the most actions within the argument limit', async () => {
+  it('accepts 45 invitations with their definitions within the argument limit', async () => {
     const w = await initialised();
-    const actions = JSON.stringify({
-      Invitations: Array.from({ length: 50 }, (_, i) => ({ Principal: `Org${100 + i}MSP` })),
-    });
+    // Each invitation carries its MSP definition (two certificates here, base64 DER), so the
+    // 64 KiB argument limit, not MAX_ACTIONS (50), bounds an invitation proposal: about 45 such.
+    const actions = JSON.stringify(
+      storedInviting(...Array.from({ length: 45 }, (_, i) => `Org${100 + i}MSP`)),
+    );
+    expect(actions.length).to.be.at.most(MAX_ARGUMENTS_BYTES);
     const out = await w.ledger.invoke(w.contract, admin('Org1MSP'), 'createProposal', [
       actions,
-      'invite fifty',
+      'invite forty-five',
       't3',
     ]);
     expect(JSON.parse(out as string)).to.include({ status: 'IN_PROGRESS' });

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { MembershipContract } from '../../../chaincode/src/membership';
 import { FakeLedger } from '../../support/fake-ledger';
 import { POLICY_50_GT_24, admin, expectRejected, initialised, propose, vote } from './helpers';
+import { definitionFor, inviting, mspVectors } from '../../support/msp-vectors';
 
 describe('membership: MSP ids that differ only in case', () => {
   it('refuses founders that differ only in case with MALFORMED_INPUT', async () => {
@@ -27,7 +28,7 @@ describe('membership: MSP ids that differ only in case', () => {
 
   it('refuses an invitation list naming one principal in two cases with DUPLICATE_ACTION', async () => {
     const w = await initialised();
-    const actions = { Invitations: [{ Principal: 'Org4MSP' }, { Principal: 'ORG4MSP' }] };
+    const actions = inviting('Org4MSP', 'ORG4MSP');
     const err = await expectRejected(
       w.ledger,
       () =>
@@ -43,7 +44,7 @@ describe('membership: MSP ids that differ only in case', () => {
 
   it('refuses to invite a case variant of a member with ALREADY_A_MEMBER', async () => {
     const w = await initialised();
-    const actions = { Invitations: [{ Principal: 'org2msp' }] };
+    const actions = inviting('org2msp');
     const err = await expectRejected(
       w.ledger,
       () =>
@@ -75,21 +76,35 @@ describe('membership: MSP ids that differ only in case', () => {
 
   it('refuses to accept an invitation for a case variant of a member that joined meanwhile', async () => {
     const w = await initialised();
-    const first = await propose(w, admin('Org1MSP'), { Invitations: [{ Principal: 'Org4MSP' }] });
-    const second = await propose(w, admin('Org1MSP'), { Invitations: [{ Principal: 'org4msp' }] });
+    const first = await propose(w, admin('Org1MSP'), inviting('Org4MSP'));
+    const second = await propose(w, admin('Org1MSP'), inviting('org4msp'));
     for (const p of [first, second]) {
       await vote(w, admin('Org1MSP'), p.proposalId, 'YES');
     }
     const approvedFirst = await vote(w, admin('Org2MSP'), first.proposalId, 'YES');
     const approvedSecond = await vote(w, admin('Org2MSP'), second.proposalId, 'YES');
-    await w.ledger.submit(w.contract, admin('Org4MSP'), (c, ctx) =>
-      c.acceptInvitation(ctx, approvedFirst.invitationIds[0]!),
+    await w.ledger.submit(
+      w.contract,
+      { ...admin('Org4MSP'), certPem: mspVectors.certificates.orgAdmin },
+      (c, ctx) =>
+        c.acceptInvitation(
+          ctx,
+          approvedFirst.invitationIds[0]!,
+          JSON.stringify(definitionFor('Org4MSP')),
+        ),
     );
     const err = await expectRejected(
       w.ledger,
       () =>
-        w.ledger.submit(w.contract, admin('org4msp'), (c, ctx) =>
-          c.acceptInvitation(ctx, approvedSecond.invitationIds[0]!),
+        w.ledger.submit(
+          w.contract,
+          { ...admin('org4msp'), certPem: mspVectors.certificates.orgAdmin },
+          (c, ctx) =>
+            c.acceptInvitation(
+              ctx,
+              approvedSecond.invitationIds[0]!,
+              JSON.stringify(definitionFor('org4msp')),
+            ),
         ),
       'ALREADY_A_MEMBER',
     );

@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { MEMBERSHIP_PRIVATE_COLLECTION, detailsHash } from '../../../chaincode/src/membership';
 import { T0, admin, client, expectRejected, initialised, propose, type World } from './helpers';
+import { inviting } from '../../support/msp-vectors';
 
-const INVITE_ORG4 = { Invitations: [{ Principal: 'Org4MSP' }] };
+const INVITE_ORG4 = inviting('Org4MSP');
 const SALT = 'c2FsdC1mb3ItdGVzdHM=';
 const RATIONALE = 'Org4 runs a price oracle node';
 const CONTACT = 'ops@org4.example';

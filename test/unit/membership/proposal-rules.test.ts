@@ -13,6 +13,8 @@ import {
   type ProposalRecord,
 } from '../../../chaincode/src/membership';
 import { refusal } from '../../support/refusal';
+import { canonicalMspDefinition, mspDefinitionHash } from '@oracle-consortium/protocol';
+import { definitionFor } from '../../support/msp-vectors';
 
 const CREATED_MS = Date.parse('2026-01-01T00:00:00.000Z');
 const EXPIRES_MS = CREATED_MS + 24 * 3_600_000;
@@ -24,7 +26,15 @@ function proposalOf(overrides: Partial<ProposalRecord> = {}): ProposalRecord {
     proposalId: 'p-0123456789abcdef',
     proposedBy: 'Org1MSP',
     description: 'invite Org6',
-    actions: { Invitations: [{ Principal: 'Org6MSP' }] },
+    actions: {
+      Invitations: [
+        {
+          Principal: 'Org6MSP',
+          MspDefinition: canonicalMspDefinition(definitionFor('Org6MSP')),
+          MspDefinitionHash: mspDefinitionHash(definitionFor('Org6MSP')),
+        },
+      ],
+    },
     clientRequestToken: 't-1',
     status: 'IN_PROGRESS',
     creationDate: new Date(CREATED_MS).toISOString(),

@@ -14,8 +14,9 @@ import {
   vote,
   type World,
 } from './helpers';
+import { inviting, storedInviting } from '../../support/msp-vectors';
 
-const INVITE_ORG4 = { Invitations: [{ Principal: 'Org4MSP' }] };
+const INVITE_ORG4 = inviting('Org4MSP');
 const REMOVE_ORG3 = { Removals: [{ MemberId: 'Org3MSP' }] };
 
 function create(
@@ -51,7 +52,7 @@ describe('membership proposals', () => {
         detailsHash: null,
       });
       expect(p.eligibleVoters).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
-      expect(p.actions).to.deep.equal(INVITE_ORG4);
+      expect(p.actions).to.deep.equal(storedInviting('Org4MSP'));
     });
 
     it('sets the expiration to creation plus the policy duration', async () => {
@@ -163,9 +164,7 @@ describe('membership proposals', () => {
     });
 
     it('refuses the same principal invited twice with DUPLICATE_ACTION', async () => {
-      const actions = JSON.stringify({
-        Invitations: [{ Principal: 'Org4MSP' }, { Principal: 'Org4MSP' }],
-      });
+      const actions = JSON.stringify(inviting('Org4MSP', 'Org4MSP'));
       await expectRejected(w.ledger, create(w, actions), 'DUPLICATE_ACTION');
     });
 
@@ -203,12 +202,8 @@ describe('membership proposals', () => {
     });
 
     it('refuses more than 50 actions with MALFORMED_INPUT', async () => {
-      const many = Array.from({ length: 51 }, (_, i) => ({ Principal: `New${i}MSP` }));
-      await expectRejected(
-        w.ledger,
-        create(w, JSON.stringify({ Invitations: many })),
-        'MALFORMED_INPUT',
-      );
+      const many = inviting(...Array.from({ length: 51 }, (_, i) => `New${i}MSP`));
+      await expectRejected(w.ledger, create(w, JSON.stringify(many)), 'MALFORMED_INPUT');
     });
 
     it('refuses an empty token with MALFORMED_INPUT', async () => {
@@ -239,7 +234,7 @@ describe('membership proposals', () => {
     it('refuses inviting a current member with ALREADY_A_MEMBER', async () => {
       const err = await expectRejected(
         w.ledger,
-        create(w, JSON.stringify({ Invitations: [{ Principal: 'Org2MSP' }] })),
+        create(w, JSON.stringify(inviting('Org2MSP'))),
         'ALREADY_A_MEMBER',
       );
       expect(err.message).to.contain('Org2MSP');

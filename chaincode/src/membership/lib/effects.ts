@@ -71,19 +71,22 @@ export async function applyApproval(
     types: [],
   });
   if ('Invitations' in proposal.actions) {
-    const principals = proposal.actions.Invitations.map((a) => a.Principal);
-    for (const principal of principals) {
+    const invites = proposal.actions.Invitations;
+    for (const { Principal: principal } of invites) {
       if ((await readMember(ctx, principal)) !== undefined) {
         return failed(`${principal} is already a member`);
       }
     }
     const expiration = new Date(expirationMs(txTimeMs(ctx), policy)).toISOString();
     const invitationIds: string[] = [];
-    for (const principal of principals) {
+    for (const invite of invites) {
+      const principal = invite.Principal;
       const invitation: InvitationRecord = {
         invitationId: invitationIdFor(proposal.proposalId, principal),
         proposalId: proposal.proposalId,
         principal,
+        mspDefinition: invite.MspDefinition,
+        mspDefinitionHash: invite.MspDefinitionHash,
         status: 'PENDING',
         creationDate: date,
         expirationDate: expiration,
@@ -93,6 +96,8 @@ export async function applyApproval(
         action: 'ADD_ORG',
         mspId: principal,
         proposalId: proposal.proposalId,
+        mspDefinition: invite.MspDefinition,
+        mspDefinitionHash: invite.MspDefinitionHash,
         status: 'PENDING_CHANNEL_UPDATE',
         createdDate: date,
       });

@@ -3,10 +3,16 @@
  * Each function either returns a well-formed value or raises the coded error for that input,
  * before the transaction reads or writes anything else.
  */
+import {
+  MspDefinitionError,
+  canonicalMspDefinition,
+  mspDefinitionHash,
+  type MspDefinition,
+} from '@oracle-consortium/protocol';
 import { ensure, fail } from '../../lib/errors';
 import { isJsonObject, parseJsonArg } from '../../lib/inputs';
-import { CASE_RULE, parseMspId, sameOrganisation } from '../../lib/msp-ids';
-import type { ProposalActions, ProposalStatus, VoteValue } from '../types';
+import { CASE_RULE, foldMspId, parseMspId, sameOrganisation } from '../../lib/msp-ids';
+import type { InviteAction, ProposalActions, ProposalStatus, VoteValue } from '../types';
 import { PROPOSAL_STATUSES } from '../types';
 import { validatePolicy, type VotingPolicy } from '../voting-rules';
 
@@ -48,11 +54,87 @@ export function parseFoundingMembers(text: string): string[] {
   return [...ids].sort();
 }
 
+/**
+ * Parses an MSP definition (see the protocol's `canonicalMspDefinition`), mapping its errors to
+ * the contract's codes.
+ *
+ * @param value - the parsed JSON value
+ * @param what - where it came from, for the error message
+ * @returns the canonical definition
+ * @throws ChaincodeError `MALFORMED_INPUT`, `INVALID_CERTIFICATE` or `NOT_A_CA_CERTIFICATE`
+ */
+export function parseMspDefinition(value: unknown, what: string): MspDefinition {
+  try {
+    return canonicalMspDefinition(value);
+  } catch (err) {
+    if (err instanceof MspDefinitionError) {
+      return fail(err.code, `${what}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Parses the MSP definition argument of `acceptInvitation`, given as JSON text.
+ *
+ * @param text - the JSON argument
+ * @returns the canonical definition
+ * @throws ChaincodeError `MSP_DEFINITION_REQUIRED` when it is empty
+ * @throws ChaincodeError `MALFORMED_INPUT`, `INVALID_CERTIFICATE` or `NOT_A_CA_CERTIFICATE`
+ */
+export function parseMspDefinitionArg(text: string): MspDefinition {
+  ensure(
+    text !== '',
+    'MSP_DEFINITION_REQUIRED',
+    'accepting an invitation presents the MSP definition that was voted on',
+  );
+  return parseMspDefinition(parseJsonArg(text, 'mspDefinition'), 'mspDefinition');
+}
+
+/**
+ * Binds an invitation entry to its definition: the definition names the principal exactly, and a
+ * hash given beside it is the definition's.
+ *
+ * @param entry - the entry, already known to be an object with a well-formed Principal
+ * @param principal - its Principal
+ * @param where - `Invitations[i]`, for the error message
+ * @returns the invite action in stored form
+ */
+function parseInvite(
+  entry: Record<string, unknown>,
+  principal: string,
+  where: string,
+): InviteAction {
+  ensure(
+    entry.MspDefinition !== undefined,
+    'MSP_DEFINITION_REQUIRED',
+    `${where} invites ${principal} without an MspDefinition: a vote binds the organisation's MSP id, root and TLS root certificates`,
+  );
+  const definition = parseMspDefinition(entry.MspDefinition, `${where}.MspDefinition`);
+  // Fabric compares MSP ids exactly, and the invitee's clients must carry this exact id.
+  ensure(
+    definition.mspId === principal,
+    'MSP_DEFINITION_MISMATCH',
+    `${where}.MspDefinition is for ${definition.mspId}, not ${principal}` +
+      (foldMspId(definition.mspId) === foldMspId(principal)
+        ? ` (${CASE_RULE}, but the channel spells it exactly)`
+        : ''),
+  );
+  const hash = mspDefinitionHash(definition);
+  ensure(
+    entry.MspDefinitionHash === undefined || entry.MspDefinitionHash === hash,
+    'MSP_DEFINITION_MISMATCH',
+    `${where}.MspDefinitionHash ${JSON.stringify(entry.MspDefinitionHash)} is not the hash of its MspDefinition (${hash})`,
+  );
+  return { Principal: principal, MspDefinition: definition, MspDefinitionHash: hash };
+}
+
 function parseList<T>(
   value: unknown,
   listName: string,
   field: string,
-  make: (id: string) => T,
+  make: (id: string, entry: Record<string, unknown>, where: string) => T,
+  optional: readonly string[] = [],
 ): T[] {
   ensure(Array.isArray(value), 'MALFORMED_INPUT', `${listName} must be a JSON array`);
   ensure(
@@ -63,9 +145,12 @@ function parseList<T>(
   const seen: string[] = [];
   return value.map((entry, i) => {
     ensure(
-      isJsonObject(entry) && Object.keys(entry).length === 1 && field in entry,
+      isJsonObject(entry) &&
+        field in entry &&
+        Object.keys(entry).every((k) => k === field || optional.includes(k)),
       'MALFORMED_INPUT',
-      `${listName}[${i}] must be an object with exactly the field ${field}`,
+      `${listName}[${i}] must be an object with the field ${field}` +
+        (optional.length === 0 ? ' only' : ` and optionally ${optional.join(', ')}`),
     );
     const id = parseMspId(entry[field], `${listName}[${i}].${field}`);
     const earlier = sameOrganisation(seen, id);
@@ -77,13 +162,13 @@ function parseList<T>(
         : `${listName} names ${id} more than once (as ${String(earlier)}; ${CASE_RULE})`,
     );
     seen.push(id);
-    return make(id);
+    return make(id, entry, `${listName}[${i}]`);
   });
 }
 
 /**
- * Parses a proposal's actions: `{"Invitations":[{"Principal":"Org3MSP"}]}` or
- * `{"Removals":[{"MemberId":"Org2MSP"}]}`.
+ * Parses a proposal's actions: `{"Invitations":[{"Principal":"Org3MSP","MspDefinition":{…}}]}`
+ * (optionally with `MspDefinitionHash`, checked) or `{"Removals":[{"MemberId":"Org2MSP"}]}`.
  *
  * @param text - the JSON argument
  * @returns the actions, in the order given
@@ -91,6 +176,10 @@ function parseList<T>(
  * @throws ChaincodeError `MIXED_ACTIONS` when both lists are non-empty
  * @throws ChaincodeError `EMPTY_ACTIONS` when neither list has an entry
  * @throws ChaincodeError `DUPLICATE_ACTION` when a list names the same MSP id twice (in any case)
+ * @throws ChaincodeError `MSP_DEFINITION_REQUIRED` when an invitation has no MspDefinition
+ * @throws ChaincodeError `MSP_DEFINITION_MISMATCH` when the definition names another MSP id or the
+ *   hash given is not its hash
+ * @throws ChaincodeError `INVALID_CERTIFICATE` or `NOT_A_CA_CERTIFICATE` for a bad certificate
  */
 export function parseActions(text: string): ProposalActions {
   const value = parseJsonArg(text, 'actions');
@@ -102,9 +191,13 @@ export function parseActions(text: string): ProposalActions {
       `actions has an unknown field ${k}`,
     );
   }
-  const invitations = parseList(value.Invitations ?? [], 'Invitations', 'Principal', (id) => ({
-    Principal: id,
-  }));
+  const invitations = parseList(
+    value.Invitations ?? [],
+    'Invitations',
+    'Principal',
+    (id, entry, where) => parseInvite(entry, id, where),
+    ['MspDefinition', 'MspDefinitionHash'],
+  );
   const removals = parseList(value.Removals ?? [], 'Removals', 'MemberId', (id) => ({
     MemberId: id,
   }));

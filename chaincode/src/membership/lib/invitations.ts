@@ -2,6 +2,8 @@
  * The invitation use cases: the invitee accepting or declining, and anyone concerned recording
  * that an invitation expired.
  */
+import { X509Certificate } from 'node:crypto';
+import { mspDefinitionHash, type MspDefinition } from '@oracle-consortium/protocol';
 import type { Context } from 'fabric-contract-api';
 import { txTimeIso, txTimeMs } from '../../lib/context';
 import { ensure } from '../../lib/errors';
@@ -12,19 +14,30 @@ import { emit, loadInvitation, readMembers, saveInvitation, saveMember } from '.
 
 /**
  * An invitation the caller may answer now: addressed to the caller's MSP, answered by its
- * administrator, pending and not expired.
+ * administrator, pending and not expired. When accepting, the presented definition must be the
+ * voted one; it is compared first, like an argument, because the voted hash is public anyway.
  *
  * @param ctx - the transaction context
  * @param invitationId - the invitation
+ * @param definition - the definition presented, when accepting
  * @returns the pending invitation
- * @throws ChaincodeError `INVITATION_NOT_FOUND`, `NOT_INVITEE`, `NOT_AUTHORIZED`,
- *   `INVITATION_EXPIRED`, `INVITATION_CLOSED`
+ * @throws ChaincodeError `INVITATION_NOT_FOUND`, `MSP_DEFINITION_MISMATCH`, `NOT_INVITEE`,
+ *   `NOT_AUTHORIZED`, `INVITATION_EXPIRED`, `INVITATION_CLOSED`
  */
 async function loadOpenInvitationOfCaller(
   ctx: Context,
   invitationId: string,
+  definition?: MspDefinition,
 ): Promise<InvitationRecord> {
   const invitation = await loadInvitation(ctx, invitationId);
+  if (definition !== undefined) {
+    const presented = mspDefinitionHash(definition);
+    ensure(
+      presented === invitation.mspDefinitionHash,
+      'MSP_DEFINITION_MISMATCH',
+      `invitation ${invitation.invitationId} was voted for the ${invitation.principal} definition with hash ${invitation.mspDefinitionHash}; the definition presented (${definition.mspId}) hashes to ${presented}`,
+    );
+  }
   const caller = ctx.clientIdentity.getMSPID();
   ensure(
     caller === invitation.principal,
@@ -80,18 +93,53 @@ async function closeWith(
 }
 
 /**
- * Accepts an invitation: the invitee becomes a member, eligible for proposals created from now on.
+ * Whether the caller's certificate was issued by a root of the voted definition. Presenting the
+ * voted definition proves nothing on its own (it is public); a certificate issued by one of its
+ * roots shows that the caller belongs to the organisation the members voted on, even if an MSP
+ * of that id reached the channel some other way.
+ *
+ * @param ctx - the transaction context
+ * @param invitation - the invitation being accepted
+ * @throws ChaincodeError `IDENTITY_NOT_IN_DEFINITION` otherwise
+ */
+function requireIssuedByVotedRoot(ctx: Context, invitation: InvitationRecord): void {
+  let caller: X509Certificate | undefined;
+  try {
+    caller = new X509Certificate(Buffer.from(ctx.clientIdentity.getIDBytes()));
+  } catch {
+    caller = undefined;
+  }
+  const issued =
+    caller !== undefined &&
+    invitation.mspDefinition.rootCerts.some((der) => {
+      const root = new X509Certificate(Buffer.from(der, 'base64'));
+      return caller.checkIssued(root) && caller.verify(root.publicKey);
+    });
+  ensure(
+    issued,
+    'IDENTITY_NOT_IN_DEFINITION',
+    `the caller's certificate (${ctx.clientIdentity.getID()}) is not issued by a root certificate of the ${invitation.principal} definition voted for invitation ${invitation.invitationId}`,
+  );
+}
+
+/**
+ * Accepts an invitation: the invitee, presenting the MSP definition that was voted on, becomes a
+ * member, eligible for proposals created from now on.
  *
  * @param ctx - the transaction context
  * @param invitationId - the invitation
+ * @param definition - the definition presented, canonical
  * @returns the ACCEPTED invitation
- * @throws ChaincodeError the codes of the invitation check, and `ALREADY_A_MEMBER`
+ * @throws ChaincodeError the codes of the invitation check, `IDENTITY_NOT_IN_DEFINITION` and
+ *   `ALREADY_A_MEMBER`
  */
 export async function acceptInvitation(
   ctx: Context,
   invitationId: string,
+  definition: MspDefinition,
 ): Promise<InvitationRecord> {
-  const invitation = await loadOpenInvitationOfCaller(ctx, invitationId);
+  const invitation = await loadOpenInvitationOfCaller(ctx, invitationId, definition);
+  requireIssuedByVotedRoot(ctx, invitation);
   requireNotMember(
     (await readMembers(ctx)).map((m) => m.mspId),
     invitation.principal,
