@@ -15,15 +15,6 @@ import { parse as parseYaml } from 'yaml';
 import { canonicalMspDefinition, type MspDefinition } from '@oracle-consortium/protocol';
 import { InputError } from '../errors';
 
-export {
-  MSP_DEFINITION_DOMAIN,
-  MspDefinitionError,
-  canonicalMspDefinition,
-  mspDefinitionHash,
-  type MspDefinition,
-  type MspDefinitionErrorCode,
-} from '@oracle-consortium/protocol';
-
 /** Options of {@link fromPemFiles}. */
 export interface PemFilesOptions {
   /** The MSP id the channel will use. */
@@ -130,3 +121,14 @@ export async function fromMspFolder(mspDir: string, mspId: string): Promise<MspD
     nodeOUs: await nodeOUsEnabled(mspDir),
   });
 }
+
+// The definition's canonical form and hash are the protocol package's, so the hash an app
+// computes is the one the contract checks.
+export {
+  MSP_DEFINITION_DOMAIN,
+  MspDefinitionError,
+  canonicalMspDefinition,
+  mspDefinitionHash,
+  type MspDefinition,
+  type MspDefinitionErrorCode,
+} from '@oracle-consortium/protocol';
