@@ -160,7 +160,8 @@ describe('Fabric CA (real fabric-ca-server with TLS)', function () {
       signer,
     });
     const { serial, aki } = ca.serialAndAki(certificate);
-    expect(aki).to.match(/^[0-9a-f]{40,64}$/);
+    // Fabric CA's form: lower-case hex without leading zeros (a 20- or 32-byte identifier).
+    expect(aki).to.match(/^[1-9a-f][0-9a-f]{29,63}$/);
     const out = await client.revoke({ registrar, certificate });
     expect(out.revoked).to.have.length(1);
     expect(out.revoked[0]!.serial).to.equal(serial);
