@@ -221,6 +221,12 @@ stop_process() {
     done
     if alive "$pid"; then
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+      # SIGKILL is delivered at once but the process is gone only when the kernel has torn it
+      # down; "stopped" must mean gone, for a caller that checks or reuses its port right after.
+      for _ in $(seq 1 50); do
+        alive "$pid" || break
+        sleep 0.1
+      done
     fi
   fi
   rm -f "$PIDS_DIR/$name.pid"

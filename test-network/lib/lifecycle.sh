@@ -181,8 +181,11 @@ trap_start_up_failure() {
 # trap cleans up. (Untrapped, a subshell that gets Ctrl-C's SIGINT can end with status 0 and its
 # clean-up would think all went well.)
 trap_interruptions() {
-  trap 'echo "interrupted" >&2; exit 130' INT
-  trap 'echo "terminated" >&2; exit 143' TERM
+  # The first signal wins: Ctrl-C reaches this shell directly and, through `interruptible`, as a
+  # TERM a moment later; a second handler's `exit` would cut the EXIT trap's clean-up short and
+  # leave processes running.
+  trap 'trap "" INT TERM; echo "interrupted" >&2; exit 130' INT
+  trap 'trap "" INT TERM; echo "terminated" >&2; exit 143' TERM
 }
 
 # interruptible <command...>: runs a command that starts processes (up, start, deploy) so that

@@ -101,6 +101,20 @@ async function until(
   return node;
 }
 
+/** What a process is, for a failure message: its command line and state, or that it is gone. */
+function describeProcess(pid: number): string {
+  try {
+    const cmd = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+      .split('\0')
+      .join(' ')
+      .trim();
+    const state = readFileSync(`/proc/${String(pid)}/stat`, 'utf8').replace(/^\d+ \(.*\) /, '')[0];
+    return `${cmd}, state ${state ?? '?'}`;
+  } catch {
+    return 'gone';
+  }
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -218,7 +232,12 @@ describe('network.sh as a new user meets it', function () {
         process.kill(-child.pid!, signal);
         const code = await exited;
         expect(code, stderr).not.to.equal(0);
-        for (const pid of pids) expect(alive(pid), `process ${pid} after ${signal}`).to.be.false;
+        for (const pid of pids) {
+          expect(
+            alive(pid),
+            `process ${String(pid)} (${describeProcess(pid)}) after ${signal}; up said:\n${stderr}`,
+          ).to.be.false;
+        }
         for (const node of await statusJson()) {
           expect(node.state, `${node.name} after ${signal}`).to.equal('stopped');
           expect(node.healthy, `${node.name} after ${signal}`).to.be.false;
