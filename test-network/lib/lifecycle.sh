@@ -29,6 +29,10 @@ all_ports() {
     orderer_admin_port "$n"
     orderer_ops_port "$n"
   done
+  for org in "${PREPARED[@]}"; do
+    ca_port "$org"
+    ca_ops_port "$org"
+  done
   for org in "${ORGS[@]}"; do
     ca_port "$org"
     ca_ops_port "$org"
@@ -69,13 +73,15 @@ start_kms() {
 
 start_cas() {
   local who
-  for who in orderer "${ORGS[@]}"; do
+  # Prepared members' CAs too (`network.sh member prepare`): they issue the identities of a member
+  # about to join.
+  for who in orderer "${ORGS[@]}" "${PREPARED[@]}"; do
     start_process "ca-${who,,}" bash "$NODES/ca.sh" "$who"
     # CAs whose keys are in the SoftHSM2 token start one at a time: a process that reads the token
     # while another writes a new key into it can fail to open it (CKR_GENERAL_ERROR).
     if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then wait_ca "$who"; fi
   done
-  for who in orderer "${ORGS[@]}"; do wait_ca "$who"; done
+  for who in orderer "${ORGS[@]}" "${PREPARED[@]}"; do wait_ca "$who"; done
 }
 
 # wait_ca <member|orderer>: the CA answers on its operations endpoint.

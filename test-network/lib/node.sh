@@ -171,19 +171,12 @@ cmd_node_start() {
 # peers again, and until then its gateway cannot plan an endorsement that needs another member.
 # Waits until its discovery lists every peer that is running now (others may be down on purpose).
 wait_peer_gossip() {
-  local name="$1" deadline=$((SECONDS + HEALTH_TIMEOUT)) want=0 other seen
+  local name="$1" want=0 other
   for other in $(peer_names); do
     [[ "$(node_state "$other")" == running ]] && want=$((want + 1))
   done
   [[ "$name" =~ ^peer([0-9]+)-(.+)$ ]]
-  local p="${BASH_REMATCH[1]}" org
-  org="$(org_of "${BASH_REMATCH[2]}")"
-  while true; do
-    seen="$(peer_discover "$org" "$p" peers --channel "$CHANNEL_NAME" 2>/dev/null | grep -c '"Endpoint"' || true)"
-    ((${seen:-0} >= want)) && return 0
-    ((SECONDS < deadline)) || die "$name sees ${seen:-0} of the $want running peers after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/$name.log"
-    sleep 0.5
-  done
+  wait_peer_sees "$(org_of "${BASH_REMATCH[2]}")" "${BASH_REMATCH[1]}" "$want" "running peers"
 }
 
 # cmd_node_signal <name> <KILL|STOP|CONT>: one signal to the node's process group.
