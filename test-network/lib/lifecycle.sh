@@ -84,11 +84,13 @@ start_cas() {
   for who in orderer "${ORGS[@]}" "${PREPARED[@]}"; do wait_ca "$who"; done
 }
 
-# wait_ca <member|orderer>: the CA answers on its operations endpoint.
+# wait_ca <member|orderer>: the CA answers on its operations endpoint and listens on its port. The
+# operations server starts first: a CA whose TLS key is still being generated in the HSM answers
+# /healthz while an enrollment is refused.
 wait_ca() {
   local url
   if [[ "$1" == orderer ]]; then url="http://127.0.0.1:$(orderer_ca_ops_port)/healthz"; else url="http://127.0.0.1:$(ca_ops_port "$1")/healthz"; fi
-  wait_healthy "ca-${1,,}" "$url"
+  wait_healthy "ca-${1,,}" "$url" && wait_port "ca-${1,,}" "$(ca_url_port "$1")"
 }
 
 start_orderers() {

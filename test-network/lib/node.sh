@@ -32,6 +32,18 @@ org_of() {
   return 1
 }
 
+# prepared_of <lower-case name>: the prepared member as spelt in PREPARED.
+prepared_of() {
+  local org
+  for org in "${PREPARED[@]}"; do
+    [[ "${org,,}" == "$1" ]] && {
+      echo "$org"
+      return 0
+    }
+  done
+  return 1
+}
+
 # node_spec <name>: sets NODE_KIND (kms|ca|orderer|peer|chaincode), NODE_PORT (where it serves),
 # NODE_HEALTH (an operations /healthz URL, or empty when only the port tells) and NODE_CMD (how to
 # start it). Fails, listing the valid names, for a name this network does not have.
@@ -53,7 +65,8 @@ node_spec() {
       NODE_CMD=(bash "$NODES/ca.sh" orderer)
       ;;
     ca-*)
-      org="$(org_of "${name#ca-}")"
+      # A prepared member (`member prepare`) has a CA before it is a member.
+      org="$(org_of "${name#ca-}" || prepared_of "${name#ca-}")"
       NODE_KIND=ca
       NODE_PORT="$(ca_port "$org")"
       NODE_HEALTH="http://127.0.0.1:$(ca_ops_port "$org")/healthz"
