@@ -275,6 +275,21 @@ describe('network.sh: peers and members that come and go', function () {
       expect(() => process.kill(pid as number, 0)).to.throw();
     });
 
+    it('refuses node create while the member CA is down, changing nothing', async () => {
+      await ok(['stop', 'ca-org2']);
+      try {
+        const before = await processes();
+        const topology = readFileSync(TOPOLOGY, 'utf8');
+        const r = await run(['node', 'create', 'Org2']);
+        expect(r.code).to.equal(1);
+        expect(r.err).to.contain('ca-org2 is not running');
+        expect(await processes()).to.deep.equal(before);
+        expect(readFileSync(TOPOLOGY, 'utf8')).to.equal(topology);
+      } finally {
+        await ok(['start', 'ca-org2']);
+      }
+    });
+
     it("refuses an unknown node with an error naming the member's nodes", async () => {
       const r = await run(['node', 'delete', 'Org1', 'peer9']);
       expect(r.code).to.equal(1);
@@ -298,6 +313,27 @@ describe('network.sh: peers and members that come and go', function () {
       );
       expect((await status()).find((n) => n.name === 'ca-org3')?.state).to.equal('running');
       expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal(['Org1', 'Org2']);
+    });
+
+    it('names what is wrong in a member command line, exiting 2', async () => {
+      const noInvitation = await run(['member', 'create', 'Org3']);
+      expect(noInvitation.code).to.equal(2);
+      expect(noInvitation.err).to.contain('--invitation <id> is required');
+      const badPeers = await run(['member', 'create', 'Org3', '--invitation', 'x', '--peers', '9']);
+      expect(badPeers.code).to.equal(2);
+      expect(badPeers.err).to.contain("--peers must be a number of peers from 1 to 4, got '9'");
+      const badName = await run(['member', 'prepare', 'org-5']);
+      expect(badName.code).to.equal(2);
+      expect(badName.err).to.contain("member name 'org-5' must start with a capital letter");
+    });
+
+    it('refuses to prepare a member twice or under a member name', async () => {
+      const again = await run(['member', 'prepare', 'Org3']);
+      expect(again.code).to.equal(1);
+      expect(again.err).to.contain('Org3 is already prepared');
+      const founder = await run(['member', 'prepare', 'ORG1']);
+      expect(founder.code).to.equal(1);
+      expect(founder.err).to.contain('Org1 is already a member of this network');
     });
 
     /** Runs member create with a bad invitation and checks nothing started or changed. */
