@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -367,8 +367,31 @@ describe('network.sh: peers and members that come and go', function () {
       );
     });
 
-    it('joins Org3 once the channel has its MSP: genesis-block join, same height, invitation accepted', async () => {
+    it('undoes a create that gives up waiting for the channel: peers stopped, identities and topology as before', async () => {
       invitation = await approvedInvitation(org1, org2, definition);
+      const before = await processes();
+      const topology = readFileSync(TOPOLOGY, 'utf8');
+      const description = readFileSync(DESCRIPTION, 'utf8');
+      const r = await run([
+        'member',
+        'create',
+        'Org3',
+        '--invitation',
+        invitation,
+        '--timeout',
+        '3',
+      ]);
+      expect(r.code, r.out + r.err).to.equal(1);
+      expect(r.err).to.contain('the channel configuration still has no Org3MSP after 3s');
+      expect(r.err).to.contain('stopping the 2 process(es) started here');
+      expect(await processes()).to.deep.equal(before);
+      expect(readFileSync(TOPOLOGY, 'utf8')).to.equal(topology);
+      expect(readFileSync(DESCRIPTION, 'utf8')).to.equal(description);
+      expect(existsSync(path.join(env.NETWORK_HOME, 'crypto', 'org3', 'admin'))).to.equal(false);
+    });
+
+    it('joins Org3 once the channel has its MSP: genesis-block join, same height, invitation accepted', async () => {
+      // The invitation the undone create left pending; the identities it registered are free again.
       // member create waits for the channel change the approval calls for; apply it meanwhile.
       const create = spawn(
         'bash',
