@@ -34,8 +34,14 @@ MEMBERSHIP_CHAINCODE="${MEMBERSHIP_CHAINCODE:-membership}"
 MSP_DEFINITION_DOMAIN='oracle-consortium/msp-definition/v1'
 
 cmd_member() {
-  local sub="${1:-}"
+  local sub="${1:-}" a
   [[ $# -gt 0 ]] && shift
+  for a in "$@"; do
+    if [[ "$a" == -h || "$a" == --help ]]; then
+      echo "$MEMBER_USAGE"
+      return 0
+    fi
+  done
   case "$sub" in
     prepare) interruptible member_prepare "$@" ;;
     definition) member_definition "$@" ;;
@@ -184,6 +190,21 @@ wait_channel_has() {
   done
 }
 
+# check_chaincode_states <org> <p>: every deployed chaincode can be approved by a new member as it
+# is: its policy and package were recorded by `deploy`, and the channel holds the sequence this
+# network deployed (read through that member's peer). Checked before anything starts.
+check_chaincode_states() {
+  local cc state committed
+  for cc in $(cc_names); do
+    state="$(cc_state "$cc")"
+    [[ -f "$state/policy" && -f "$(cc_package "$cc")" ]] ||
+      die "chaincode $cc was deployed by an older network.sh that did not record its policy and package; deploy it again before adding members"
+    committed="$(committed_sequence "$cc" "$1" "$2")"
+    [[ "$committed" == "$(cat "$state/sequence")" ]] ||
+      die "chaincode $cc is at sequence ${committed:-none} on the channel but this network deployed sequence $(cat "$state/sequence"); deploy it again before adding members"
+  done
+}
+
 # approve_chaincodes <Name>: the member's approval of every deployed chaincode's current definition
 # (the same fields the founders approved, with its own package ID), so its peers run and endorse it.
 approve_chaincodes() {
@@ -282,6 +303,7 @@ member_create() {
   local record
   record="$(query_invitation "$voter" "$vp" "$invitation")"
   check_invitation "$record" "$name" "$invitation"
+  check_chaincode_states "$voter" "$vp"
 
   add_member "$name"
   local p

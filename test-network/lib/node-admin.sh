@@ -15,8 +15,14 @@
 NODE_USAGE="usage: network.sh node create <member> | node delete <member> <node name or id>"
 
 cmd_node() {
-  local sub="${1:-}"
+  local sub="${1:-}" a
   [[ $# -gt 0 ]] && shift
+  for a in "$@"; do
+    if [[ "$a" == -h || "$a" == --help ]]; then
+      echo "$NODE_USAGE"
+      return 0
+    fi
+  done
   case "$sub" in
     create) interruptible node_create "$@" ;;
     delete) node_delete "$@" ;;
@@ -96,14 +102,24 @@ wait_height() {
   done
 }
 
+# cc_package <chaincode>: the package file of the deployed version.
+cc_package() { echo "$(cc_state "$1")/${1}_$(cat "$(cc_state "$1")/version").tgz"; }
+
+# check_packages: every deployed chaincode's package is at hand (checked before anything starts).
+check_packages() {
+  local cc
+  for cc in $(cc_names); do
+    [[ -f "$(cc_package "$cc")" ]] || die "the package of chaincode $cc ($(cc_package "$cc")) is missing; deploy $cc again"
+  done
+}
+
 # install_chaincodes <org> <p>: every deployed chaincode's package on one peer (the package the
 # member approved: the same package ID) and the peer's chaincode server for it.
 install_chaincodes() {
   local org="$1" p="$2" cc state pkg id
   for cc in $(cc_names); do
     state="$(cc_state "$cc")"
-    pkg="$state/${cc}_$(cat "$state/version").tgz"
-    [[ -f "$pkg" ]] || die "the package of chaincode $cc ($pkg) is missing; deploy $cc again"
+    pkg="$(cc_package "$cc")"
     id="$(cat "$state/package-id")"
     if ! peer_cli "$org" "$p" lifecycle chaincode queryinstalled 2>/dev/null | grep -qF "$id"; then
       cli_step "install of $cc on peer$p-${org,,}" node-admin peer_cli "$org" "$p" lifecycle chaincode install "$pkg"
@@ -174,6 +190,7 @@ node_create() {
   for p in $(peer_numbers "$org"); do [[ "$before" == *" $p "* ]] || break; done
   local name="peer$p-${org,,}"
   check_peer_ports_free "$org" "$p"
+  check_packages
 
   trap undo_on_failure EXIT
   trap_interruptions
