@@ -50,6 +50,7 @@ export CORE_METRICS_PROVIDER=disabled
 # slot and peer number), which a peer added after the deploy has too.
 CCAAS_PEER="$(ccaas_peer_key "$org" "$p")"
 export CCAAS_PEER
-export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CCAAS_PEER]}]"
+export CCAAS_PEER_NAME="$name"
+export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CCAAS_PEER, CCAAS_PEER_NAME]}]"
 mkdir -p "$DATA_DIR/$name"
 exec "$FABRIC_BIN/peer" node start
