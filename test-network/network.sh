@@ -83,6 +83,8 @@ source "$NETWORK_DIR/lib/lifecycle.sh"
 source "$NETWORK_DIR/lib/inspect.sh"
 # shellcheck source=test-network/lib/node-admin.sh
 source "$NETWORK_DIR/lib/node-admin.sh"
+# shellcheck source=test-network/lib/member-steps.sh
+source "$NETWORK_DIR/lib/member-steps.sh"
 # shellcheck source=test-network/lib/member-admin.sh
 source "$NETWORK_DIR/lib/member-admin.sh"
 
