@@ -26,6 +26,22 @@
 #   describe                print the network description path
 #   topology                the members and their peers, one member a line:
 #                           <member> <MSP id> <peer node names...>
+#   node create <member>    a new peer for the member (AMB CreateNode): identity from the member's
+#                           CA, joined to the channel from a ledger snapshot of one of the member's
+#                           peers, chaincodes installed, recorded in the description; prints its id
+#   node delete <member> <node>
+#                           stop a peer (name or id) and forget it; a member keeps at least one
+#   member prepare <Name>   start an invitee's CA (key in the HSM) and print its MSP definition, the
+#                           one an invitation must carry; no peers yet
+#   member definition <Name> [--hash]
+#                           print that definition (canonical JSON) or its hash again
+#   member create <Name> --invitation <id> [--peers n] [--timeout s]
+#                           join a prepared member (AMB CreateMember): check the invitation on the
+#                           chain, start its peers, wait until the channel has its MSP, join them,
+#                           set its anchor peer, approve the chaincodes, accept; prints its id
+#   member delete <Name> [--force]
+#                           stop a member's processes and forget it (after its removal from the
+#                           channel; --force even before)
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
 #   env <member> [p]        shell exports for the peer CLI as the member's admin, aimed at its peer p
@@ -51,6 +67,8 @@ source "$NETWORK_DIR/lib/chaincode.sh"
 source "$NETWORK_DIR/lib/crl.sh"
 # shellcheck source=test-network/lib/node.sh
 source "$NETWORK_DIR/lib/node.sh"
+# shellcheck source=test-network/lib/channel-config.sh
+source "$NETWORK_DIR/lib/channel-config.sh"
 
 NODES="$NETWORK_DIR/nodes"
 INIT_MARK="$NETWORK_HOME/.initialised"
@@ -63,6 +81,12 @@ source "$NETWORK_DIR/lib/readiness.sh"
 source "$NETWORK_DIR/lib/lifecycle.sh"
 # shellcheck source=test-network/lib/inspect.sh
 source "$NETWORK_DIR/lib/inspect.sh"
+# shellcheck source=test-network/lib/node-admin.sh
+source "$NETWORK_DIR/lib/node-admin.sh"
+# shellcheck source=test-network/lib/member-steps.sh
+source "$NETWORK_DIR/lib/member-steps.sh"
+# shellcheck source=test-network/lib/member-admin.sh
+source "$NETWORK_DIR/lib/member-admin.sh"
 
 # one_node <args...>: the arguments are exactly one node name.
 one_node() {
@@ -97,6 +121,8 @@ main() {
     logs) cmd_logs "$@" ;;
     deploy) interruptible cmd_deploy "$@" ;;
     crl) cmd_crl "$@" ;;
+    node) cmd_node "$@" ;;
+    member) cmd_member "$@" ;;
     chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
     topology) cmd_topology "$@" ;;

@@ -10,7 +10,8 @@
 # version, its servers and its recorded state as they were.
 #
 # State of a deployed chaincode, in artifacts/chaincode/<name>/: package-id, module-path, slot,
-# variant, version, sequence. An upgrade in flight keeps the same files in
+# variant, version, sequence, policy (empty: the channel's default), collections.json (if any) and
+# the package (<name>_<version>.tgz). An upgrade in flight keeps the same files in
 # artifacts/chaincode-next/<name>/ until it is committed.
 
 DEPLOY_USAGE="usage: network.sh deploy <chaincode dir> --name <name> [--version v] [--collections file] [--policy expr]"
@@ -231,9 +232,13 @@ cmd_deploy() {
   local pkg="$next/pkg"
   mkdir -p "$pkg/code"
   printf '{"address":"{{CCAAS_ADDRESS}}","dial_timeout":"10s","tls_required":false}\n' >"$pkg/code/connection.json"
-  for org in "${ORGS[@]}"; do
-    for p in $(peer_numbers "$org"); do
-      printf 'peer%s-%s 127.0.0.1:%s\n' "$p" "${org,,}" "$(cc_port "$next" "$org" "$p")" >>"$pkg/code/addresses.txt"
+  # The server of every peer the network may ever have (each member slot, each peer number), not
+  # only of today's peers: a peer or member added later installs this same package (one package ID
+  # per member, as its approval names it) and must find its own server in it.
+  local ms
+  for ms in $(seq 1 "$MAX_MEMBERS"); do
+    for p in $(seq 1 "$MAX_PEERS"); do
+      printf 'slot%s-peer%s 127.0.0.1:%s\n' "$ms" "$p" "$(ccserver_slot_port "$slot" "$ms" "$p" "$variant")" >>"$pkg/code/addresses.txt"
     done
   done
   printf '{"type":"ccaas","label":"%s"}\n' "$label" >"$pkg/metadata.json"
@@ -255,6 +260,10 @@ cmd_deploy() {
   printf '%s' "$dir" >"$next/module-path"
   printf '%s' "$version" >"$next/version"
   printf '%s' "$seq" >"$next/sequence"
+  # The definition's policy and collections too: a member that joins later approves the same
+  # definition for its own organisation (lib/members.sh), and approval must repeat every field.
+  printf '%s' "$policy" >"$next/policy"
+  [[ -z "$collections" ]] || cp "$collections" "$next/collections.json"
   local suffix=""
   if ((upgrade)); then
     suffix=".next"
@@ -312,7 +321,9 @@ cmd_deploy() {
   trap '' INT TERM
   trap - EXIT
   mkdir -p "$state"
-  cp "$next"/package-id "$next"/module-path "$next"/slot "$next"/variant "$next"/version "$next"/sequence "$state/"
+  cp "$next"/package-id "$next"/module-path "$next"/slot "$next"/variant "$next"/version "$next"/sequence "$next"/policy "$state/"
+  rm -f "$state/collections.json"
+  [[ ! -f "$next/collections.json" ]] || cp "$next/collections.json" "$state/"
   cp "$next/$label.tgz" "$state/"
   if ((upgrade)); then
     # Calls the old servers are running finish before they stop.

@@ -87,8 +87,14 @@ peer_cc_port() { member_port "$1" $((3 * $2 + 1)); }
 peer_ops_port() { member_port "$1" $((3 * $2 + 2)); }
 ccserver_port() {
   [[ -n "${MEMBER_SLOT[$2]:-}" ]] || die "unknown member '$2'; members: ${ORGS[*]:-none}"
-  echo $((PORT_BASE + 340 + 64 * $1 + 32 * ${4:-0} + 4 * (MEMBER_SLOT[$2] - 1) + $3 - 1))
+  ccserver_slot_port "$1" "${MEMBER_SLOT[$2]}" "$3" "${4:-0}"
 }
+# ccserver_slot_port <chaincode slot> <member slot> <p> <variant>: the same port by member slot, for
+# peers that do not exist yet (a chaincode package names the server of every possible peer).
+ccserver_slot_port() { echo $((PORT_BASE + 340 + 64 * $1 + 32 * $4 + 4 * ($2 - 1) + $3 - 1)); }
+# ccaas_peer_key <member> <p>: how a peer names itself to the ccaas builder: by port slot and peer
+# number, the two things its chaincode server's port depends on.
+ccaas_peer_key() { echo "slot$(member_slot "$1")-peer$2"; }
 
 # shellcheck source=test-network/lib/topology.sh
 source "$NETWORK_DIR/lib/topology.sh"
@@ -301,7 +307,7 @@ wait_port() {
 ca_names() {
   echo ca-orderer
   local org
-  for org in "${ORGS[@]}"; do echo "ca-${org,,}"; done
+  for org in "${ORGS[@]}" "${PREPARED[@]}"; do echo "ca-${org,,}"; done
 }
 orderer_names() {
   local n

@@ -17,7 +17,8 @@ write_node_config() {
   chmod u+w "$CONFIG_DIR"/*.yaml
 }
 
-# org_block <org>: one application organisation of the channel.
+# org_block <org>: one application organisation of the channel (anchor peer: its first peer, when
+# it has one).
 org_block() {
   local org="$1" msp
   msp="$(msp_id "$org")"
@@ -39,6 +40,9 @@ org_block() {
       Endorsement:
         Type: Signature
         Rule: "OR('${msp}.peer')"
+EOF
+  [[ -n "$(first_peer "$org")" ]] || return 0
+  cat <<EOF
     AnchorPeers:
       - Host: 127.0.0.1
         Port: $(peer_port "$org" "$(first_peer "$org")")

@@ -27,34 +27,6 @@ crl_serials() {
   openssl crl -in "$1" -noout -text | sed -n 's/^ *Serial Number: *\([0-9A-Fa-f]*\).*/\1/p' | tr '[:lower:]' '[:upper:]' | sort -u
 }
 
-# crl_fetch_config <org> <out.pb> [peer]: the channel's current config block, from the ordering
-# service (the first orderer that serves it) or, when a peer number is given, from that peer of
-# the member.
-crl_fetch_config() {
-  local org="$1" out="$2" p="${3:-}"
-  if [[ -n "$p" ]]; then
-    peer_cli "$org" "$p" channel fetch config "$out" -c "$CHANNEL_NAME" --tls
-  else
-    # Any orderer will do: one that is restarting or catching up refuses with SERVICE_UNAVAILABLE.
-    local n
-    for n in $(seq 1 "$ORDERERS"); do
-      peer_cli "$org" "$(first_peer "$org")" channel fetch config "$out" -c "$CHANNEL_NAME" \
-        -o "127.0.0.1:$(orderer_port "$n")" --tls --cafile "$(ca_root orderer)" && return 0
-    done
-    return 1
-  fi
-}
-
-# crl_decode_config <block.pb> <out.json>: the channel configuration inside a config block.
-crl_decode_config() {
-  "$FABRIC_BIN/configtxlator" proto_decode --input "$1" --type common.Block --output "$2.block" &&
-    node -e '
-      const fs = require("fs");
-      const config = JSON.parse(fs.readFileSync(process.argv[1], "utf8")).data.data[0].payload.data.config;
-      fs.writeFileSync(process.argv[2], JSON.stringify(config));
-    ' "$2.block" "$2"
-}
-
 # crl_configured <config.json> <msp id> <out dir>: writes the PEM CRLs the MSP definition holds
 # into <out dir>/<n>.pem.
 crl_configured() {
@@ -82,22 +54,6 @@ crl_edit() {
   ' "$1" "$2" "$3" "$4"
 }
 
-# crl_envelope <update.json> <out.json>: a config update wrapped in the envelope peer channel
-# update submits (header type 2 = CONFIG_UPDATE).
-crl_envelope() {
-  node -e '
-    const fs = require("fs");
-    const [file, channel, out] = process.argv.slice(1);
-    const update = JSON.parse(fs.readFileSync(file, "utf8"));
-    fs.writeFileSync(out, JSON.stringify({
-      payload: {
-        header: { channel_header: { channel_id: channel, type: 2 } },
-        data: { config_update: update },
-      },
-    }));
-  ' "$1" "$CHANNEL_NAME" "$2"
-}
-
 # crl_peer_has <org> <peer org> <p> <crl.pem> <work dir>: whether one peer's channel
 # configuration already holds exactly this CRL for the member.
 crl_peer_has() {
@@ -105,8 +61,8 @@ crl_peer_has() {
   local dir="$work/peer$p-${porg,,}"
   rm -rf "$dir"
   mkdir -p "$dir/crls"
-  crl_fetch_config "$porg" "$dir/config.pb" "$p" >>"$LOGS_DIR/crl.log" 2>&1 || return 1
-  crl_decode_config "$dir/config.pb" "$dir/config.json" >>"$LOGS_DIR/crl.log" 2>&1 || return 1
+  config_fetch "$porg" "$dir/config.pb" "$p" >>"$LOGS_DIR/crl.log" 2>&1 || return 1
+  config_decode "$dir/config.pb" "$dir/config.json" >>"$LOGS_DIR/crl.log" 2>&1 || return 1
   crl_configured "$dir/config.json" "$(msp_id "$org")" "$dir/crls" >>"$LOGS_DIR/crl.log" 2>&1 || return 1
   [[ -f "$dir/crls/0.pem" && ! -f "$dir/crls/1.pem" ]] && cmp -s "$dir/crls/0.pem" "$crl"
 }
@@ -140,8 +96,8 @@ cmd_crl() {
   serials="$(crl_serials "$work/crl.pem")" || die "crl: openssl cannot read the CRL from ca-${org,,} ($work/crl.pem)"
 
   log "fetching the configuration of channel $CHANNEL_NAME"
-  crl_step "fetching the channel configuration from the ordering service" crl_fetch_config "$org" "$work/config.pb"
-  crl_step "decoding the channel configuration (configtxlator)" crl_decode_config "$work/config.pb" "$work/config.json"
+  crl_step "fetching the channel configuration from the ordering service" config_fetch "$org" "$work/config.pb"
+  crl_step "decoding the channel configuration (configtxlator)" config_decode "$work/config.pb" "$work/config.json"
   crl_step "reading $msp's revocation list from the configuration" crl_configured "$work/config.json" "$msp" "$work/configured"
 
   # A fresh CRL differs from the last one in its dates and signature even when nothing new was
@@ -167,7 +123,7 @@ cmd_crl() {
   crl_step "computing the configuration update" "$tx" compute_update --channel_id "$CHANNEL_NAME" \
     --original "$work/config.cfg.pb" --updated "$work/modified.cfg.pb" --output "$work/update.pb"
   crl_step "decoding the configuration update" "$tx" proto_decode --input "$work/update.pb" --type common.ConfigUpdate --output "$work/update.json"
-  crl_step "wrapping the update in an envelope" crl_envelope "$work/update.json" "$work/envelope.json"
+  crl_step "wrapping the update in an envelope" config_envelope "$work/update.json" "$work/envelope.json"
   crl_step "encoding the envelope" "$tx" proto_encode --input "$work/envelope.json" --type common.Envelope --output "$work/envelope.pb"
   crl_step "signing and submitting the update as $msp's admin" peer_cli "$org" "$(first_peer "$org")" channel update -f "$work/envelope.pb" \
     -c "$CHANNEL_NAME" -o "127.0.0.1:$(orderer_port 1)" --tls --cafile "$(ca_root orderer)"

@@ -114,6 +114,44 @@ issue_identities() {
       'feeds.admin=true:ecert,membership.admin=true:ecert'
     register_and_enroll "$org" user1 client "$CRYPTO_DIR/${org,,}/user1"
   done
-  cat "$(ca_root orderer)" >"$TLS_CHAIN"
-  for org in "${ORGS[@]}"; do cat "$(ca_root "$org")" >>"$TLS_CHAIN"; done
+  write_tls_chain
+}
+
+# write_tls_chain: the roots a client trusts for TLS: the ordering service's CA and every member's
+# (a member added or deleted later changes it).
+write_tls_chain() {
+  local org
+  {
+    cat "$(ca_root orderer)"
+    for org in "${ORGS[@]}"; do cat "$(ca_root "$org")"; done
+  } >"$TLS_CHAIN.tmp"
+  mv "$TLS_CHAIN.tmp" "$TLS_CHAIN"
+}
+
+# register_new <who> <name> <type> <dir> [attrs] [tls hostname]: register_and_enroll for a node or
+# user added to a running network, remembered in REGISTERED_HERE so that a command failing half way
+# can take the registration back (forget_registered_here) and a retry registers the name again.
+REGISTERED_HERE=()
+register_new() {
+  REGISTERED_HERE+=("$1 $2 $4")
+  register_and_enroll "$@"
+}
+
+# forget_identity <who> <name> <dir>: removes an identity from its CA (which revokes its
+# certificates) and its files. A CA that cannot be reached is reported, not fatal: the caller is
+# cleaning up.
+forget_identity() {
+  ca_client "$1" identity remove "$2" >/dev/null 2>&1 ||
+    echo "warning: could not remove identity $2 from ca-${1,,} (is it running?); register it under another name or remove it by hand" >&2
+  rm -rf "$3"
+}
+
+# forget_registered_here: undoes every register_new of this invocation, newest first.
+forget_registered_here() {
+  local i who name dir
+  for ((i = ${#REGISTERED_HERE[@]} - 1; i >= 0; i--)); do
+    read -r who name dir <<<"${REGISTERED_HERE[$i]}"
+    forget_identity "$who" "$name" "$dir"
+  done
+  REGISTERED_HERE=()
 }

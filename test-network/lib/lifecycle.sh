@@ -29,6 +29,10 @@ all_ports() {
     orderer_admin_port "$n"
     orderer_ops_port "$n"
   done
+  for org in "${PREPARED[@]}"; do
+    ca_port "$org"
+    ca_ops_port "$org"
+  done
   for org in "${ORGS[@]}"; do
     ca_port "$org"
     ca_ops_port "$org"
@@ -69,20 +73,24 @@ start_kms() {
 
 start_cas() {
   local who
-  for who in orderer "${ORGS[@]}"; do
+  # Prepared members' CAs too (`network.sh member prepare`): they issue the identities of a member
+  # about to join.
+  for who in orderer "${ORGS[@]}" "${PREPARED[@]}"; do
     start_process "ca-${who,,}" bash "$NODES/ca.sh" "$who"
     # CAs whose keys are in the SoftHSM2 token start one at a time: a process that reads the token
     # while another writes a new key into it can fail to open it (CKR_GENERAL_ERROR).
     if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then wait_ca "$who"; fi
   done
-  for who in orderer "${ORGS[@]}"; do wait_ca "$who"; done
+  for who in orderer "${ORGS[@]}" "${PREPARED[@]}"; do wait_ca "$who"; done
 }
 
-# wait_ca <member|orderer>: the CA answers on its operations endpoint.
+# wait_ca <member|orderer>: the CA answers on its operations endpoint and listens on its port. The
+# operations server starts first: a CA whose TLS key is still being generated in the HSM answers
+# /healthz while an enrollment is refused.
 wait_ca() {
   local url
   if [[ "$1" == orderer ]]; then url="http://127.0.0.1:$(orderer_ca_ops_port)/healthz"; else url="http://127.0.0.1:$(ca_ops_port "$1")/healthz"; fi
-  wait_healthy "ca-${1,,}" "$url"
+  wait_healthy "ca-${1,,}" "$url" && wait_port "ca-${1,,}" "$(ca_url_port "$1")"
 }
 
 start_orderers() {

@@ -32,6 +32,18 @@ org_of() {
   return 1
 }
 
+# prepared_of <lower-case name>: the prepared member as spelt in PREPARED.
+prepared_of() {
+  local org
+  for org in "${PREPARED[@]}"; do
+    [[ "${org,,}" == "$1" ]] && {
+      echo "$org"
+      return 0
+    }
+  done
+  return 1
+}
+
 # node_spec <name>: sets NODE_KIND (kms|ca|orderer|peer|chaincode), NODE_PORT (where it serves),
 # NODE_HEALTH (an operations /healthz URL, or empty when only the port tells) and NODE_CMD (how to
 # start it). Fails, listing the valid names, for a name this network does not have.
@@ -53,7 +65,8 @@ node_spec() {
       NODE_CMD=(bash "$NODES/ca.sh" orderer)
       ;;
     ca-*)
-      org="$(org_of "${name#ca-}")"
+      # A prepared member (`member prepare`) has a CA before it is a member.
+      org="$(org_of "${name#ca-}" || prepared_of "${name#ca-}")"
       NODE_KIND=ca
       NODE_PORT="$(ca_port "$org")"
       NODE_HEALTH="http://127.0.0.1:$(ca_ops_port "$org")/healthz"
@@ -171,19 +184,12 @@ cmd_node_start() {
 # peers again, and until then its gateway cannot plan an endorsement that needs another member.
 # Waits until its discovery lists every peer that is running now (others may be down on purpose).
 wait_peer_gossip() {
-  local name="$1" deadline=$((SECONDS + HEALTH_TIMEOUT)) want=0 other seen
+  local name="$1" want=0 other
   for other in $(peer_names); do
     [[ "$(node_state "$other")" == running ]] && want=$((want + 1))
   done
   [[ "$name" =~ ^peer([0-9]+)-(.+)$ ]]
-  local p="${BASH_REMATCH[1]}" org
-  org="$(org_of "${BASH_REMATCH[2]}")"
-  while true; do
-    seen="$(peer_discover "$org" "$p" peers --channel "$CHANNEL_NAME" 2>/dev/null | grep -c '"Endpoint"' || true)"
-    ((${seen:-0} >= want)) && return 0
-    ((SECONDS < deadline)) || die "$name sees ${seen:-0} of the $want running peers after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/$name.log"
-    sleep 0.5
-  done
+  wait_peer_sees "$(org_of "${BASH_REMATCH[2]}")" "${BASH_REMATCH[1]}" "$want" "running peers"
 }
 
 # cmd_node_signal <name> <KILL|STOP|CONT>: one signal to the node's process group.

@@ -18,21 +18,29 @@ wait_channel_height() {
   done
 }
 
-# wait_gossip: every peer sees every peer of the channel in its gossip membership, as discovery
-# reports it. Until then the gateway of one member finds no peers of another, and a transaction
-# whose endorsement policy needs them is refused ("no combination of peers").
+# wait_peer_sees <org> <p> <count> <what>: waits until the peer's discovery lists at least <count>
+# peers of the channel (gossip membership as discovery reports it). Until a peer sees the others,
+# the gateway of its member finds no peers of another member, and a transaction whose endorsement
+# policy needs them is refused ("no combination of peers"). <what> names the peers counted, for the
+# error.
+wait_peer_sees() {
+  local org="$1" p="$2" want="$3" what="$4" deadline=$((SECONDS + HEALTH_TIMEOUT)) seen
+  while true; do
+    seen="$(peer_discover "$org" "$p" peers --channel "$CHANNEL_NAME" 2>/dev/null | grep -c '"Endpoint"' || true)"
+    ((${seen:-0} >= want)) && return 0
+    ((SECONDS < deadline)) ||
+      die "peer$p-${org,,} sees ${seen:-0} of the $want $what after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/peer$p-${org,,}.log"
+    sleep 0.5
+  done
+}
+
+# wait_gossip: every peer sees every peer of the channel.
 wait_gossip() {
-  local deadline=$((SECONDS + HEALTH_TIMEOUT)) org p want seen
+  local org p want
   want="$(peer_count)"
   for org in "${ORGS[@]}"; do
     for p in $(peer_numbers "$org"); do
-      while true; do
-        seen="$(peer_discover "$org" "$p" peers --channel "$CHANNEL_NAME" 2>/dev/null | grep -c '"Endpoint"' || true)"
-        [[ "$seen" == "$want" ]] && break
-        ((SECONDS < deadline)) ||
-          die "peer$p-${org,,} sees ${seen:-0} of the channel's $want peers after ${HEALTH_TIMEOUT}s; see $LOGS_DIR/peer$p-${org,,}.log"
-        sleep 0.5
-      done
+      wait_peer_sees "$org" "$p" "$want" "channel's peers"
     done
   done
 }

@@ -46,8 +46,11 @@ export CORE_LEDGER_SNAPSHOTS_ROOTDIR="$DATA_DIR/$name/snapshots"
 CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org" "$p")"
 export CORE_OPERATIONS_LISTENADDRESS
 export CORE_METRICS_PROVIDER=disabled
-# The external builder picks this peer's own chaincode server out of the package by this name.
-export CCAAS_PEER="$name"
-export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CCAAS_PEER]}]"
+# The external builder picks this peer's own chaincode server out of the package by this key (port
+# slot and peer number), which a peer added after the deploy has too.
+CCAAS_PEER="$(ccaas_peer_key "$org" "$p")"
+export CCAAS_PEER
+export CCAAS_PEER_NAME="$name"
+export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CCAAS_PEER, CCAAS_PEER_NAME]}]"
 mkdir -p "$DATA_DIR/$name"
 exec "$FABRIC_BIN/peer" node start

@@ -105,4 +105,51 @@ describe('local network topology and port plan', () => {
       ),
     ).to.throw(/malformed line in .*topology: 'Org1 9 1,2'/);
   });
+  it('keeps a prepared member apart from the members while it holds a port slot', () => {
+    const out = bash(
+      22000,
+      home,
+      `mkdir -p "$NETWORK_HOME"
+       add_member Org1; add_peer Org1; add_member Org2; add_peer Org2
+       add_prepared Org3; write_topology; write_prepared
+       load_topology
+       add_member Org4
+       echo "\${ORGS[*]}|\${PREPARED[*]}|$(member_slot Org3)|$(member_slot Org4)|$(ca_names | paste -sd,)"`,
+    );
+    expect(out.trim()).to.equal(
+      'Org1 Org2 Org4|Org3|3|4|ca-orderer,ca-org1,ca-org2,ca-org4,ca-org3',
+    );
+  });
+
+  it('makes a prepared member a member in its own slot', () => {
+    const out = bash(
+      22000,
+      home,
+      `mkdir -p "$NETWORK_HOME"
+       add_member Org1; add_peer Org1; add_prepared Org2; add_member Org3; add_peer Org3
+       write_topology; write_prepared; load_topology
+       add_member Org2; add_peer Org2; write_topology; write_prepared; load_topology
+       echo "\${ORGS[*]}|\${PREPARED[*]:-none}|$(member_slot Org2)|$(peer_names | paste -sd,)|$([[ -f "$PREPARED_FILE" ]] && echo file || echo no-file)"`,
+    );
+    expect(out.trim()).to.equal('Org1 Org3 Org2|none|2|peer1-org1,peer1-org3,peer1-org2|no-file');
+  });
+
+  it('frees the slot of a dropped member and the number of a dropped peer', () => {
+    const out = bash(
+      22000,
+      home,
+      `add_member Org1; add_peer Org1; add_peer Org1; add_peer Org1
+       add_member Org2; add_peer Org2
+       drop_peer Org1 2; drop_member Org2
+       add_member Acme; add_peer Org1
+       echo "\${ORGS[*]}|$(member_slot Acme)|$(peer_numbers Org1 | paste -sd,)"`,
+    );
+    expect(out.trim()).to.equal('Org1 Acme|2|1,2,3');
+  });
+
+  it('refuses a malformed prepared-members file, naming the line', () => {
+    expect(() =>
+      bash(22000, home, `mkdir -p "$NETWORK_HOME"; echo 'Org3 x' >"$PREPARED_FILE"; load_topology`),
+    ).to.throw(/malformed line in .*prepared-members: 'Org3 x'/);
+  });
 });
