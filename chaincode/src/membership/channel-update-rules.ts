@@ -48,8 +48,8 @@ const PRINCIPAL_IDENTITY = 2;
 
 /** Curve orders of the curves Fabric MSPs use, to refuse high-S signatures as Fabric does. */
 const CURVE_ORDERS: Readonly<Record<string, bigint>> = {
-  'prime256v1': BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
-  'secp384r1': BigInt(
+  prime256v1: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
+  secp384r1: BigInt(
     '0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973',
   ),
 };
@@ -188,7 +188,11 @@ function principalMspIds(policy: common.Policy, where: string): string[] {
 }
 
 /** Checks the group an ADD_ORG adds: new, the voted MSP, and policies of its own. */
-function checkAddedGroup(group: common.ConfigGroup, mspId: string, definition: MspDefinition): void {
+function checkAddedGroup(
+  group: common.ConfigGroup,
+  mspId: string,
+  definition: MspDefinition,
+): void {
   const where = `${APPLICATION_GROUP}.${mspId}`;
   ensure(group.getVersion() === 0, 'CONFIG_UPDATE_MISMATCH', `${where} must be new (version 0)`);
   ensure(group.getGroupsMap().getLength() === 0, 'CONFIG_UPDATE_MISMATCH', `${where} has groups`);
@@ -245,7 +249,11 @@ function checkAddedGroup(group: common.ConfigGroup, mspId: string, definition: M
   );
   for (const name of policyNames) {
     const configPolicy = policies.get(name)!;
-    ensure(configPolicy.getVersion() === 0, 'CONFIG_UPDATE_MISMATCH', `${where}/${name} must be new`);
+    ensure(
+      configPolicy.getVersion() === 0,
+      'CONFIG_UPDATE_MISMATCH',
+      `${where}/${name} must be new`,
+    );
     modPolicies.push([`${where}/${name}`, configPolicy.getModPolicy()]);
     const policy = configPolicy.getPolicy();
     const type = policy?.getType();
@@ -329,11 +337,7 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
     'CONFIG_UPDATE_MISMATCH',
     `the update sets the ${APPLICATION_GROUP} mod_policy to ${JSON.stringify(writeApp.getModPolicy())}; it stays ${APPLICATION_MOD_POLICY}`,
   );
-  requireUnmodified(
-    `${APPLICATION_GROUP} values`,
-    readApp.getValuesMap(),
-    writeApp.getValuesMap(),
-  );
+  requireUnmodified(`${APPLICATION_GROUP} values`, readApp.getValuesMap(), writeApp.getValuesMap());
   requireUnmodified(
     `${APPLICATION_GROUP} policies`,
     readApp.getPoliciesMap(),
@@ -370,7 +374,8 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
   );
   for (const org of kept) {
     ensure(
-      readApp.getGroupsMap().get(org)?.getVersion() === writeApp.getGroupsMap().get(org)?.getVersion(),
+      readApp.getGroupsMap().get(org)?.getVersion() ===
+        writeApp.getGroupsMap().get(org)?.getVersion(),
       'CONFIG_UPDATE_MISMATCH',
       `the update modifies ${APPLICATION_GROUP}.${org}; ${action} ${mspId} leaves the other organisations as they are`,
     );

@@ -191,7 +191,8 @@ export async function proposeChannelUpdate(
     definition: change.mspDefinition,
     organizations: state.organizations,
   });
-  const current = change.updateId === undefined ? undefined : await readUpdate(ctx, change.updateId);
+  const current =
+    change.updateId === undefined ? undefined : await readUpdate(ctx, change.updateId);
   let superseded: ChannelUpdateRecord | undefined;
   if (current !== undefined && current.status !== 'SUPERSEDED') {
     const base = BigInt(current.baseSequence);
