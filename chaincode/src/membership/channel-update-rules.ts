@@ -123,7 +123,38 @@ export function decodeConfigUpdate(bytes: Uint8Array): common.ConfigUpdate {
   return update;
 }
 
-function keysOf<T>(map: { keys(): Iterable<string> | IterableIterator<string> } & T): string[] {
+/**
+ * The part of google-protobuf's `jspb.Map` used here. The package ships no types of its own, so
+ * fabric-protos' map getters are untyped; these accessors give them their value types once.
+ */
+interface ProtoMap<V> {
+  getLength(): number;
+  keys(): Iterable<string>;
+  get(key: string): V | undefined;
+}
+
+function groupsOf(group: common.ConfigGroup): ProtoMap<common.ConfigGroup> {
+  return group.getGroupsMap() as ProtoMap<common.ConfigGroup>;
+}
+
+function valuesOf(group: common.ConfigGroup): ProtoMap<common.ConfigValue> {
+  return group.getValuesMap() as ProtoMap<common.ConfigValue>;
+}
+
+function policiesOf(group: common.ConfigGroup): ProtoMap<common.ConfigPolicy> {
+  return group.getPoliciesMap() as ProtoMap<common.ConfigPolicy>;
+}
+
+/** A map entry the caller knows is there (it came from the map's own keys). */
+function entry<V>(map: ProtoMap<V>, key: string): V {
+  const value = map.get(key);
+  if (value === undefined) {
+    throw new Error(`protobuf map lost its key ${key}`);
+  }
+  return value;
+}
+
+function keysOf(map: ProtoMap<unknown>): string[] {
   return [...map.keys()].sort();
 }
 
@@ -138,8 +169,8 @@ function mismatch(message: string): never {
 /** Refuses a value or policy map whose write set modifies, adds or drops anything. */
 function requireUnmodified(
   what: string,
-  read: { keys(): Iterable<string>; get(k: string): { getVersion(): number } | undefined },
-  write: { keys(): Iterable<string>; get(k: string): { getVersion(): number } | undefined },
+  read: ProtoMap<{ getVersion(): number }>,
+  write: ProtoMap<{ getVersion(): number }>,
 ): void {
   const readKeys = [...read.keys()].sort();
   const writeKeys = [...write.keys()].sort();
@@ -195,21 +226,22 @@ function checkAddedGroup(
 ): void {
   const where = `${APPLICATION_GROUP}.${mspId}`;
   ensure(group.getVersion() === 0, 'CONFIG_UPDATE_MISMATCH', `${where} must be new (version 0)`);
-  ensure(group.getGroupsMap().getLength() === 0, 'CONFIG_UPDATE_MISMATCH', `${where} has groups`);
-  const policies = group.getPoliciesMap();
+  ensure(groupsOf(group).getLength() === 0, 'CONFIG_UPDATE_MISMATCH', `${where} has groups`);
+  const policies = policiesOf(group);
+  const values = valuesOf(group);
   const policyNames = keysOf(policies);
   const modPolicies: [string, string][] = [[where, group.getModPolicy()]];
-  for (const name of keysOf(group.getValuesMap())) {
+  for (const name of keysOf(values)) {
     ensure(
       (ORG_VALUES as readonly string[]).includes(name),
       'CONFIG_UPDATE_MISMATCH',
       `${where} carries a value ${name}; an organisation carries only ${ORG_VALUES.join(' and ')}`,
     );
-    const value = group.getValuesMap().get(name)!;
+    const value = entry(values, name);
     ensure(value.getVersion() === 0, 'CONFIG_UPDATE_MISMATCH', `${where}.${name} must be new`);
     modPolicies.push([`${where}.${name}`, value.getModPolicy()]);
   }
-  const mspValue = group.getValuesMap().get('MSP');
+  const mspValue = values.get('MSP');
   if (mspValue === undefined) {
     return mismatch(`${where} has no MSP value`);
   }
@@ -248,7 +280,7 @@ function checkAddedGroup(
     `${where}.MSP has node OUs ${nodeOUs ? 'enabled' : 'disabled'}; the voted definition has them ${definition.nodeOUs ? 'enabled' : 'disabled'}`,
   );
   for (const name of policyNames) {
-    const configPolicy = policies.get(name)!;
+    const configPolicy = entry(policies, name);
     ensure(
       configPolicy.getVersion() === 0,
       'CONFIG_UPDATE_MISMATCH',
@@ -304,29 +336,32 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
     `the update is for channel ${JSON.stringify(update.getChannelId())}, this chaincode runs on ${expected.channelId}`,
   );
   ensure(
-    update.getIsolatedDataMap().getLength() === 0,
+    (update.getIsolatedDataMap() as ProtoMap<unknown>).getLength() === 0,
     'CONFIG_UPDATE_MISMATCH',
     'the update carries isolated data; a membership change has none',
   );
-  const read = update.getReadSet()!;
-  const write = update.getWriteSet()!;
+  const read = update.getReadSet();
+  const write = update.getWriteSet();
+  if (read === undefined || write === undefined) {
+    return fail('INVALID_CONFIG_UPDATE', 'configUpdate has no read set or no write set');
+  }
   ensure(
-    sameKeys(keysOf(read.getGroupsMap()), [APPLICATION_GROUP]) &&
-      sameKeys(keysOf(write.getGroupsMap()), [APPLICATION_GROUP]),
+    sameKeys(keysOf(groupsOf(read)), [APPLICATION_GROUP]) &&
+      sameKeys(keysOf(groupsOf(write)), [APPLICATION_GROUP]),
     'CONFIG_UPDATE_MISMATCH',
-    `the update must touch the ${APPLICATION_GROUP} group only (write set groups ${JSON.stringify(keysOf(write.getGroupsMap()))})`,
+    `the update must touch the ${APPLICATION_GROUP} group only (write set groups ${JSON.stringify(keysOf(groupsOf(write)))})`,
   );
   ensure(
-    read.getValuesMap().getLength() === 0 &&
-      write.getValuesMap().getLength() === 0 &&
-      read.getPoliciesMap().getLength() === 0 &&
-      write.getPoliciesMap().getLength() === 0 &&
+    valuesOf(read).getLength() === 0 &&
+      valuesOf(write).getLength() === 0 &&
+      policiesOf(read).getLength() === 0 &&
+      policiesOf(write).getLength() === 0 &&
       read.getVersion() === write.getVersion(),
     'CONFIG_UPDATE_MISMATCH',
     'the update modifies the channel group itself; a membership change touches only the organisations',
   );
-  const readApp = read.getGroupsMap().get(APPLICATION_GROUP)!;
-  const writeApp = write.getGroupsMap().get(APPLICATION_GROUP)!;
+  const readApp = entry(groupsOf(read), APPLICATION_GROUP);
+  const writeApp = entry(groupsOf(write), APPLICATION_GROUP);
   ensure(
     writeApp.getVersion() === readApp.getVersion() + 1,
     'CONFIG_UPDATE_MISMATCH',
@@ -337,12 +372,8 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
     'CONFIG_UPDATE_MISMATCH',
     `the update sets the ${APPLICATION_GROUP} mod_policy to ${JSON.stringify(writeApp.getModPolicy())}; it stays ${APPLICATION_MOD_POLICY}`,
   );
-  requireUnmodified(`${APPLICATION_GROUP} values`, readApp.getValuesMap(), writeApp.getValuesMap());
-  requireUnmodified(
-    `${APPLICATION_GROUP} policies`,
-    readApp.getPoliciesMap(),
-    writeApp.getPoliciesMap(),
-  );
+  requireUnmodified(`${APPLICATION_GROUP} values`, valuesOf(readApp), valuesOf(writeApp));
+  requireUnmodified(`${APPLICATION_GROUP} policies`, policiesOf(readApp), policiesOf(writeApp));
 
   const { action, mspId, organizations } = expected;
   const kept = organizations.filter((o) => o !== mspId);
@@ -360,8 +391,8 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
     );
   }
   const wantWrite = (action === 'ADD_ORG' ? [...kept, mspId] : kept).sort();
-  const writeOrgs = keysOf(writeApp.getGroupsMap());
-  const readOrgs = keysOf(readApp.getGroupsMap());
+  const writeOrgs = keysOf(groupsOf(writeApp));
+  const readOrgs = keysOf(groupsOf(readApp));
   ensure(
     sameKeys(writeOrgs, wantWrite),
     'CONFIG_UPDATE_MISMATCH',
@@ -374,8 +405,7 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
   );
   for (const org of kept) {
     ensure(
-      readApp.getGroupsMap().get(org)?.getVersion() ===
-        writeApp.getGroupsMap().get(org)?.getVersion(),
+      groupsOf(readApp).get(org)?.getVersion() === groupsOf(writeApp).get(org)?.getVersion(),
       'CONFIG_UPDATE_MISMATCH',
       `the update modifies ${APPLICATION_GROUP}.${org}; ${action} ${mspId} leaves the other organisations as they are`,
     );
@@ -384,7 +414,7 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
     if (expected.definition === undefined) {
       return mismatch(`the ADD_ORG change of ${mspId} carries no voted MSP definition`);
     }
-    checkAddedGroup(writeApp.getGroupsMap().get(mspId)!, mspId, expected.definition);
+    checkAddedGroup(entry(groupsOf(writeApp), mspId), mspId, expected.definition);
   }
 }
 
@@ -418,11 +448,12 @@ function derSignatureS(der: Buffer): bigint | undefined {
     if (der[at] !== 0x02) return undefined;
     const len = der[at + 1] ?? 0;
     const bytes = der.subarray(at + 2, at + 2 + len);
-    if (len === 0 || len > 0x7f || bytes.length !== len || (bytes[0]! & 0x80) !== 0) {
+    const first = bytes[0] ?? 0x80;
+    if (len === 0 || len > 0x7f || bytes.length !== len || (first & 0x80) !== 0) {
       return undefined;
     }
     // Minimal encoding: a leading zero only before a byte with the high bit set.
-    if (len > 1 && bytes[0] === 0 && (bytes[1]! & 0x80) === 0) return undefined;
+    if (len > 1 && first === 0 && ((bytes[1] ?? 0) & 0x80) === 0) return undefined;
     s = BigInt(`0x${bytes.toString('hex')}`);
     if (s === 0n) return undefined;
     at += 2 + len;
