@@ -109,10 +109,13 @@ function valueRef(version: number): common.ConfigValue {
  * A signature policy `1 of [principal]`.
  *
  * @param mspId - the principal's MSP
- * @param role - `msp.MSPRole.MSPRoleType`
+ * @param role - `msp.MSPRole.MSPRoleTypeMap[keyof msp.MSPRole.MSPRoleTypeMap]`
  * @returns the policy
  */
-export function signedBy(mspId: string, role: number): common.Policy {
+export function signedBy(
+  mspId: string,
+  role: msp.MSPRole.MSPRoleTypeMap[keyof msp.MSPRole.MSPRoleTypeMap],
+): common.Policy {
   const mspRole = new msp.MSPRole();
   mspRole.setMspIdentifier(mspId);
   mspRole.setRole(role);
@@ -180,7 +183,7 @@ export function orgGroup(definition: MspDefinition): common.ConfigGroup {
   const group = new common.ConfigGroup();
   group.setModPolicy('Admins');
   valuesOf(group).set('MSP', mspValue);
-  const roles: [string, number][] = [
+  const roles: [string, msp.MSPRole.MSPRoleTypeMap[keyof msp.MSPRole.MSPRoleTypeMap]][] = [
     ['Admins', 1],
     ['Readers', 0],
     ['Writers', 0],
