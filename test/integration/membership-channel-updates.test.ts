@@ -4,8 +4,11 @@
  * current configuration from its peer (cscc GetChannelConfig), adds the voted organisation and has
  * `configtxlator compute_update` compute the ConfigUpdate, posts it on chain, and both founding
  * admins sign it with their file keys through the gateway library's signers and membership
- * client: the update becomes READY. A client (non-admin) signature, a signature over other bytes
- * and an update on an older config sequence are refused with their codes and change nothing.
+ * client: the update becomes READY. A client (non-admin) signature and a signature over other
+ * bytes are refused with their codes and change nothing. Between the two, the channel really
+ * moves on (Org1 publishes its CRL with `network.sh crl`, a config update of its own): the update
+ * rebuilt on the new configuration supersedes the first, and a signature on the stale one, or
+ * another update on the old sequence, is refused with STALE_CONFIG_SEQUENCE.
  * Broadcasting to the ordering service is the member agent's part (branch govagent), not here.
  *
  * Runs on the network scripts/with-network.sh brings up with the default two founders; the invitee
@@ -129,6 +132,7 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
     let updateBytes: Buffer;
     let posted: ChannelUpdate;
     let fabricBin: string;
+    let channelId: string;
 
     /** The channel's current configuration, read from Org1's peer (cscc GetChannelConfig). */
     async function channelConfig(): Promise<common.Config> {
@@ -208,7 +212,8 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
         path: DESCRIPTION!,
         member: 'Org1',
       });
-      updateBytes = await computeAddUpdate(config, network.channelName);
+      channelId = network.channelName;
+      updateBytes = await computeAddUpdate(config, channelId);
     });
 
     after(async () => {
@@ -272,52 +277,100 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
       );
     });
 
-    it('refuses an update built on an older config sequence with STALE_CONFIG_SEQUENCE', async () => {
-      // Different bytes for the same change (its Application version one lower, as an update
-      // computed from the configuration before the current one would be).
-      const stale = common.ConfigUpdate.deserializeBinary(updateBytes);
-      for (const set of [stale.getReadSet()!, stale.getWriteSet()!]) {
-        const app = groupsOf(set).get('Application')!;
-        app.setVersion(app.getVersion() - 1);
-      }
-      const err = await rejection(
-        admin2.membership.proposeChannelUpdate(
+    describe('after another change of the channel configuration', () => {
+      let first: ChannelUpdate;
+      let firstBytes: Buffer;
+      let firstSequence: bigint;
+
+      before(async () => {
+        // Org1's admin signs the first update; then the channel moves on: Org1 publishes its
+        // CA's revocation list (a real config update, network.sh crl), and a member rebuilds the
+        // invitation's update on the new configuration and posts it.
+        first = posted;
+        firstBytes = updateBytes;
+        firstSequence = sequence;
+        const signed = await configSignature(admin1, firstBytes);
+        await admin1.membership.signChannelUpdate(first.updateId, signed.header, signed.signature);
+        await run('bash', ['test-network/network.sh', 'crl', 'Org1'], { cwd: REPO_DIR });
+        const config = await channelConfig();
+        sequence = BigInt(config.getSequence());
+        updateBytes = await computeAddUpdate(config, channelId);
+        ({ value: posted } = await admin2.membership.proposeChannelUpdate(
           proposalId,
           invitee,
-          stale.serializeBinary(),
-          sequence - 1n,
-        ),
-      );
-      expect(err.chaincodeCode).to.equal('STALE_CONFIG_SEQUENCE');
-      const page = await admin1.membership.listChannelUpdates();
-      expect(page.updates.filter((u) => u.proposalId === proposalId)).to.have.length(1);
-    });
+          updateBytes,
+          sequence,
+        ));
+      });
 
-    it('becomes READY once both founding admins signed with their file keys', async () => {
-      const first = await configSignature(admin1, updateBytes);
-      const { value: one } = await admin1.membership.signChannelUpdate(
-        posted.updateId,
-        first.header,
-        first.signature,
-      );
-      expect(one.status).to.equal('COLLECTING_SIGNATURES');
-      const second = await configSignature(admin2, updateBytes);
-      const { value: ready } = await admin2.membership.signChannelUpdate(
-        posted.updateId,
-        second.header,
-        second.signature,
-      );
-      expect(ready.status).to.equal('READY');
-      expect(ready.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
-      expect(ready.signatures[1]!.signatureHeader).to.equal(second.header.toString('base64'));
-    });
+      it('supersedes the update built on the older configuration', async () => {
+        expect(sequence).to.equal(firstSequence + 1n);
+        expect(posted.updateId).to.not.equal(first.updateId);
+        expect((await admin1.membership.getChannelUpdate(first.updateId)).status).to.equal(
+          'SUPERSEDED',
+        );
+        const change = (await admin1.membership.listChannelChanges()).find(
+          (c) => c.proposalId === proposalId,
+        );
+        expect(change?.updateId).to.equal(posted.updateId);
+      });
 
-    it('refuses a second signature of the same organisation with ALREADY_SIGNED', async () => {
-      const again = await configSignature(admin1, updateBytes);
-      const err = await rejection(
-        admin1.membership.signChannelUpdate(posted.updateId, again.header, again.signature),
-      );
-      expect(err.chaincodeCode).to.equal('ALREADY_SIGNED');
+      it('refuses a signature on the stale update with STALE_CONFIG_SEQUENCE, adding none', async () => {
+        const { header, signature } = await configSignature(admin2, firstBytes);
+        const err = await rejection(
+          admin2.membership.signChannelUpdate(first.updateId, header, signature),
+        );
+        expect(err.chaincodeCode).to.equal('STALE_CONFIG_SEQUENCE');
+        const stale = await admin1.membership.getChannelUpdate(first.updateId);
+        expect(stale.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP']);
+      });
+
+      it('refuses another update built on the older sequence with STALE_CONFIG_SEQUENCE', async () => {
+        const other = common.ConfigUpdate.deserializeBinary(firstBytes);
+        for (const set of [other.getReadSet()!, other.getWriteSet()!]) {
+          const app = groupsOf(set).get('Application')!;
+          app.setVersion(app.getVersion() + 1);
+        }
+        const err = await rejection(
+          admin2.membership.proposeChannelUpdate(
+            proposalId,
+            invitee,
+            other.serializeBinary(),
+            firstSequence,
+          ),
+        );
+        expect(err.chaincodeCode).to.equal('STALE_CONFIG_SEQUENCE');
+        const page = await admin1.membership.listChannelUpdates();
+        expect(page.updates.filter((u) => u.proposalId === proposalId)).to.have.length(2);
+      });
+
+      it('becomes READY once both founding admins signed the current update with their file keys', async () => {
+        const one = await configSignature(admin1, updateBytes);
+        const { value: collecting } = await admin1.membership.signChannelUpdate(
+          posted.updateId,
+          one.header,
+          one.signature,
+        );
+        expect(collecting.status).to.equal('COLLECTING_SIGNATURES');
+        const two = await configSignature(admin2, updateBytes);
+        const { value: ready } = await admin2.membership.signChannelUpdate(
+          posted.updateId,
+          two.header,
+          two.signature,
+        );
+        expect(ready.status).to.equal('READY');
+        expect(ready.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
+        expect(ready.signatures[1]!.signatureHeader).to.equal(two.header.toString('base64'));
+        expect(ready.baseSequence).to.equal(sequence.toString());
+      });
+
+      it('refuses a second signature of the same organisation with ALREADY_SIGNED', async () => {
+        const again = await configSignature(admin1, updateBytes);
+        const err = await rejection(
+          admin1.membership.signChannelUpdate(posted.updateId, again.header, again.signature),
+        );
+        expect(err.chaincodeCode).to.equal('ALREADY_SIGNED');
+      });
     });
   },
 );
