@@ -163,6 +163,13 @@ export interface InvitationRecord {
   readonly statusChangedDate?: string;
 }
 
+/**
+ * Where a channel change stands: approved and waiting for an update (`PENDING_CHANNEL_UPDATE`), an
+ * update posted on the chain and collecting signatures (`UPDATE_PROPOSED`), or carried out on the
+ * channel (`APPLIED`).
+ */
+export type ChannelChangeStatus = 'PENDING_CHANNEL_UPDATE' | 'UPDATE_PROPOSED' | 'APPLIED';
+
 /** A channel configuration change an approved action calls for, for tooling to apply. */
 export interface ChannelChangeRecord {
   /** Add or remove an organisation. */
@@ -175,10 +182,94 @@ export interface ChannelChangeRecord {
   readonly mspDefinition?: MspDefinition;
   /** With ADD_ORG: its `mspDefinitionHash`. */
   readonly mspDefinitionHash?: string;
-  /** Always pending: the ledger cannot apply it. */
-  readonly status: 'PENDING_CHANNEL_UPDATE';
+  /** Where it stands. */
+  readonly status: ChannelChangeStatus;
   /** When it was recorded. */
   readonly createdDate: string;
+  /** The current config update carrying it out, once one was posted. */
+  readonly updateId?: string;
+  /** With APPLIED: the channel config sequence the update produced (decimal). */
+  readonly appliedSequence?: string;
+}
+
+/**
+ * A channel config update's status: collecting admins' signatures, READY once a majority of the
+ * channel's organisations signed (the Application group's `MAJORITY Admins` mod_policy), APPLIED
+ * once a member recorded that the ordering service accepted it, SUPERSEDED when a newer update of
+ * the same change (built on a later config sequence) replaced it.
+ */
+export type ChannelUpdateStatus = 'COLLECTING_SIGNATURES' | 'READY' | 'APPLIED' | 'SUPERSEDED';
+
+/** Every {@link ChannelUpdateStatus}. */
+export const CHANNEL_UPDATE_STATUSES: readonly ChannelUpdateStatus[] = [
+  'COLLECTING_SIGNATURES',
+  'READY',
+  'APPLIED',
+  'SUPERSEDED',
+];
+
+/** One organisation admin's `common.ConfigSignature` over a config update, as posted on chain. */
+export interface ChannelUpdateSignature {
+  /** The signing organisation. */
+  readonly mspId: string;
+  /** The `common.SignatureHeader` bytes, base64. */
+  readonly signatureHeader: string;
+  /** The DER ECDSA signature over SHA-256(signatureHeader ‖ configUpdate), base64. */
+  readonly signature: string;
+  /** When it was posted. */
+  readonly signedDate: string;
+}
+
+/**
+ * A `common.ConfigUpdate` posted on the chain to carry out one channel change, with the
+ * signatures collected for it. Whoever broadcasts it wraps the bytes and the signatures in a
+ * `ConfigUpdateEnvelope` unchanged.
+ */
+export interface ChannelUpdateRecord {
+  /** Lowercase hex SHA-256 of the ConfigUpdate bytes. */
+  readonly updateId: string;
+  /** The proposal that approved the change. */
+  readonly proposalId: string;
+  /** The organisation added or removed. */
+  readonly mspId: string;
+  /** What the update does. */
+  readonly action: 'ADD_ORG' | 'REMOVE_ORG';
+  /** The channel config sequence it was computed against (decimal). */
+  readonly baseSequence: string;
+  /** The `common.ConfigUpdate` bytes, base64. */
+  readonly configUpdate: string;
+  /** The MSP id of the member that posted it. */
+  readonly proposedBy: string;
+  /** When it was posted. */
+  readonly proposedDate: string;
+  /** The signatures so far, one per organisation, ordered by MSP id. */
+  readonly signatures: readonly ChannelUpdateSignature[];
+  /** Signatures needed: more than half of the channel's organisations when it was posted. */
+  readonly required: number;
+  /** Its status. */
+  readonly status: ChannelUpdateStatus;
+  /** With APPLIED: the channel config sequence it produced (decimal). */
+  readonly appliedSequence?: string;
+}
+
+/** One page of `listChannelUpdates`. */
+export interface ChannelUpdatePage {
+  /** The updates of this page, in update id order. */
+  readonly updates: readonly ChannelUpdateRecord[];
+  /** Pass back to read the next page; empty when this is the last. */
+  readonly bookmark: string;
+}
+
+/**
+ * The channel as the chain knows it: the config sequence last recorded by
+ * `recordChannelUpdateApplied` (`"0"` before any) and the organisations in the channel (the
+ * founders, plus applied ADD_ORG changes, minus applied REMOVE_ORG changes), sorted.
+ */
+export interface ChannelConfigState {
+  /** The recorded config sequence (decimal). */
+  readonly sequence: string;
+  /** The organisations in the channel, sorted. */
+  readonly organizations: readonly string[];
 }
 
 /** A proposal's private details as a member reads them back. */
@@ -229,7 +320,11 @@ export type MembershipEventType =
   | 'InvitationCreated'
   | 'InvitationStatusChanged'
   | 'MemberAdded'
-  | 'MemberRemoved';
+  | 'MemberRemoved'
+  | 'ChannelUpdateProposed'
+  | 'ChannelUpdateSigned'
+  | 'ChannelUpdateReady'
+  | 'ChannelChangeApplied';
 
 /**
  * The payload of the one {@link MEMBERSHIP_EVENT} a transaction emits. Fabric keeps a single
@@ -273,6 +368,18 @@ export interface MembershipEvent {
   readonly confirmations?: readonly string[];
   /** With `InitializationConfirmed`: the founders that still have to. */
   readonly pending?: readonly string[];
+  /** With the channel update events: the update concerned. */
+  readonly updateId?: string;
+  /** With the channel update events: the organisation added or removed. */
+  readonly mspId?: string;
+  /** With the channel update events: the update's status now. */
+  readonly updateStatus?: ChannelUpdateStatus;
+  /** With `ChannelUpdateProposed`: the update it replaced, now SUPERSEDED. */
+  readonly supersededUpdateId?: string;
+  /** With `ChannelUpdateSigned`: the organisation that signed. */
+  readonly signer?: string;
+  /** With `ChannelChangeApplied`: the new channel config sequence (decimal). */
+  readonly appliedSequence?: string;
 }
 
 /** The name of the single event every membership transaction emits. */

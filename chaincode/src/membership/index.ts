@@ -21,6 +21,22 @@ export {
   tally,
   type Ballot,
 } from './proposal-rules';
+export {
+  channelUpdateId,
+  checkConfigUpdate,
+  decodeConfigUpdate,
+  isAdminCertificate,
+  requiredSignatures,
+  signerOf,
+  verifyConfigSignature,
+  ADMIN_OU,
+  APPLICATION_GROUP,
+  APPLICATION_MOD_POLICY,
+  type Caller,
+  type ChannelAction,
+  type ConfigSigner,
+  type ExpectedChange,
+} from './channel-update-rules';
 export * from './types';
 export {
   detailsHash,

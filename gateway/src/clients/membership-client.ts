@@ -15,6 +15,9 @@ import {
 import {
   MEMBERSHIP_ERROR_CODES,
   type ChannelChange,
+  type ChannelConfigState,
+  type ChannelUpdate,
+  type ChannelUpdatePage,
   type InitializeResult,
   type Invitation,
   type Member,
@@ -201,6 +204,84 @@ export interface MembershipClient {
    * @throws MembershipError `NOT_INITIALIZED`
    */
   listChannelChanges(): Promise<ChannelChange[]>;
+  /**
+   * Posts the `common.ConfigUpdate` (as `configtxlator compute_update` produces it) that carries
+   * out an approved channel change, built on channel config sequence `baseSequence`. Posting the
+   * same bytes again returns the existing update; an update built on a later sequence supersedes
+   * the change's current one. Any client of an organisation of the channel may post.
+   *
+   * @param proposalId - the approving proposal (from {@link MembershipClient.listChannelChanges})
+   * @param mspId - the organisation added or removed
+   * @param configUpdate - the ConfigUpdate bytes
+   * @param baseSequence - the channel config sequence the update was computed against
+   * @returns the update; its `updateId` is the hex SHA-256 of the bytes
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER` (the caller's
+   *   organisation is not in the channel), `CHANNEL_CHANGE_NOT_FOUND`, `CHANGE_ALREADY_APPLIED`,
+   *   `STALE_CONFIG_SEQUENCE`, `INVALID_CONFIG_UPDATE`, `WRONG_CHANNEL`, `CONFIG_UPDATE_MISMATCH`
+   *   (the update does anything but the change), `UPDATE_ALREADY_PROPOSED` (another update of the
+   *   change on the same sequence)
+   */
+  proposeChannelUpdate(
+    proposalId: string,
+    mspId: string,
+    configUpdate: Uint8Array,
+    baseSequence: bigint | number,
+  ): Promise<Committed<ChannelUpdate>>;
+  /**
+   * Posts the caller's `common.ConfigSignature` over a channel update. The header's creator must
+   * be the identity this client submits as, an administrator (node OU `admin`) of an
+   * organisation of the channel; the signature is ECDSA over SHA-256(signatureHeader ‖
+   * configUpdate), DER, low-S (what Fabric signers produce). A majority of the channel's
+   * organisations makes the update READY.
+   *
+   * @param updateId - the update
+   * @param signatureHeader - the `common.SignatureHeader` bytes
+   * @param signature - the DER signature
+   * @returns the update with the signature added
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `CHANNEL_UPDATE_NOT_FOUND`,
+   *   `CHANGE_ALREADY_APPLIED`, `STALE_CONFIG_SEQUENCE` (superseded, or the channel moved on),
+   *   `SIGNER_NOT_CALLER`, `NOT_A_MEMBER`, `NOT_AN_ADMIN`, `ALREADY_SIGNED`,
+   *   `INVALID_CONFIG_SIGNATURE`
+   */
+  signChannelUpdate(
+    updateId: string,
+    signatureHeader: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<Committed<ChannelUpdate>>;
+  /**
+   * Records that a READY update was accepted by the ordering service: the update and its change
+   * APPLIED, and the chain's channel view at `newSequence` with the organisation added or removed.
+   *
+   * @param updateId - the update
+   * @param newSequence - the channel config sequence after it (its base sequence + 1)
+   * @returns the APPLIED update
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT` (also a sequence other than
+   *   base + 1), `NOT_A_MEMBER`, `CHANNEL_UPDATE_NOT_FOUND`, `CHANGE_ALREADY_APPLIED`,
+   *   `STALE_CONFIG_SEQUENCE`, `UPDATE_NOT_READY`
+   */
+  recordChannelUpdateApplied(
+    updateId: string,
+    newSequence: bigint | number,
+  ): Promise<Committed<ChannelUpdate>>;
+  /**
+   * @param updateId - the update
+   * @returns the update with its signatures
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `CHANNEL_UPDATE_NOT_FOUND`
+   */
+  getChannelUpdate(updateId: string): Promise<ChannelUpdate>;
+  /**
+   * @param options - page size (1–100, 100 when absent) and bookmark
+   * @returns one page of channel updates, in update id order
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`
+   */
+  listChannelUpdates(
+    options?: Readonly<{ pageSize?: number; bookmark?: string }>,
+  ): Promise<ChannelUpdatePage>;
+  /**
+   * @returns the channel as the chain knows it: the recorded config sequence and organisations
+   * @throws MembershipError `NOT_INITIALIZED`
+   */
+  getChannelConfigState(): Promise<ChannelConfigState>;
 }
 
 /**
@@ -211,6 +292,11 @@ export interface MembershipClient {
  */
 export const isMembershipError: (err: unknown) => err is MembershipError =
   contractErrorGuard(MEMBERSHIP_ERROR_CODES);
+
+/** A config sequence as the contract takes it: decimal text, which it checks (a fraction or a negative number is refused there with MALFORMED_INPUT). */
+function sequenceText(sequence: bigint | number): string {
+  return String(sequence);
+}
 
 class MembershipClientImpl implements MembershipClient {
   readonly #t: ContractTarget;
@@ -309,6 +395,44 @@ class MembershipClientImpl implements MembershipClient {
   }
   listChannelChanges() {
     return evaluateJson<ChannelChange[]>(this.#t, 'listChannelChanges', []);
+  }
+  proposeChannelUpdate(
+    proposalId: string,
+    mspId: string,
+    configUpdate: Uint8Array,
+    baseSequence: bigint | number,
+  ) {
+    return submitJson<ChannelUpdate>(this.#t, 'proposeChannelUpdate', [
+      proposalId,
+      mspId,
+      Buffer.from(configUpdate).toString('base64'),
+      sequenceText(baseSequence),
+    ]);
+  }
+  signChannelUpdate(updateId: string, signatureHeader: Uint8Array, signature: Uint8Array) {
+    return submitJson<ChannelUpdate>(this.#t, 'signChannelUpdate', [
+      updateId,
+      Buffer.from(signatureHeader).toString('base64'),
+      Buffer.from(signature).toString('base64'),
+    ]);
+  }
+  recordChannelUpdateApplied(updateId: string, newSequence: bigint | number) {
+    return submitJson<ChannelUpdate>(this.#t, 'recordChannelUpdateApplied', [
+      updateId,
+      sequenceText(newSequence),
+    ]);
+  }
+  getChannelUpdate(updateId: string) {
+    return evaluateJson<ChannelUpdate>(this.#t, 'getChannelUpdate', [updateId]);
+  }
+  listChannelUpdates(options?: Readonly<{ pageSize?: number; bookmark?: string }>) {
+    return evaluateJson<ChannelUpdatePage>(this.#t, 'listChannelUpdates', [
+      String(options?.pageSize ?? 100),
+      options?.bookmark ?? '',
+    ]);
+  }
+  getChannelConfigState() {
+    return evaluateJson<ChannelConfigState>(this.#t, 'getChannelConfigState', []);
   }
 }
 

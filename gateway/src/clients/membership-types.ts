@@ -6,6 +6,7 @@
 
 import type {
   ChannelChangeRecord,
+  ChannelUpdateRecord,
   InvitationRecord,
   MemberRecord,
   MspDefinition,
@@ -28,6 +29,11 @@ export {
   type ProposalDetails,
   type InitializeResult,
   type ProposalPage,
+  type ChannelChangeStatus,
+  type ChannelUpdateSignature,
+  type ChannelUpdateStatus,
+  type ChannelUpdatePage,
+  type ChannelConfigState,
   type MembershipEventType,
   type MembershipEvent as MembershipEventPayload,
 } from '@oracle-consortium/protocol';
@@ -46,6 +52,12 @@ export type Invitation = InvitationRecord;
 
 /** A channel configuration change for tooling to apply. */
 export type ChannelChange = ChannelChangeRecord;
+
+/**
+ * A config update posted on the chain for a channel change, with the admins' signatures collected
+ * so far (the `common.ConfigUpdate` bytes and each `common.ConfigSignature` part in base64).
+ */
+export type ChannelUpdate = ChannelUpdateRecord;
 
 /**
  * One invitation of a new proposal: the principal and the MSP definition the channel will give

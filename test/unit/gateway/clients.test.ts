@@ -132,6 +132,25 @@ describe('gateway typed clients (fake connection)', () => {
     ]);
   });
 
+  it('sends channel update bytes and signatures as base64 and sequences as decimal text', async () => {
+    const { connection, requests } = fakeConnection(() => ({ updateId: 'u' }));
+    const membership = clients.newMembershipClient({ connection });
+    await membership.proposeChannelUpdate('p-1', 'Org3MSP', Buffer.from([1, 2, 3]), 2n ** 60n);
+    await membership.signChannelUpdate('u', Buffer.from('header'), Buffer.from([0x30, 0x06]));
+    await membership.recordChannelUpdateApplied('u', 7);
+    await membership.listChannelUpdates({ pageSize: 5 });
+    await membership.getChannelUpdate('u');
+    await membership.getChannelConfigState();
+    expect(requests.map((r) => [r.transaction, r.arguments])).to.deep.equal([
+      ['proposeChannelUpdate', ['p-1', 'Org3MSP', 'AQID', '1152921504606846976']],
+      ['signChannelUpdate', ['u', 'aGVhZGVy', 'MAY=']],
+      ['recordChannelUpdateApplied', ['u', '7']],
+      ['listChannelUpdates', ['5', '']],
+      ['getChannelUpdate', ['u']],
+      ['getChannelConfigState', []],
+    ]);
+  });
+
   it('votes again when a concurrent vote on the same proposal invalidated the first attempt', async () => {
     let calls = 0;
     const { connection, requests } = fakeConnection(() => {

@@ -11,6 +11,7 @@ import { readJson, writeJson } from '../../lib/state';
 import type { InitializeResult, MemberRecord, PendingInitialization } from '../types';
 import type { VotingPolicy } from '../voting-rules';
 import { requireAdmin } from './access';
+import { saveChannelState } from './channel-updates';
 import { KEY_TYPES, key } from './keys';
 import { emit, readPendingInitialization, saveMember } from './store';
 
@@ -137,6 +138,9 @@ export async function initialize(
   for (const member of members) {
     await saveMember(ctx, member);
   }
+  // The founders are the channel's organisations; the config sequence is unknown until the
+  // first recorded channel update.
+  await saveChannelState(ctx, { sequence: '0', organizations: founders });
   if (pending !== undefined) {
     await ctx.stub.deleteState(key(ctx, KEY_TYPES.initPending));
   }

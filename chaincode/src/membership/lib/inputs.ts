@@ -24,6 +24,10 @@ export const MAX_ACTIONS = 50;
 const TOKEN = /^[A-Za-z0-9._:-]{1,64}$/;
 const PROPOSAL_ID = /^p-[0-9a-f]{16}$/;
 const INVITATION_ID = /^i-[0-9a-f]{16}$/;
+const UPDATE_ID = /^[0-9a-f]{64}$/;
+const SEQUENCE = /^(0|[1-9][0-9]{0,19})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const MAX_UINT64 = (1n << 64n) - 1n;
 
 /**
  * Parses the founding members: a non-empty JSON array of distinct MSP ids (ids that differ only in
@@ -320,4 +324,56 @@ export function parseStatusFilter(filter: string): ProposalStatus | undefined {
  */
 export function parsePolicy(text: string): VotingPolicy {
   return validatePolicy(parseJsonArg(text, 'policy'));
+}
+
+/**
+ * Checks the shape of a channel update id (64 lowercase hex digits, the SHA-256 of its bytes).
+ *
+ * @param updateId - the argument
+ * @returns the id
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parseUpdateId(updateId: string): string {
+  ensure(
+    UPDATE_ID.test(updateId),
+    'MALFORMED_INPUT',
+    `updateId must be 64 lowercase hex digits, got ${JSON.stringify(updateId)}`,
+  );
+  return updateId;
+}
+
+/**
+ * Parses a channel config sequence: a decimal uint64 without leading zeros.
+ *
+ * @param text - the argument
+ * @param what - its name, for the error message
+ * @returns the sequence
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parseSequence(text: string, what: string): bigint {
+  ensure(
+    SEQUENCE.test(text) && BigInt(text) <= MAX_UINT64,
+    'MALFORMED_INPUT',
+    `${what} must be a decimal config sequence (0 to 2^64-1, no leading zeros), got ${JSON.stringify(text)}`,
+  );
+  return BigInt(text);
+}
+
+/**
+ * Decodes a non-empty standard base64 argument (padded, no whitespace), so two spellings of the
+ * same bytes cannot both reach the ledger.
+ *
+ * @param text - the argument
+ * @param what - its name, for the error message
+ * @returns the bytes
+ * @throws ChaincodeError `MALFORMED_INPUT` otherwise
+ */
+export function parseBase64(text: string, what: string): Buffer {
+  const bytes = Buffer.from(text, 'base64');
+  ensure(
+    text.length > 0 && BASE64.test(text) && bytes.toString('base64') === text,
+    'MALFORMED_INPUT',
+    `${what} must be non-empty standard base64 (padded, no whitespace)`,
+  );
+  return bytes;
 }

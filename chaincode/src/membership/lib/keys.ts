@@ -18,6 +18,8 @@ export const KEY_TYPES = {
   invitation: 'membership.invitation',
   channelChange: 'membership.channelChange',
   details: 'membership.details',
+  channelUpdate: 'membership.channelUpdate',
+  channelState: 'membership.channelState',
 } as const;
 
 /**
