@@ -7,8 +7,11 @@
 #   up                      build what is missing, start and configure everything (idempotent);
 #                           MEMBERS=1..8 founding members (Org1, Org2...) with PEERS=1..4 peers each
 #                           (default 2 and 2), recorded in the network's state: later commands read
-#                           the topology from there, not from these variables
-#   deploy <dir> --name n [--version v] [--collections file] [--policy expr]
+#                           the topology from there, not from these variables;
+#                           NETWORK_PROFILE=2.5 (default) or amb (Gateway service off, application
+#                           capability V2_0, packages served by Node 12), CHANNEL_CAPABILITY=V2_0|V2_5
+#                           (2.5 profile only; default V2_5), recorded the same way
+#   deploy <dir|package.tar.gz> --name n [--version v] [--collections file] [--policy expr]
 #                           check the inputs, package, install, start one chaincode server per peer,
 #                           approve, commit; deploying a name again upgrades it without a gap
 #   chaincode list          deployed chaincodes: version, sequence, servers up, directory
@@ -26,6 +29,7 @@
 #   describe                print the network description path
 #   topology                the members and their peers, one member a line:
 #                           <member> <MSP id> <peer node names...>
+#   profile                 the recorded profile and application capability: "amb V2_0"
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
 #   env <member> [p]        shell exports for the peer CLI as the member's admin, aimed at its peer p
@@ -100,6 +104,11 @@ main() {
     chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
     topology) cmd_topology "$@" ;;
+    profile)
+      (($# == 0)) || usage_error "usage: network.sh profile"
+      require_network
+      echo "$PROFILE $CHANNEL_CAP"
+      ;;
     env) cmd_env "$@" ;;
     build) build_all ;;
     help | -h | --help) usage ;;

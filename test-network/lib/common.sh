@@ -93,6 +93,9 @@ ccserver_port() {
 # shellcheck source=test-network/lib/topology.sh
 source "$NETWORK_DIR/lib/topology.sh"
 
+# shellcheck source=test-network/lib/profile.sh
+source "$NETWORK_DIR/lib/profile.sh"
+
 # softhsm_library: the SoftHSM2 PKCS#11 module, or nothing when it is not installed.
 softhsm_library() {
   local f
@@ -314,3 +317,4 @@ peer_names() {
   done
 }
 load_topology
+load_profile
