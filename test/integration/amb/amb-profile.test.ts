@@ -23,6 +23,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { reports } from '@oracle-consortium/gateway';
 import { p256Encodings } from '../../support/key-encodings';
+import { definitionFor, hashFor } from '../../support/msp-vectors';
 import {
   REPO_DIR,
   connectAs,
@@ -271,50 +272,90 @@ describe('amb profile: the AMB build on gateway-less peers (live network)', func
     expect(latest).to.include({ roundId: '1', answer: '1084250' });
   });
 
-  it('records membership votes endorsed by both members through the peer CLI', async () => {
-    const both = [org1, org2];
+  describe('membership through the peer CLI, endorsed by both members', () => {
     const policy = JSON.stringify({
       ThresholdPercentage: 50,
       ThresholdComparator: 'GREATER_THAN',
       ProposalDurationInHours: 24,
     });
     const founders = JSON.stringify(['Org1MSP', 'Org2MSP']);
-    await invoke(org1, both, 'membership', 'membership:initialize', [policy, founders]);
-    await invoke(org2, both, 'membership', 'membership:initialize', [policy, founders]);
-    const proposal = await invoke<{ proposalId: string; status: string }>(
-      org1,
-      both,
-      'membership',
-      'membership:createProposal',
-      [
-        JSON.stringify({ Removals: [{ MemberId: 'Org2MSP' }] }),
-        'Remove Org2MSP',
-        `amb-${String(Date.now())}`,
-      ],
-    );
-    expect(proposal.status).to.equal('IN_PROGRESS');
-    const yes = await invoke<Record<string, unknown>>(
-      org1,
-      both,
-      'membership',
-      'membership:voteOnProposal',
-      [proposal.proposalId, 'YES'],
-    );
-    expect(yes).to.include({ status: 'IN_PROGRESS', yesVoteCount: 1, noVoteCount: 0 });
-    const no = await invoke<Record<string, unknown>>(
-      org2,
-      both,
-      'membership',
-      'membership:voteOnProposal',
-      [proposal.proposalId, 'NO'],
-    );
-    expect(no).to.include({ status: 'REJECTED', yesVoteCount: 1, noVoteCount: 1 });
-    const votes = JSON.parse(
-      await query(org2, 'membership', 'membership:listProposalVotes', [proposal.proposalId]),
-    ) as { memberId: string; vote: string }[];
-    expect(votes.map((v) => [v.memberId, v.vote]).sort()).to.deep.equal([
-      ['Org1MSP', 'YES'],
-      ['Org2MSP', 'NO'],
-    ]);
+
+    before(async () => {
+      await invoke(org1, [org1, org2], 'membership', 'membership:initialize', [policy, founders]);
+      await invoke(org2, [org1, org2], 'membership', 'membership:initialize', [policy, founders]);
+    });
+
+    it('records a YES and a NO vote on a removal, which the NO rejects', async () => {
+      const both = [org1, org2];
+      const proposal = await invoke<{ proposalId: string; status: string }>(
+        org1,
+        both,
+        'membership',
+        'membership:createProposal',
+        [
+          JSON.stringify({ Removals: [{ MemberId: 'Org2MSP' }] }),
+          'Remove Org2MSP',
+          `amb-rm-${String(Date.now())}`,
+        ],
+      );
+      expect(proposal.status).to.equal('IN_PROGRESS');
+      const yes = await invoke<Record<string, unknown>>(
+        org1,
+        both,
+        'membership',
+        'membership:voteOnProposal',
+        [proposal.proposalId, 'YES'],
+      );
+      expect(yes).to.include({ status: 'IN_PROGRESS', yesVoteCount: 1, noVoteCount: 0 });
+      const no = await invoke<Record<string, unknown>>(
+        org2,
+        both,
+        'membership',
+        'membership:voteOnProposal',
+        [proposal.proposalId, 'NO'],
+      );
+      expect(no).to.include({ status: 'REJECTED', yesVoteCount: 1, noVoteCount: 1 });
+      const votes = JSON.parse(
+        await query(org2, 'membership', 'membership:listProposalVotes', [proposal.proposalId]),
+      ) as { memberId: string; vote: string }[];
+      expect(votes.map((v) => [v.memberId, v.vote]).sort()).to.deep.equal([
+        ['Org1MSP', 'YES'],
+        ['Org2MSP', 'NO'],
+      ]);
+    });
+
+    it('approves an invitation whose MSP definition the chaincode reads without X509Certificate', async () => {
+      const both = [org1, org2];
+      const mspId = `Amb${String(Date.now() % 100000)}MSP`;
+      const proposal = await invoke<{ proposalId: string; actions: unknown }>(
+        org1,
+        both,
+        'membership',
+        'membership:createProposal',
+        [
+          JSON.stringify({
+            Invitations: [{ Principal: mspId, MspDefinition: definitionFor(mspId) }],
+          }),
+          `Invite ${mspId}`,
+          `amb-inv-${String(Date.now())}`,
+        ],
+      );
+      // The canonical definition (certificates re-encoded as base64 DER) and its hash: what the
+      // gateway and the 2.5 build compute for the same input.
+      expect(JSON.stringify(proposal.actions)).to.include(hashFor(mspId));
+      await invoke(org1, both, 'membership', 'membership:voteOnProposal', [
+        proposal.proposalId,
+        'YES',
+      ]);
+      const approved = await invoke<{ status: string; invitationIds: string[] }>(
+        org2,
+        both,
+        'membership',
+        'membership:voteOnProposal',
+        [proposal.proposalId, 'YES'],
+      );
+      expect(approved.status).to.equal('APPROVED');
+      expect(approved.invitationIds).to.have.length(1);
+    });
   });
 });

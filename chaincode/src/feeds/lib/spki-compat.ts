@@ -9,7 +9,11 @@
  * generator, order), so a look-alike curve is refused as the JWK path refuses it.
  */
 import { ECDH } from 'crypto';
-import { children, readWhole, unsignedHex } from '../../lib/der';
+import {
+  derChildren as children,
+  readWholeDerElement as readWhole,
+  unsignedHex,
+} from '@oracle-consortium/protocol';
 
 /** SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (65 octets) }, up to the point. */
 const P256_CANONICAL_PREFIX = Buffer.from(

@@ -1,8 +1,8 @@
 /**
- * The little DER reading the chaincode needs where Node's crypto cannot help: Node 12, the runtime
- * of Fabric 2.2's Node chaincode (the AMB build), has no JWK export, no `asymmetricKeyDetails` and
- * no `X509Certificate`, so keys and certificates are taken apart here. Definite lengths only, as
- * DER requires; anything malformed reads as `undefined`, never as a partial value.
+ * The little DER reading needed where Node's crypto cannot help: Node 12, the runtime of Fabric
+ * 2.2's Node chaincode (the chaincode's AMB build), has no JWK export, no `asymmetricKeyDetails`
+ * and no `X509Certificate`, so keys and certificates are taken apart here. Definite lengths only,
+ * as DER requires; anything malformed reads as `undefined`, never as a partial value.
  */
 
 /** One DER element: its tag, where its content starts and ends, and its whole encoding. */
@@ -22,7 +22,7 @@ export interface DerElement {
  * @param offset - where the element starts
  * @returns the element, or `undefined` when the bytes there are not one well-formed element
  */
-export function readElement(buf: Buffer, offset = 0): DerElement | undefined {
+export function readDerElement(buf: Buffer, offset = 0): DerElement | undefined {
   if (offset + 2 > buf.length) return undefined;
   const tag = buf[offset] ?? 0;
   let length = buf[offset + 1] ?? 0;
@@ -50,11 +50,11 @@ export function readElement(buf: Buffer, offset = 0): DerElement | undefined {
  * @param content - the content octets of a SEQUENCE, SET or explicit tag
  * @returns the children, or `undefined` when they do not fill the content exactly
  */
-export function children(content: Buffer): DerElement[] | undefined {
+export function derChildren(content: Buffer): DerElement[] | undefined {
   const out: DerElement[] = [];
   let offset = 0;
   while (offset < content.length) {
-    const el = readElement(content, offset);
+    const el = readDerElement(content, offset);
     if (el === undefined) return undefined;
     out.push(el);
     offset += el.raw.length;
@@ -68,8 +68,8 @@ export function children(content: Buffer): DerElement[] | undefined {
  * @param buf - DER bytes
  * @returns the element, or `undefined` when the bytes hold anything else or anything more
  */
-export function readWhole(buf: Buffer): DerElement | undefined {
-  const el = readElement(buf);
+export function readWholeDerElement(buf: Buffer): DerElement | undefined {
+  const el = readDerElement(buf);
   return el !== undefined && el.raw.length === buf.length ? el : undefined;
 }
 
