@@ -251,7 +251,8 @@ cmd_deploy() {
   if [[ -z "$package" && "$PROFILE" == amb ]]; then
     log "profile amb: $name is a directory, served by the machine's Node $(node --version); deploy a node package (scripts/package-chaincode.sh --target amb) to run it under Node $AMB_NODE_VERSION as Fabric 2.2 would"
   fi
-  node "$NETWORK_DIR/lib/check-chaincode.cjs" module "$dir" || exit 1
+  # fabric-contract-api logs every decorator at info while the module loads.
+  CORE_CHAINCODE_LOGGING_LEVEL=WARNING node "$NETWORK_DIR/lib/check-chaincode.cjs" module "$dir" || exit 1
 
   local state next slot variant=0 upgrade=0
   state="$(cc_state "$name")"
