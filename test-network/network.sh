@@ -49,6 +49,8 @@ source "$NETWORK_DIR/lib/config.sh"
 source "$NETWORK_DIR/lib/crypto.sh"
 # shellcheck source=test-network/lib/describe.sh
 source "$NETWORK_DIR/lib/describe.sh"
+# shellcheck source=test-network/lib/chaincode-source.sh
+source "$NETWORK_DIR/lib/chaincode-source.sh"
 # shellcheck source=test-network/lib/chaincode.sh
 source "$NETWORK_DIR/lib/chaincode.sh"
 # shellcheck source=test-network/lib/crl.sh

@@ -9,12 +9,7 @@
 # old servers stop. A deploy that fails at any step stops what it started and leaves the running
 # version, its servers and its recorded state as they were.
 #
-# The chaincode is a built directory (its dependencies installed there or in the repository), or a
-# chaincode package of type node (metadata.json + code.tar.gz with src/, as `peer lifecycle
-# chaincode package --lang node` writes it and scripts/package-chaincode.sh writes the AMB build),
-# whose src/ must carry its node_modules: it is unpacked into artifacts/chaincode-code/<name>/ and
-# served from there. On the amb profile a package's servers run under Node 12.22.12, Fabric 2.2's
-# Node chaincode runtime; a directory is served by the machine's Node on every profile.
+# The chaincode is a built directory or a node-type package (lib/chaincode-source.sh).
 #
 # State of a deployed chaincode, in artifacts/chaincode/<name>/: package-id, module-path, slot,
 # variant, version, sequence, and node-bin (the bin/ of the Node that runs its servers, when not
@@ -22,22 +17,6 @@
 # until it is committed.
 
 DEPLOY_USAGE="usage: network.sh deploy <chaincode dir | node package .tar.gz> --name <name> [--version v] [--collections file] [--policy expr]"
-
-# unpack_node_package <package> <dir>: the src/ of a node-type chaincode package, checked, in <dir>.
-unpack_node_package() {
-  local pkg="$1" dir="$2" meta
-  meta="$(tar -xzOf "$pkg" metadata.json 2>/dev/null)" ||
-    die "$pkg is not a chaincode package (no metadata.json in a tar.gz)"
-  tr -d ' \n\t' <<<"$meta" | grep -qi '"type":"node"' ||
-    die "$pkg is a chaincode package of another type ($meta); deploy takes type node"
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  tar -xzOf "$pkg" code.tar.gz | tar -xzf - -C "$dir" ||
-    die "could not unpack code.tar.gz of $pkg"
-  [[ -f "$dir/src/package.json" ]] || die "$pkg has no src/package.json"
-  [[ -d "$dir/src/node_modules" ]] ||
-    die "$pkg carries no src/node_modules: a package the local network (or a peer without internet access) runs must bundle its dependencies (scripts/package-chaincode.sh does)"
-}
 
 orderer_tls_args() {
   echo -o "127.0.0.1:$(orderer_port 1)" --tls --cafile "$(ca_root orderer)"
@@ -189,16 +168,10 @@ cmd_deploy() {
     die "chaincode name '$name' must be letters and digits, optionally joined by single - or _"
   [[ -z "$version" || "$version" =~ ^[A-Za-z0-9_.+-]+$ ]] ||
     die "chaincode version '$version' may only hold letters, digits and _ . + -"
-  local package=""
-  if [[ -f "$dir" ]]; then
-    package="$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")"
-    tar -tzf "$package" metadata.json >/dev/null 2>&1 ||
-      die "$dir is neither a chaincode directory nor a chaincode package (.tar.gz with metadata.json)"
-  else
-    [[ -d "$dir" ]] || die "chaincode directory $dir does not exist"
-    [[ -f "$dir/package.json" ]] || die "$dir has no package.json; deploy takes a Node chaincode package directory"
-    dir="$(cd "$dir" && pwd)"
-  fi
+  local chosen kind
+  chosen="$(chaincode_source "$dir")"
+  kind="${chosen%% *}"
+  dir="${chosen#* }"
   if [[ -n "$collections" ]]; then
     [[ -f "$collections" ]] || die "collections file $collections not found"
     collections="$(cd "$(dirname "$collections")" && pwd)/$(basename "$collections")"
@@ -233,22 +206,16 @@ cmd_deploy() {
     peer_cli "$lead" "$lead_peer" lifecycle chaincode checkcommitreadiness "${common[@]}"
 
   local node_bin_dir=""
-  if [[ -n "$package" ]]; then
-    # Unpacked by package content, so an upgrade never overwrites the code its running servers use.
-    dir="$ARTIFACTS_DIR/chaincode-code/$name/$(sha256sum "$package" | cut -c1-16)"
-    log "unpacking $package"
-    unpack_node_package "$package" "$dir"
-    dir="$dir/src"
-    if [[ "$PROFILE" == amb ]]; then
-      node_bin_dir="$(node_bin "$AMB_NODE_VERSION")"
-      log "profile amb: the servers of $name run under Node $AMB_NODE_VERSION"
-    fi
+  if [[ "$kind" == package ]]; then
+    dir="$(unpack_for_servers "$dir" "$name")"
+    node_bin_dir="$(package_node_bin)"
+    [[ -z "$node_bin_dir" ]] || log "profile $PROFILE: the servers of $name run under Node $AMB_NODE_VERSION"
   elif grep -q '"build"' "$dir/package.json"; then
     log "building $dir"
     (cd "$dir" && npm run build --silent) >>"$LOGS_DIR/deploy.log" 2>&1 ||
       { tail -n 20 "$LOGS_DIR/deploy.log" >&2; die "building the chaincode failed"; }
   fi
-  if [[ -z "$package" && "$PROFILE" == amb ]]; then
+  if [[ "$kind" == dir && "$PROFILE" == amb ]]; then
     log "profile amb: $name is a directory, served by the machine's Node $(node --version); deploy a node package (scripts/package-chaincode.sh --target amb) to run it under Node $AMB_NODE_VERSION as Fabric 2.2 would"
   fi
   # fabric-contract-api logs every decorator at info while the module loads.
