@@ -19,6 +19,11 @@
 # contracts, and Fabric refuses a definition upgrade that drops an existing collection, so
 # redeploying over an older network would fail without it.
 #
+# On a network of the amb profile (`network.sh profile`), consortium and membership are the AMB
+# build of the chaincode (scripts/package-chaincode.sh --target amb: Node 12, fabric-shim 2.2,
+# dependencies bundled), whose servers the network runs under Node 12.22.12; kv stays a directory
+# served by the machine's Node (its fabric-contract-api 2.5 needs a newer Node).
+#
 # The members come from the network's recorded topology (`network.sh topology`), never from
 # constants, so a network brought up with MEMBERS=3 gets a three-member policy.
 set -euo pipefail
@@ -44,6 +49,11 @@ node -e '
   for (const c of collections) if (c.name === "membershipPrivate") c.policy = policy;
   fs.writeFileSync(out, JSON.stringify(collections, null, 2) + "\n");
 ' chaincode/collections.json "$(or_policy member)" "$collections"
-bash test-network/network.sh deploy chaincode --name consortium --collections "$collections" --policy "$POLICY"
-bash test-network/network.sh deploy chaincode --name membership --collections "$collections"
+read -r profile _ <<<"$(bash test-network/network.sh profile)"
+contracts=chaincode
+if [[ "$profile" == amb ]]; then
+  contracts="$(bash scripts/package-chaincode.sh --target amb | tail -n 1)"
+fi
+bash test-network/network.sh deploy "$contracts" --name consortium --collections "$collections" --policy "$POLICY"
+bash test-network/network.sh deploy "$contracts" --name membership --collections "$collections"
 bash test-network/network.sh deploy test/fixtures/kv-chaincode --name kv --policy "$POLICY"

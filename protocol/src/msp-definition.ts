@@ -16,7 +16,8 @@
  * Fabric's defaults (`client`, `peer`, `admin`, `orderer`, certified by the first root), as
  * Fabric CA issues them; custom OU names are not supported yet.
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { parseCertificate, type Certificate } from './x509';
 import { canonicalJson } from './canonical-json';
 
 /** The domain prefix of {@link mspDefinitionHash}, so the hash cannot be replayed as another. */
@@ -88,9 +89,9 @@ function certificateDer(value: unknown, field: string): Buffer {
 
 function parseRoot(value: unknown, field: string): string {
   const der = certificateDer(value, field);
-  let cert: X509Certificate;
+  let cert: Certificate;
   try {
-    cert = new X509Certificate(der);
+    cert = parseCertificate(der);
   } catch (err) {
     throw new MspDefinitionError(
       'INVALID_CERTIFICATE',

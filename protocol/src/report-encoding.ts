@@ -58,14 +58,17 @@ export const DECIMAL_PATTERN = /^(0|-?[1-9][0-9]*)$/;
 /** Config digests: 64 lowercase hex characters. */
 export const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
 
+// BigInt(…) rather than literals such as 1n: tsc refuses bigint literals below ES2020, and the AMB
+// build of the chaincode compiles this package to ES2019 for Node 12 (which has BigInt itself).
+
 /** The smallest value an observation may carry (int192, as in OCR). */
-export const MIN_VALUE = -(2n ** 191n);
+export const MIN_VALUE = -(BigInt(2) ** BigInt(191));
 
 /** The largest value an observation may carry (int192, as in OCR). */
-export const MAX_VALUE = 2n ** 191n - 1n;
+export const MAX_VALUE = BigInt(2) ** BigInt(191) - BigInt(1);
 
 /** The largest round id (uint64). */
-export const MAX_ROUND_ID = 2n ** 64n - 1n;
+export const MAX_ROUND_ID = BigInt(2) ** BigInt(64) - BigInt(1);
 
 /** One oracle's observation inside a report. */
 export interface Observation {
@@ -180,7 +183,7 @@ function assertBody(body: ReportBody): void {
   const problems: string[] = [];
   if (!DIGEST_PATTERN.test(body.configDigest)) problems.push('configDigest');
   if (!FEED_ID_PATTERN.test(body.feedId)) problems.push('feedId');
-  if (!isDecimalInRange(body.roundId, 1n, MAX_ROUND_ID)) problems.push('roundId');
+  if (!isDecimalInRange(body.roundId, BigInt(1), MAX_ROUND_ID)) problems.push('roundId');
   if (!Number.isSafeInteger(body.observationsTimestamp) || body.observationsTimestamp < 0) {
     problems.push('observationsTimestamp');
   }

@@ -9,12 +9,15 @@
 # old servers stop. A deploy that fails at any step stops what it started and leaves the running
 # version, its servers and its recorded state as they were.
 #
+# The chaincode is a built directory or a node-type package (lib/chaincode-source.sh).
+#
 # State of a deployed chaincode, in artifacts/chaincode/<name>/: package-id, module-path, slot,
-# variant, version, sequence, policy (empty: the channel's default), collections.json (if any) and
-# the package (<name>_<version>.tgz). An upgrade in flight keeps the same files in
+# variant, version, sequence, policy (empty: the channel's default), collections.json (if any),
+# node-bin (the bin/ of the Node that runs its servers, when not the machine's) and the package
+# (<name>_<version>.tgz). An upgrade in flight keeps the same files in
 # artifacts/chaincode-next/<name>/ until it is committed.
 
-DEPLOY_USAGE="usage: network.sh deploy <chaincode dir> --name <name> [--version v] [--collections file] [--policy expr]"
+DEPLOY_USAGE="usage: network.sh deploy <chaincode dir | node package .tar.gz> --name <name> [--version v] [--collections file] [--policy expr]"
 
 orderer_tls_args() {
   echo -o "127.0.0.1:$(orderer_port 1)" --tls --cafile "$(ca_root orderer)"
@@ -166,9 +169,10 @@ cmd_deploy() {
     die "chaincode name '$name' must be letters and digits, optionally joined by single - or _"
   [[ -z "$version" || "$version" =~ ^[A-Za-z0-9_.+-]+$ ]] ||
     die "chaincode version '$version' may only hold letters, digits and _ . + -"
-  [[ -d "$dir" ]] || die "chaincode directory $dir does not exist"
-  [[ -f "$dir/package.json" ]] || die "$dir has no package.json; deploy takes a Node chaincode package directory"
-  dir="$(cd "$dir" && pwd)"
+  local chosen kind
+  chosen="$(chaincode_source "$dir")"
+  kind="${chosen%% *}"
+  dir="${chosen#* }"
   if [[ -n "$collections" ]]; then
     [[ -f "$collections" ]] || die "collections file $collections not found"
     collections="$(cd "$(dirname "$collections")" && pwd)/$(basename "$collections")"
@@ -202,12 +206,21 @@ cmd_deploy() {
   cli_step "checking the definition (policy, collections)" deploy \
     peer_cli "$lead" "$lead_peer" lifecycle chaincode checkcommitreadiness "${common[@]}"
 
-  if grep -q '"build"' "$dir/package.json"; then
+  local node_bin_dir=""
+  if [[ "$kind" == package ]]; then
+    dir="$(unpack_for_servers "$dir" "$name")"
+    node_bin_dir="$(package_node_bin)"
+    [[ -z "$node_bin_dir" ]] || log "profile $PROFILE: the servers of $name run under Node $AMB_NODE_VERSION"
+  elif grep -q '"build"' "$dir/package.json"; then
     log "building $dir"
     (cd "$dir" && npm run build --silent) >>"$LOGS_DIR/deploy.log" 2>&1 ||
       { tail -n 20 "$LOGS_DIR/deploy.log" >&2; die "building the chaincode failed"; }
   fi
-  node "$NETWORK_DIR/lib/check-chaincode.cjs" module "$dir" || exit 1
+  if [[ "$kind" == dir && "$PROFILE" == amb ]]; then
+    log "profile amb: $name is a directory, served by the machine's Node $(node --version); deploy a node package (scripts/package-chaincode.sh --target amb) to run it under Node $AMB_NODE_VERSION as Fabric 2.2 would"
+  fi
+  # fabric-contract-api logs every decorator at info while the module loads.
+  CORE_CHAINCODE_LOGGING_LEVEL=WARNING node "$NETWORK_DIR/lib/check-chaincode.cjs" module "$dir" || exit 1
 
   local state next slot variant=0 upgrade=0
   state="$(cc_state "$name")"
@@ -258,6 +271,8 @@ cmd_deploy() {
 
   printf '%s' "$package_id" >"$next/package-id"
   printf '%s' "$dir" >"$next/module-path"
+  rm -f "$next/node-bin"
+  [[ -z "$node_bin_dir" ]] || printf '%s' "$node_bin_dir" >"$next/node-bin"
   printf '%s' "$version" >"$next/version"
   printf '%s' "$seq" >"$next/sequence"
   # The definition's policy and collections too: a member that joins later approves the same
@@ -322,8 +337,9 @@ cmd_deploy() {
   trap - EXIT
   mkdir -p "$state"
   cp "$next"/package-id "$next"/module-path "$next"/slot "$next"/variant "$next"/version "$next"/sequence "$next"/policy "$state/"
-  rm -f "$state/collections.json"
+  rm -f "$state/collections.json" "$state/node-bin"
   [[ ! -f "$next/collections.json" ]] || cp "$next/collections.json" "$state/"
+  [[ ! -f "$next/node-bin" ]] || cp "$next/node-bin" "$state/"
   cp "$next/$label.tgz" "$state/"
   if ((upgrade)); then
     # Calls the old servers are running finish before they stop.
@@ -384,6 +400,6 @@ cc_remove() {
   fi
   stop_ccservers "$cc" .next
   stop_ccservers "$cc"
-  rm -rf "$(cc_state "$cc")" "$(cc_next_state "$cc")"
+  rm -rf "$(cc_state "$cc")" "$(cc_next_state "$cc")" "$ARTIFACTS_DIR/chaincode-code/$cc"
   log "removed $cc: its servers are stopped and \`start\` no longer runs them. Its definition stays committed on channel $CHANNEL_NAME (Fabric cannot remove a chaincode definition from a channel): calls to $cc fail until it is deployed again under that name."
 }

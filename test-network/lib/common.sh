@@ -99,6 +99,9 @@ ccaas_peer_key() { echo "slot$(member_slot "$1")-peer$2"; }
 # shellcheck source=test-network/lib/topology.sh
 source "$NETWORK_DIR/lib/topology.sh"
 
+# shellcheck source=test-network/lib/profile.sh
+source "$NETWORK_DIR/lib/profile.sh"
+
 # softhsm_library: the SoftHSM2 PKCS#11 module, or nothing when it is not installed.
 softhsm_library() {
   local f
@@ -320,3 +323,4 @@ peer_names() {
   done
 }
 load_topology
+load_profile

@@ -83,7 +83,7 @@ Capabilities:
   Orderer: &OrdererCapabilities
     V2_0: true
   Application: &ApplicationCapabilities
-    V2_0: true
+    ${CHANNEL_CAP}: true
 
 Application: &ApplicationDefaults
   Organizations:

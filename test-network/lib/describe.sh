@@ -13,7 +13,7 @@ write_description() {
   local org p n first=1 hosts=()
   {
     printf '{\n  "Network": {\n'
-    printf '    "Id": "%s",\n    "Name": "%s",\n    "Framework": "HYPERLEDGER_FABRIC",\n    "FrameworkVersion": "2.5",\n' "$NETWORK_ID" "$NETWORK_NAME"
+    printf '    "Id": "%s",\n    "Name": "%s",\n    "Framework": "HYPERLEDGER_FABRIC",\n    "FrameworkVersion": "%s",\n' "$NETWORK_ID" "$NETWORK_NAME" "$(framework_version)"
     printf '    "FrameworkAttributes": { "Fabric": { "OrderingServiceEndpoint": "%s:%s", "Edition": "STANDARD" } },\n' \
       "$ORDERER_ENDPOINT_HOST" "$(orderer_port 1)"
     printf '    "VpcEndpointServiceName": "com.amazonaws.local.managedblockchain.%s",\n' "${NETWORK_ID,,}"

@@ -134,7 +134,7 @@ init_softhsm() {
 }
 
 create_channel() {
-  log "creating channel $CHANNEL_NAME (Raft, BatchTimeout $BATCH_TIMEOUT, V2_0 application capabilities)"
+  log "creating channel $CHANNEL_NAME (Raft, BatchTimeout $BATCH_TIMEOUT, application capability $CHANNEL_CAP)"
   mkdir -p "$ARTIFACTS_DIR"
   "$FABRIC_BIN/configtxgen" -configPath "$CONFIG_DIR" -profile ConsortiumChannel -channelID "$CHANNEL_NAME" \
     -outputBlock "$ARTIFACTS_DIR/$CHANNEL_NAME.block" >>"$LOGS_DIR/configtxgen.log" 2>&1 ||
@@ -264,12 +264,15 @@ check_same_topology() {
 
 cmd_up() {
   reset_clock
-  local shape members peers
+  local shape members peers profile cap
   shape="$(founding_topology_args)"
   read -r members peers <<<"$shape"
+  shape="$(requested_profile)"
+  read -r profile cap <<<"$shape"
   if [[ -f "$INIT_MARK" ]]; then
     require_network
     check_same_topology "$members" "$peers"
+    check_same_profile
   fi
   build_all
   log "binaries ready: Fabric $FABRIC_VERSION, Fabric CA $FABRIC_CA_VERSION, local-kms $LOCAL_KMS_COMMIT (cache $TOOLKIT_CACHE)"
@@ -287,7 +290,9 @@ cmd_up() {
   check_ports_free
   mkdir -p "$PIDS_DIR" "$LOGS_DIR" "$DATA_DIR" "$CRYPTO_DIR" "$CONFIG_DIR" "$ARTIFACTS_DIR"
   write_topology
+  write_profile "$profile" "$cap"
   log "topology: $members member(s) with $peers peer(s) each, recorded in $TOPOLOGY_FILE"
+  log "profile $profile: Gateway service $(if [[ "$(gateway_enabled)" == true ]]; then echo on; else echo off; fi), application capability $cap, recorded in $PROFILE_FILE"
   local who
   for who in orderer "${ORGS[@]}"; do new_secret >"$CRYPTO_DIR/registrar-${who,,}.secret"; done
   write_node_config

@@ -17,8 +17,18 @@ module="$(cat "$state/module-path")"
 variant=0
 [[ -f "$state/variant" ]] && variant="$(cat "$state/variant")"
 address="127.0.0.1:$(ccserver_port "$(cat "$state/slot")" "$org" "$p" "$variant")"
-server="$module/node_modules/.bin/fabric-chaincode-node"
-[[ -x "$server" ]] || server="$REPO_DIR/node_modules/.bin/fabric-chaincode-node"
+# The Node that runs it: recorded by deploy when not the machine's (Node 12 for a package on the amb
+# profile). First on PATH, so a bin link's `#!/usr/bin/env node` finds it too.
+if [[ -f "$state/node-bin" ]]; then
+  PATH="$(cat "$state/node-bin"):$PATH"
+  export PATH
+fi
+# A package carries no bin links (scripts/package-chaincode.sh), so the shim's own cli.js.
+server=(node "$module/node_modules/fabric-shim/cli.js")
+if [[ ! -f "${server[1]}" ]]; then
+  server=("$module/node_modules/.bin/fabric-chaincode-node")
+  [[ -x "${server[0]}" ]] || server=("$REPO_DIR/node_modules/.bin/fabric-chaincode-node")
+fi
 # fabric-shim answers ctx.stub.getMspID() from this variable: the MSP of the peer this server serves.
 CORE_PEER_LOCALMSPID="$(msp_id "$org")"
 export CORE_PEER_LOCALMSPID
@@ -29,7 +39,7 @@ delay=1
 trap 'kill -TERM "$child" 2>/dev/null; exit 0' TERM INT
 while true; do
   started=$SECONDS
-  "$server" server --chaincode-address "$address" --chaincode-id "$package_id" --module-path "$module" &
+  "${server[@]}" server --chaincode-address "$address" --chaincode-id "$package_id" --module-path "$module" &
   child=$!
   wait "$child" || true
   # Back off while it keeps crashing at start-up; a server that ran a minute starts afresh.

@@ -6,10 +6,11 @@
  * files run one after the other, each removing its network).
  */
 import { expect } from 'chai';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -174,6 +175,12 @@ describe('network.sh as a new user meets it', function () {
       ['MEMBERS', '0', "MEMBERS must be a number of founding members from 1 to 8, got '0'"],
       ['MEMBERS', 'three', "MEMBERS must be a number of founding members from 1 to 8, got 'three'"],
       ['PEERS', '5', "PEERS must be a number of peers per member from 1 to 4, got '5'"],
+      [
+        'NETWORK_PROFILE',
+        '2.2',
+        "NETWORK_PROFILE must be 2.5 (the default: Gateway service on, capability V2_5) or amb (Fabric 2.2 as on Amazon Managed Blockchain), got '2.2'",
+      ],
+      ['CHANNEL_CAPABILITY', 'V3_0', "CHANNEL_CAPABILITY must be V2_0 or V2_5, got 'V3_0'"],
     ] as const) {
       it(`refuses up with ${name}='${value}' before creating any state`, async () => {
         const r = await run(['up'], { [name]: value });
@@ -182,6 +189,15 @@ describe('network.sh as a new user meets it', function () {
         expect(existsSync(env.NETWORK_HOME), 'network home').to.be.false;
       });
     }
+
+    it('refuses up with the amb profile and capability V2_5, which a Fabric 2.2 channel cannot have', async () => {
+      const r = await run(['up'], { NETWORK_PROFILE: 'amb', CHANNEL_CAPABILITY: 'V2_5' });
+      expect(r.code).to.equal(1);
+      expect(r.err).to.include(
+        'the amb profile stands for Fabric 2.2, whose channels cannot enable V2_5',
+      );
+      expect(existsSync(env.NETWORK_HOME), 'network home').to.be.false;
+    });
 
     it('says there is no network when down finds nothing, and exits 0', async () => {
       const r = await run(['down']);
@@ -487,6 +503,30 @@ describe('network.sh as a new user meets it', function () {
         const nodes = await statusJson();
         expect(nodes.some((n) => n.name.startsWith('cc-nodeps-'))).to.be.false;
         expect(await networkSh(env, 'chaincode', 'list')).not.to.include('nodeps');
+      });
+
+      it('refuses up asking an existing network for another profile, naming the recorded one', async () => {
+        const r = await run(['up'], { NETWORK_PROFILE: 'amb' });
+        expect(r.code).to.equal(1);
+        expect(r.err).to.include('has profile 2.5 with application capability V2_5');
+        expect((await networkSh(env, 'profile')).trim()).to.equal('2.5 V2_5');
+      });
+
+      it('refuses a node package that carries no node_modules, before installing anything', async () => {
+        const dir = path.join(scratch, 'bare-package');
+        mkdirSync(path.join(dir, 'src'), { recursive: true });
+        writeFileSync(path.join(dir, 'src', 'package.json'), '{"name":"bare","main":"index.js"}');
+        writeFileSync(
+          path.join(dir, 'metadata.json'),
+          '{"path":"bare","type":"node","label":"bare_1"}',
+        );
+        execFileSync('tar', ['-czf', path.join(dir, 'code.tar.gz'), '-C', dir, 'src']);
+        const pkg = path.join(dir, 'bare_1.tar.gz');
+        execFileSync('tar', ['-czf', pkg, '-C', dir, 'metadata.json', 'code.tar.gz']);
+        const r = await run(['deploy', pkg, '--name', 'bare']);
+        expect(r.code).to.equal(1);
+        expect(r.err).to.include('carries no src/node_modules');
+        expect(await networkSh(env, 'chaincode', 'list')).not.to.include('bare');
       });
 
       it('keeps every call succeeding during an upgrade, then serves from the new servers', async () => {

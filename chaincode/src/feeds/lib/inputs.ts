@@ -49,7 +49,7 @@ export function parseFeedId(v: unknown, what = 'feedId'): string {
  */
 export function parseRoundId(v: unknown): bigint {
   ensure(
-    typeof v === 'string' && isDecimalInRange(v, 1n, MAX_ROUND_ID),
+    typeof v === 'string' && isDecimalInRange(v, BigInt(1), MAX_ROUND_ID),
     'MALFORMED_INPUT',
     'roundId must be a canonical decimal integer from 1 to 2^64-1',
   );

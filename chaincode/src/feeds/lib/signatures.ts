@@ -12,6 +12,7 @@
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { OracleKeyType } from '@oracle-consortium/protocol';
+import { canonicalP256Spki } from './spki-compat';
 
 /** Bounds the cache so a flood of distinct keys cannot grow the process without limit. */
 const KEY_CACHE_LIMIT = 4096;
@@ -30,21 +31,58 @@ export interface NormalizedKey {
 }
 
 /**
- * The canonical SPKI of a key. A JWK carries only the curve and the coordinates (or Ed25519's raw
- * 32 bytes), so exporting through it forgets how the key was written.
+ * Node 12 (the AMB build's runtime) has neither JWK export (Node 15.9) nor
+ * `asymmetricKeyDetails` (Node 15.7); there the key is taken apart by hand (spki-compat.ts).
  */
-function canonicalSpki(key: KeyObject): string {
-  return createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' })
+const HAS_KEY_DETAILS = (() => {
+  try {
+    const probe = createPublicKey({
+      key: Buffer.from('MCowBQYDK2VwAyEAqmhg4DUFN1wVSOJafyDtypHnuIx+Y6FKHR3Ru9rTi+Q=', 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
+    return (
+      probe.asymmetricKeyDetails !== undefined && probe.export({ format: 'jwk' }).x !== undefined
+    );
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * The key type and canonical SPKI of a key. A JWK carries only the curve and the coordinates (or
+ * Ed25519's raw 32 bytes), so exporting through it forgets how the key was written.
+ */
+function describeKey(key: KeyObject): NormalizedKey | undefined {
+  if (!HAS_KEY_DETAILS) return describeKeyWithoutJwk(key);
+  let keyType: OracleKeyType | undefined;
+  if (key.asymmetricKeyType === 'ed25519') keyType = 'ed25519';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
+    keyType = 'p256';
+  }
+  if (keyType === undefined) return undefined;
+  const publicKey = createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' })
     .export({ format: 'der', type: 'spki' })
     .toString('base64');
+  return { keyType, publicKey };
 }
 
-function keyTypeOf(key: KeyObject): OracleKeyType | undefined {
-  if (key.asymmetricKeyType === 'ed25519') return 'ed25519';
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') {
-    return 'p256';
+/**
+ * {@link describeKey} for a Node without JWK export: an Ed25519 SPKI has one form only, and a
+ * P-256 key's point and parameters are read from its DER.
+ *
+ * @param key - a parsed public key
+ * @returns the key type and canonical base64 DER SPKI, or `undefined` when it is neither P-256
+ *   nor Ed25519
+ */
+export function describeKeyWithoutJwk(key: KeyObject): NormalizedKey | undefined {
+  const spki = key.export({ format: 'der', type: 'spki' });
+  if (key.asymmetricKeyType === 'ed25519') {
+    return { keyType: 'ed25519', publicKey: spki.toString('base64') };
   }
-  return undefined;
+  if (key.asymmetricKeyType !== 'ec') return undefined;
+  const publicKey = canonicalP256Spki(spki);
+  return publicKey === undefined ? undefined : { keyType: 'p256', publicKey };
 }
 
 /**
@@ -64,9 +102,7 @@ export function normalizePublicKey(text: string): NormalizedKey | undefined {
   } catch {
     return undefined;
   }
-  const keyType = keyTypeOf(key);
-  if (keyType === undefined) return undefined;
-  return { keyType, publicKey: canonicalSpki(key) };
+  return describeKey(key);
 }
 
 /**
@@ -80,7 +116,9 @@ export function normalizePublicKey(text: string): NormalizedKey | undefined {
 export function canonicalPublicKey(publicKey: string): string {
   let canonical = canonicalCache.get(publicKey);
   if (canonical === undefined) {
-    canonical = canonicalSpki(cachedPublicKey(publicKey));
+    const described = describeKey(cachedPublicKey(publicKey));
+    if (described === undefined) throw new Error('stored oracle key is neither P-256 nor Ed25519');
+    canonical = described.publicKey;
     if (canonicalCache.size >= KEY_CACHE_LIMIT) canonicalCache.clear();
     canonicalCache.set(publicKey, canonical);
   }

@@ -2,8 +2,12 @@
  * The invitation use cases: the invitee accepting or declining, and anyone concerned recording
  * that an invitation expired.
  */
-import { X509Certificate } from 'node:crypto';
-import { mspDefinitionHash, type MspDefinition } from '@oracle-consortium/protocol';
+import {
+  mspDefinitionHash,
+  parseCertificate,
+  type Certificate,
+  type MspDefinition,
+} from '@oracle-consortium/protocol';
 import type { Context } from 'fabric-contract-api';
 import { txTimeIso, txTimeMs } from '../../lib/context';
 import { ensure } from '../../lib/errors';
@@ -103,16 +107,16 @@ async function closeWith(
  * @throws ChaincodeError `IDENTITY_NOT_IN_DEFINITION` otherwise
  */
 function requireIssuedByVotedRoot(ctx: Context, invitation: InvitationRecord): void {
-  let caller: X509Certificate | undefined;
+  let caller: Certificate | undefined;
   try {
-    caller = new X509Certificate(Buffer.from(ctx.clientIdentity.getIDBytes()));
+    caller = parseCertificate(Buffer.from(ctx.clientIdentity.getIDBytes()));
   } catch {
     caller = undefined;
   }
   const issued =
     caller !== undefined &&
     invitation.mspDefinition.rootCerts.some((der) => {
-      const root = new X509Certificate(Buffer.from(der, 'base64'));
+      const root = parseCertificate(Buffer.from(der, 'base64'));
       return caller.checkIssued(root) && caller.verify(root.publicKey);
     });
   ensure(
