@@ -17,9 +17,13 @@
  * group left out of both read and write sets (which would delete it) cannot be seen here; each
  * signing admin's tooling compares the update with one it computed itself before signing.
  */
-import { X509Certificate, createHash, verify } from 'node:crypto';
+import { createHash, verify, type KeyObject } from 'node:crypto';
 import { common, msp } from '@hyperledger/fabric-protos';
-import type { MspDefinition } from '@oracle-consortium/protocol';
+import {
+  parseCertificate,
+  type Certificate,
+  type MspDefinition,
+} from '@oracle-consortium/protocol';
 import { ensure, fail } from '../lib/errors';
 
 /** What a channel change does. */
@@ -47,6 +51,17 @@ const PRINCIPAL_ORGANIZATION_UNIT = 1;
 const PRINCIPAL_IDENTITY = 2;
 
 /** Curve orders of the curves Fabric MSPs use, to refuse high-S signatures as Fabric does. */
+/**
+ * The named curve of an EC public key from its SPKI (the algorithm parameters' OID), since
+ * `asymmetricKeyDetails` needs Node 15.7 and the AMB build runs on Node 12.
+ */
+function namedCurve(key: KeyObject): string {
+  const spki = key.export({ type: 'spki', format: 'der' }).toString('hex');
+  if (spki.includes('06082a8648ce3d030107')) return 'prime256v1';
+  if (spki.includes('06052b81040022')) return 'secp384r1';
+  return '';
+}
+
 const CURVE_ORDERS: Readonly<Record<string, bigint>> = {
   prime256v1: BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'),
   secp384r1: BigInt(
@@ -190,7 +205,7 @@ function requireUnmodified(
 
 function pemOrDerToBase64Der(bytes: Uint8Array, what: string): string {
   try {
-    return new X509Certificate(Buffer.from(bytes)).raw.toString('base64');
+    return parseCertificate(Buffer.from(bytes)).raw.toString('base64');
   } catch {
     return mismatch(`${what} holds a certificate that does not parse`);
   }
@@ -419,7 +434,7 @@ export function checkConfigUpdate(update: common.ConfigUpdate, expected: Expecte
 }
 
 /** Organisational units of a certificate's subject. */
-function subjectOUs(cert: X509Certificate): string[] {
+function subjectOUs(cert: Certificate): string[] {
   return cert.subject
     .split('\n')
     .flatMap((line) => line.split('+'))
@@ -435,7 +450,7 @@ function subjectOUs(cert: X509Certificate): string[] {
  * @param cert - the certificate
  * @returns true when an OU is `admin`
  */
-export function isAdminCertificate(cert: X509Certificate): boolean {
+export function isAdminCertificate(cert: Certificate): boolean {
   return subjectOUs(cert).includes(ADMIN_OU);
 }
 
@@ -455,7 +470,7 @@ function derSignatureS(der: Buffer): bigint | undefined {
     // Minimal encoding: a leading zero only before a byte with the high bit set.
     if (len > 1 && first === 0 && ((bytes[1] ?? 0) & 0x80) === 0) return undefined;
     s = BigInt(`0x${bytes.toString('hex')}`);
-    if (s === 0n) return undefined;
+    if (s === BigInt(0)) return undefined;
     at += 2 + len;
   }
   return at === der.length ? s : undefined;
@@ -466,7 +481,7 @@ export interface ConfigSigner {
   /** The signing organisation. */
   readonly mspId: string;
   /** Its certificate. */
-  readonly certificate: X509Certificate;
+  readonly certificate: Certificate;
 }
 
 /**
@@ -498,9 +513,9 @@ export function signerOf(signatureHeader: Uint8Array, caller: Caller): ConfigSig
     'SIGNER_NOT_CALLER',
     `the signature header's creator (${creator.getMspid()}) is not the identity submitting this transaction (${caller.mspId}); an admin posts its own signature`,
   );
-  let certificate: X509Certificate;
+  let certificate: Certificate;
   try {
-    certificate = new X509Certificate(idBytes);
+    certificate = parseCertificate(idBytes);
   } catch {
     return fail('MALFORMED_INPUT', "the signature header's creator holds no X.509 certificate");
   }
@@ -519,13 +534,13 @@ export function signerOf(signatureHeader: Uint8Array, caller: Caller): ConfigSig
  * @throws ChaincodeError `INVALID_CONFIG_SIGNATURE` naming why it is refused
  */
 export function verifyConfigSignature(
-  certificate: X509Certificate,
+  certificate: Certificate,
   signatureHeader: Uint8Array,
   configUpdate: Uint8Array,
   signature: Uint8Array,
 ): void {
   const key = certificate.publicKey;
-  const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
+  const curve = key.asymmetricKeyType === 'ec' ? namedCurve(key) : '';
   const order = CURVE_ORDERS[curve];
   if (key.asymmetricKeyType !== 'ec' || order === undefined) {
     return fail(
@@ -539,7 +554,7 @@ export function verifyConfigSignature(
     return fail('INVALID_CONFIG_SIGNATURE', 'signature is not a DER ECDSA signature');
   }
   ensure(
-    s <= order / 2n,
+    s <= order / BigInt(2),
     'INVALID_CONFIG_SIGNATURE',
     'signature has a high S value; Fabric accepts only low-S ECDSA signatures',
   );

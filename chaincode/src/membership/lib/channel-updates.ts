@@ -356,7 +356,7 @@ export async function recordChannelUpdateApplied(
     `channel update ${updateId} has ${update.signatures.length} of the ${update.required} signatures it needs`,
   );
   requireNotStale(update, state);
-  const expected = BigInt(update.baseSequence) + 1n;
+  const expected = BigInt(update.baseSequence) + BigInt(1);
   ensure(
     newSequence === expected,
     'MALFORMED_INPUT',

@@ -27,7 +27,7 @@ const INVITATION_ID = /^i-[0-9a-f]{16}$/;
 const UPDATE_ID = /^[0-9a-f]{64}$/;
 const SEQUENCE = /^(0|[1-9][0-9]{0,19})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const MAX_UINT64 = (1n << 64n) - 1n;
+const MAX_UINT64 = (BigInt(1) << BigInt(64)) - BigInt(1);
 
 /**
  * Parses the founding members: a non-empty JSON array of distinct MSP ids (ids that differ only in
