@@ -78,6 +78,12 @@ export const MEMBERSHIP_ERROR_CODES = [
   'INVALID_CERTIFICATE',
   'NOT_A_CA_CERTIFICATE',
   'IDENTITY_NOT_IN_DEFINITION',
+  'STALE_CONFIG_SEQUENCE',
+  'CONFIG_UPDATE_MISMATCH',
+  'SIGNER_NOT_CALLER',
+  'NOT_AN_ADMIN',
+  'INVALID_CONFIG_SIGNATURE',
+  'ALREADY_SIGNED',
 ] as const;
 
 /** A code the `membership` contract raises, read back from `[CODE] message`. */

@@ -175,10 +175,83 @@ export interface ChannelChangeRecord {
   readonly mspDefinition?: MspDefinition;
   /** With ADD_ORG: its `mspDefinitionHash`. */
   readonly mspDefinitionHash?: string;
-  /** Always pending: the ledger cannot apply it. */
-  readonly status: 'PENDING_CHANNEL_UPDATE';
+  /**
+   * `PENDING_CHANNEL_UPDATE` until a member posts a config update for it, `UPDATE_PROPOSED` while
+   * the update collects signatures, `APPLIED` once the update is in the channel config.
+   */
+  readonly status: ChannelChangeStatus;
   /** When it was recorded. */
   readonly createdDate: string;
+  /** The current config update carrying it out, once one was proposed. */
+  readonly updateId?: string;
+  /** With APPLIED: the channel config sequence the update produced (decimal string). */
+  readonly appliedSequence?: string;
+}
+
+/** Where a channel change stands. */
+export type ChannelChangeStatus = 'PENDING_CHANNEL_UPDATE' | 'UPDATE_PROPOSED' | 'APPLIED';
+
+/**
+ * Where a config update stands: collecting organisations' signatures, READY once a majority of
+ * the channel's organisations signed, APPLIED once a member broadcast it and recorded the new
+ * sequence, SUPERSEDED when an update of the same change on a newer config replaced it.
+ */
+export type ChannelUpdateStatus = 'COLLECTING_SIGNATURES' | 'READY' | 'APPLIED' | 'SUPERSEDED';
+
+/** One organisation's `common.ConfigSignature` over a config update, posted on chain. */
+export interface ChannelUpdateSignature {
+  /** The signing organisation. */
+  readonly mspId: string;
+  /** Base64 of the serialized `common.SignatureHeader`. */
+  readonly signatureHeader: string;
+  /** Base64 DER ECDSA signature over SHA-256(signatureHeader || configUpdate). */
+  readonly signature: string;
+  /** When it was posted. */
+  readonly signedDate: string;
+}
+
+/** A config update carrying out a channel change, as the contract records it. */
+export interface ChannelUpdateRecord {
+  /** Lowercase hex SHA-256 of the ConfigUpdate bytes. */
+  readonly updateId: string;
+  /** The deciding proposal. */
+  readonly proposalId: string;
+  /** The organisation added or removed. */
+  readonly mspId: string;
+  /** What the change does. */
+  readonly action: 'ADD_ORG' | 'REMOVE_ORG';
+  /** The channel config sequence the update was computed on (decimal string). */
+  readonly baseSequence: string;
+  /** Base64 of the serialized `common.ConfigUpdate`. */
+  readonly configUpdate: string;
+  /** The MSP id that posted it. */
+  readonly proposedBy: string;
+  /** When it was posted. */
+  readonly proposedDate: string;
+  /** The signatures so far, one per organisation. */
+  readonly signatures: readonly ChannelUpdateSignature[];
+  /** How many organisations' signatures make it READY. */
+  readonly required: number;
+  /** Its status. */
+  readonly status: ChannelUpdateStatus;
+  /** With APPLIED: the config sequence it produced (decimal string). */
+  readonly appliedSequence?: string;
+}
+
+/** One page of `listChannelUpdates`. */
+export interface ChannelUpdatePage {
+  /** The updates of this page. */
+  readonly updates: readonly ChannelUpdateRecord[];
+  /** Pass back to read the next page; empty when this is the last. */
+  readonly bookmark: string;
+}
+
+/** The channel configuration as the contract knows it. */
+export interface ChannelConfigState {
+  /** The last config sequence recorded (decimal string). */
+  readonly sequence: string;
+  /** The channel's organisations: founders, plus applied ADD_ORGs, minus applied REMOVE_ORGs. */
+  readonly organizations: readonly string[];
 }
 
 /** A proposal's private details as a member reads them back. */
@@ -229,7 +302,11 @@ export type MembershipEventType =
   | 'InvitationCreated'
   | 'InvitationStatusChanged'
   | 'MemberAdded'
-  | 'MemberRemoved';
+  | 'MemberRemoved'
+  | 'ChannelUpdateProposed'
+  | 'ChannelUpdateSigned'
+  | 'ChannelUpdateReady'
+  | 'ChannelChangeApplied';
 
 /**
  * The payload of the one {@link MEMBERSHIP_EVENT} a transaction emits. Fabric keeps a single
@@ -273,6 +350,8 @@ export interface MembershipEvent {
   readonly confirmations?: readonly string[];
   /** With `InitializationConfirmed`: the founders that still have to. */
   readonly pending?: readonly string[];
+  /** With the channel update events: the config update concerned. */
+  readonly updateId?: string;
 }
 
 /** The name of the single event every membership transaction emits. */

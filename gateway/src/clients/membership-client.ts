@@ -15,6 +15,9 @@ import {
 import {
   MEMBERSHIP_ERROR_CODES,
   type ChannelChange,
+  type ChannelConfigState,
+  type ChannelUpdate,
+  type ChannelUpdatePage,
   type InitializeResult,
   type Invitation,
   type Member,
@@ -201,6 +204,76 @@ export interface MembershipClient {
    * @throws MembershipError `NOT_INITIALIZED`
    */
   listChannelChanges(): Promise<ChannelChange[]>;
+  /**
+   * Posts the config update that carries out an approved channel change (what configtxlator's
+   * `compute_update` produced, built on channel config sequence `baseSequence`). Posting the same
+   * bytes again returns the existing record; a newer base sequence supersedes the older update.
+   *
+   * @param proposalId - the deciding proposal
+   * @param mspId - the organisation the change adds or removes
+   * @param configUpdateBase64 - base64 of the serialized `common.ConfigUpdate`
+   * @param baseSequence - the channel config sequence it was computed on, decimal
+   * @returns the update record
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`, a not-found code
+   *   for an unknown change, `STALE_CONFIG_SEQUENCE` (the chain recorded a newer sequence),
+   *   `CONFIG_UPDATE_MISMATCH` (the update does not do exactly what the change says)
+   */
+  proposeChannelUpdate(
+    proposalId: string,
+    mspId: string,
+    configUpdateBase64: string,
+    baseSequence: string,
+  ): Promise<Committed<ChannelUpdate>>;
+  /**
+   * Posts the caller's `common.ConfigSignature` over a config update; the signature header's
+   * creator must be the calling admin itself. READY once a majority of the channel's
+   * organisations signed.
+   *
+   * @param updateId - the update
+   * @param signatureHeaderBase64 - base64 of the serialized `common.SignatureHeader`
+   * @param signatureBase64 - base64 of the DER signature over SHA-256(header || update)
+   * @returns the update record
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `SIGNER_NOT_CALLER`,
+   *   `NOT_AN_ADMIN`, `INVALID_CONFIG_SIGNATURE`, `STALE_CONFIG_SEQUENCE`, `ALREADY_SIGNED`
+   */
+  signChannelUpdate(
+    updateId: string,
+    signatureHeaderBase64: string,
+    signatureBase64: string,
+  ): Promise<Committed<ChannelUpdate>>;
+  /**
+   * Records that a READY update is in the channel config at `newSequence`: the update and its
+   * change become APPLIED and the chain's config state follows.
+   *
+   * @param updateId - the update
+   * @param newSequence - the channel config sequence after it, decimal
+   * @returns the update record
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`,
+   *   `STALE_CONFIG_SEQUENCE`
+   */
+  recordChannelUpdateApplied(
+    updateId: string,
+    newSequence: string,
+  ): Promise<Committed<ChannelUpdate>>;
+  /**
+   * @param updateId - the update
+   * @returns the update record
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, a not-found code
+   */
+  getChannelUpdate(updateId: string): Promise<ChannelUpdate>;
+  /**
+   * @param options - page size (1–100, 100 when absent) and bookmark
+   * @returns one page of config updates
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`
+   */
+  listChannelUpdates(
+    options?: Readonly<{ pageSize?: number; bookmark?: string }>,
+  ): Promise<ChannelUpdatePage>;
+  /**
+   * @returns the channel config sequence and organisations as the chain knows them
+   * @throws MembershipError `NOT_INITIALIZED`
+   */
+  getChannelConfigState(): Promise<ChannelConfigState>;
 }
 
 /**
@@ -309,6 +382,44 @@ class MembershipClientImpl implements MembershipClient {
   }
   listChannelChanges() {
     return evaluateJson<ChannelChange[]>(this.#t, 'listChannelChanges', []);
+  }
+  proposeChannelUpdate(
+    proposalId: string,
+    mspId: string,
+    configUpdateBase64: string,
+    baseSequence: string,
+  ) {
+    return submitJson<ChannelUpdate>(this.#t, 'proposeChannelUpdate', [
+      proposalId,
+      mspId,
+      configUpdateBase64,
+      baseSequence,
+    ]);
+  }
+  signChannelUpdate(updateId: string, signatureHeaderBase64: string, signatureBase64: string) {
+    return submitJson<ChannelUpdate>(this.#t, 'signChannelUpdate', [
+      updateId,
+      signatureHeaderBase64,
+      signatureBase64,
+    ]);
+  }
+  recordChannelUpdateApplied(updateId: string, newSequence: string) {
+    return submitJson<ChannelUpdate>(this.#t, 'recordChannelUpdateApplied', [
+      updateId,
+      newSequence,
+    ]);
+  }
+  getChannelUpdate(updateId: string) {
+    return evaluateJson<ChannelUpdate>(this.#t, 'getChannelUpdate', [updateId]);
+  }
+  listChannelUpdates(options?: Readonly<{ pageSize?: number; bookmark?: string }>) {
+    return evaluateJson<ChannelUpdatePage>(this.#t, 'listChannelUpdates', [
+      String(options?.pageSize ?? 100),
+      options?.bookmark ?? '',
+    ]);
+  }
+  getChannelConfigState() {
+    return evaluateJson<ChannelConfigState>(this.#t, 'getChannelConfigState', []);
   }
 }
 

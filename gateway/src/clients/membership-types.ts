@@ -6,6 +6,7 @@
 
 import type {
   ChannelChangeRecord,
+  ChannelUpdateRecord,
   InvitationRecord,
   MemberRecord,
   MspDefinition,
@@ -30,6 +31,11 @@ export {
   type ProposalPage,
   type MembershipEventType,
   type MembershipEvent as MembershipEventPayload,
+  type ChannelChangeStatus,
+  type ChannelUpdateStatus,
+  type ChannelUpdateSignature,
+  type ChannelUpdatePage,
+  type ChannelConfigState,
 } from '@oracle-consortium/protocol';
 
 /** A vote. */
@@ -46,6 +52,9 @@ export type Invitation = InvitationRecord;
 
 /** A channel configuration change for tooling to apply. */
 export type ChannelChange = ChannelChangeRecord;
+
+/** A config update carrying out a channel change, with the signatures posted for it. */
+export type ChannelUpdate = ChannelUpdateRecord;
 
 /**
  * One invitation of a new proposal: the principal and the MSP definition the channel will give
