@@ -171,6 +171,15 @@ export type {
   ApplyConfigUpdateOptions,
   AppliedConfigUpdate,
 } from './governance/apply-update';
+export type { AgentView, AgentAction } from './governance/agent-decision';
+export type {
+  GovernanceAgent,
+  GovernanceAgentOptions,
+  AgentMembership,
+  ChannelOperations,
+  AgentStep,
+  AgentPass,
+} from './governance/agent';
 
 export * as orderer from './orderer';
 export type { OrdererEndpoint, BroadcastOptions, BroadcastResult } from './orderer/broadcast';

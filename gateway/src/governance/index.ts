@@ -13,3 +13,5 @@ export {
 } from './update-builder';
 export { signConfigUpdate, checkConfigSignature } from './config-signature';
 export { configUpdateEnvelope, applyConfigUpdate, classifyConfigRefusal } from './apply-update';
+export { decideNextAction, currentUpdateOf, changeInConfig } from './agent-decision';
+export { newGovernanceAgent, isRetryableRefusal } from './agent';
