@@ -44,6 +44,15 @@ const signature = (mspId: string) => ({
   signedDate: '2026-12-01T00:00:02.000Z',
 });
 
+/** The change before any update was posted: no `updateId`. */
+const PENDING: ChannelChange = {
+  action: CHANGE.action,
+  mspId: CHANGE.mspId,
+  proposalId: CHANGE.proposalId,
+  status: 'PENDING_CHANNEL_UPDATE',
+  createdDate: CHANGE.createdDate,
+};
+
 function view(fields: Partial<AgentView> = {}): AgentView {
   return {
     mspId: 'Org1MSP',
@@ -63,10 +72,7 @@ describe('governance agent decisions', () => {
   });
 
   it('proposes an update when the change has none yet', () => {
-    const { updateId: _omitted, ...pending } = CHANGE;
-    const action = governance.decideNextAction(
-      view({ change: { ...pending, status: 'PENDING_CHANNEL_UPDATE' }, update: undefined }),
-    );
+    const action = governance.decideNextAction(view({ change: PENDING, update: undefined }));
     expect(action).to.deep.include({ kind: 'PROPOSE' });
   });
 
@@ -166,8 +172,7 @@ describe('governance agent decisions', () => {
       status: 'SUPERSEDED',
     });
     const other = update({ updateId: 'd'.repeat(64), baseSequence: '9', proposalId: 'p-2' });
-    const { updateId: _omitted, ...unnamed } = CHANGE;
-    expect(governance.currentUpdateOf(unnamed, [older, newer, superseded, other])).to.equal(newer);
+    expect(governance.currentUpdateOf(PENDING, [older, newer, superseded, other])).to.equal(newer);
     expect(
       governance.currentUpdateOf({ ...CHANGE, updateId: 'a'.repeat(64) }, [older, newer]),
     ).to.equal(older);
