@@ -7,6 +7,8 @@
  * admin of three organisations, and an update computed on the config before that change.
  */
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,6 +34,8 @@ import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
 import { describedMembers } from '../support/network';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
+const REPO = join(__dirname, '..', '..');
+const run = promisify(execFile);
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -151,6 +155,16 @@ function invitee(mspId: string): MspDefinition {
       conn.close();
       await org2KmsAdmin.signer.close();
       rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('runs the agent command once for Org1: no approved change, nothing done, exit 0', async () => {
+      const { stdout, stderr } = await run(
+        'npx',
+        ['ts-node', '--transpile-only', 'scripts/agent.ts', '--member', 'Org1', '--once'],
+        { cwd: REPO, env: { ...process.env, NETWORK_DESCRIPTION: DESCRIPTION } },
+      );
+      expect(stdout).to.equal('');
+      expect(stderr).to.contain('Org1MSP: 0 pending change(s), 0 step(s)');
     });
 
     it('builds the same update bytes twice for the same change on the same config', async () => {

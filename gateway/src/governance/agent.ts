@@ -128,7 +128,7 @@ export interface GovernanceAgent {
   /**
    * One pass: every change not yet applied, stepped until it is done or waits on others.
    *
-   * @returns the steps taken
+   * @returns the steps taken; none when the membership contract is not initialised yet
    * @throws ContractError or ConnectionError when the changes cannot be listed
    */
   runOnce(): Promise<AgentPass>;
@@ -366,9 +366,17 @@ class GovernanceAgentImpl implements GovernanceAgent {
   }
 
   async runOnce(): Promise<AgentPass> {
-    const changes = (await this.#options.membership.listChannelChanges()).filter(
-      (c) => c.status !== 'APPLIED',
-    );
+    let listed: ChannelChange[];
+    try {
+      listed = await this.#options.membership.listChannelChanges();
+    } catch (err) {
+      // A membership contract nobody initialised yet has had no vote, so no change to carry out.
+      if (err instanceof ContractError && err.chaincodeCode === 'NOT_INITIALIZED') {
+        return { pending: 0, steps: [] };
+      }
+      throw err;
+    }
+    const changes = listed.filter((c) => c.status !== 'APPLIED');
     const steps: AgentStep[] = [];
     for (const change of changes) {
       if (this.#stopped) break;

@@ -186,4 +186,32 @@ describe('governance agent passes', function () {
     expect(fake.channel.sequence).to.equal(0n);
     expect(fake.changes[0]?.status).to.equal('UPDATE_PROPOSED');
   });
+
+  it('finds nothing to do while the membership contract is not initialised', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const notInitialized = new ContractError({
+      message: '[NOT_INITIALIZED] the contract is not initialised',
+      chaincodeCode: 'NOT_INITIALIZED',
+      chaincodeMessage: 'the contract is not initialised',
+    });
+    fake.intercept = () => notInitialized;
+    expect(await agentFor(fake, org1).runOnce()).to.deep.equal({ pending: 0, steps: [] });
+  });
+
+  it('passes on any other failure to list the changes', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const denied = new ContractError({
+      message: '[NOT_A_MEMBER] OrgZMSP is not a member',
+      chaincodeCode: 'NOT_A_MEMBER',
+      chaincodeMessage: 'OrgZMSP is not a member',
+    });
+    fake.intercept = () => denied;
+    let caught: unknown;
+    try {
+      await agentFor(fake, org1).runOnce();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).to.equal(denied);
+  });
 });
