@@ -163,6 +163,13 @@ export interface InvitationRecord {
   readonly statusChangedDate?: string;
 }
 
+/**
+ * Where a channel change stands: approved and waiting for an update (`PENDING_CHANNEL_UPDATE`), an
+ * update posted on the chain and collecting signatures (`UPDATE_PROPOSED`), or carried out on the
+ * channel (`APPLIED`).
+ */
+export type ChannelChangeStatus = 'PENDING_CHANNEL_UPDATE' | 'UPDATE_PROPOSED' | 'APPLIED';
+
 /** A channel configuration change an approved action calls for, for tooling to apply. */
 export interface ChannelChangeRecord {
   /** Add or remove an organisation. */
@@ -175,82 +182,93 @@ export interface ChannelChangeRecord {
   readonly mspDefinition?: MspDefinition;
   /** With ADD_ORG: its `mspDefinitionHash`. */
   readonly mspDefinitionHash?: string;
-  /**
-   * `PENDING_CHANNEL_UPDATE` until a member posts a config update for it, `UPDATE_PROPOSED` while
-   * the update collects signatures, `APPLIED` once the update is in the channel config.
-   */
+  /** Where it stands. */
   readonly status: ChannelChangeStatus;
   /** When it was recorded. */
   readonly createdDate: string;
-  /** The current config update carrying it out, once one was proposed. */
+  /** The current config update carrying it out, once one was posted. */
   readonly updateId?: string;
-  /** With APPLIED: the channel config sequence the update produced (decimal string). */
+  /** With APPLIED: the channel config sequence the update produced (decimal). */
   readonly appliedSequence?: string;
 }
 
-/** Where a channel change stands. */
-export type ChannelChangeStatus = 'PENDING_CHANNEL_UPDATE' | 'UPDATE_PROPOSED' | 'APPLIED';
-
 /**
- * Where a config update stands: collecting organisations' signatures, READY once a majority of
- * the channel's organisations signed, APPLIED once a member broadcast it and recorded the new
- * sequence, SUPERSEDED when an update of the same change on a newer config replaced it.
+ * A channel config update's status: collecting admins' signatures, READY once a majority of the
+ * channel's organisations signed (the Application group's `MAJORITY Admins` mod_policy), APPLIED
+ * once a member recorded that the ordering service accepted it, SUPERSEDED when a newer update of
+ * the same change (built on a later config sequence) replaced it.
  */
 export type ChannelUpdateStatus = 'COLLECTING_SIGNATURES' | 'READY' | 'APPLIED' | 'SUPERSEDED';
 
-/** One organisation's `common.ConfigSignature` over a config update, posted on chain. */
+/** Every {@link ChannelUpdateStatus}. */
+export const CHANNEL_UPDATE_STATUSES: readonly ChannelUpdateStatus[] = [
+  'COLLECTING_SIGNATURES',
+  'READY',
+  'APPLIED',
+  'SUPERSEDED',
+];
+
+/** One organisation admin's `common.ConfigSignature` over a config update, as posted on chain. */
 export interface ChannelUpdateSignature {
   /** The signing organisation. */
   readonly mspId: string;
-  /** Base64 of the serialized `common.SignatureHeader`. */
+  /** The `common.SignatureHeader` bytes, base64. */
   readonly signatureHeader: string;
-  /** Base64 DER ECDSA signature over SHA-256(signatureHeader || configUpdate). */
+  /** The DER ECDSA signature over SHA-256(signatureHeader ‖ configUpdate), base64. */
   readonly signature: string;
   /** When it was posted. */
   readonly signedDate: string;
 }
 
-/** A config update carrying out a channel change, as the contract records it. */
+/**
+ * A `common.ConfigUpdate` posted on the chain to carry out one channel change, with the
+ * signatures collected for it. Whoever broadcasts it wraps the bytes and the signatures in a
+ * `ConfigUpdateEnvelope` unchanged.
+ */
 export interface ChannelUpdateRecord {
   /** Lowercase hex SHA-256 of the ConfigUpdate bytes. */
   readonly updateId: string;
-  /** The deciding proposal. */
+  /** The proposal that approved the change. */
   readonly proposalId: string;
   /** The organisation added or removed. */
   readonly mspId: string;
-  /** What the change does. */
+  /** What the update does. */
   readonly action: 'ADD_ORG' | 'REMOVE_ORG';
-  /** The channel config sequence the update was computed on (decimal string). */
+  /** The channel config sequence it was computed against (decimal). */
   readonly baseSequence: string;
-  /** Base64 of the serialized `common.ConfigUpdate`. */
+  /** The `common.ConfigUpdate` bytes, base64. */
   readonly configUpdate: string;
-  /** The MSP id that posted it. */
+  /** The MSP id of the member that posted it. */
   readonly proposedBy: string;
   /** When it was posted. */
   readonly proposedDate: string;
-  /** The signatures so far, one per organisation. */
+  /** The signatures so far, one per organisation, ordered by MSP id. */
   readonly signatures: readonly ChannelUpdateSignature[];
-  /** How many organisations' signatures make it READY. */
+  /** Signatures needed: more than half of the channel's organisations when it was posted. */
   readonly required: number;
   /** Its status. */
   readonly status: ChannelUpdateStatus;
-  /** With APPLIED: the config sequence it produced (decimal string). */
+  /** With APPLIED: the channel config sequence it produced (decimal). */
   readonly appliedSequence?: string;
 }
 
 /** One page of `listChannelUpdates`. */
 export interface ChannelUpdatePage {
-  /** The updates of this page. */
+  /** The updates of this page, in update id order. */
   readonly updates: readonly ChannelUpdateRecord[];
   /** Pass back to read the next page; empty when this is the last. */
   readonly bookmark: string;
 }
 
-/** The channel configuration as the contract knows it. */
+/**
+ * The channel as the chain knows it: the config sequence last recorded by
+ * `recordChannelUpdateApplied` (`"0"` before any) and the organisations in the channel (the
+ * founders, plus applied ADD_ORG changes, minus applied REMOVE_ORG changes), sorted.
+ */
 export interface ChannelConfigState {
-  /** The last config sequence recorded (decimal string). */
+  /** The recorded config sequence (decimal). */
   readonly sequence: string;
-  /** The channel's organisations: founders, plus applied ADD_ORGs, minus applied REMOVE_ORGs. */
+  /** The organisations in the channel, sorted. */
   readonly organizations: readonly string[];
 }
 
@@ -350,8 +368,18 @@ export interface MembershipEvent {
   readonly confirmations?: readonly string[];
   /** With `InitializationConfirmed`: the founders that still have to. */
   readonly pending?: readonly string[];
-  /** With the channel update events: the config update concerned. */
+  /** With the channel update events: the update concerned. */
   readonly updateId?: string;
+  /** With the channel update events: the organisation added or removed. */
+  readonly mspId?: string;
+  /** With the channel update events: the update's status now. */
+  readonly updateStatus?: ChannelUpdateStatus;
+  /** With `ChannelUpdateProposed`: the update it replaced, now SUPERSEDED. */
+  readonly supersededUpdateId?: string;
+  /** With `ChannelUpdateSigned`: the organisation that signed. */
+  readonly signer?: string;
+  /** With `ChannelChangeApplied`: the new channel config sequence (decimal). */
+  readonly appliedSequence?: string;
 }
 
 /** The name of the single event every membership transaction emits. */

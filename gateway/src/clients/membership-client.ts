@@ -205,72 +205,80 @@ export interface MembershipClient {
    */
   listChannelChanges(): Promise<ChannelChange[]>;
   /**
-   * Posts the config update that carries out an approved channel change (what configtxlator's
-   * `compute_update` produced, built on channel config sequence `baseSequence`). Posting the same
-   * bytes again returns the existing record; a newer base sequence supersedes the older update.
+   * Posts the `common.ConfigUpdate` (as `configtxlator compute_update` produces it) that carries
+   * out an approved channel change, built on channel config sequence `baseSequence`. Posting the
+   * same bytes again returns the existing update; an update built on a later sequence supersedes
+   * the change's current one. Any client of an organisation of the channel may post.
    *
-   * @param proposalId - the deciding proposal
-   * @param mspId - the organisation the change adds or removes
-   * @param configUpdateBase64 - base64 of the serialized `common.ConfigUpdate`
-   * @param baseSequence - the channel config sequence it was computed on, decimal
-   * @returns the update record
-   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`, a not-found code
-   *   for an unknown change, `STALE_CONFIG_SEQUENCE` (the chain recorded a newer sequence),
-   *   `CONFIG_UPDATE_MISMATCH` (the update does not do exactly what the change says)
+   * @param proposalId - the approving proposal (from {@link MembershipClient.listChannelChanges})
+   * @param mspId - the organisation added or removed
+   * @param configUpdate - the ConfigUpdate bytes
+   * @param baseSequence - the channel config sequence the update was computed against
+   * @returns the update; its `updateId` is the hex SHA-256 of the bytes
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER` (the caller's
+   *   organisation is not in the channel), `CHANNEL_CHANGE_NOT_FOUND`, `CHANGE_ALREADY_APPLIED`,
+   *   `STALE_CONFIG_SEQUENCE`, `INVALID_CONFIG_UPDATE`, `WRONG_CHANNEL`, `CONFIG_UPDATE_MISMATCH`
+   *   (the update does anything but the change), `UPDATE_ALREADY_PROPOSED` (another update of the
+   *   change on the same sequence)
    */
   proposeChannelUpdate(
     proposalId: string,
     mspId: string,
-    configUpdateBase64: string,
-    baseSequence: string,
+    configUpdate: Uint8Array,
+    baseSequence: bigint | number,
   ): Promise<Committed<ChannelUpdate>>;
   /**
-   * Posts the caller's `common.ConfigSignature` over a config update; the signature header's
-   * creator must be the calling admin itself. READY once a majority of the channel's
-   * organisations signed.
+   * Posts the caller's `common.ConfigSignature` over a channel update. The header's creator must
+   * be the identity this client submits as, an administrator (node OU `admin`) of an
+   * organisation of the channel; the signature is ECDSA over SHA-256(signatureHeader ‖
+   * configUpdate), DER, low-S (what Fabric signers produce). A majority of the channel's
+   * organisations makes the update READY.
    *
    * @param updateId - the update
-   * @param signatureHeaderBase64 - base64 of the serialized `common.SignatureHeader`
-   * @param signatureBase64 - base64 of the DER signature over SHA-256(header || update)
-   * @returns the update record
-   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `SIGNER_NOT_CALLER`,
-   *   `NOT_AN_ADMIN`, `INVALID_CONFIG_SIGNATURE`, `STALE_CONFIG_SEQUENCE`, `ALREADY_SIGNED`
+   * @param signatureHeader - the `common.SignatureHeader` bytes
+   * @param signature - the DER signature
+   * @returns the update with the signature added
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `CHANNEL_UPDATE_NOT_FOUND`,
+   *   `CHANGE_ALREADY_APPLIED`, `STALE_CONFIG_SEQUENCE` (superseded, or the channel moved on),
+   *   `SIGNER_NOT_CALLER`, `NOT_A_MEMBER`, `NOT_AN_ADMIN`, `ALREADY_SIGNED`,
+   *   `INVALID_CONFIG_SIGNATURE`
    */
   signChannelUpdate(
     updateId: string,
-    signatureHeaderBase64: string,
-    signatureBase64: string,
+    signatureHeader: Uint8Array,
+    signature: Uint8Array,
   ): Promise<Committed<ChannelUpdate>>;
   /**
-   * Records that a READY update is in the channel config at `newSequence`: the update and its
-   * change become APPLIED and the chain's config state follows.
+   * Records that a READY update was accepted by the ordering service: the update and its change
+   * APPLIED, and the chain's channel view at `newSequence` with the organisation added or removed.
    *
    * @param updateId - the update
-   * @param newSequence - the channel config sequence after it, decimal
-   * @returns the update record
-   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`,
-   *   `STALE_CONFIG_SEQUENCE`
+   * @param newSequence - the channel config sequence after it (its base sequence + 1)
+   * @returns the APPLIED update
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT` (also a sequence other than
+   *   base + 1), `NOT_A_MEMBER`, `CHANNEL_UPDATE_NOT_FOUND`, `CHANGE_ALREADY_APPLIED`,
+   *   `STALE_CONFIG_SEQUENCE`, `UPDATE_NOT_READY`
    */
   recordChannelUpdateApplied(
     updateId: string,
-    newSequence: string,
+    newSequence: bigint | number,
   ): Promise<Committed<ChannelUpdate>>;
   /**
    * @param updateId - the update
-   * @returns the update record
-   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, a not-found code
+   * @returns the update with its signatures
+   * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `CHANNEL_UPDATE_NOT_FOUND`
    */
   getChannelUpdate(updateId: string): Promise<ChannelUpdate>;
   /**
    * @param options - page size (1–100, 100 when absent) and bookmark
-   * @returns one page of config updates
+   * @returns one page of channel updates, in update id order
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`
    */
   listChannelUpdates(
     options?: Readonly<{ pageSize?: number; bookmark?: string }>,
   ): Promise<ChannelUpdatePage>;
   /**
-   * @returns the channel config sequence and organisations as the chain knows them
+   * @returns the channel as the chain knows it: the recorded config sequence and organisations
    * @throws MembershipError `NOT_INITIALIZED`
    */
   getChannelConfigState(): Promise<ChannelConfigState>;
@@ -284,6 +292,11 @@ export interface MembershipClient {
  */
 export const isMembershipError: (err: unknown) => err is MembershipError =
   contractErrorGuard(MEMBERSHIP_ERROR_CODES);
+
+/** A config sequence as the contract takes it: decimal text, which it checks (a fraction or a negative number is refused there with MALFORMED_INPUT). */
+function sequenceText(sequence: bigint | number): string {
+  return String(sequence);
+}
 
 class MembershipClientImpl implements MembershipClient {
   readonly #t: ContractTarget;
@@ -386,27 +399,27 @@ class MembershipClientImpl implements MembershipClient {
   proposeChannelUpdate(
     proposalId: string,
     mspId: string,
-    configUpdateBase64: string,
-    baseSequence: string,
+    configUpdate: Uint8Array,
+    baseSequence: bigint | number,
   ) {
     return submitJson<ChannelUpdate>(this.#t, 'proposeChannelUpdate', [
       proposalId,
       mspId,
-      configUpdateBase64,
-      baseSequence,
+      Buffer.from(configUpdate).toString('base64'),
+      sequenceText(baseSequence),
     ]);
   }
-  signChannelUpdate(updateId: string, signatureHeaderBase64: string, signatureBase64: string) {
+  signChannelUpdate(updateId: string, signatureHeader: Uint8Array, signature: Uint8Array) {
     return submitJson<ChannelUpdate>(this.#t, 'signChannelUpdate', [
       updateId,
-      signatureHeaderBase64,
-      signatureBase64,
+      Buffer.from(signatureHeader).toString('base64'),
+      Buffer.from(signature).toString('base64'),
     ]);
   }
-  recordChannelUpdateApplied(updateId: string, newSequence: string) {
+  recordChannelUpdateApplied(updateId: string, newSequence: bigint | number) {
     return submitJson<ChannelUpdate>(this.#t, 'recordChannelUpdateApplied', [
       updateId,
-      newSequence,
+      sequenceText(newSequence),
     ]);
   }
   getChannelUpdate(updateId: string) {

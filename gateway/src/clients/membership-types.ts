@@ -29,13 +29,13 @@ export {
   type ProposalDetails,
   type InitializeResult,
   type ProposalPage,
-  type MembershipEventType,
-  type MembershipEvent as MembershipEventPayload,
   type ChannelChangeStatus,
-  type ChannelUpdateStatus,
   type ChannelUpdateSignature,
+  type ChannelUpdateStatus,
   type ChannelUpdatePage,
   type ChannelConfigState,
+  type MembershipEventType,
+  type MembershipEvent as MembershipEventPayload,
 } from '@oracle-consortium/protocol';
 
 /** A vote. */
@@ -53,7 +53,10 @@ export type Invitation = InvitationRecord;
 /** A channel configuration change for tooling to apply. */
 export type ChannelChange = ChannelChangeRecord;
 
-/** A config update carrying out a channel change, with the signatures posted for it. */
+/**
+ * A config update posted on the chain for a channel change, with the admins' signatures collected
+ * so far (the `common.ConfigUpdate` bytes and each `common.ConfigSignature` part in base64).
+ */
 export type ChannelUpdate = ChannelUpdateRecord;
 
 /**

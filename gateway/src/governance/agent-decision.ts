@@ -61,7 +61,7 @@ export type AgentAction =
       readonly kind: 'RECORD_APPLIED';
       /** The update. */
       readonly updateId: string;
-      /** The channel config sequence now. */
+      /** The sequence the update produced: its base sequence plus one. */
       readonly newSequence: bigint;
     };
 
@@ -126,8 +126,10 @@ export function decideNextAction(view: Readonly<AgentView>): AgentAction {
   }
   const current = update?.status === 'SUPERSEDED' ? undefined : update;
   if (changeInConfig(change, config.organizations)) {
-    if (current?.status === 'READY' && BigInt(current.baseSequence) < config.sequence) {
-      return { kind: 'RECORD_APPLIED', updateId: current.updateId, newSequence: config.sequence };
+    const base = current === undefined ? undefined : BigInt(current.baseSequence);
+    if (current?.status === 'READY' && base !== undefined && base < config.sequence) {
+      // Applied at its base, so the config it made is the next one, whatever came after.
+      return { kind: 'RECORD_APPLIED', updateId: current.updateId, newSequence: base + 1n };
     }
     return {
       kind: 'WAIT',

@@ -145,8 +145,6 @@ export interface GovernanceAgent {
   stop(): void;
 }
 
-const B64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-
 /** Event types after which a pass may find something to do. */
 const RELEVANT: ReadonlySet<string> = new Set([
   'ProposalStatusChanged',
@@ -162,8 +160,8 @@ const RELEVANT: ReadonlySet<string> = new Set([
  * Whether a refusal means "something moved, look again" rather than a failure.
  *
  * @param err - what a step threw
- * @returns true for a stale config or sequence, an update already signed or applied elsewhere,
- *   and a lost MVCC race
+ * @returns true for a stale config or sequence, an update already proposed, signed or applied by
+ *   another member, and a lost MVCC race
  */
 export function isRetryableRefusal(err: unknown): boolean {
   if (err instanceof GovernanceError) {
@@ -171,7 +169,12 @@ export function isRetryableRefusal(err: unknown): boolean {
   }
   if (err instanceof ContractError) {
     const code: string = (err as ContractError).chaincodeCode;
-    return code === 'STALE_CONFIG_SEQUENCE' || code === 'ALREADY_SIGNED';
+    return [
+      'STALE_CONFIG_SEQUENCE',
+      'ALREADY_SIGNED',
+      'UPDATE_ALREADY_PROPOSED',
+      'CHANGE_ALREADY_APPLIED',
+    ].includes(code);
   }
   return (
     err instanceof TransactionError &&
@@ -271,29 +274,30 @@ class GovernanceAgentImpl implements GovernanceAgent {
         await membership.proposeChannelUpdate(
           change.proposalId,
           change.mspId,
-          B64(built.configUpdate),
-          built.baseSequence.toString(),
+          built.configUpdate,
+          built.baseSequence,
         );
         return;
       }
       case 'SIGN': {
         const update = await membership.getChannelUpdate(action.updateId);
         const parts = await this.#channel.sign(Buffer.from(update.configUpdate, 'base64'));
-        await membership.signChannelUpdate(
-          action.updateId,
-          B64(parts.signatureHeader),
-          B64(parts.signature),
-        );
+        await membership.signChannelUpdate(action.updateId, parts.signatureHeader, parts.signature);
         return;
       }
       case 'BROADCAST': {
         const update = await membership.getChannelUpdate(action.updateId);
-        const after = await this.#channel.apply(change, update);
-        await membership.recordChannelUpdateApplied(action.updateId, after.sequence.toString());
+        await this.#channel.apply(change, update);
+        // The update moved the config from its base to the next sequence; a later config change
+        // meanwhile does not make that number any different.
+        await membership.recordChannelUpdateApplied(
+          action.updateId,
+          BigInt(update.baseSequence) + 1n,
+        );
         return;
       }
       case 'RECORD_APPLIED':
-        await membership.recordChannelUpdateApplied(action.updateId, action.newSequence.toString());
+        await membership.recordChannelUpdateApplied(action.updateId, action.newSequence);
         return;
       case 'DONE':
       case 'WAIT':

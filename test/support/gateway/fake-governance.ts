@@ -61,7 +61,7 @@ export class FakeGovernance {
   #change(proposalId: string, mspId: string): ChannelChange {
     const change = this.changes.find((c) => c.proposalId === proposalId && c.mspId === mspId);
     if (change === undefined)
-      throw refuse('PROPOSAL_NOT_FOUND', `no change ${proposalId}/${mspId}`);
+      throw refuse('CHANNEL_CHANGE_NOT_FOUND', `no change ${proposalId}/${mspId}`);
     return change;
   }
 
@@ -71,7 +71,7 @@ export class FakeGovernance {
 
   #update(updateId: string): ChannelUpdate {
     const update = this.updates.get(updateId);
-    if (update === undefined) throw refuse('PROPOSAL_NOT_FOUND', `no update ${updateId}`);
+    if (update === undefined) throw refuse('CHANNEL_UPDATE_NOT_FOUND', `no update ${updateId}`);
     return update;
   }
 
@@ -105,15 +105,16 @@ export class FakeGovernance {
         await tick('getChannelUpdate');
         return structuredClone(this.#update(updateId));
       },
-      proposeChannelUpdate: async (proposalId, mspId, configUpdateBase64, baseSequence) => {
+      proposeChannelUpdate: async (proposalId, mspId, configUpdate, baseSequence) => {
         await tick('proposeChannelUpdate');
         const change = this.#change(proposalId, mspId);
-        if (change.status === 'APPLIED') throw refuse('PROPOSAL_CLOSED', 'change applied');
+        if (change.status === 'APPLIED') throw refuse('CHANGE_ALREADY_APPLIED', 'change applied');
         const base = BigInt(baseSequence);
         if (base < this.chain.sequence) {
           throw refuse('STALE_CONFIG_SEQUENCE', `base ${base} < ${this.chain.sequence}`);
         }
-        const bytes = Buffer.from(configUpdateBase64, 'base64');
+        const bytes = Buffer.from(configUpdate);
+        const configUpdateBase64 = bytes.toString('base64');
         const updateId = createHash('sha256').update(bytes).digest('hex');
         const existing = this.updates.get(updateId);
         if (existing !== undefined) return committed(existing);
@@ -127,7 +128,7 @@ export class FakeGovernance {
           proposalId,
           mspId,
           action: change.action,
-          baseSequence,
+          baseSequence: base.toString(),
           configUpdate: configUpdateBase64,
           proposedBy: caller,
           proposedDate: DATE,
@@ -139,7 +140,9 @@ export class FakeGovernance {
         this.#setChange(change, { status: 'UPDATE_PROPOSED', updateId });
         return committed(record);
       },
-      signChannelUpdate: async (updateId, signatureHeader, signature) => {
+      signChannelUpdate: async (updateId, headerBytes, signatureBytes) => {
+        const signatureHeader = Buffer.from(headerBytes).toString('base64');
+        const signature = Buffer.from(signatureBytes).toString('base64');
         await tick('signChannelUpdate');
         const update = this.#update(updateId);
         if (BigInt(update.baseSequence) < this.chain.sequence || update.status === 'SUPERSEDED') {
@@ -167,11 +170,18 @@ export class FakeGovernance {
         this.updates.set(updateId, next);
         return committed(next);
       },
-      recordChannelUpdateApplied: async (updateId, newSequence) => {
+      recordChannelUpdateApplied: async (updateId, sequence) => {
         await tick('recordChannelUpdateApplied');
         const update = this.#update(updateId);
+        if (update.status === 'APPLIED') {
+          throw refuse('CHANGE_ALREADY_APPLIED', `update ${updateId} is applied`);
+        }
         if (update.status !== 'READY') {
-          throw refuse('PROPOSAL_CLOSED', `update ${updateId} is ${update.status}`);
+          throw refuse('UPDATE_NOT_READY', `update ${updateId} is ${update.status}`);
+        }
+        const newSequence = BigInt(sequence).toString();
+        if (BigInt(newSequence) !== BigInt(update.baseSequence) + 1n) {
+          throw refuse('MALFORMED_INPUT', `sequence ${newSequence} is not base + 1`);
         }
         const next: ChannelUpdate = { ...update, status: 'APPLIED', appliedSequence: newSequence };
         this.updates.set(updateId, next);

@@ -141,6 +141,16 @@ describe('governance agent decisions', () => {
     });
   });
 
+  it('records the sequence its update made, base plus one, when the config moved on since', () => {
+    const action = governance.decideNextAction(
+      view({
+        update: update({ status: 'READY', baseSequence: '4' }),
+        config: { sequence: 7n, organizations: ['Org1MSP', 'Org2MSP', 'Org3MSP'] },
+      }),
+    );
+    expect(action).to.include({ kind: 'RECORD_APPLIED', newSequence: 5n });
+  });
+
   it('waits, without proposing, when the config shows the change but no READY update exists', () => {
     const action = governance.decideNextAction(
       view({ config: { sequence: 5n, organizations: ['Org1MSP', 'Org2MSP', 'Org3MSP'] } }),

@@ -73,11 +73,7 @@ describe('governance agent passes', function () {
     );
     await fake
       .membership('Org2MSP')
-      .signChannelUpdate(
-        update.updateId,
-        Buffer.from(parts.signatureHeader).toString('base64'),
-        Buffer.from(parts.signature).toString('base64'),
-      );
+      .signChannelUpdate(update.updateId, parts.signatureHeader, parts.signature);
     // Both agents reach the orderer before either's update is judged.
     let arrived = 0;
     let release: () => void = () => undefined;
