@@ -210,4 +210,28 @@ describe('governance agent passes', function () {
     }
     expect(caught).to.equal(denied);
   });
+
+  it('runs passes on its poll interval until the change is applied, and stops when asked', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const agents = [org1, org2].map((admin) =>
+      governance.newGovernanceAgent({
+        membership: fake.membership(admin.mspId),
+        admin,
+        channel: fake.channelFor(admin),
+        pollIntervalMs: 20,
+      }),
+    );
+    const errors: unknown[] = [];
+    const running = agents.map((a) => a.run((err) => errors.push(err)));
+    const deadline = Date.now() + 10000;
+    while (fake.changes[0]?.status !== 'APPLIED' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const a of agents) a.stop();
+    await Promise.all(running);
+    expect(fake.changes[0]?.status).to.equal('APPLIED');
+    expect(fake.broadcasts.accepted).to.equal(1);
+    expect(fake.channel.organizations).to.include('Org3MSP');
+    expect(errors).to.deep.equal([]);
+  });
 });
