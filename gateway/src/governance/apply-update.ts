@@ -23,6 +23,12 @@ import {
   type ConfigSigningIdentity,
 } from './config-signature';
 
+// google-protobuf ships no type declarations; the one class used here is typed by hand.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
+  Timestamp: new () => { setSeconds(value: number): void; setNanos(value: number): void };
+};
+
 /** What goes into a config update envelope. */
 export interface ConfigUpdateEnvelopeInput {
   /** The channel. */
@@ -79,12 +85,6 @@ export async function configUpdateEnvelope(
   envelope.setSignature(await signFabricMessage(input.submitter.signer, payloadBytes));
   return envelope.serializeBinary();
 }
-
-// google-protobuf ships no type declarations; the one class used here is typed by hand.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
-  Timestamp: new () => { setSeconds(value: number): void; setNanos(value: number): void };
-};
 
 const POLICY_FAILURE = /policy for \[(?:Group|Value|Policy)\]\s+(\S+) not satisfied/;
 const STALE_READ_SET =
