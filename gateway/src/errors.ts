@@ -18,7 +18,9 @@ export type ErrorCode =
   | SignerErrorCode
   | CaErrorCode
   | TransactionErrorCode
-  | ContractErrorCode;
+  | ContractErrorCode
+  | OrdererErrorCode
+  | GovernanceErrorCode;
 
 /** Codes of {@link ConfigError}. */
 export type ConfigErrorCode = 'INVALID_CONFIG';
@@ -41,6 +43,19 @@ export type TransactionErrorCode =
   | 'EVENTS_FAILED';
 /** Codes of {@link ContractError}. */
 export type ContractErrorCode = 'CONTRACT_ERROR';
+/** Codes of {@link OrdererError}. */
+export type OrdererErrorCode = 'ORDERER_REFUSED';
+/**
+ * Codes of {@link GovernanceError}: why a channel configuration change could not be built, signed
+ * or applied.
+ */
+export type GovernanceErrorCode =
+  | 'CONFIG_POLICY_NOT_SATISFIED'
+  | 'STALE_CONFIG'
+  | 'CONFIG_UPDATE_INVALID'
+  | 'CHANGE_ALREADY_IN_CONFIG'
+  | 'CONFIG_NOT_APPLIED'
+  | 'CONFIGTXLATOR_FAILED';
 
 /** What one peer or orderer said about a failed request. */
 export interface PeerErrorDetail {
@@ -216,6 +231,78 @@ export class ContractError<K extends string = string> extends ConsortiumError<Co
     super({ ...properties, code: 'CONTRACT_ERROR' });
     this.chaincodeCode = properties.chaincodeCode;
     this.chaincodeMessage = properties.chaincodeMessage;
+  }
+}
+
+/**
+ * An orderer answered a broadcast with a status other than SUCCESS that another orderer would
+ * answer alike (BAD_REQUEST, FORBIDDEN, NOT_FOUND, ...): the request, not the node, is at fault,
+ * so it is not sent again.
+ */
+export class OrdererError extends ConsortiumError<OrdererErrorCode> {
+  /** Always `OrdererError`. */
+  override name = 'OrdererError';
+  /** The orderer's status, a `common.Status` value such as 400. */
+  readonly status: number;
+  /** The status's protobuf name, such as `BAD_REQUEST`. */
+  readonly statusName: string;
+  /** The orderer's own explanation (`BroadcastResponse.info`). */
+  readonly info: string;
+  /** The orderer (host:port) that answered. */
+  readonly endpoint: string;
+
+  /**
+   * @param properties - error properties plus the orderer's status, info and endpoint
+   */
+  constructor(
+    properties: Readonly<
+      ErrorProperties<OrdererErrorCode> & {
+        status: number;
+        statusName: string;
+        info: string;
+        endpoint: string;
+      }
+    >,
+  ) {
+    super(properties);
+    this.status = properties.status;
+    this.statusName = properties.statusName;
+    this.info = properties.info;
+    this.endpoint = properties.endpoint;
+  }
+}
+
+/**
+ * A channel configuration change could not be built or applied: the orderer found its signatures
+ * short of the policy, the config moved under it, configtxlator failed, or the new config did not
+ * arrive in time.
+ */
+export class GovernanceError extends ConsortiumError<GovernanceErrorCode> {
+  /** Always `GovernanceError`. */
+  override name = 'GovernanceError';
+  /** With `CONFIG_POLICY_NOT_SATISFIED`: the config element whose policy failed (`/Channel/Application`). */
+  readonly policyPath: string | undefined;
+  /** The channel config sequence the update was built on, when known. */
+  readonly baseSequence: bigint | undefined;
+  /** The channel config sequence last seen, when known. */
+  readonly currentSequence: bigint | undefined;
+
+  /**
+   * @param properties - error properties plus the policy path and sequences concerned
+   */
+  constructor(
+    properties: Readonly<
+      ErrorProperties<GovernanceErrorCode> & {
+        policyPath?: string;
+        baseSequence?: bigint;
+        currentSequence?: bigint;
+      }
+    >,
+  ) {
+    super(properties);
+    this.policyPath = properties.policyPath;
+    this.baseSequence = properties.baseSequence;
+    this.currentSequence = properties.currentSequence;
   }
 }
 

@@ -138,6 +138,8 @@ export {
   CaError,
   TransactionError,
   ContractError,
+  OrdererError,
+  GovernanceError,
   CHAINCODE_ERROR_PATTERN,
 } from './errors';
 export type {
@@ -149,9 +151,39 @@ export type {
   CaErrorCode,
   TransactionErrorCode,
   ContractErrorCode,
+  OrdererErrorCode,
+  GovernanceErrorCode,
   PeerErrorDetail,
   ErrorProperties,
 } from './errors';
+
+export * as governance from './governance';
+export type { ChannelConfig } from './governance/channel-config';
+export type { Configtxlator, ConfigtxlatorOptions } from './governance/configtxlator';
+export type { ChannelChangeSpec, BuiltUpdate } from './governance/update-builder';
+export type {
+  ConfigSigningIdentity,
+  ConfigSignatureParts,
+  ConfigSignatureCheck,
+} from './governance/config-signature';
+export type {
+  ConfigUpdateEnvelopeInput,
+  ApplyConfigUpdateOptions,
+  AppliedConfigUpdate,
+} from './governance/apply-update';
+export type { AgentView, AgentAction } from './governance/agent-decision';
+export type {
+  GovernanceAgent,
+  GovernanceAgentOptions,
+  AgentMembership,
+  ChannelOperations,
+  AgentStep,
+  AgentPass,
+} from './governance/agent';
+
+export * as orderer from './orderer';
+export type { OrdererEndpoint, BroadcastOptions, BroadcastResult } from './orderer/broadcast';
+export type { OrdererDescriptionOptions } from './orderer/orderers';
 
 export * as connection from './connection';
 export type {

@@ -1,0 +1,237 @@
+/**
+ * The governance agent's passes against a fake membership contract and channel
+ * (test/support/gateway/fake-governance.ts): a change carried from approval to APPLIED by two
+ * founding members' agents, two agents racing to broadcast, rebuilds after the config or the chain
+ * moved, and a step that keeps failing reported and passed over.
+ */
+import { expect } from 'chai';
+import {
+  ContractError,
+  governance,
+  type AgentPass,
+  type ChannelChange,
+  type ConfigSigningIdentity,
+} from '../../../../gateway/src';
+import { FakeGovernance, adminOf } from '../../../support/gateway/fake-governance';
+
+const ADD_ORG3: ChannelChange = {
+  action: 'ADD_ORG',
+  mspId: 'Org3MSP',
+  proposalId: 'p-3',
+  status: 'PENDING_CHANNEL_UPDATE',
+  createdDate: '2026-12-01T00:00:00.000Z',
+};
+
+const kinds = (pass: AgentPass) => pass.steps.map((s) => `${s.action.kind}:${s.outcome}`);
+
+describe('governance agent passes', function () {
+  this.timeout(20000);
+  let org1: ConfigSigningIdentity;
+  let org2: ConfigSigningIdentity;
+
+  before(() => {
+    org1 = adminOf('Org1MSP');
+    org2 = adminOf('Org2MSP');
+  });
+
+  function agentFor(
+    fake: FakeGovernance,
+    admin: ConfigSigningIdentity,
+    channel = fake.channelFor(admin),
+  ) {
+    return governance.newGovernanceAgent({
+      membership: fake.membership(admin.mspId),
+      admin,
+      channel,
+    });
+  }
+
+  it('carries an ADD_ORG from approval to APPLIED with two founding members taking turns', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const first = await agentFor(fake, org1).runOnce();
+    expect(kinds(first)).to.deep.equal(['PROPOSE:ok', 'SIGN:ok', 'WAIT:ok']);
+    const second = await agentFor(fake, org2).runOnce();
+    expect(kinds(second)).to.deep.equal(['SIGN:ok', 'BROADCAST:ok', 'DONE:ok']);
+    expect(fake.channel).to.deep.equal({
+      sequence: 1n,
+      organizations: ['Org1MSP', 'Org2MSP', 'Org3MSP'],
+    });
+    expect(fake.changes[0]).to.include({ status: 'APPLIED', appliedSequence: '1' });
+    const [update] = [...fake.updates.values()];
+    expect(update?.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    expect(update).to.include({ status: 'APPLIED', baseSequence: '0', proposedBy: 'Org1MSP' });
+    expect((await agentFor(fake, org1).runOnce()).pending).to.equal(0);
+  });
+
+  it('applies a READY update once when two agents broadcast it at the same time', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    await agentFor(fake, org1).runOnce();
+    const update = [...fake.updates.values()][0]!;
+    const parts = await governance.signConfigUpdate(
+      Buffer.from(update.configUpdate, 'base64'),
+      org2,
+    );
+    await fake
+      .membership('Org2MSP')
+      .signChannelUpdate(update.updateId, parts.signatureHeader, parts.signature);
+    // Both agents reach the orderer before either's update is judged.
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothThere = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const beforeApply = async () => {
+      if (++arrived === 2) release();
+      await bothThere;
+    };
+    const [a, b] = await Promise.all([
+      agentFor(fake, org1, fake.channelFor(org1, { beforeApply })).runOnce(),
+      agentFor(fake, org2, fake.channelFor(org2, { beforeApply })).runOnce(),
+    ]);
+    expect(fake.broadcasts).to.deep.equal({ accepted: 1, refused: 1 });
+    expect(fake.channel.sequence).to.equal(1n);
+    expect(fake.changes[0]).to.include({ status: 'APPLIED', appliedSequence: '1' });
+    const steps = [...a.steps, ...b.steps];
+    expect(steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(
+      steps.filter((s) => s.action.kind === 'BROADCAST').map((s) => s.outcome),
+    ).to.have.members(['ok', 'retry']);
+    expect(a.steps.at(-1)?.action.kind).to.equal('DONE');
+    expect(b.steps.at(-1)?.action.kind).to.equal('DONE');
+  });
+
+  it('rebuilds an update whose config sequence moved before it was READY', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    await agentFor(fake, org1).runOnce();
+    const stale = [...fake.updates.values()][0]!;
+    // Another config change (say, a new anchor peer) lands: the channel and the chain move on.
+    fake.channel = { ...fake.channel, sequence: 1n };
+    fake.chain = { ...fake.chain, sequence: 1n };
+    const pass = await agentFor(fake, org2).runOnce();
+    expect(kinds(pass)).to.deep.equal(['PROPOSE:ok', 'SIGN:ok', 'WAIT:ok']);
+    const propose = pass.steps[0]!.action;
+    expect(propose.kind === 'PROPOSE' && propose.reason).to.contain('sequence 0');
+    expect(fake.updates.get(stale.updateId)?.status).to.equal('SUPERSEDED');
+    const fresh = [...fake.updates.values()].find((u) => u.status !== 'SUPERSEDED');
+    expect(fresh).to.include({ baseSequence: '1', proposedBy: 'Org2MSP' });
+    expect(fresh?.updateId).to.not.equal(stale.updateId);
+  });
+
+  it('proposes again when the contract refuses a base its peer had not caught up with', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    fake.channel = { ...fake.channel, sequence: 1n };
+    fake.chain = { ...fake.chain, sequence: 1n };
+    let reads = 0;
+    // The first read comes from a peer one config block behind.
+    const read = () => {
+      const config = fake.config();
+      return reads++ === 0 ? { ...config, sequence: 0n } : config;
+    };
+    const pass = await agentFor(fake, org1, fake.channelFor(org1, { read })).runOnce();
+    expect(kinds(pass)).to.deep.equal(['PROPOSE:retry', 'PROPOSE:ok', 'SIGN:ok', 'WAIT:ok']);
+    const refusal = pass.steps[0]!.error;
+    expect(refusal).to.be.instanceOf(ContractError);
+    expect((refusal as ContractError).chaincodeCode).to.equal('STALE_CONFIG_SEQUENCE');
+    expect([...fake.updates.values()].map((u) => u.baseSequence)).to.deep.equal(['1']);
+  });
+
+  it('reports a step refused twice alike as failed and goes on with the next change', async () => {
+    const removeOrgX: ChannelChange = {
+      ...ADD_ORG3,
+      action: 'REMOVE_ORG',
+      mspId: 'OrgXMSP',
+      proposalId: 'p-4',
+    };
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP', 'OrgXMSP'], [ADD_ORG3, removeOrgX]);
+    fake.intercept = (transaction) =>
+      transaction === 'signChannelUpdate'
+        ? new ContractError({
+            message: '[NOT_AN_ADMIN] the caller is not an admin',
+            chaincodeCode: 'NOT_AN_ADMIN',
+            chaincodeMessage: 'the caller is not an admin',
+          })
+        : undefined;
+    const pass = await agentFor(fake, org1).runOnce();
+    expect(kinds(pass)).to.deep.equal([
+      'PROPOSE:ok',
+      'SIGN:retry',
+      'SIGN:failed',
+      'PROPOSE:ok',
+      'SIGN:retry',
+      'SIGN:failed',
+    ]);
+    const failed = pass.steps[2]!;
+    expect(failed).to.include({ proposalId: 'p-3', mspId: 'Org3MSP' });
+    expect((failed.error as ContractError).chaincodeCode).to.equal('NOT_AN_ADMIN');
+    expect(pass.steps[3]).to.include({ proposalId: 'p-4', mspId: 'OrgXMSP' });
+  });
+
+  it('leaves an update short of a majority to the orderer’s refusal, typed, without recording it', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    await agentFor(fake, org1).runOnce();
+    const update = [...fake.updates.values()][0]!;
+    // A contract that wrongly marked it READY after one signature must not get it applied.
+    fake.updates.set(update.updateId, { ...update, status: 'READY' });
+    const pass = await agentFor(fake, org2).runOnce();
+    const broadcast = pass.steps.find((s) => s.action.kind === 'BROADCAST');
+    expect(broadcast?.outcome).to.equal('failed');
+    expect(broadcast?.error).to.include({
+      code: 'CONFIG_POLICY_NOT_SATISFIED',
+      policyPath: '/Channel/Application',
+    });
+    expect(fake.channel.sequence).to.equal(0n);
+    expect(fake.changes[0]?.status).to.equal('UPDATE_PROPOSED');
+  });
+
+  it('finds nothing to do while the membership contract is not initialised', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const notInitialized = new ContractError({
+      message: '[NOT_INITIALIZED] the contract is not initialised',
+      chaincodeCode: 'NOT_INITIALIZED',
+      chaincodeMessage: 'the contract is not initialised',
+    });
+    fake.intercept = () => notInitialized;
+    expect(await agentFor(fake, org1).runOnce()).to.deep.equal({ pending: 0, steps: [] });
+  });
+
+  it('passes on any other failure to list the changes', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const denied = new ContractError({
+      message: '[NOT_A_MEMBER] OrgZMSP is not a member',
+      chaincodeCode: 'NOT_A_MEMBER',
+      chaincodeMessage: 'OrgZMSP is not a member',
+    });
+    fake.intercept = () => denied;
+    let caught: unknown;
+    try {
+      await agentFor(fake, org1).runOnce();
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).to.equal(denied);
+  });
+
+  it('runs passes on its poll interval until the change is applied, and stops when asked', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const agents = [org1, org2].map((admin) =>
+      governance.newGovernanceAgent({
+        membership: fake.membership(admin.mspId),
+        admin,
+        channel: fake.channelFor(admin),
+        pollIntervalMs: 20,
+      }),
+    );
+    const errors: unknown[] = [];
+    const running = agents.map((a) => a.run((err) => errors.push(err)));
+    const deadline = Date.now() + 10000;
+    while (fake.changes[0]?.status !== 'APPLIED' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    for (const a of agents) a.stop();
+    await Promise.all(running);
+    expect(fake.changes[0]?.status).to.equal('APPLIED');
+    expect(fake.broadcasts.accepted).to.equal(1);
+    expect(fake.channel.organizations).to.include('Org3MSP');
+    expect(errors).to.deep.equal([]);
+  });
+});
