@@ -11,6 +11,14 @@ import {
   TransactionError,
 } from '@oracle-consortium/gateway';
 
+// Codes that mean the record a URL names (/api/proposals/:id, /api/feeds/:id) does not exist;
+// any other refusal (MEMBER_NOT_FOUND in a proposal's body, say) is about the request: 422.
+const ADDRESSED: ReadonlySet<string> = new Set([
+  'PROPOSAL_NOT_FOUND',
+  'FEED_NOT_FOUND',
+  'INVITATION_NOT_FOUND',
+]);
+
 /** The body of every error answer. */
 export interface ApiErrorBody {
   /** The error. */
@@ -60,7 +68,7 @@ export function toHttpError(err: unknown): { status: number; body: ApiErrorBody 
   }
   if (err instanceof ContractError) {
     const contract = err as ContractError;
-    const status = contract.chaincodeCode.endsWith('_NOT_FOUND') ? 404 : 422;
+    const status = ADDRESSED.has(contract.chaincodeCode) ? 404 : 422;
     return {
       status,
       body: {

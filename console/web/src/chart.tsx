@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 export interface Point {
   /** The round id. */
   readonly roundId: string;
-  /** Unix seconds. */
+  /** When the round was observed (its observations timestamp), Unix seconds. */
   readonly time: number;
   /** The answer in its decimals, as a float for plotting only. */
   readonly value: number;
@@ -26,6 +26,14 @@ export function RoundChart({ points, label }: { points: readonly Point[]; label:
         width: Math.max(320, target.clientWidth || 720),
         height: 280,
         scales: { x: { time: true } },
+        axes: [
+          {},
+          {
+            size: 90,
+            // Enough significant digits that neighbouring ticks never read alike.
+            values: (_u, splits) => splits.map((v) => String(Number(v.toPrecision(8)))),
+          },
+        ],
         series: [{}, { label, stroke: '#1565c0', width: 2, points: { show: true, size: 6 } }],
       },
       [points.map((p) => p.time), points.map((p) => p.value)],

@@ -44,7 +44,8 @@ function FeedView({ id, version }: { id: string; version: number }) {
     () =>
       (data?.rounds ?? []).map((r) => ({
         roundId: r.roundId,
-        time: r.updatedAt,
+        // Observation time: rounds committed in the same second still plot apart.
+        time: r.startedAt,
         value: fixedToNumber(r.answer, data?.feed.decimals ?? 0),
       })),
     [data],

@@ -141,7 +141,8 @@ function CreateForm({ onCreated }: { onCreated: (id: string) => void }) {
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event): Promise<void> => {
     e.preventDefault();
-    const form = new FormData(e.target as HTMLFormElement);
+    const formElement = e.target as HTMLFormElement;
+    const form = new FormData(formElement);
     const text = (name: string): string => {
       const v = form.get(name);
       return typeof v === 'string' ? v : '';
@@ -166,6 +167,9 @@ function CreateForm({ onCreated }: { onCreated: (id: string) => void }) {
           : { remove: { memberId: text('memberId') } }),
       };
       const out = await post<{ proposal: Proposal }>('/api/proposals', body);
+      // Done with this one: the next proposal starts from an empty, closed form.
+      formElement.reset();
+      formElement.closest('details')?.removeAttribute('open');
       onCreated(out.proposal.proposalId);
     } catch (err) {
       setError(err as Error);
