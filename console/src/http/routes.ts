@@ -68,8 +68,7 @@ function registerSessionRoutes(app: FastifyInstance, { backend, hub }: RouteCont
   app.post('/api/session/check', () => ({ ok: true }));
   app.get('/api/events', (request, reply) => {
     reply.hijack();
-    hub.attach(reply.raw);
-    hub.publish('hello', { member: backend.member });
+    hub.attach(reply.raw, { event: 'hello', data: { member: backend.member } });
     request.raw.on('close', () => reply.raw.end());
   });
 }

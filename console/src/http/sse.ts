@@ -11,8 +11,9 @@ export interface EventHub {
    * Adopts a response as an event stream: writes the headers and keeps it until it closes.
    *
    * @param res - the raw response of a hijacked request
+   * @param hello - a first event for this page alone, when given
    */
-  attach(res: ServerResponse): void;
+  attach(res: ServerResponse, hello?: { event: string; data: unknown }): void;
   /**
    * Sends one event to every page.
    *
@@ -24,6 +25,10 @@ export interface EventHub {
   readonly size: number;
   /** Ends every stream. */
   close(): void;
+}
+
+function frame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 // A page whose socket holds more than this unsent is not reading: drop it, it reconnects.
@@ -44,7 +49,7 @@ class EventHubImpl implements EventHub {
     return this.#clients.size;
   }
 
-  attach(res: ServerResponse): void {
+  attach(res: ServerResponse, hello?: { event: string; data: unknown }): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -53,12 +58,13 @@ class EventHubImpl implements EventHub {
     });
     // Tell the browser how long to wait before reconnecting after the server goes away.
     res.write('retry: 2000\n\n');
+    if (hello !== undefined) res.write(frame(hello.event, hello.data));
     this.#clients.add(res);
     res.on('close', () => this.#clients.delete(res));
   }
 
   publish(event: string, data: unknown): void {
-    this.#write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.#write(frame(event, data));
   }
 
   #write(chunk: string): void {
