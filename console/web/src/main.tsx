@@ -9,7 +9,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getToken, post, setToken } from './api';
 import { ErrorBox, useResource } from './components';
-import { useLiveStatus } from './live';
+import { subscribe, useLiveStatus } from './live';
 import { FeedsPage } from './pages/feeds';
 import { InvitationsPage, MembersPage } from './pages/membership';
 import { NetworkPage } from './pages/network';
@@ -105,6 +105,16 @@ function App() {
     '/api/session',
   );
   const live = useLiveStatus();
+  // A ledger event stream the server gave up on (access refused, say): pages stop updating live.
+  const [streamError, setStreamError] = useState<string | undefined>(undefined);
+  useEffect(
+    () =>
+      subscribe(['stream-error'], (data) => {
+        const e = data as { stream: string; message: string };
+        setStreamError(`the ${e.stream} event stream stopped: ${e.message}`);
+      }),
+    [],
+  );
   const page = PAGES.find((p) => p.path === where.page) ?? PAGES[0];
   return (
     <>
@@ -134,6 +144,11 @@ function App() {
           </ul>
         </nav>
         <TokenBox />
+        {streamError !== undefined ? (
+          <p class="error" role="alert" data-testid="stream-error">
+            Live updates stopped: {streamError}. Reload the page after fixing the server.
+          </p>
+        ) : null}
       </header>
       <main>{page?.render(where.id)}</main>
     </>
