@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser pages: DOM types and JSX, checked with their own tsconfig.
+    files: ['console/web/**/*.ts', 'console/web/**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        project: './console/web/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       // chai's property assertions (expect(x).to.be.true) read as unused expressions.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh clone lacks: npm dependencies, the Fabric, Fabric CA and local-kms binaries
-# (built once into a cache outside the clone), and, where this user may install packages, SoftHSM2
-# and shellcheck. Safe to run repeatedly.
+# (built once into a cache outside the clone), and, where this user may install packages, SoftHSM2,
+# the shellcheck linter and chromium (driven headless by the console's end-to-end tests). Safe to
+# run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ need_pkgs=()
 command -v softhsm2-util >/dev/null 2>&1 || need_pkgs+=(softhsm2)
 command -v shellcheck >/dev/null 2>&1 || need_pkgs+=(shellcheck)
 command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 if ((${#need_pkgs[@]} > 0)); then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "installing system packages: ${need_pkgs[*]}" >&2

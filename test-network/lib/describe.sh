@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The network description: the same facts an application reads from the managed service's
 # GetNetwork, GetMember and GetNode answers, plus where the local network keeps its TLS root chain
-# and enrolled identities. The gateway library reads this file for the local network.
+# and enrolled identities, and where each node's operations endpoint (/healthz, /metrics) answers,
+# which the operator console polls for health, block heights and the Raft leader. The gateway
+# library reads this file for the local network.
 
 identity_json() {
   local org="$1" name="$2" dir="$CRYPTO_DIR/${1,,}/$2"
@@ -24,6 +26,7 @@ write_description() {
       first=0
       printf '    {\n      "Id": "%s",\n      "Name": "%s",\n      "MspId": "%s",\n' "$(member_id "$org")" "$org" "$(msp_id "$org")"
       printf '      "FrameworkAttributes": { "Fabric": { "AdminUsername": "admin", "CaEndpoint": "%s:%s" } },\n' "$(ca_host "$org")" "$(ca_port "$org")"
+      printf '      "CaOperationsEndpoint": "127.0.0.1:%s",\n' "$(ca_ops_port "$org")"
       hosts+=("$(ca_host "$org")")
       printf '      "Nodes": [\n'
       local last
@@ -32,8 +35,8 @@ write_description() {
         local host
         host="$(peer_host "$org" "$p")"
         hosts+=("$host")
-        printf '        { "Id": "%s", "Name": "peer%s", "AvailabilityZone": "local-1%s", "StateDB": "LevelDB", "FrameworkAttributes": { "Fabric": { "PeerEndpoint": "%s:%s", "PeerEventEndpoint": "%s:%s" } } }' \
-          "$(node_id "$org" "$p")" "$p" "$(echo abcdef | cut -c"$p")" "$host" "$(peer_port "$org" "$p")" "$host" "$(peer_port "$org" "$p")"
+        printf '        { "Id": "%s", "Name": "peer%s", "AvailabilityZone": "local-1%s", "StateDB": "LevelDB", "FrameworkAttributes": { "Fabric": { "PeerEndpoint": "%s:%s", "PeerEventEndpoint": "%s:%s" } }, "OperationsEndpoint": "127.0.0.1:%s" }' \
+          "$(node_id "$org" "$p")" "$p" "$(echo abcdef | cut -c"$p")" "$host" "$(peer_port "$org" "$p")" "$host" "$(peer_port "$org" "$p")" "$(peer_ops_port "$org" "$p")"
         ((p != last)) && printf ','
         printf '\n'
       done
@@ -44,11 +47,12 @@ write_description() {
     printf '\n  ],\n  "Orderers": [\n'
     for n in $(seq 1 "$ORDERERS"); do
       hosts+=("$(orderer_host "$n")")
-      printf '    { "Id": "orderer%s", "Endpoint": "%s:%s" }' "$n" "$(orderer_host "$n")" "$(orderer_port "$n")"
+      printf '    { "Id": "orderer%s", "Endpoint": "%s:%s", "OperationsEndpoint": "127.0.0.1:%s" }' "$n" "$(orderer_host "$n")" "$(orderer_port "$n")" "$(orderer_ops_port "$n")"
       ((n < ORDERERS)) && printf ','
       printf '\n'
     done
-    printf '  ],\n  "TlsRootChainPath": "%s",\n  "Hosts": {\n' "$TLS_CHAIN"
+    printf '  ],\n  "OrderingServiceCa": { "OperationsEndpoint": "127.0.0.1:%s" },\n' "$(orderer_ca_ops_port)"
+    printf '  "TlsRootChainPath": "%s",\n  "Hosts": {\n' "$TLS_CHAIN"
     local i
     for i in "${!hosts[@]}"; do
       printf '    "%s": "127.0.0.1"' "${hosts[$i]}"

@@ -47,7 +47,9 @@ export CORE_LEDGER_STATE_STATEDATABASE=goleveldb
 export CORE_LEDGER_SNAPSHOTS_ROOTDIR="$DATA_DIR/$name/snapshots"
 CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org" "$p")"
 export CORE_OPERATIONS_LISTENADDRESS
-export CORE_METRICS_PROVIDER=disabled
+# Prometheus metrics on the operations endpoint: the console reads each peer's block height
+# (ledger_blockchain_height) from there; the counters cost next to nothing until it is read.
+export CORE_METRICS_PROVIDER="${CORE_METRICS_PROVIDER:-prometheus}"
 # The external builder picks this peer's own chaincode server out of the package by this key (port
 # slot and peer number), which a peer added after the deploy has too.
 CCAAS_PEER="$(ccaas_peer_key "$org" "$p")"
