@@ -21,6 +21,8 @@ export class MemoryLedger {
   readonly feed: Feed;
   readonly rounds: MemoryRound[] = [];
   readonly stale: string[] = [];
+  /** Reads lag this many rounds behind (a node reading a peer that has not caught up). */
+  readLag = 0;
 
   constructor(feed: Feed) {
     this.feed = feed;
@@ -31,7 +33,7 @@ export class MemoryLedger {
     return {
       getFeed: () => Promise.resolve(this.feed),
       latestRound: () => {
-        const last = this.rounds.at(-1);
+        const last = this.rounds.at(-1 - this.readLag);
         return Promise.resolve(
           last === undefined
             ? undefined

@@ -121,6 +121,26 @@ describe('oracle-node rounds (four nodes in process, in-memory ledger)', functio
     adapters[1]![0]!.set({ delayMs: 0 });
   });
 
+  it('counts a copy the contract refuses as a stale round, and the ledger keeps one round per id', async () => {
+    const before = ledger.stale.length;
+    // Reads one round behind: nodes see the last round as missing and transmit it again.
+    ledger.readLag = 1;
+    setPrice(115);
+    await until('a stale refusal', () => (ledger.stale.length > before ? true : undefined));
+    ledger.readLag = 0;
+    const stale = nodes.reduce(
+      (sum, n) =>
+        sum +
+        (n?.metrics.value('oracle_node_transmissions_total', { feed: FEED, outcome: 'stale' }) ??
+          0),
+      0,
+    );
+    expect(stale).to.be.greaterThan(0);
+    const ids = ledger.rounds.map((r) => r.roundId);
+    expect(new Set(ids).size).to.equal(ids.length);
+    await until('a round at 115', () => ledger.rounds.find((x) => x.answer === '11500'));
+  });
+
   it('goes on with a node down: the next leader takes the round after the progress timeout', async () => {
     const next = BigInt(ledger.rounds.at(-1)!.roundId) + 1n;
     const down = Number(next % 4n);
