@@ -545,7 +545,18 @@ export class JobRunner {
         observations: sortByOracle(observations).map((o) => ({ oracle: o.oracle, value: o.value })),
       };
       this.#log.log('info', 'round.sign', { roundId, attempt, reason, answer });
-      await this.#d.store.claimSignature(feed.feedId, roundId.toString(), attempt, hashBody(body));
+      // The leader is bound by the one-report-per-attempt rule too (a restart in the same attempt).
+      if (
+        !(await this.#d.store.claimSignature(
+          feed.feedId,
+          roundId.toString(),
+          attempt,
+          hashBody(body),
+        ))
+      ) {
+        await failed('this node already signed another report for this round and attempt');
+        return;
+      }
       const own = await reports.buildReport(body, [{ oracle: this.#me, key: this.#d.oracleKey }]);
       const signatures = [...own.signatures];
       const request: SignRequest = { ...base, body, observations, reason };
