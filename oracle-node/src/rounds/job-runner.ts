@@ -1,0 +1,945 @@
+/**
+ * One job's rounds between the nodes of its feed: a simplified off-chain reporting protocol.
+ *
+ * - **Round and leader.** Every node works on round `latest + 1` of the feed on chain. The leader
+ *   of attempt `a` of round `r` is the oracle at index `(r + a) mod n` of the feed, so leadership
+ *   rotates with every round. A follower that sees no completed attempt (an `idle` or `report`
+ *   final message) from the current leader for `progressTimeout` moves to the next attempt, and
+ *   so to the next leader; a node that hears from a later attempt adopts it.
+ * - **Observe.** The leader asks every node for a signed observation (each asks its sources at
+ *   that moment) and waits for all, or for `minObservations` plus a grace period.
+ * - **Decide.** The median of the observations is compared with the answer on chain: a round is
+ *   due on the first report, when the heartbeat (`idleTimerPeriod`) has passed, when the median is
+ *   outside the deviation band, or on a cron tick. Otherwise the leader announces `idle`.
+ * - **Sign.** The leader builds the report body and asks the followers to sign it; a follower
+ *   checks every observation's signature and that the body carries exactly those values, and
+ *   signs at most one report per round and attempt (kept in the store, across restarts).
+ * - **Transmit.** With `minSignatures` (f+1 by default, the contract's rule) the leader sends the
+ *   final report to all and submits it; follower k places after the leader submits it after
+ *   `k * transmitStagger` if the round is still not on chain. A copy refused as a stale round is
+ *   counted, not retried.
+ */
+import { randomUUID, createHash } from 'node:crypto';
+import {
+  reports,
+  type Feed,
+  type ReportBody,
+  type SignedReport,
+  type Signer,
+} from '@oracle-consortium/gateway';
+import { observeSources } from '../bridges/bridge';
+import { median, outsideDeviation, toScaled } from '../bridges/values';
+import type { NodeConfig, PeerSpec } from '../config/config';
+import type { JobSpec } from '../config/jobs';
+import type { FeedChain, LatestRound } from '../chain/chain';
+import { OracleNodeError } from '../errors';
+import type { Logger } from '../ops/logger';
+import type { Metrics } from '../ops/metrics';
+import type { Store } from '../store/store';
+import {
+  observationBytes,
+  signObservation,
+  verifyOracleSignature,
+  type FinalMessage,
+  type ObserveRequest,
+  type SignRequest,
+  type SignedObservation,
+} from './messages';
+import { RefusalError, type P2p } from './p2p';
+
+/** What a job runner needs. */
+export interface JobRunnerDeps {
+  /** The node's configuration. */
+  readonly config: NodeConfig;
+  /** The job. */
+  readonly job: JobSpec;
+  /** The feeds contract. */
+  readonly chain: FeedChain;
+  /** The state store. */
+  readonly store: Store;
+  /** Metrics. */
+  readonly metrics: Metrics;
+  /** Logs. */
+  readonly logger: Logger;
+  /** The peer-to-peer channel. */
+  readonly p2p: P2p;
+  /** The oracle's report key. */
+  readonly oracleKey: Signer;
+  /** The clock, ms since the epoch (tests move it). */
+  readonly now?: () => number;
+}
+
+/** A job runner's state, for the REST API and health. */
+export interface JobStatus {
+  /** The job's name. */
+  readonly job: string;
+  /** The feed. */
+  readonly feedId: string;
+  /** The round being worked on. */
+  readonly roundId: string;
+  /** The leader attempt. */
+  readonly attempt: number;
+  /** The current leader's oracle id. */
+  readonly leader: string;
+  /** The latest round on chain. */
+  readonly latest?: LatestRound;
+  /** The last chain error, when the last read failed. */
+  readonly chainError?: string;
+}
+
+const sortByOracle = <T extends { oracle: number }>(xs: readonly T[]): T[] =>
+  [...xs].sort((a, b) => a.oracle - b.oracle);
+
+function hashBody(body: Readonly<ReportBody>): string {
+  return createHash('sha256').update(reports.encodeReport(body)).digest('hex');
+}
+
+/** Runs one job's rounds. */
+export class JobRunner {
+  readonly #d: JobRunnerDeps;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  #feed: Feed | undefined;
+  #feedReadAt = 0;
+  #me = -1;
+  #roundId = 1n;
+  #attempt = 0;
+  #lastProgress = 0;
+  #latest: LatestRound | undefined;
+  #chainError: string | undefined;
+  #leading = false;
+  #nextLeaderRun = 0;
+  #cronDue = false;
+  #nextCron = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #transmitTimers = new Set<NodeJS.Timeout>();
+  #ticking = false;
+  #stopped = false;
+
+  /**
+   * @param deps - configuration, job, chain, store, metrics, logger, channel and key
+   */
+  constructor(deps: JobRunnerDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#log = deps.logger.child({ job: deps.job.name, feedId: deps.job.feedId });
+  }
+
+  /** The job. */
+  get job(): JobSpec {
+    return this.#d.job;
+  }
+
+  /** Where the job stands. */
+  status(): JobStatus {
+    return {
+      job: this.#d.job.name,
+      feedId: this.#d.job.feedId,
+      roundId: this.#roundId.toString(),
+      attempt: this.#attempt,
+      leader: this.#leaderId(this.#roundId, this.#attempt) ?? '',
+      ...(this.#latest === undefined ? {} : { latest: this.#latest }),
+      ...(this.#chainError === undefined ? {} : { chainError: this.#chainError }),
+    };
+  }
+
+  /**
+   * Reads the feed and the saved position, then ticks every `tickMs`.
+   *
+   * @param tickMs - how often to read the chain and check timers
+   * @throws the chain's errors when the feed cannot be read
+   * @throws OracleNodeError `INVALID_CONFIG` when this node's oracle id is not in the feed
+   */
+  async start(tickMs = 1000): Promise<void> {
+    await this.#readFeed();
+    const saved = await this.#d.store.loadJobState(this.#d.job.name);
+    await this.#refreshLatest();
+    if (saved !== undefined && BigInt(saved.roundId) === this.#roundId) {
+      this.#attempt = saved.attempt;
+    }
+    this.#lastProgress = this.#now();
+    if (this.#d.job.type === 'cron') this.#nextCron = this.#d.job.schedule.next(this.#now());
+    this.#log.log('info', 'job.started', {
+      roundId: this.#roundId,
+      attempt: this.#attempt,
+      resumedFrom: saved ?? null,
+      oracleIndex: this.#me,
+    });
+    this.#timer = setInterval(() => {
+      void this.tick();
+    }, tickMs);
+  }
+
+  /** Stops timers; a round in flight finishes on its own. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    for (const t of this.#transmitTimers) clearTimeout(t);
+    this.#transmitTimers.clear();
+  }
+
+  async #readFeed(): Promise<Feed> {
+    const feed = await this.#d.chain.getFeed(this.#d.job.feedId);
+    const me = feed.oracles.findIndex((o) => o.id === this.#d.config.oracleId);
+    if (me < 0) {
+      throw new OracleNodeError({
+        code: 'INVALID_CONFIG',
+        field: 'oracleId',
+        message: `oracle ${this.#d.config.oracleId} is not an oracle of feed ${feed.feedId} (${feed.oracles.map((o) => o.id).join(', ')})`,
+      });
+    }
+    if (this.#feed !== undefined && this.#feed.configDigest !== feed.configDigest) {
+      this.#log.log('info', 'feed.config_changed', { configDigest: feed.configDigest });
+    }
+    this.#feed = feed;
+    this.#me = me;
+    this.#feedReadAt = this.#now();
+    return feed;
+  }
+
+  #leaderIndex(roundId: bigint, attempt: number): number {
+    const n = BigInt(this.#feed?.oracles.length ?? 1);
+    return Number((roundId + BigInt(attempt)) % n);
+  }
+
+  #leaderId(roundId: bigint, attempt: number): string | undefined {
+    return this.#feed?.oracles[this.#leaderIndex(roundId, attempt)]?.id;
+  }
+
+  #peer(oracleId: string): PeerSpec | undefined {
+    return this.#d.config.p2p.peers.find((p) => p.oracleId === oracleId);
+  }
+
+  async #save(): Promise<void> {
+    await this.#d.store.saveJobState(this.#d.job.name, {
+      roundId: this.#roundId.toString(),
+      attempt: this.#attempt,
+    });
+  }
+
+  async #refreshLatest(): Promise<void> {
+    let latest: LatestRound | undefined;
+    try {
+      latest = await this.#d.chain.latestRound(this.#d.job.feedId);
+      this.#chainError = undefined;
+    } catch (err) {
+      this.#chainError = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
+    this.#latest = latest;
+    if (latest !== undefined) {
+      this.#d.metrics.set(
+        'oracle_node_latest_round',
+        { feed: this.#d.job.feedId },
+        Number(latest.roundId),
+      );
+    }
+    const next = latest === undefined ? 1n : BigInt(latest.roundId) + 1n;
+    if (next > this.#roundId || this.#lastProgress === 0) {
+      const moved = next !== this.#roundId;
+      this.#roundId = next;
+      if (moved) {
+        this.#attempt = 0;
+        this.#cronDue = false;
+        this.#lastProgress = this.#now();
+        this.#nextLeaderRun = 0;
+        this.#log.log('info', 'round.advanced', { roundId: next, latest: latest ?? null });
+      }
+      await this.#save();
+    }
+  }
+
+  /** One step: read the chain, move on a stalled leader, lead when it is this node's turn. */
+  async tick(): Promise<void> {
+    if (this.#ticking || this.#stopped) return;
+    this.#ticking = true;
+    try {
+      if (this.#now() - this.#feedReadAt > 60_000) await this.#readFeed();
+      await this.#refreshLatest();
+      const now = this.#now();
+      const job = this.#d.job;
+      if (job.type === 'cron' && now >= this.#nextCron) {
+        this.#cronDue = true;
+        this.#nextCron = job.schedule.next(now);
+      }
+      const expecting = job.type === 'fluxmonitor' || this.#cronDue;
+      if (!expecting) this.#lastProgress = now;
+      else if (now - this.#lastProgress > this.#d.config.rounds.progressTimeoutMs) {
+        const from = this.#leaderId(this.#roundId, this.#attempt);
+        this.#attempt++;
+        this.#lastProgress = now;
+        this.#nextLeaderRun = 0;
+        this.#d.metrics.inc('oracle_node_leader_changes_total', { feed: job.feedId });
+        this.#log.log('warn', 'round.leader_timeout', {
+          roundId: this.#roundId,
+          attempt: this.#attempt,
+          from,
+          to: this.#leaderId(this.#roundId, this.#attempt),
+        });
+        await this.#save();
+      }
+      if (
+        expecting &&
+        !this.#leading &&
+        now >= this.#nextLeaderRun &&
+        this.#leaderIndex(this.#roundId, this.#attempt) === this.#me
+      ) {
+        this.#leading = true;
+        this.#nextLeaderRun = now + (job.type === 'fluxmonitor' ? job.pollTimerPeriodMs : 1000);
+        void this.#lead().finally(() => {
+          this.#leading = false;
+        });
+      }
+    } catch (err) {
+      this.#log.log('warn', 'tick.failed', { error: err });
+      await this.#d.store
+        .recordError({
+          component: 'chain',
+          job: this.#d.job.name,
+          code: errorCode(err),
+          message: errorMessage(err),
+        })
+        .catch(() => undefined);
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  /** Observes the job's sources as one recorded run. */
+  async #observe(trigger: string): Promise<bigint | undefined> {
+    const job = this.#d.job;
+    const feed = this.#feed;
+    if (feed === undefined) return undefined;
+    const runId = randomUUID();
+    await this.#d.store.startRun({ id: runId, job: job.name, trigger });
+    const o = await observeSources(
+      this.#d.config.bridges,
+      job.sources,
+      job.minSources,
+      runId,
+      feed.decimals,
+    );
+    for (const s of o.sources) {
+      this.#d.metrics.observe(
+        'oracle_node_source_latency_seconds',
+        { bridge: s.bridge },
+        s.latencyMs / 1000,
+      );
+      if (s.error !== undefined) {
+        this.#d.metrics.inc('oracle_node_source_errors_total', {
+          job: job.name,
+          bridge: s.bridge,
+          code: s.error.code,
+        });
+        this.#log.log('warn', 'source.skipped', {
+          runId,
+          bridge: s.bridge,
+          code: s.error.code,
+          error: s.error.message,
+        });
+        await this.#d.store.recordError({
+          component: 'source',
+          job: job.name,
+          source: s.bridge,
+          code: s.error.code,
+          message: s.error.message,
+        });
+      }
+    }
+    const ok = o.value !== undefined;
+    await this.#d.store.finishRun(
+      runId,
+      ok
+        ? { status: 'completed', result: String(o.value) }
+        : {
+            status: 'errored',
+            error: `${o.sources.filter((s) => s.value !== undefined).length} of ${job.sources.length} sources answered; ${job.minSources} needed`,
+          },
+      o.sources.map((s) => ({
+        runId,
+        bridge: s.bridge,
+        latencyMs: s.latencyMs,
+        ...(s.value === undefined ? {} : { value: s.value.toString() }),
+        ...(s.error === undefined ? {} : { errorCode: s.error.code, error: s.error.message }),
+      })),
+    );
+    this.#d.metrics.inc('oracle_node_observations_total', {
+      job: job.name,
+      outcome: ok ? 'completed' : 'errored',
+    });
+    return o.value;
+  }
+
+  async #signedObservation(
+    roundId: bigint,
+    attempt: number,
+    trigger: string,
+  ): Promise<SignedObservation | undefined> {
+    const feed = this.#feed;
+    if (feed === undefined) return undefined;
+    const value = await this.#observe(trigger);
+    if (value === undefined) return undefined;
+    return signObservation(
+      {
+        feedId: feed.feedId,
+        roundId: roundId.toString(),
+        attempt,
+        configDigest: feed.configDigest,
+        oracle: this.#me,
+        value: value.toString(),
+        observedAt: Math.floor(this.#now() / 1000),
+      },
+      this.#d.oracleKey,
+    );
+  }
+
+  #checkObservation(o: SignedObservation, roundId: bigint, attempt: number): boolean {
+    const feed = this.#feed;
+    const oracle = feed?.oracles[o.oracle];
+    return (
+      feed !== undefined &&
+      oracle !== undefined &&
+      o.feedId === feed.feedId &&
+      o.roundId === roundId.toString() &&
+      o.attempt === attempt &&
+      o.configDigest === feed.configDigest &&
+      /^-?\d{1,60}$/.test(o.value) &&
+      verifyOracleSignature(oracle.keyType, oracle.publicKey, observationBytes(o), o.signature)
+    );
+  }
+
+  /** Sends a message to every peer; each answer or failure is handed over as it arrives. */
+  #broadcast(
+    kind: 'observe' | 'sign' | 'final',
+    body: unknown,
+    onAnswer: (from: string, answer: unknown) => void,
+    onError: (from: string, err: unknown) => void,
+  ): Promise<void>[] {
+    const feed = this.#feed;
+    if (feed === undefined) return [];
+    return feed.oracles
+      .filter((_, i) => i !== this.#me)
+      .map(async (o) => {
+        const peer = this.#peer(o.id);
+        if (peer === undefined) return;
+        try {
+          onAnswer(
+            o.id,
+            await this.#d.p2p.send(peer, kind, body, this.#d.config.rounds.requestTimeoutMs),
+          );
+        } catch (err) {
+          onError(o.id, err);
+        }
+      });
+  }
+
+  /** A refusal carrying a later round or attempt moves this node there. */
+  #learnFrom(err: unknown): void {
+    const refusal =
+      err instanceof OracleNodeError
+        ? (err.cause as { attempt?: unknown; roundId?: unknown } | undefined)
+        : undefined;
+    if (
+      typeof refusal?.attempt === 'number' &&
+      refusal.roundId === this.#roundId.toString() &&
+      refusal.attempt > this.#attempt
+    ) {
+      this.#attempt = refusal.attempt;
+      this.#lastProgress = this.#now();
+      this.#log.log('info', 'round.attempt_adopted', {
+        roundId: this.#roundId,
+        attempt: this.#attempt,
+      });
+    }
+  }
+
+  #dueReason(answer: bigint): string | undefined {
+    const job = this.#d.job;
+    const latest = this.#latest;
+    if (latest === undefined) return 'first';
+    if (job.type === 'cron') return this.#cronDue ? 'cron' : undefined;
+    const sinceSeconds = Math.floor(this.#now() / 1000) - latest.updatedAt;
+    if (job.idleTimerPeriodMs > 0 && sinceSeconds * 1000 >= job.idleTimerPeriodMs)
+      return 'heartbeat';
+    const absolute = toScaled(job.absoluteThreshold, this.#feed?.decimals ?? 0) ?? 0n;
+    if (outsideDeviation(BigInt(latest.answer), answer, job.threshold, absolute))
+      return 'deviation';
+    return undefined;
+  }
+
+  /** One attempt as leader: observe, decide, sign, transmit. */
+  async #lead(): Promise<void> {
+    const feed = this.#feed;
+    if (feed === undefined) return;
+    const roundId = this.#roundId;
+    const attempt = this.#attempt;
+    const started = this.#now();
+    const base: ObserveRequest = { feedId: feed.feedId, roundId: roundId.toString(), attempt };
+    const entry = {
+      feedId: feed.feedId,
+      roundId: roundId.toString(),
+      attempt,
+      role: 'leader' as const,
+      leader: this.#d.config.oracleId,
+    };
+    const failed = async (why: string): Promise<void> => {
+      this.#d.metrics.inc('oracle_node_rounds_total', {
+        feed: feed.feedId,
+        role: 'leader',
+        outcome: 'failed',
+      });
+      this.#log.log('warn', 'round.failed', { roundId, attempt, why });
+      await this.#d.store.recordRound({ ...entry, status: 'failed' });
+      await this.#d.store.recordError({
+        component: 'round',
+        job: this.#d.job.name,
+        code: 'ROUND_FAILED',
+        message: `round ${roundId} attempt ${attempt}: ${why}`,
+      });
+    };
+    try {
+      this.#log.log('info', 'round.observe', { roundId, attempt });
+      await this.#d.store.recordRound({ ...entry, status: 'observing' });
+      const observations = await this.#collectObservations(base, roundId, attempt, feed);
+      this.#log.log('info', 'round.observed', {
+        roundId,
+        attempt,
+        observations: observations.length,
+      });
+      if (this.#roundId !== roundId || this.#attempt !== attempt) {
+        await failed('a later round or attempt began meanwhile');
+        return;
+      }
+      if (observations.length < feed.minObservations) {
+        await failed(`${observations.length} observations, ${feed.minObservations} needed`);
+        return;
+      }
+      const answer = median(observations.map((o) => BigInt(o.value)));
+      const reason = this.#dueReason(answer);
+      if (reason === undefined) {
+        await Promise.all(
+          this.#broadcast(
+            'final',
+            { ...base, status: 'idle' } satisfies FinalMessage,
+            () => undefined,
+            () => undefined,
+          ),
+        );
+        this.#lastProgress = this.#now();
+        this.#d.metrics.inc('oracle_node_rounds_total', {
+          feed: feed.feedId,
+          role: 'leader',
+          outcome: 'idle',
+        });
+        await this.#d.store.recordRound({ ...entry, status: 'idle', answer: answer.toString() });
+        return;
+      }
+      const body: ReportBody = {
+        feedId: feed.feedId,
+        roundId: roundId.toString(),
+        observationsTimestamp: Math.max(
+          Math.floor(this.#now() / 1000),
+          this.#latest?.startedAt ?? 0,
+        ),
+        configDigest: feed.configDigest,
+        observations: sortByOracle(observations).map((o) => ({ oracle: o.oracle, value: o.value })),
+      };
+      this.#log.log('info', 'round.sign', { roundId, attempt, reason, answer });
+      // The leader is bound by the one-report-per-attempt rule too (a restart in the same attempt).
+      if (
+        !(await this.#d.store.claimSignature(
+          feed.feedId,
+          roundId.toString(),
+          attempt,
+          hashBody(body),
+        ))
+      ) {
+        await failed('this node already signed another report for this round and attempt');
+        return;
+      }
+      const own = await reports.buildReport(body, [{ oracle: this.#me, key: this.#d.oracleKey }]);
+      const signatures = [...own.signatures];
+      const request: SignRequest = { ...base, body, observations, reason };
+      const bytes = reports.encodeReport(body);
+      await Promise.all(
+        this.#broadcast(
+          'sign',
+          request,
+          (from, answer) => {
+            const s = answer as { oracle?: unknown; signature?: unknown };
+            const i = feed.oracles.findIndex((o) => o.id === from);
+            const oracle = feed.oracles[i];
+            if (
+              s.oracle === i &&
+              typeof s.signature === 'string' &&
+              oracle !== undefined &&
+              verifyOracleSignature(oracle.keyType, oracle.publicKey, bytes, s.signature)
+            ) {
+              signatures.push({ oracle: i, signature: s.signature });
+            } else {
+              this.#log.log('warn', 'round.bad_signature', { roundId, from });
+            }
+          },
+          (from, err) => {
+            this.#learnFrom(err);
+            this.#log.log('warn', 'round.sign_refused', { roundId, from, error: err });
+          },
+        ),
+      );
+      if (signatures.length < feed.minSignatures) {
+        await failed(`${signatures.length} signatures, ${feed.minSignatures} needed`);
+        return;
+      }
+      const report: SignedReport = { ...own, signatures: sortByOracle(signatures) };
+      await this.#d.store.recordRound({
+        ...entry,
+        status: 'reported',
+        answer: answer.toString(),
+        reason,
+      });
+      this.#lastProgress = this.#now();
+      void Promise.all(
+        this.#broadcast(
+          'final',
+          { ...base, status: 'report', report } satisfies FinalMessage,
+          () => undefined,
+          () => undefined,
+        ),
+      );
+      this.#d.metrics.inc('oracle_node_rounds_total', {
+        feed: feed.feedId,
+        role: 'leader',
+        outcome: 'reported',
+      });
+      const outcome = await this.#transmit(report, 'leader');
+      if (outcome === 'committed') {
+        this.#d.metrics.observe(
+          'oracle_node_round_seconds',
+          { feed: feed.feedId },
+          (this.#now() - started) / 1000,
+        );
+      }
+    } catch (err) {
+      await failed(errorMessage(err)).catch(() => undefined);
+    }
+  }
+
+  async #collectObservations(
+    base: ObserveRequest,
+    roundId: bigint,
+    attempt: number,
+    feed: Feed,
+  ): Promise<SignedObservation[]> {
+    const got: SignedObservation[] = [];
+    let pending = feed.oracles.length;
+    let settle: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    let graceTimer: NodeJS.Timeout | undefined;
+    const arrived = (o: SignedObservation | undefined): void => {
+      pending--;
+      if (o !== undefined) got.push(o);
+      if (pending === 0) settle();
+      else if (got.length >= feed.minObservations && graceTimer === undefined) {
+        this.#log.log('info', 'round.quorum', { roundId, attempt, observations: got.length });
+        graceTimer = setTimeout(settle, this.#d.config.rounds.graceMs);
+      }
+    };
+    // Peers without a configured address and this node's own slot count as settled at once.
+    pending -= feed.oracles.filter(
+      (o, i) => i !== this.#me && this.#peer(o.id) === undefined,
+    ).length;
+    const deadline = setTimeout(settle, this.#d.config.rounds.requestTimeoutMs + 1000);
+    void this.#signedObservation(roundId, attempt, 'observe').then(arrived, (err: unknown) => {
+      this.#log.log('warn', 'round.own_observation_failed', { error: err });
+      arrived(undefined);
+    });
+    void Promise.all(
+      this.#broadcast(
+        'observe',
+        base,
+        (from, answer) => {
+          const o = answer as SignedObservation;
+          const index = feed.oracles.findIndex((x) => x.id === from);
+          if (o.oracle === index && this.#checkObservation(o, roundId, attempt)) arrived(o);
+          else {
+            this.#log.log('warn', 'round.bad_observation', { roundId, from });
+            arrived(undefined);
+          }
+        },
+        (from, err) => {
+          this.#learnFrom(err);
+          this.#log.log('warn', 'round.observe_failed', { roundId, from, error: err });
+          arrived(undefined);
+        },
+      ),
+    );
+    if (pending === 0) settle();
+    await done;
+    clearTimeout(deadline);
+    if (graceTimer !== undefined) clearTimeout(graceTimer);
+    return [...got];
+  }
+
+  async #transmit(
+    report: SignedReport,
+    role: 'leader' | 'follower',
+  ): Promise<'committed' | 'stale' | 'failed'> {
+    const feedId = report.feedId;
+    this.#log.log('info', 'transmit.start', { roundId: report.roundId, role });
+    try {
+      const outcome = await this.#d.chain.submitReport(report);
+      if (outcome.status === 'committed') {
+        this.#log.log('info', 'transmit.committed', {
+          roundId: report.roundId,
+          role,
+          txId: outcome.txId,
+        });
+        await this.#d.store.recordTransmission({
+          feedId,
+          roundId: report.roundId,
+          status: 'committed',
+          txId: outcome.txId,
+        });
+      } else {
+        this.#log.log('info', 'transmit.stale', {
+          roundId: report.roundId,
+          role,
+          error: outcome.error,
+        });
+        await this.#d.store.recordTransmission({
+          feedId,
+          roundId: report.roundId,
+          status: 'stale',
+          error: outcome.error,
+        });
+      }
+      this.#d.metrics.inc('oracle_node_transmissions_total', {
+        feed: feedId,
+        outcome: outcome.status,
+      });
+      return outcome.status;
+    } catch (err) {
+      this.#log.log('warn', 'transmit.failed', { roundId: report.roundId, role, error: err });
+      this.#d.metrics.inc('oracle_node_transmissions_total', { feed: feedId, outcome: 'failed' });
+      await this.#d.store.recordTransmission({
+        feedId,
+        roundId: report.roundId,
+        status: 'failed',
+        error: errorMessage(err),
+      });
+      await this.#d.store.recordError({
+        component: 'transmit',
+        job: this.#d.job.name,
+        code: errorCode(err),
+        message: errorMessage(err),
+      });
+      return 'failed';
+    }
+  }
+
+  /** Checks a leader's message against this node's round; adopts a later attempt. */
+  async #admit(from: string, m: ObserveRequest): Promise<bigint> {
+    const feed = this.#feed;
+    if (feed === undefined || m.feedId !== feed.feedId) {
+      throw new RefusalError({
+        refused: 'WRONG_FEED',
+        message: `this job reports ${this.#d.job.feedId}`,
+      });
+    }
+    if (
+      typeof m.roundId !== 'string' ||
+      !/^\d{1,30}$/.test(m.roundId) ||
+      !Number.isInteger(m.attempt) ||
+      m.attempt < 0
+    ) {
+      throw new RefusalError({
+        refused: 'BAD_MESSAGE',
+        message: 'roundId and attempt are malformed',
+      });
+    }
+    const roundId = BigInt(m.roundId);
+    if (roundId > this.#roundId) await this.#refreshLatest();
+    if (roundId !== this.#roundId) {
+      throw new RefusalError({
+        refused: 'ROUND_MISMATCH',
+        message: `round ${m.roundId} is not the next round ${this.#roundId}`,
+        roundId: this.#roundId.toString(),
+        attempt: this.#attempt,
+      });
+    }
+    if (m.attempt < this.#attempt) {
+      throw new RefusalError({
+        refused: 'OLD_ATTEMPT',
+        message: `attempt ${m.attempt} is over; this node is at attempt ${this.#attempt}`,
+        roundId: this.#roundId.toString(),
+        attempt: this.#attempt,
+      });
+    }
+    const leader = this.#leaderId(roundId, m.attempt);
+    if (leader !== from) {
+      throw new RefusalError({
+        refused: 'NOT_LEADER',
+        message: `the leader of round ${m.roundId} attempt ${m.attempt} is ${leader ?? '?'}, not ${from}`,
+      });
+    }
+    if (m.attempt > this.#attempt) {
+      this.#attempt = m.attempt;
+      this.#lastProgress = this.#now();
+      await this.#save();
+    }
+    return roundId;
+  }
+
+  /**
+   * Answers a leader's request for an observation.
+   *
+   * @param from - the leader's oracle id (from its certificate)
+   * @param m - the request
+   * @returns the signed observation
+   * @throws RefusalError when the request is not for this node's round and leader, or there is no observation
+   */
+  async onObserve(from: string, m: ObserveRequest): Promise<SignedObservation> {
+    const roundId = await this.#admit(from, m);
+    await this.#d.store.recordRound({
+      feedId: m.feedId,
+      roundId: m.roundId,
+      attempt: m.attempt,
+      role: 'follower',
+      leader: from,
+      status: 'observed',
+    });
+    const o = await this.#signedObservation(roundId, m.attempt, 'observe');
+    if (o === undefined)
+      throw new RefusalError({ refused: 'NO_OBSERVATION', message: 'too few sources answered' });
+    return o;
+  }
+
+  /**
+   * Signs a leader's report after checking it was built from valid signed observations.
+   *
+   * @param from - the leader's oracle id
+   * @param m - the request
+   * @returns this oracle's index and signature
+   * @throws RefusalError for a report this node must not sign
+   */
+  async onSign(from: string, m: SignRequest): Promise<{ oracle: number; signature: string }> {
+    const roundId = await this.#admit(from, m);
+    const feed = this.#feed;
+    if (feed === undefined) throw new RefusalError({ refused: 'WRONG_FEED', message: 'no feed' });
+    const bad = (message: string): RefusalError =>
+      new RefusalError({ refused: 'BAD_REPORT', message });
+    const body = m.body;
+    if (
+      body.feedId !== feed.feedId ||
+      body.roundId !== m.roundId ||
+      body.configDigest !== feed.configDigest
+    ) {
+      throw bad('the body is not for this feed, round and configuration');
+    }
+    const skew = Math.abs(body.observationsTimestamp - Math.floor(this.#now() / 1000));
+    if (
+      !Number.isInteger(body.observationsTimestamp) ||
+      skew > Math.max(60, feed.maxFutureSkewSeconds)
+    ) {
+      throw bad(
+        `observationsTimestamp ${body.observationsTimestamp} is ${skew}s from this node's clock`,
+      );
+    }
+    const seen = new Set<number>();
+    for (const o of m.observations) {
+      if (seen.has(o.oracle) || !this.#checkObservation(o, roundId, m.attempt)) {
+        throw bad(
+          `the observation of oracle index ${o.oracle} is repeated or its signature does not verify`,
+        );
+      }
+      seen.add(o.oracle);
+    }
+    const expected = JSON.stringify(
+      sortByOracle(m.observations).map((o) => ({ oracle: o.oracle, value: o.value })),
+    );
+    if (expected !== JSON.stringify(body.observations))
+      throw bad('the body does not carry exactly the signed observations');
+    if (seen.size < feed.minObservations)
+      throw bad(`${seen.size} observations, ${feed.minObservations} needed`);
+    if (!(await this.#d.store.claimSignature(feed.feedId, m.roundId, m.attempt, hashBody(body)))) {
+      throw new RefusalError({
+        refused: 'ALREADY_SIGNED',
+        message: `this node signed another report for round ${m.roundId} attempt ${m.attempt}`,
+      });
+    }
+    const signature = await reports.signReport(reports.encodeReport(body), this.#d.oracleKey);
+    await this.#d.store.recordRound({
+      feedId: feed.feedId,
+      roundId: m.roundId,
+      attempt: m.attempt,
+      role: 'follower',
+      leader: from,
+      status: 'signed',
+      reason: m.reason,
+      answer: median(m.observations.map((o) => BigInt(o.value))).toString(),
+    });
+    this.#log.log('info', 'round.signed', { roundId, attempt: m.attempt, leader: from });
+    return { oracle: this.#me, signature: Buffer.from(signature).toString('base64') };
+  }
+
+  /**
+   * Takes a leader's final message: progress, and for a report a transmission scheduled by rank.
+   *
+   * @param from - the leader's oracle id
+   * @param m - the message
+   * @returns an empty answer
+   * @throws RefusalError when it is not from this round's leader
+   */
+  async onFinal(from: string, m: FinalMessage): Promise<Record<string, never>> {
+    await this.#admit(from, m);
+    this.#lastProgress = this.#now();
+    this.#d.metrics.inc('oracle_node_rounds_total', {
+      feed: m.feedId,
+      role: 'follower',
+      outcome: m.status === 'report' ? 'reported' : 'idle',
+    });
+    const report = m.report;
+    if (m.status !== 'report' || report === undefined || report.roundId !== m.roundId) return {};
+    const n = this.#feed?.oracles.length ?? 1;
+    const rank = (this.#me - this.#leaderIndex(BigInt(m.roundId), m.attempt) + n) % n;
+    const t = setTimeout(() => {
+      this.#transmitTimers.delete(t);
+      void (async () => {
+        try {
+          await this.#refreshLatest();
+          if (
+            this.#latest !== undefined &&
+            BigInt(this.#latest.roundId) >= BigInt(report.roundId)
+          ) {
+            this.#log.log('debug', 'transmit.not_needed', { roundId: report.roundId });
+            return;
+          }
+          this.#log.log('warn', 'transmit.leader_late', {
+            roundId: report.roundId,
+            leader: from,
+            rank,
+          });
+          await this.#transmit(report, 'follower');
+          await this.#refreshLatest();
+        } catch (err) {
+          this.#log.log('warn', 'transmit.follower_failed', { error: err });
+        }
+      })();
+    }, rank * this.#d.config.rounds.transmitStaggerMs);
+    this.#transmitTimers.add(t);
+    return {};
+  }
+}
+
+function errorCode(err: unknown): string {
+  const c =
+    (err as { chaincodeCode?: unknown; code?: unknown } | null)?.chaincodeCode ??
+    (err as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : 'ERROR';
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
