@@ -1,0 +1,619 @@
+/**
+ * The transport for peers without Fabric's Gateway service (Fabric 2.2, e.g. Amazon Managed
+ * Blockchain, or 2.4+ with `peer.gateway.enabled: false`), on @hyperledger/fabric-protos and
+ * grpc-js alone. Each transport is one peer acting as the Gateway service would: it asks discovery
+ * for the endorsement plan, collects endorsements from peers that satisfy it (own organisation
+ * first), checks they agree and builds the transaction envelope; it broadcasts the signed envelope
+ * to the ordering service; it reads commit status from a filtered block stream starting at the
+ * ledger height seen at endorsement (or, for a request signed offline, through qscc). The
+ * connection's transports share one {@link LegacyNetwork}: gRPC clients of every peer and
+ * orderer, and the last discovery answers.
+ */
+import { isIP } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import type {
+  ChaincodeEvent,
+  Checkpoint,
+  CloseableAsyncIterable,
+} from '@hyperledger/fabric-gateway';
+import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
+import { ConnectionError } from '../errors';
+import { endpointName, type Endpoint } from '../lib/endpoint';
+import { broadcast, newOrdererClient, type OrdererEndpoint } from '../orderer/broadcast';
+import type { Signer } from '../signers/signer';
+import {
+  newDiscoveryRequest,
+  parseDiscoveryResponse,
+  signedDiscoveryRequest,
+  type ChaincodeInterest,
+  type DiscoveredPeer,
+  type DiscoveryResult,
+  type EndorsementPlan,
+} from './legacy/discovery';
+import {
+  chaincodeEventsOf,
+  collectionsOf,
+  digestOf,
+  envelopeOf,
+  findInBlock,
+  findInFilteredBlock,
+  LegacyCallError,
+  newSeekPayload,
+  newTransaction,
+  parseProposal,
+  readSeek,
+  signedEnvelope,
+  type Creator,
+  type EndorserAnswer,
+  type ParsedProposal,
+} from './legacy/messages';
+import { endorseByPlan, type AskResult } from './legacy/plan';
+import { METHODS, readDeliver, unary } from './legacy/rpc';
+import type { PeerConfig } from './network-config';
+import type { CommitStatusAnswer, Endorsement, SignedBytes, Transport } from './transport';
+
+/** What every legacy transport of one connection shares. */
+export interface LegacyNetworkOptions {
+  /** The channel. */
+  readonly channelName: string;
+  /** The client identity. */
+  readonly creator: Creator;
+  /**
+   * Signer of the client identity, for the requests the transport signs itself (discovery, block
+   * streams); without it endorsement plans come from the configured peers (one per organisation)
+   * and orderers must be configured.
+   */
+  readonly signer?: Signer;
+  /** The configured peers. */
+  readonly peers: readonly PeerConfig[];
+  /** The configured orderers; read from the channel configuration when absent. */
+  readonly orderers?: readonly OrdererEndpoint[];
+  /** gRPC client options (keepalive) for every peer. */
+  readonly channelOptions: grpc.ChannelOptions;
+  /** How long a discovery answer is reused, in ms; 10000 unless stated. */
+  readonly discoveryTtlMs?: number;
+}
+
+interface Cached {
+  readonly at: number;
+  readonly result: Promise<DiscoveryResult>;
+}
+
+const POLL_MS = 250;
+
+/** The gRPC clients and discovery knowledge a connection's legacy transports share. */
+export class LegacyNetwork {
+  readonly options: LegacyNetworkOptions;
+  readonly #clients = new Map<string, grpc.Client>();
+  readonly #names = new Map<string, string>();
+  readonly #discovery = new Map<string, Cached>();
+  readonly #signedRequests = new Map<string, Promise<Uint8Array>>();
+  /** Highest ledger height any answer reported; a lower bound of the real one. */
+  knownHeight = 0n;
+  /** Index of the orderer to try first, moved on when one fails. */
+  #ordererStart = 0;
+
+  /**
+   * @param options - channel, identity, signer, configured nodes
+   */
+  constructor(options: LegacyNetworkOptions) {
+    this.options = options;
+    for (const peer of options.peers) {
+      this.#names.set(this.#key(peer.endpoint), endpointName(peer.endpoint));
+    }
+  }
+
+  #key(endpoint: Endpoint): string {
+    return `${endpoint.address ?? endpoint.hostname}:${endpoint.port}`;
+  }
+
+  /**
+   * The client of a configured peer, opened once.
+   *
+   * @param peer - the peer
+   * @returns its client
+   */
+  clientOf(peer: PeerConfig): grpc.Client {
+    const key = this.#key(peer.endpoint);
+    let client = this.#clients.get(key);
+    if (client === undefined) {
+      client = new grpc.Client(key, grpc.credentials.createSsl(Buffer.from(peer.tlsRootCerts)), {
+        ...this.options.channelOptions,
+        'grpc.ssl_target_name_override': peer.endpoint.hostname,
+        'grpc.default_authority': peer.endpoint.hostname,
+      });
+      this.#clients.set(key, client);
+    }
+    return client;
+  }
+
+  /**
+   * The client of a discovered peer: the configured peer's when the endpoint is one (so its
+   * hostname is the TLS name), else a new one trusting the organisation's TLS roots.
+   *
+   * @param endpoint - `host:port` as discovery published it
+   * @param tlsRootCerts - the organisation's TLS roots
+   * @returns the client and the name to report
+   */
+  clientAt(endpoint: string, tlsRootCerts: string): { client: grpc.Client; name: string } {
+    const configured = this.options.peers.find(
+      (p) => this.#key(p.endpoint) === endpoint || endpointName(p.endpoint) === endpoint,
+    );
+    if (configured !== undefined) {
+      return { client: this.clientOf(configured), name: endpointName(configured.endpoint) };
+    }
+    let client = this.#clients.get(endpoint);
+    if (client === undefined) {
+      const host = endpoint.replace(/:\d+$/, '');
+      // An IP address is checked against the certificate's IP names as dialled; only a hostname
+      // is a TLS server name.
+      client = new grpc.Client(endpoint, grpc.credentials.createSsl(Buffer.from(tlsRootCerts)), {
+        ...this.options.channelOptions,
+        ...(isIP(host) === 0
+          ? { 'grpc.ssl_target_name_override': host, 'grpc.default_authority': host }
+          : {}),
+      });
+      this.#clients.set(endpoint, client);
+    }
+    return { client, name: this.#names.get(endpoint) ?? endpoint };
+  }
+
+  /** @returns a client for an orderer, kept for the connection's lifetime */
+  readonly ordererClient = (orderer: OrdererEndpoint): grpc.Client => {
+    const key = `orderer ${this.#key(orderer.endpoint)}`;
+    let client = this.#clients.get(key);
+    if (client === undefined) {
+      client = newOrdererClient(orderer);
+      this.#clients.set(key, client);
+    }
+    return client;
+  };
+
+  #requireSigner(what: string): Signer {
+    const signer = this.options.signer;
+    if (signer === undefined) {
+      throw new LegacyCallError(
+        grpc.status.FAILED_PRECONDITION,
+        `${what} needs a signer on the connection (peers without the Gateway service answer only signed discovery and deliver requests)`,
+      );
+    }
+    return signer;
+  }
+
+  async #signed(interest: ChaincodeInterest | undefined): Promise<Uint8Array> {
+    const key =
+      interest === undefined
+        ? ''
+        : `${interest.chaincode}/${(interest.collections ?? []).join(',')}`;
+    let request = this.#signedRequests.get(key);
+    if (request === undefined) {
+      const signer = this.#requireSigner('discovery');
+      const payload = newDiscoveryRequest(this.options.creator, this.options.channelName, interest);
+      request = signer
+        .sign(digestOf(this.options.creator, payload))
+        .then((signature) => signedDiscoveryRequest(payload, signature));
+      // A failed signature is not kept: the next call signs again.
+      request.catch(() => this.#signedRequests.delete(key));
+      this.#signedRequests.set(key, request);
+    }
+    return request;
+  }
+
+  /**
+   * Asks a peer's discovery service, reusing an answer younger than the TTL.
+   *
+   * @param client - the peer asked
+   * @param via - its name, the cache key
+   * @param interest - the chaincode to plan for, when endorsing
+   * @param deadline - absolute deadline (epoch ms)
+   * @param fresh - ignore the cache
+   * @returns the answer
+   */
+  discover(
+    client: grpc.Client,
+    via: string,
+    interest: ChaincodeInterest | undefined,
+    deadline: number,
+    fresh = false,
+  ): Promise<DiscoveryResult> {
+    const key = `${via}|${interest?.chaincode ?? ''}|${(interest?.collections ?? []).join(',')}`;
+    const ttl = this.options.discoveryTtlMs ?? 10000;
+    const cached = this.#discovery.get(key);
+    if (!fresh && cached !== undefined && Date.now() - cached.at < ttl) return cached.result;
+    const result = this.#signed(interest)
+      .then((request) => unary(client, METHODS.discover, request, deadline))
+      .then((bytes) => {
+        const parsed = parseDiscoveryResponse(bytes, interest !== undefined);
+        for (const p of parsed.peers) {
+          if (p.ledgerHeight > this.knownHeight) this.knownHeight = p.ledgerHeight;
+        }
+        return parsed;
+      });
+    result.catch(() => this.#discovery.delete(key));
+    this.#discovery.set(key, { at: Date.now(), result });
+    return result;
+  }
+
+  /**
+   * The orderers to broadcast to, the one to try first at the head.
+   *
+   * @param client - a peer to ask discovery when none are configured
+   * @param via - its name
+   * @param deadline - absolute deadline
+   * @returns the orderers
+   */
+  async orderers(client: grpc.Client, via: string, deadline: number): Promise<OrdererEndpoint[]> {
+    let list = this.options.orderers;
+    if (list === undefined || list.length === 0) {
+      const found = await this.discover(client, via, undefined, deadline);
+      list = found.orderers.map((o) => ({
+        name: `${o.host}:${o.port}`,
+        endpoint: { hostname: o.host, port: o.port },
+        tlsRootCerts: found.orgs.get(o.mspId)?.tlsRootCerts ?? '',
+      }));
+    }
+    const start = this.#ordererStart % Math.max(1, list.length);
+    return [...list.slice(start), ...list.slice(0, start)];
+  }
+
+  /** Moves the first orderer to try past one that failed. */
+  ordererFailed(): void {
+    this.#ordererStart++;
+  }
+
+  /**
+   * Signs a request with the connection's signer.
+   *
+   * @param payload - what to sign
+   * @param what - the request, for the error when there is no signer
+   * @returns the signature
+   */
+  sign(payload: Uint8Array, what: string): Promise<Uint8Array> {
+    return this.#requireSigner(what).sign(digestOf(this.options.creator, payload));
+  }
+
+  /** Closes every client. */
+  close(): void {
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+}
+
+/** An endorsement plan from the configured peers alone: one peer of each organisation. */
+function staticPlan(peers: readonly PeerConfig[]): EndorsementPlan {
+  const groups = new Map<string, DiscoveredPeer[]>();
+  for (const p of peers) {
+    const list = groups.get(p.mspId) ?? [];
+    list.push({ endpoint: endpointName(p.endpoint), mspId: p.mspId, ledgerHeight: 0n });
+    groups.set(p.mspId, list);
+  }
+  return { groups, layouts: [new Map([...groups.keys()].map((g) => [g, 1]))] };
+}
+
+function refusal(
+  address: string,
+  mspId: string,
+  response: peerProtos.ProposalResponse,
+  what: string,
+): LegacyCallError {
+  const message = response.getResponse()?.getMessage() ?? 'no response';
+  const status = response.getResponse()?.getStatus() ?? 500;
+  return new LegacyCallError(grpc.status.UNKNOWN, `${what} returned status ${status}: ${message}`, [
+    { address, mspId, message },
+  ]);
+}
+
+class LegacyTransport implements Transport {
+  readonly endpoint: string;
+  readonly kind = 'legacy' as const;
+  readonly #peer: PeerConfig;
+  readonly #network: LegacyNetwork;
+  readonly #client: grpc.Client;
+
+  constructor(peer: PeerConfig, network: LegacyNetwork) {
+    this.endpoint = endpointName(peer.endpoint);
+    this.#peer = peer;
+    this.#network = network;
+    this.#client = network.clientOf(peer);
+  }
+
+  async #process(client: grpc.Client, signed: peerProtos.SignedProposal, deadline: number) {
+    const bytes = await unary(client, METHODS.processProposal, signed.serializeBinary(), deadline);
+    return peerProtos.ProposalResponse.deserializeBinary(bytes);
+  }
+
+  async evaluate(proposal: SignedBytes, deadline: number): Promise<Uint8Array> {
+    const parsed = parseProposal(proposal.bytes, proposal.signature);
+    const response = await this.#process(this.#client, parsed.signed, deadline);
+    if ((response.getResponse()?.getStatus() ?? 500) >= 400) {
+      throw refusal(this.endpoint, this.#peer.mspId, response, `evaluate via ${this.endpoint}`);
+    }
+    return response.getResponse()?.getPayload_asU8() ?? new Uint8Array();
+  }
+
+  async endorse(proposal: SignedBytes, deadline: number): Promise<Endorsement> {
+    const parsed = parseProposal(proposal.bytes, proposal.signature);
+    const known = new Map<string, AskResult>();
+    let interest: ChaincodeInterest = { chaincode: parsed.chaincodeName };
+    if (parsed.hasTransientData && parsed.endorsingOrganizations.length === 0) {
+      // Private inputs go first to this (the member's own) peer only; the collections its answer
+      // touches then narrow the plan to peers that may hold them, as the Gateway service does.
+      const own = await this.#process(this.#client, parsed.signed, deadline);
+      known.set(this.endpoint, {
+        kind: 'answer',
+        answer: { address: this.endpoint, mspId: this.#peer.mspId, response: own },
+      });
+      if ((own.getResponse()?.getStatus() ?? 500) >= 400) {
+        throw refusal(this.endpoint, this.#peer.mspId, own, `endorse via ${this.endpoint}`);
+      }
+      const collections = collectionsOf(own).get(parsed.chaincodeName);
+      if (collections !== undefined) interest = { ...interest, collections };
+    }
+    const { plan, tlsRoots } = await this.#plan(parsed, interest, deadline);
+    const ask = async (peer: DiscoveredPeer): Promise<AskResult> => {
+      const { client, name } =
+        peer.endpoint === this.endpoint
+          ? { client: this.#client, name: this.endpoint }
+          : this.#network.clientAt(
+              peer.endpoint,
+              tlsRoots.get(peer.mspId) ?? this.#peer.tlsRootCerts,
+            );
+      try {
+        const response = await this.#process(client, parsed.signed, deadline);
+        return { kind: 'answer', answer: { address: name, mspId: peer.mspId, response } };
+      } catch (err) {
+        const e = err as { code?: unknown; message?: string };
+        if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
+          return { kind: 'fault', message: e.message ?? String(err) };
+        }
+        throw err;
+      }
+    };
+    const answers: EndorserAnswer[] = await endorseByPlan(
+      plan,
+      { ownMspId: this.#network.options.creator.mspId, first: this.#selfEndpoint(plan) },
+      ask,
+      known,
+    );
+    const prepared = newTransaction(parsed, answers);
+    return {
+      bytes: prepared.bytes,
+      digest: digestOf(this.#network.options.creator, prepared.payload),
+      result: prepared.result,
+      commitHeight: this.#network.knownHeight,
+    };
+  }
+
+  /** How discovery names this peer: by the address it is dialled at, or its published name. */
+  #selfEndpoint(plan: EndorsementPlan): string {
+    const dialled = `${this.#peer.endpoint.address ?? this.#peer.endpoint.hostname}:${this.#peer.endpoint.port}`;
+    for (const peers of plan.groups.values()) {
+      const me = peers.find((p) => p.endpoint === dialled || p.endpoint === this.endpoint);
+      if (me !== undefined) return me.endpoint;
+    }
+    return this.endpoint;
+  }
+
+  async #plan(
+    parsed: ParsedProposal,
+    interest: ChaincodeInterest,
+    deadline: number,
+  ): Promise<{ plan: EndorsementPlan; tlsRoots: Map<string, string> }> {
+    if (this.#network.options.signer === undefined) {
+      return { plan: staticPlan(this.#network.options.peers), tlsRoots: new Map() };
+    }
+    const named = parsed.endorsingOrganizations;
+    const found = await this.#network.discover(
+      this.#client,
+      this.endpoint,
+      named.length > 0 ? undefined : interest,
+      deadline,
+    );
+    const tlsRoots = new Map([...found.orgs.values()].map((o) => [o.mspId, o.tlsRootCerts]));
+    if (named.length > 0) {
+      // The caller chose the organisations: one peer of each, whatever the policy says.
+      const groups = new Map(named.map((msp) => [msp, found.peers.filter((p) => p.mspId === msp)]));
+      return { plan: { groups, layouts: [new Map(named.map((m) => [m, 1]))] }, tlsRoots };
+    }
+    if (found.plan === undefined) throw new LegacyCallError(9, 'discovery returned no plan');
+    return { plan: found.plan, tlsRoots };
+  }
+
+  async submit(transaction: SignedBytes, deadline: number): Promise<void> {
+    const envelope = signedEnvelope(transaction.bytes, transaction.signature);
+    const orderers = await this.#network.orderers(this.#client, this.endpoint, deadline);
+    try {
+      await broadcast(envelope, orderers, {
+        deadline,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        clients: this.#network.ordererClient,
+      });
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) throw err;
+      this.#network.ordererFailed();
+      // The peer is not at fault: the submit state machine must treat this as the ordering
+      // service being unavailable (and, since an orderer may hold the envelope, check the ledger
+      // before any resend), never as a reason to avoid this peer.
+      throw new ConnectionError({
+        code: 'UNAVAILABLE',
+        message: `ordering service unavailable: ${err.message}`,
+        endpoint: err.endpoint,
+        cause: err,
+      });
+    }
+  }
+
+  async commitStatus(request: SignedBytes, deadline: number): Promise<CommitStatusAnswer> {
+    const seek = readSeek(request.bytes);
+    if (seek === undefined) return this.#statusByQuery(request, deadline);
+    const envelope = envelopeOf(seek.payload, request.signature);
+    const transactionId = seek.transactionId;
+    const { result } = readDeliver<CommitStatusAnswer>(
+      this.#client,
+      METHODS.deliverFiltered,
+      envelope,
+      deadline,
+      (response) => {
+        const block = response.getFilteredBlock();
+        if (block === undefined) return { done: false };
+        const height = BigInt(block.getNumber()) + 1n;
+        if (height > this.#network.knownHeight) this.#network.knownHeight = height;
+        const found = findInFilteredBlock(block, transactionId);
+        return found === undefined
+          ? { done: false }
+          : {
+              done: true,
+              value: { transactionId, blockNumber: found.blockNumber, code: found.code },
+            };
+      },
+    );
+    return result;
+  }
+
+  /** A commit-status request signed offline is a qscc GetBlockByTxID proposal: asked until found. */
+  async #statusByQuery(request: SignedBytes, deadline: number): Promise<CommitStatusAnswer> {
+    const parsed = parseProposal(request.bytes, request.signature);
+    const args = peerProtos.ChaincodeProposalPayload.deserializeBinary(
+      parsed.proposal.getPayload_asU8(),
+    );
+    const spec = peerProtos.ChaincodeInvocationSpec.deserializeBinary(args.getInput_asU8());
+    const input = spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? [];
+    const transactionId = Buffer.from(input[2] ?? new Uint8Array()).toString('utf8');
+    for (;;) {
+      const response = await this.#process(this.#client, parsed.signed, deadline);
+      const status = response.getResponse()?.getStatus() ?? 500;
+      if (status < 400) {
+        const block = common.Block.deserializeBinary(
+          response.getResponse()?.getPayload_asU8() ?? new Uint8Array(),
+        );
+        const found = findInBlock(block, transactionId);
+        if (found !== undefined)
+          return { transactionId, blockNumber: found.blockNumber, code: found.code };
+      } else if (
+        !/not found|no such|failed to get block/i.test(response.getResponse()?.getMessage() ?? '')
+      ) {
+        throw refusal(
+          this.endpoint,
+          this.#peer.mspId,
+          response,
+          `commit status via ${this.endpoint}`,
+        );
+      }
+      if (Date.now() + POLL_MS >= deadline) {
+        throw new LegacyCallError(
+          grpc.status.DEADLINE_EXCEEDED,
+          `transaction ${transactionId} not in the ledger of ${this.endpoint} yet`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  async chaincodeEvents(
+    chaincodeName: string,
+    checkpoint: Checkpoint,
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    const startBlock = checkpoint.getBlockNumber() ?? this.#network.knownHeight;
+    const payload = newSeekPayload(
+      this.#network.options.creator,
+      this.#network.options.channelName,
+      startBlock,
+    );
+    const envelope = envelopeOf(payload, await this.#network.sign(payload, 'an event stream'));
+    return blockEvents(
+      this.#client,
+      envelope,
+      chaincodeName,
+      startBlock,
+      checkpoint.getTransactionId(),
+    );
+  }
+
+  close(): void {
+    // The clients belong to the shared network, closed with the connection.
+  }
+}
+
+/**
+ * The chaincode events of full blocks from a deliver stream, resuming after the checkpoint's
+ * transaction in its block.
+ */
+function blockEvents(
+  client: grpc.Client,
+  envelope: Uint8Array,
+  chaincodeName: string,
+  startBlock: bigint,
+  afterTransaction: string | undefined,
+): CloseableAsyncIterable<ChaincodeEvent> {
+  const queue: ChaincodeEvent[] = [];
+  let failure: unknown;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  let skipping = afterTransaction !== undefined;
+  const { result, stream } = readDeliver<never>(
+    client,
+    METHODS.deliver,
+    envelope,
+    undefined,
+    (response) => {
+      const block = response.getBlock();
+      if (block === undefined) return { done: false };
+      for (const event of chaincodeEventsOf(block, chaincodeName)) {
+        if (skipping && event.blockNumber === startBlock) {
+          if (event.transactionId === afterTransaction) skipping = false;
+          continue;
+        }
+        skipping = false;
+        queue.push(event);
+      }
+      if (BigInt(block.getHeader()?.getNumber() ?? 0) >= startBlock) skipping = false;
+      wake?.();
+      return { done: false };
+    },
+  );
+  result.catch((err: unknown) => {
+    failure = err;
+    ended = true;
+    wake?.();
+  });
+  const close = () => {
+    ended = true;
+    stream.cancel();
+    wake?.();
+  };
+  return {
+    close,
+    [Symbol.dispose]: close,
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        const next = queue.shift();
+        if (next !== undefined) {
+          yield next;
+          continue;
+        }
+        if (ended) {
+          const code = (failure as { code?: unknown } | undefined)?.code;
+          if (failure !== undefined && code !== grpc.status.CANCELLED) {
+            throw failure instanceof Error ? failure : new Error('the block stream failed');
+          }
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+      }
+    },
+  };
+}
+
+/**
+ * Opens the legacy transport to one peer. Nothing is sent until the first call.
+ *
+ * @param peer - the peer's endpoint and TLS roots
+ * @param network - what the connection's legacy transports share
+ * @returns the transport
+ */
+export function newLegacyTransport(peer: PeerConfig, network: LegacyNetwork): Transport {
+  return new LegacyTransport(peer, network);
+}
