@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One peer of a member: peer.sh <org> <p>. LevelDB, gateway on, chaincode as an external service.
+# One peer of a member: peer.sh <org> <p>. LevelDB, gateway on (unless PEER_GATEWAY_ENABLED=false),
+# chaincode as an external service.
 set -euo pipefail
 # shellcheck source=test-network/lib/common.sh
 source "$(dirname "$0")/../lib/common.sh"
@@ -40,7 +41,9 @@ export CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt"
 export CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key"
 export CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt"
 export CORE_PEER_FILESYSTEMPATH="$DATA_DIR/$name"
-export CORE_PEER_GATEWAY_ENABLED=true
+# PEER_GATEWAY_ENABLED=false starts the peer without Fabric's Gateway service, as a Fabric 2.2 peer
+# (Amazon Managed Blockchain) is: clients must then use the discovery, endorser and deliver services.
+export CORE_PEER_GATEWAY_ENABLED="${PEER_GATEWAY_ENABLED:-true}"
 export CORE_LEDGER_STATE_STATEDATABASE=goleveldb
 export CORE_LEDGER_SNAPSHOTS_ROOTDIR="$DATA_DIR/$name/snapshots"
 CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(peer_ops_port "$org" "$p")"
