@@ -87,14 +87,15 @@ async function fabricNetworkClient(
     peers,
   };
   const wallet = await fabricNetwork.Wallets.newInMemoryWallet();
-  await wallet.put('user1', {
+  const identity: import('fabric-network').X509Identity = {
     type: 'X.509',
     mspId: network.mspId,
     credentials: {
       certificate: readFileSync(files.certificatePath, 'utf8'),
       privateKey: readFileSync(files.privateKeyPath, 'utf8'),
     },
-  });
+  };
+  await wallet.put('user1', identity);
   const gateway = new fabricNetwork.Gateway();
   await gateway.connect(profile, {
     wallet,
