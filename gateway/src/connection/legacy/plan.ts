@@ -64,8 +64,9 @@ function orderPeers(peers: readonly DiscoveredPeer[], prefs: PlanPreferences): D
  * @param ask - sends the proposal to one peer
  * @param known - answers already collected (the coordinator's, for private data), by endpoint
  * @returns the answers of one satisfied layout, each endorser once
- * @throws LegacyCallError ABORTED (10) when no layout can be satisfied; `details` holds every
- *   peer's failure
+ * @throws LegacyCallError UNAVAILABLE (14) when no layout can be satisfied because the
+ *   coordinating peer or every peer asked was unreachable, ABORTED (10) otherwise; `details` holds
+ *   every peer's outcome
  */
 export async function endorseByPlan(
   plan: EndorsementPlan,
@@ -117,8 +118,15 @@ export async function endorseByPlan(
         ? (r.answer.response.getResponse()?.getMessage() ?? 'answered')
         : r.message,
   }));
+  // When the coordinating peer itself, or every peer asked, could not be reached, the call is
+  // failed as unavailable so the connection moves on to its next peer, which plans afresh; a
+  // refusal somewhere would be repeated by any coordinator, so it ends the call.
+  const outcomes = [...results.values()];
+  const unreachable =
+    (prefs.first !== undefined && results.get(prefs.first)?.kind === 'fault') ||
+    (outcomes.length > 0 && outcomes.every((r) => r.kind === 'fault'));
   throw new LegacyCallError(
-    10,
+    unreachable ? 14 : 10,
     `no set of reachable peers satisfies the endorsement policy${
       details.length > 0 ? `: ${details.map((d) => `${d.address}: ${d.message}`).join('; ')}` : ''
     }`,

@@ -111,12 +111,19 @@ export function readDeliver<T>(
       if (settled) return;
       if (response.getTypeCase() === peerProtos.DeliverResponse.TypeCase.STATUS) {
         const status = response.getStatus();
+        // A refusal of the request itself (access, malformed seek) would be repeated by every
+        // peer; anything else (NOT_FOUND from a peer that lost track of the channel while stopped,
+        // SERVICE_UNAVAILABLE, INTERNAL_SERVER_ERROR) is this peer's condition: another may answer.
+        const code =
+          status === (common.Status.FORBIDDEN as number)
+            ? grpc.status.PERMISSION_DENIED
+            : status === (common.Status.BAD_REQUEST as number)
+              ? grpc.status.INVALID_ARGUMENT
+              : grpc.status.UNAVAILABLE;
         finish(() => {
           reject(
             new LegacyCallError(
-              status === (common.Status.FORBIDDEN as number)
-                ? grpc.status.PERMISSION_DENIED
-                : grpc.status.ABORTED,
+              code,
               `the deliver service ended the stream with status ${status}${
                 status === (common.Status.FORBIDDEN as number) ? ' (access denied)' : ''
               }`,

@@ -240,7 +240,7 @@ describe('legacy transport: messages and plans', () => {
     expect(answers.map((a) => a.address).sort()).to.deep.equal(['a2', 'b1']);
   });
 
-  it('fails with ABORTED and every peer named when no layout can be satisfied', async () => {
+  it('fails with UNAVAILABLE, every peer named, when no endorser could be reached', async () => {
     const plan = {
       groups: new Map([['A', [{ endpoint: 'a1', mspId: 'Org1MSP', ledgerHeight: 0n }]]]),
       layouts: [new Map([['A', 1]])],
@@ -251,10 +251,37 @@ describe('legacy transport: messages and plans', () => {
       ),
     );
     if (!(err instanceof LegacyCallError)) return expect.fail(String(err));
-    expect(err.code).to.equal(10);
+    expect(err.code).to.equal(14);
     expect(err.details).to.deep.equal([
       { address: 'a1', mspId: '', message: 'connection refused' },
     ]);
+  });
+
+  it('fails with ABORTED when a layout cannot be met although the coordinator answered', async () => {
+    const plan = {
+      groups: new Map([
+        ['A', [{ endpoint: 'a1', mspId: 'Org1MSP', ledgerHeight: 0n }]],
+        ['B', [{ endpoint: 'b1', mspId: 'Org2MSP', ledgerHeight: 0n }]],
+      ]),
+      layouts: [
+        new Map([
+          ['A', 1],
+          ['B', 1],
+        ]),
+      ],
+    };
+    const err = await rejection(
+      endorseByPlan(plan, { ownMspId: 'Org1MSP', first: 'a1' }, (p) =>
+        Promise.resolve(
+          p.endpoint === 'a1'
+            ? { kind: 'answer', answer: answer('a1', 'Org1MSP', 'x') }
+            : { kind: 'fault', message: 'b1 down' },
+        ),
+      ),
+    );
+    if (!(err instanceof LegacyCallError)) return expect.fail(String(err));
+    expect(err.code).to.equal(10);
+    expect(err.details.map((d) => d.address)).to.deep.equal(['a1', 'b1']);
   });
 });
 
