@@ -81,8 +81,32 @@ class LegacyTransport implements Transport {
     this.#client = network.clientOf(peer);
   }
 
-  async #process(client: grpc.Client, signed: peerProtos.SignedProposal, deadline: number) {
-    const bytes = await unary(client, METHODS.processProposal, signed.serializeBinary(), deadline);
+  async #process(
+    client: grpc.Client,
+    signed: peerProtos.SignedProposal,
+    deadline: number,
+    peer: { address: string; mspId: string } = {
+      address: this.endpoint,
+      mspId: this.#peer.mspId,
+    },
+  ) {
+    let bytes: Buffer;
+    try {
+      bytes = await unary(client, METHODS.processProposal, signed.serializeBinary(), deadline);
+    } catch (err) {
+      const e = err as { code?: unknown; message?: unknown };
+      if (
+        typeof e.code !== 'number' ||
+        e.code === (grpc.status.UNAVAILABLE as number) ||
+        e.code === (grpc.status.DEADLINE_EXCEEDED as number)
+      ) {
+        throw err;
+      }
+      // The endorser refused the proposal before running it (access denied, malformed): the
+      // refusal names the peer, as a chaincode's would.
+      const message = typeof e.message === 'string' ? e.message : 'refused';
+      throw new LegacyCallError(e.code, message, [{ ...peer, message }]);
+    }
     return peerProtos.ProposalResponse.deserializeBinary(bytes);
   }
 
@@ -123,7 +147,10 @@ class LegacyTransport implements Transport {
               tlsRoots.get(peer.mspId) ?? this.#peer.tlsRootCerts,
             );
       try {
-        const response = await this.#process(client, parsed.signed, deadline);
+        const response = await this.#process(client, parsed.signed, deadline, {
+          address: name,
+          mspId: peer.mspId,
+        });
         return { kind: 'answer', answer: { address: name, mspId: peer.mspId, response } };
       } catch (err) {
         const e = err as { code?: unknown; message?: string };
@@ -167,12 +194,18 @@ class LegacyTransport implements Transport {
       return { plan: staticPlan(this.#network.options.peers), tlsRoots: new Map() };
     }
     const named = parsed.endorsingOrganizations;
-    const found = await this.#network.discover(
-      this.#client,
-      this.endpoint,
-      named.length > 0 ? undefined : interest,
-      deadline,
-    );
+    const found = await this.#network
+      .discover(this.#client, this.endpoint, named.length > 0 ? undefined : interest, deadline)
+      .catch((err: unknown) => {
+        // A refusal of the discovery service (access denied for a revoked certificate, unknown
+        // chaincode) names this peer, as an endorser's refusal would.
+        if (err instanceof LegacyCallError && err.details.length === 0) {
+          throw new LegacyCallError(err.code, err.message, [
+            { address: this.endpoint, mspId: this.#peer.mspId, message: err.message },
+          ]);
+        }
+        throw err;
+      });
     const tlsRoots = new Map([...found.orgs.values()].map((o) => [o.mspId, o.tlsRootCerts]));
     if (named.length > 0) {
       // The caller chose the organisations: one peer of each, whatever the policy says.
