@@ -66,11 +66,11 @@ check_nothing_skipped "$logs/integration.log"
 
 # The same chaincode source on a network of the amb profile (Fabric 2.2 as on Amazon Managed
 # Blockchain: Gateway service off, capability V2_0, the AMB build served by Node 12.22.12), a
-# network of its own beside the first (name it-amb, ports from AMB_PORT_BASE, default 27000): the
-# package, the contracts through the peer CLI, the channel capability. The library's suites join
-# it once the library has a transport for peers without the Gateway service.
-step "integration tests on an amb-profile network"
-NETWORK_NAME=it-amb PORT_BASE="${AMB_PORT_BASE:-27000}" NETWORK_PROFILE=amb \
+# network of its own (name it-amb, ports from AMB_PORT_BASE, default 27000): the package, the
+# contracts through the peer CLI, the channel capability, and the library's own suites, which reach
+# the gateway-less peers through the legacy transport (discovery, endorser, broadcast, deliver).
+step "integration tests on an amb-profile network (library through the legacy transport)"
+NETWORK_NAME=it-amb PORT_BASE="${AMB_PORT_BASE:-27000}" NETWORK_PROFILE=amb GATEWAY_TRANSPORT=legacy \
   bash scripts/with-network.sh npx mocha --config test/.mocharc.amb.json | tee "$logs/integration-amb.log"
 check_nothing_skipped "$logs/integration-amb.log"
 

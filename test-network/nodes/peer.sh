@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One peer of a member: peer.sh <org> <p>. LevelDB, chaincode as an external service, the Gateway
-# service on (off on the amb profile: Fabric 2.2 peers have none).
+# service on (off on the amb profile: Fabric 2.2 peers have none; PEER_GATEWAY_ENABLED=false turns
+# it off for one peer of any network, as the legacy transport's tests do).
 set -euo pipefail
 # shellcheck source=test-network/lib/common.sh
 source "$(dirname "$0")/../lib/common.sh"
@@ -41,7 +42,7 @@ export CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt"
 export CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key"
 export CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt"
 export CORE_PEER_FILESYSTEMPATH="$DATA_DIR/$name"
-CORE_PEER_GATEWAY_ENABLED="$(gateway_enabled)"
+CORE_PEER_GATEWAY_ENABLED="${PEER_GATEWAY_ENABLED:-$(gateway_enabled)}"
 export CORE_PEER_GATEWAY_ENABLED
 export CORE_LEDGER_STATE_STATEDATABASE=goleveldb
 export CORE_LEDGER_SNAPSHOTS_ROOTDIR="$DATA_DIR/$name/snapshots"

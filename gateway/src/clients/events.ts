@@ -190,14 +190,12 @@ class EventStreamImpl<T> implements EventStream<T> {
     const checkpointer = await this.checkpointer;
     let rounds = 0;
     while (!this.#isClosed()) {
-      const peers = connection.preferredGateways();
+      const peers = connection.preferredEventSources();
       let lastError: ConsortiumError | undefined;
       for (const [i, peer] of peers.entries()) {
         if (this.#isClosed()) return;
         try {
-          const events = await peer.gateway
-            .getNetwork(connection.channelName)
-            .getChaincodeEvents(chaincode, { checkpoint: checkpointer });
+          const events = await peer.events(chaincode, checkpointer);
           this.#current = events;
           if (this.#isClosed()) return;
           for await (const raw of events) {

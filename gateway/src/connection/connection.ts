@@ -3,10 +3,17 @@
  * deadline each, and the submit state machine. This file wires them together; each lives in its own
  * file (transport.ts, gateway-transport.ts, peer-pool.ts, stages.ts, submit.ts, offline.ts).
  */
-import type { Gateway } from '@hyperledger/fabric-gateway';
+import type {
+  ChaincodeEvent,
+  Checkpoint,
+  CloseableAsyncIterable,
+} from '@hyperledger/fabric-gateway';
+import { connect as fabricConnect, hash } from '@hyperledger/fabric-gateway';
 import { ConfigError, ConnectionError } from '../errors';
 import type { Signer } from '../signers/signer';
+import { newSelectingTransport, TransportSelector, type TransportMode } from './auto-transport';
 import { newGatewayTransport } from './gateway-transport';
+import { LegacyNetwork, newLegacyTransport } from './legacy-transport';
 import { newOfflineSigning } from './offline';
 import type {
   ConnectOptions,
@@ -19,6 +26,7 @@ import { PeerPool } from './peer-pool';
 import { Proposals } from './proposals';
 import { onAnyPeer } from './stages';
 import { submitAndWait, type SubmitTimings } from './submit';
+import type { Transport } from './transport';
 
 export type {
   ConnectOptions,
@@ -72,11 +80,32 @@ export interface Connection {
   readonly offline: OfflineSigning;
   /** @returns the health of each peer, in preference order */
   peers(): PeerStatus[];
-  /** @internal the fabric-gateway Gateway of each peer in preference order, for event streams */
-  preferredGateways(): { gateway: Gateway; endpoint: string; fail(): void; succeed(): void }[];
+  /**
+   * The wire in use: `gateway` or `legacy`, or `auto` until the first call has probed a peer.
+   */
+  readonly transport: 'gateway' | 'legacy' | 'auto';
+  /** @internal each peer's event source in preference order, for event streams */
+  preferredEventSources(): EventSource[];
   /** Closes every gRPC client. Further calls fail with `CLOSED`. */
   close(): void;
 }
+
+/** @internal One peer's chaincode event streams, with the pool's health bookkeeping. */
+export interface EventSource {
+  /** The peer. */
+  readonly endpoint: string;
+  /** Opens a stream of a chaincode's events from the checkpoint. */
+  events(
+    chaincodeName: string,
+    checkpoint: Checkpoint,
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
+  /** Marks the peer failed. */
+  fail(): void;
+  /** Marks the peer healthy. */
+  succeed(): void;
+}
+
+const TRANSPORT_MODES: readonly TransportMode[] = ['gateway', 'legacy', 'auto'];
 
 function atLeast(name: string, value: number, min: number): number {
   if (!Number.isFinite(value) || value < min) {
@@ -97,6 +126,8 @@ class ConnectionImpl implements Connection {
   readonly #signer: Signer | undefined;
   readonly #stageMs: { evaluate: number; endorse: number; submit: number };
   readonly #timings: SubmitTimings;
+  readonly #selector: TransportSelector;
+  readonly #legacy: LegacyNetwork;
   #closed = false;
 
   constructor(options: Readonly<ConnectOptions>) {
@@ -134,19 +165,49 @@ class ConnectionImpl implements Connection {
         message: 'the network config lists no peers',
       });
     }
-    const transportOptions = {
-      mspId: this.mspId,
-      certificate: options.identity.certificate,
-      ed25519: options.signer?.algorithm === 'ED25519',
+    const mode = options.transport ?? 'auto';
+    if (!TRANSPORT_MODES.includes(mode)) {
+      throw new ConfigError({
+        code: 'INVALID_CONFIG',
+        message: `transport ${mode as string} is not one of ${TRANSPORT_MODES.join(', ')}`,
+      });
+    }
+    const ed25519 = options.signer?.algorithm === 'ED25519';
+    // One gRPC client per peer, shared by both transports (so probing costs no second connection).
+    this.#legacy = new LegacyNetwork({
+      channelName: this.channelName,
+      creator: { mspId: this.mspId, certificate: options.identity.certificate, ed25519 },
       ...(options.signer !== undefined ? { signer: options.signer } : {}),
-      keepaliveMs,
-      keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 20000,
+      peers: network.peers,
+      ...(network.orderers !== undefined ? { orderers: network.orderers } : {}),
+      channelOptions: {
+        'grpc.keepalive_time_ms': keepaliveMs,
+        'grpc.keepalive_timeout_ms': options.keepalive?.timeoutMs ?? 20000,
+        'grpc.http2.min_time_between_pings_ms': keepaliveMs,
+        'grpc.keepalive_permit_without_calls': 1,
+      },
+    });
+    this.#selector = new TransportSelector(mode);
+    const transportFor = (config: (typeof network.peers)[number]): Transport => {
+      const client = this.#legacy.clientOf(config);
+      const gateway = () =>
+        newGatewayTransport(config, {
+          channelName: this.channelName,
+          client,
+          mspId: this.mspId,
+          certificate: options.identity.certificate,
+          ed25519,
+          ...(options.signer !== undefined ? { signer: options.signer } : {}),
+          keepaliveMs,
+          keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 20000,
+        });
+      const legacy = () => newLegacyTransport(config, this.#legacy);
+      if (mode === 'gateway') return gateway();
+      if (mode === 'legacy') return legacy();
+      return newSelectingTransport(client, this.#selector, gateway(), legacy());
     };
     this.#pool = new PeerPool(
-      network.peers.map((config) => ({
-        config,
-        transport: newGatewayTransport(config, transportOptions),
-      })),
+      network.peers.map((config) => ({ config, transport: transportFor(config) })),
       this.mspId,
       {
         initialBackoffMs: atLeast(
@@ -157,17 +218,26 @@ class ConnectionImpl implements Connection {
         maxBackoffMs: atLeast('failover.maxBackoffMs', options.failover?.maxBackoffMs ?? 30000, 0),
       },
     );
-    // Requests are built locally by fabric-gateway's builders, which need a client object but send
-    // nothing; a transport without the Gateway service (the legacy one to come) will bring its own.
-    const builder = this.#pool.all[0]?.transport.gateway;
-    if (builder === undefined) {
-      throw new ConfigError({ code: 'INVALID_CONFIG', message: 'no transport can build requests' });
+    const first = network.peers[0];
+    if (first === undefined) {
+      throw new ConfigError({
+        code: 'INVALID_CONFIG',
+        message: 'the network config lists no peers',
+      });
     }
+    // Requests are built locally by fabric-gateway's builders, which need a client object but send
+    // nothing, whichever transport carries them.
+    const builder = fabricConnect({
+      client: this.#legacy.clientOf(first),
+      identity: { mspId: this.mspId, credentials: Buffer.from(options.identity.certificate) },
+      hash: ed25519 ? hash.none : hash.sha256,
+    });
     this.#proposals = new Proposals(
       builder,
       this.channelName,
       this.mspId,
       options.identity.certificate,
+      ed25519,
     );
     this.offline = newOfflineSigning({
       pool: this.#pool,
@@ -178,7 +248,15 @@ class ConnectionImpl implements Connection {
       checkOpen: () => {
         this.#checkOpen();
       },
+      commitRequest: (transactionId) =>
+        this.#selector.decided === 'legacy'
+          ? this.#proposals.legacyOfflineCommit(transactionId)
+          : this.#proposals.commit(transactionId),
     });
+  }
+
+  get transport(): 'gateway' | 'legacy' | 'auto' {
+    return this.#selector.decided ?? 'auto';
   }
 
   #checkOpen(): void {
@@ -223,7 +301,10 @@ class ConnectionImpl implements Connection {
     const endorsed = await onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
       peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
     );
-    const commit = this.#proposals.commit(transactionId);
+    const commit =
+      endorsed.commitHeight !== undefined
+        ? this.#proposals.legacyCommit(transactionId, endorsed.commitHeight)
+        : this.#proposals.commit(transactionId);
     const [txSignature, commitSignature] = await Promise.all([
       signer.sign(endorsed.digest),
       signer.sign(commit.digest),
@@ -249,27 +330,22 @@ class ConnectionImpl implements Connection {
     return this.#pool.status();
   }
 
-  preferredGateways() {
+  preferredEventSources(): EventSource[] {
     this.#checkOpen();
     const order = this.#pool.status().map((s) => s.endpoint);
     return [...this.#pool.all]
       .sort((a, b) => order.indexOf(a.transport.endpoint) - order.indexOf(b.transport.endpoint))
-      .flatMap((p) => {
-        const gateway = p.transport.gateway;
-        if (gateway === undefined) return [];
-        return [
-          {
-            gateway,
-            endpoint: p.transport.endpoint,
-            fail: () => {
-              this.#pool.failed(p, Date.now());
-            },
-            succeed: () => {
-              this.#pool.succeeded(p);
-            },
-          },
-        ];
-      });
+      .map((p) => ({
+        endpoint: p.transport.endpoint,
+        events: (chaincodeName: string, checkpoint: Checkpoint) =>
+          p.transport.chaincodeEvents(chaincodeName, checkpoint),
+        fail: () => {
+          this.#pool.failed(p, Date.now());
+        },
+        succeed: () => {
+          this.#pool.succeeded(p);
+        },
+      }));
   }
 
   close(): void {
@@ -278,6 +354,7 @@ class ConnectionImpl implements Connection {
     for (const peer of this.#pool.all) {
       peer.transport.close();
     }
+    this.#legacy.close();
   }
 }
 

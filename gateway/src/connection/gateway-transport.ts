@@ -4,7 +4,14 @@
  * fabric-gateway's signed-request calls with the caller's deadline.
  */
 import * as grpc from '@grpc/grpc-js';
-import { connect as fabricConnect, hash, type Gateway } from '@hyperledger/fabric-gateway';
+import {
+  connect as fabricConnect,
+  hash,
+  type ChaincodeEvent,
+  type Checkpoint,
+  type CloseableAsyncIterable,
+  type Gateway,
+} from '@hyperledger/fabric-gateway';
 import { dialTarget, endpointName } from '../lib/endpoint';
 import type { Signer } from '../signers/signer';
 import type { PeerConfig } from './network-config';
@@ -12,6 +19,13 @@ import type { CommitStatusAnswer, Endorsement, SignedBytes, Transport } from './
 
 /** What every Gateway-service transport of one connection shares. */
 export interface GatewayTransportOptions {
+  /** The channel, for event streams. */
+  readonly channelName: string;
+  /**
+   * The peer's gRPC client when the connection opened it (shared with a legacy transport); the
+   * transport opens and closes its own when absent.
+   */
+  readonly client?: grpc.Client;
   /** MSP id of the client identity. */
   readonly mspId: string;
   /** PEM certificate of the client identity. */
@@ -31,23 +45,30 @@ export interface GatewayTransportOptions {
 
 class GatewayTransport implements Transport {
   readonly endpoint: string;
+  readonly kind = 'gateway' as const;
   readonly gateway: Gateway;
   readonly #client: grpc.Client;
+  readonly #ownsClient: boolean;
+  readonly #channelName: string;
 
   constructor(peer: PeerConfig, options: Readonly<GatewayTransportOptions>) {
     this.endpoint = endpointName(peer.endpoint);
-    this.#client = new grpc.Client(
-      dialTarget(peer.endpoint),
-      grpc.credentials.createSsl(Buffer.from(peer.tlsRootCerts)),
-      {
-        'grpc.ssl_target_name_override': peer.endpoint.hostname,
-        'grpc.default_authority': peer.endpoint.hostname,
-        'grpc.keepalive_time_ms': options.keepaliveMs,
-        'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
-        'grpc.http2.min_time_between_pings_ms': options.keepaliveMs,
-        'grpc.keepalive_permit_without_calls': 1,
-      },
-    );
+    this.#channelName = options.channelName;
+    this.#ownsClient = options.client === undefined;
+    this.#client =
+      options.client ??
+      new grpc.Client(
+        dialTarget(peer.endpoint),
+        grpc.credentials.createSsl(Buffer.from(peer.tlsRootCerts)),
+        {
+          'grpc.ssl_target_name_override': peer.endpoint.hostname,
+          'grpc.default_authority': peer.endpoint.hostname,
+          'grpc.keepalive_time_ms': options.keepaliveMs,
+          'grpc.keepalive_timeout_ms': options.keepaliveTimeoutMs,
+          'grpc.http2.min_time_between_pings_ms': options.keepaliveMs,
+          'grpc.keepalive_permit_without_calls': 1,
+        },
+      );
     // Evaluate, endorse, submit and commit status arrive here already signed; the signer serves
     // only the requests fabric-gateway builds and signs itself, event streams.
     const signer = options.signer;
@@ -89,9 +110,18 @@ class GatewayTransport implements Transport {
     };
   }
 
+  chaincodeEvents(
+    chaincodeName: string,
+    checkpoint: Checkpoint,
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
+    return this.gateway
+      .getNetwork(this.#channelName)
+      .getChaincodeEvents(chaincodeName, { checkpoint });
+  }
+
   close(): void {
     this.gateway.close();
-    this.#client.close();
+    if (this.#ownsClient) this.#client.close();
   }
 }
 

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors';
 import { parseEndpoint, type Endpoint } from '../lib/endpoint';
+import type { OrdererEndpoint } from '../orderer/broadcast';
 
 /** One peer the library can send requests to. */
 export interface PeerConfig {
@@ -56,6 +57,12 @@ export interface NetworkConfig {
   readonly mspId: string;
   /** Gateway peers, own member's first. */
   readonly peers: readonly PeerConfig[];
+  /**
+   * The ordering service's nodes, when the network publishes them; the legacy transport (peers
+   * without the Gateway service) broadcasts to them, and reads them from the channel's
+   * configuration through discovery when absent.
+   */
+  readonly orderers?: readonly OrdererEndpoint[];
   /** The member's CA, when published. */
   readonly ca?: CaConfig;
   /** Identities listed by the description, by name. */
@@ -234,11 +241,22 @@ export async function loadNetworkDescription(
         : {}),
     };
   }
+  const orderers = (Array.isArray(doc.Orderers) ? doc.Orderers : []).map(
+    (o: unknown, i): OrdererEndpoint => {
+      const node = obj(o, `Orderers[${i}]`);
+      return {
+        name: optStr(node.Id) ?? `orderer${i + 1}`,
+        endpoint: parseEndpoint(str(node.Endpoint, `Orderers[${i}].Endpoint`), hosts),
+        tlsRootCerts,
+      };
+    },
+  );
   return {
     channelName,
     mspId: str(own.MspId, 'MspId'),
     peers,
     identities,
+    ...(orderers.length > 0 ? { orderers } : {}),
     ...(ca !== undefined ? { ca } : {}),
     ...(kms !== undefined
       ? {

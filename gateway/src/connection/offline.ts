@@ -2,7 +2,7 @@
  * Offline signing: each step returns bytes and a digest to sign elsewhere and takes the signature
  * back. The steps run on the same pool and stages as an online call.
  */
-import type { OfflineSigning } from './options';
+import type { OfflineSigning, Unsigned } from './options';
 import type { PeerPool } from './peer-pool';
 import type { Proposals } from './proposals';
 import { onAnyPeer } from './stages';
@@ -22,6 +22,8 @@ export interface OfflineContext extends SubmitContext {
   };
   /** Throws `CLOSED` when the connection is closed. */
   readonly checkOpen: () => void;
+  /** The unsigned commit-status request of the transport in use. */
+  readonly commitRequest: (transactionId: string) => Unsigned;
 }
 
 /**
@@ -59,7 +61,7 @@ export function newOfflineSigning(ctx: OfflineContext): OfflineSigning {
       await onAnyPeer(pool, 'submit', id, true, (peer) =>
         peer.transport.submit({ bytes, signature }, Date.now() + stageMs.submit),
       );
-      return proposals.commit(id);
+      return ctx.commitRequest(id);
     },
     commitStatus: async (bytes, signature) => {
       ctx.checkOpen();

@@ -73,6 +73,14 @@ export interface ConnectOptions {
   readonly failover?: FailoverOptions;
   /** gRPC keepalive. */
   readonly keepalive?: KeepaliveOptions;
+  /**
+   * Which wire to speak: `gateway` (Fabric's Gateway service, 2.4+), `legacy` (discovery,
+   * endorser, broadcast and deliver services, for peers without the Gateway service such as
+   * Fabric 2.2 on Amazon Managed Blockchain), or `auto` (the default): the first call probes a
+   * peer once and the connection keeps the answer, legacy when the peer answers UNIMPLEMENTED for
+   * the Gateway service.
+   */
+  readonly transport?: 'gateway' | 'legacy' | 'auto';
 }
 
 /** A transaction invocation. */

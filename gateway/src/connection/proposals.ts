@@ -5,6 +5,7 @@
  */
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { gateway as gatewayProtos, msp, peer as peerProtos } from '@hyperledger/fabric-protos';
+import { digestOf, envelopeOf, newSeekPayload, readSeek } from './legacy/messages';
 import type { TransactionRequest, Unsigned } from './options';
 
 function toBytes(value: string | Uint8Array): Uint8Array {
@@ -17,18 +18,27 @@ export class Proposals {
   readonly #channelName: string;
   readonly #mspId: string;
   readonly #certificate: string;
+  readonly #ed25519: boolean;
 
   /**
    * @param gateway - a fabric-gateway client used only for its local builders (it sends nothing)
    * @param channelName - the channel
    * @param mspId - MSP id of the client identity
    * @param certificate - PEM certificate of the client identity
+   * @param ed25519 - whether the signer signs whole messages (Ed25519) rather than digests
    */
-  constructor(gateway: Gateway, channelName: string, mspId: string, certificate: string) {
+  constructor(
+    gateway: Gateway,
+    channelName: string,
+    mspId: string,
+    certificate: string,
+    ed25519 = false,
+  ) {
     this.#gateway = gateway;
     this.#channelName = channelName;
     this.#mspId = mspId;
     this.#certificate = certificate;
+    this.#ed25519 = ed25519;
   }
 
   /**
@@ -80,6 +90,41 @@ export class Proposals {
   }
 
   /**
+   * The legacy transport's commit-status request: a deliver request for filtered blocks from a
+   * ledger height seen before the transaction was built, naming the transaction it waits for.
+   * Valid for the peers' deliver time window (15 minutes by default).
+   *
+   * @param transactionId - the transaction
+   * @param startBlock - a ledger height seen before the transaction was endorsed
+   * @returns the unsigned request
+   */
+  legacyCommit(transactionId: string, startBlock: bigint): Unsigned {
+    const creator = { mspId: this.#mspId, certificate: this.#certificate, ed25519: this.#ed25519 };
+    const payload = newSeekPayload(creator, this.#channelName, startBlock, transactionId);
+    return {
+      bytes: envelopeOf(payload, new Uint8Array()),
+      digest: digestOf(creator, payload),
+      transactionId,
+    };
+  }
+
+  /**
+   * The legacy transport's commit-status request for offline signing: a qscc `GetBlockByTxID`
+   * query, which needs no ledger height and no time window, so it may be signed at leisure.
+   *
+   * @param transactionId - the transaction
+   * @returns the unsigned request
+   */
+  legacyOfflineCommit(transactionId: string): Unsigned {
+    const query = this.proposal({
+      chaincode: 'qscc',
+      transaction: 'GetBlockByTxID',
+      arguments: [this.#channelName, transactionId],
+    });
+    return { bytes: query.bytes, digest: query.digest, transactionId };
+  }
+
+  /**
    * @param bytes - proposal bytes
    * @returns the proposal's transaction id
    */
@@ -100,7 +145,33 @@ export class Proposals {
    * @returns the transaction id the request asks about
    */
   commitId(bytes: Uint8Array): string {
+    const seek = readSeek(bytes);
+    if (seek !== undefined) return seek.transactionId;
+    const queried = this.#queriedTransaction(bytes);
+    if (queried !== undefined) return queried;
     return this.#gateway.newCommit(bytes).getTransactionId();
+  }
+
+  /** The transaction a qscc GetBlockByTxID proposal asks about, when the bytes are one. */
+  #queriedTransaction(bytes: Uint8Array): string | undefined {
+    try {
+      const proposed = gatewayProtos.ProposedTransaction.deserializeBinary(bytes);
+      const inner = proposed.getProposal();
+      if (inner === undefined) return undefined;
+      const proposal = peerProtos.Proposal.deserializeBinary(inner.getProposalBytes_asU8());
+      const payload = peerProtos.ChaincodeProposalPayload.deserializeBinary(
+        proposal.getPayload_asU8(),
+      );
+      const spec = peerProtos.ChaincodeInvocationSpec.deserializeBinary(
+        payload.getInput_asU8(),
+      ).getChaincodeSpec();
+      const args = spec?.getInput()?.getArgsList_asU8() ?? [];
+      if (spec?.getChaincodeId()?.getName() !== 'qscc') return undefined;
+      if (Buffer.from(args[0] ?? []).toString() !== 'GetBlockByTxID') return undefined;
+      return Buffer.from(args[2] ?? []).toString();
+    } catch {
+      return undefined;
+    }
   }
 
   /**

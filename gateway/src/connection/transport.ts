@@ -4,7 +4,12 @@
  * or decides anything, so the Gateway-service implementation here and a legacy one (peers without
  * the Gateway service: endorser, broadcast and deliver services) can sit behind the same logic.
  */
-import type { Gateway } from '@hyperledger/fabric-gateway';
+import type {
+  ChaincodeEvent,
+  Checkpoint,
+  CloseableAsyncIterable,
+  Gateway,
+} from '@hyperledger/fabric-gateway';
 
 /** Serialized request bytes and the signature over their digest. */
 export interface SignedBytes {
@@ -22,6 +27,11 @@ export interface Endorsement {
   readonly digest: Uint8Array;
   /** The chaincode's return value. */
   readonly result: Uint8Array;
+  /**
+   * A ledger height seen before the transaction was built (legacy transport only): its commit
+   * status is read from a block stream starting there, so the commit cannot be in an earlier block.
+   */
+  readonly commitHeight?: bigint;
 }
 
 /** A peer's answer to "did this transaction commit". */
@@ -41,6 +51,11 @@ export interface CommitStatusAnswer {
 export interface Transport {
   /** `host:port` of the peer, for errors and health reports. */
   readonly endpoint: string;
+  /**
+   * Which wire the transport speaks: the Gateway service, the legacy services, or `auto` before
+   * a selecting transport has probed the peer.
+   */
+  readonly kind: 'gateway' | 'legacy' | 'auto';
   /**
    * The fabric-gateway client of this peer, for event streams; absent on transports without the
    * Gateway service.
@@ -78,6 +93,18 @@ export interface Transport {
    * @returns the status of the ledger's first copy of the transaction
    */
   commitStatus(request: SignedBytes, deadline: number): Promise<CommitStatusAnswer>;
+  /**
+   * Opens a stream of a chaincode's events from committed, valid transactions, starting at the
+   * checkpoint (after its transaction, when it names one) or at the next block when it is empty.
+   *
+   * @param chaincodeName - the chaincode
+   * @param checkpoint - where to start
+   * @returns the events; close the iterable when done
+   */
+  chaincodeEvents(
+    chaincodeName: string,
+    checkpoint: Checkpoint,
+  ): Promise<CloseableAsyncIterable<ChaincodeEvent>>;
   /** Closes the peer's gRPC client. */
   close(): void;
 }

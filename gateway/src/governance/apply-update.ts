@@ -174,7 +174,12 @@ export async function applyConfigUpdate(
   const envelope = await configUpdateEnvelope(options);
   let accepted: BroadcastResult;
   try {
-    accepted = await broadcast(envelope, options.orderers, options.broadcast);
+    // A second copy of a config update is refused by the orderer (its read set no longer
+    // matches), so moving on past an orderer that may hold the first copy is safe here.
+    accepted = await broadcast(envelope, options.orderers, {
+      failoverWhenUncertain: true,
+      ...options.broadcast,
+    });
   } catch (err) {
     throw classifyConfigRefusal(err, options.baseSequence);
   }

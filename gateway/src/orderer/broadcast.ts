@@ -1,10 +1,12 @@
 /**
- * Sending a signed envelope to the ordering service over `orderer.AtomicBroadcast/Broadcast`, the
- * one path a channel config update (and, without the Gateway service, a transaction) takes to the
- * orderers. TLS always on with the network's root chain and the node hostname as server name, a
- * deadline per orderer, and failover: an orderer that cannot be reached or answers
- * SERVICE_UNAVAILABLE (no Raft leader yet, maintenance) hands the envelope to the next; a refusal
- * of the request itself (BAD_REQUEST, FORBIDDEN, ...) is final, since every orderer validates alike.
+ * Sending a signed envelope to the ordering service over `orderer.AtomicBroadcast/Broadcast`: the
+ * path a transaction takes on peers without the Gateway service, and a channel config update's
+ * path on any network. TLS always on with the network's root chain and the node hostname as server
+ * name, a deadline per orderer, and failover only where it cannot order the envelope twice: to the
+ * next orderer when this one certainly never received it (no connection) or answered that it could
+ * not take it (SERVICE_UNAVAILABLE: no Raft leader yet). An orderer that took the envelope and then
+ * went silent may still order it, so the call stops there and says so; the caller checks the
+ * ledger before it sends the same envelope again.
  */
 import * as grpc from '@grpc/grpc-js';
 import { common, orderer as ordererProtos } from '@hyperledger/fabric-protos';
@@ -21,10 +23,26 @@ export interface OrdererEndpoint {
   readonly tlsRootCerts: string;
 }
 
+/** Opens (or hands out a kept) gRPC client for an orderer. */
+export type OrdererClientSource = (orderer: OrdererEndpoint) => grpc.Client;
+
 /** Options of {@link broadcast}. */
 export interface BroadcastOptions {
   /** Deadline of the call to one orderer, in milliseconds; 15000 when absent. */
   readonly timeoutMs?: number;
+  /** Absolute deadline (epoch ms) of the whole call; no orderer is tried after it. */
+  readonly deadline?: number;
+  /**
+   * Where the gRPC clients come from; a new client per orderer, closed after the call, when
+   * absent. A connection passes its kept clients so a transaction costs no TLS handshake.
+   */
+  readonly clients?: OrdererClientSource;
+  /**
+   * Whether to move on to the next orderer after one that may have received the envelope went
+   * silent (dropped stream, deadline). False unless stated: the envelope could then be ordered
+   * twice. A config update, whose second copy the orderer refuses, may set it.
+   */
+  readonly failoverWhenUncertain?: boolean;
 }
 
 /** What the orderer that took the envelope answered. */
@@ -41,8 +59,11 @@ export interface BroadcastResult {
 
 const BROADCAST_METHOD = '/orderer.AtomicBroadcast/Broadcast';
 
-const STATUS_NAMES = new Map<number, string>(
-  Object.entries(common.Status).map(([name, value]) => [value, name]),
+const STATUS_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(common.Status as unknown as Record<string, number>).map(([name, value]) => [
+    value,
+    name,
+  ]),
 );
 
 /**
@@ -52,21 +73,17 @@ const STATUS_NAMES = new Map<number, string>(
  * @returns its name, or `STATUS_<n>` for values the protos do not know
  */
 export function statusName(status: number): string {
-  return STATUS_NAMES.get(status) ?? `STATUS_${status}`;
+  return STATUS_NAMES[status] ?? `STATUS_${status}`;
 }
 
-/** One orderer's answer, or why there was none. */
-type Attempt =
-  | { readonly kind: 'answer'; readonly status: number; readonly info: string }
-  | { readonly kind: 'failed'; readonly error: ConnectionError };
-
-function sendOnce(
-  node: OrdererEndpoint,
-  envelope: Uint8Array,
-  timeoutMs: number,
-): Promise<Attempt> {
-  const name = endpointName(node.endpoint);
-  const client = new grpc.Client(
+/**
+ * Opens a gRPC client to an orderer: TLS with its roots, its hostname as server name.
+ *
+ * @param node - the orderer
+ * @returns the client; close it when done
+ */
+export function newOrdererClient(node: OrdererEndpoint): grpc.Client {
+  return new grpc.Client(
     dialTarget(node.endpoint),
     grpc.credentials.createSsl(Buffer.from(node.tlsRootCerts)),
     {
@@ -74,13 +91,31 @@ function sendOnce(
       'grpc.default_authority': node.endpoint.hostname,
     },
   );
+}
+
+/** One orderer's answer, or why there was none. */
+type Attempt =
+  | { readonly kind: 'answer'; readonly status: number; readonly info: string }
+  | { readonly kind: 'failed'; readonly error: ConnectionError; readonly delivered: boolean };
+
+const TLS_PATTERN = /handshake|certificate|self.signed|unable to verify|SSL|TLS/i;
+// What grpc-js says when no connection could be opened: nothing can have reached the orderer.
+const NOT_CONNECTED =
+  /No connection established|ECONNREFUSED|failed to connect|Name resolution failed|getaddrinfo/i;
+
+function sendOnce(
+  node: OrdererEndpoint,
+  client: grpc.Client,
+  envelope: Uint8Array,
+  deadline: number,
+): Promise<Attempt> {
+  const name = endpointName(node.endpoint);
   return new Promise<Attempt>((resolve) => {
     let settled = false;
     const settle = (attempt: Attempt): void => {
       if (settled) return;
       settled = true;
       call.cancel();
-      client.close();
       resolve(attempt);
     };
     const call = client.makeBidiStreamRequest<Uint8Array, ordererProtos.BroadcastResponse>(
@@ -88,15 +123,18 @@ function sendOnce(
       (bytes: Uint8Array) => Buffer.from(bytes),
       (bytes: Buffer) => ordererProtos.BroadcastResponse.deserializeBinary(bytes),
       new grpc.Metadata(),
-      { deadline: Date.now() + timeoutMs },
+      { deadline },
     );
     call.on('data', (response: ordererProtos.BroadcastResponse) => {
       settle({ kind: 'answer', status: response.getStatus(), info: response.getInfo() });
     });
     call.on('error', (err: grpc.ServiceError) => {
-      const tls = /handshake|certificate|self.signed|unable to verify|SSL|TLS/i.test(err.message);
+      const tls = TLS_PATTERN.test(err.message);
+      const notConnected =
+        tls || (err.code === grpc.status.UNAVAILABLE && NOT_CONNECTED.test(err.message));
       settle({
         kind: 'failed',
+        delivered: !notConnected,
         error: new ConnectionError({
           code: tls
             ? 'TLS_ERROR'
@@ -112,6 +150,7 @@ function sendOnce(
     call.on('end', () => {
       settle({
         kind: 'failed',
+        delivered: true,
         error: new ConnectionError({
           code: 'UNAVAILABLE',
           message: `orderer ${node.name} (${name}) closed the broadcast stream without an answer`,
@@ -123,24 +162,36 @@ function sendOnce(
   });
 }
 
+function refused(node: OrdererEndpoint, status: number, info: string): OrdererError {
+  const name = endpointName(node.endpoint);
+  return new OrdererError({
+    code: 'ORDERER_REFUSED',
+    message: `orderer ${node.name} (${name}) refused the envelope with ${statusName(status)}: ${info}`,
+    status,
+    statusName: statusName(status),
+    info,
+    endpoint: name,
+  });
+}
+
 /**
  * Sends one signed envelope to the ordering service and returns once an orderer has accepted it
  * for ordering (not once it is in a block: watch the ledger for that).
  *
  * @param envelope - a serialized, signed `common.Envelope`
  * @param orderers - the orderers to try, in order
- * @param options - the per-orderer deadline
+ * @param options - per-orderer and overall deadlines, kept clients, failover policy
  * @returns which orderer accepted it and after how many attempts
  * @throws InputError `INVALID_INPUT` when the envelope is empty
  * @throws ConfigError `INVALID_CONFIG` when no orderer is given or the deadline is not positive
- * @throws OrdererError `ORDERER_REFUSED` when an orderer refuses the envelope itself (BAD_REQUEST,
- *   FORBIDDEN, NOT_FOUND, ...); `status`, `statusName` and `info` say why
+ * @throws OrdererError `ORDERER_REFUSED`, with the status and the orderer's info, when an orderer
+ *   refuses the envelope itself (BAD_REQUEST, FORBIDDEN, NOT_FOUND, ...): every orderer validates
+ *   alike, so no other is tried
  * @throws ConnectionError `UNAVAILABLE`, `TIMEOUT` or `TLS_ERROR` when no orderer took it; the
- *   message names every orderer's failure
+ *   message names every orderer's failure and says whether one may have received it
  * @example
  * ```ts
- * const orderers = await orderer.loadOrderers({ path: 'network.json' });
- * const { endpoint } = await orderer.broadcast(envelopeBytes, orderers, { timeoutMs: 10000 });
+ * const { endpoint } = await broadcast(envelopeBytes, orderers, { timeoutMs: 10000 });
  * ```
  */
 export async function broadcast(
@@ -162,17 +213,34 @@ export async function broadcast(
     });
   }
   const failures: ConnectionError[] = [];
-  for (const [i, node] of orderers.entries()) {
-    const attempt = await sendOnce(node, envelope, timeoutMs);
+  let uncertain = false;
+  let attempts = 0;
+  for (const node of orderers) {
+    const now = Date.now();
+    if (options.deadline !== undefined && now >= options.deadline) break;
+    const deadline = Math.min(now + timeoutMs, options.deadline ?? Infinity);
+    const source = options.clients;
+    const client = source === undefined ? newOrdererClient(node) : source(node);
+    attempts++;
+    let attempt: Attempt;
+    try {
+      attempt = await sendOnce(node, client, envelope, deadline);
+    } finally {
+      if (source === undefined) client.close();
+    }
     const name = endpointName(node.endpoint);
     if (attempt.kind === 'failed') {
       failures.push(attempt.error);
+      if (attempt.delivered) {
+        uncertain = true;
+        if (options.failoverWhenUncertain !== true) break;
+      }
       continue;
     }
-    if (attempt.status === common.Status.SUCCESS) {
-      return { endpoint: name, status: attempt.status, info: attempt.info, attempts: i + 1 };
+    if (attempt.status === (common.Status.SUCCESS as number)) {
+      return { endpoint: name, status: attempt.status, info: attempt.info, attempts };
     }
-    if (attempt.status === common.Status.SERVICE_UNAVAILABLE) {
+    if (attempt.status === (common.Status.SERVICE_UNAVAILABLE as number)) {
       failures.push(
         new ConnectionError({
           code: 'UNAVAILABLE',
@@ -182,21 +250,18 @@ export async function broadcast(
       );
       continue;
     }
-    throw new OrdererError({
-      code: 'ORDERER_REFUSED',
-      message: `orderer ${node.name} (${name}) refused the envelope with ${statusName(attempt.status)}: ${attempt.info}`,
-      status: attempt.status,
-      statusName: statusName(attempt.status),
-      info: attempt.info,
-      endpoint: name,
-    });
+    throw refused(node, attempt.status, attempt.info);
   }
   const last = failures[failures.length - 1];
-  const allTimedOut = failures.every((f) => f.code === 'TIMEOUT');
-  const allTls = failures.every((f) => f.code === 'TLS_ERROR');
+  const allTimedOut = failures.length > 0 && failures.every((f) => f.code === 'TIMEOUT');
+  const allTls = failures.length > 0 && failures.every((f) => f.code === 'TLS_ERROR');
   throw new ConnectionError({
     code: allTimedOut ? 'TIMEOUT' : allTls ? 'TLS_ERROR' : 'UNAVAILABLE',
-    message: `no orderer took the envelope: ${failures.map((f) => f.message).join('; ')}`,
+    message: `no orderer took the envelope${
+      uncertain
+        ? ' (an orderer may have received it; check the ledger before sending it again)'
+        : ''
+    }: ${failures.length > 0 ? failures.map((f) => f.message).join('; ') : 'the deadline passed'}`,
     endpoint: orderers.map((o) => endpointName(o.endpoint)).join(','),
     cause: last,
   });

@@ -23,6 +23,7 @@ import {
   type SignedReport,
 } from '@oracle-consortium/gateway';
 import { describedMembers } from '../../support/network';
+import { suiteTransport } from '../../support/gateway/transport';
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
@@ -101,6 +102,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
       const network = await connection.loadNetworkDescription({ path: DESCRIPTION!, member });
       const files = network.identities[identity]!;
       const c = connection.connect({
+        ...suiteTransport(),
         network,
         identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
         signer: await signers.newFileSigner({ path: files.privateKeyPath }),

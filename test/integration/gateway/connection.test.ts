@@ -27,6 +27,7 @@ import {
   type LoadCall,
 } from '../../support/gateway/faults';
 import { freePort } from '../../support/gateway/processes';
+import { suiteTransport } from '../../support/gateway/transport';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -50,7 +51,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
     let conn: Connection;
     const open: Connection[] = [];
     const connect = (options: Parameters<typeof connection.connect>[0]) => {
-      const c = connection.connect(options);
+      const c = connection.connect({ ...suiteTransport(), ...options });
       open.push(c);
       return c;
     };
@@ -218,6 +219,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
     it('fails with CLOSED after close()', async () => {
       const c = connection.connect({
+        ...suiteTransport(),
         network,
         identity: { certificate: user1.certificate },
         signer: user1.signer,

@@ -14,6 +14,7 @@ import {
   type NetworkConfig,
 } from '@oracle-consortium/gateway';
 import { networkSh, splitEndpoint, type NetworkEnv } from '../../support/network';
+import { suiteTransport } from '../../support/gateway/transport';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -59,7 +60,7 @@ function networkEnv(descriptionPath: string): NetworkEnv {
     let user1: Connection;
     const open: Connection[] = [];
     const connect = (options: Parameters<typeof connection.connect>[0]) => {
-      const c = connection.connect(options);
+      const c = connection.connect({ ...suiteTransport(), ...options });
       open.push(c);
       return c;
     };

@@ -40,7 +40,7 @@ export function fakeTls(): { key: string; cert: string } {
       '-subj',
       '/CN=fake',
       '-addext',
-      `subjectAltName=DNS:${FAKE_HOSTNAME}`,
+      `subjectAltName=DNS:${FAKE_HOSTNAME},IP:127.0.0.1`,
       '-days',
       '1',
     ],

@@ -53,6 +53,7 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
       },
       identity: { certificate: fakeTls().cert },
       signer: signers.newPemSigner({ pem: key }),
+      transport: 'gateway',
       timeouts: {
         // Long enough for a healthy in-process peer on a loaded machine, short enough that a stall
         // ends quickly.
@@ -300,10 +301,10 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
   it('hands event streams gateways that sign their own requests', async () => {
     const [p1] = await start(['p1', 'Org1MSP']);
     const c = connect();
-    const events = await c
-      .preferredGateways()[0]!
-      .gateway.getNetwork('fake-channel')
-      .getChaincodeEvents('kv');
+    const events = await c.preferredEventSources()[0]!.events('kv', {
+      getBlockNumber: () => undefined,
+      getTransactionId: () => undefined,
+    });
     // The fake ends the stream at once; reading it waits for the request to have been sent.
     await events[Symbol.asyncIterator]().next();
     events.close();

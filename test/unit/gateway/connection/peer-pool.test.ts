@@ -10,10 +10,12 @@ function transport(endpoint: string): Transport {
   const never = () => Promise.reject(new Error('not called in pool tests'));
   return {
     endpoint,
+    kind: 'gateway',
     evaluate: never,
     endorse: never,
     submit: never,
     commitStatus: never,
+    chaincodeEvents: never,
     close: () => undefined,
   };
 }
