@@ -22,12 +22,7 @@ import {
   type ConfigSignatureParts,
   type ConfigSigningIdentity,
 } from './config-signature';
-
-// google-protobuf ships no type declarations; the one class used here is typed by hand.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Timestamp } = require('google-protobuf/google/protobuf/timestamp_pb') as {
-  Timestamp: new () => { setSeconds(value: number): void; setNanos(value: number): void };
-};
+import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 
 /** What goes into a config update envelope. */
 export interface ConfigUpdateEnvelopeInput {
