@@ -64,6 +64,14 @@ step "integration tests on a local network"
 bash scripts/with-network.sh npx mocha --config test/.mocharc.integration.json | tee "$logs/integration.log"
 check_nothing_skipped "$logs/integration.log"
 
+# Suites that change the channel's organisations (they add an MSP to the channel, or remove one),
+# which would change what every later suite on a shared network sees: a network of their own
+# (name it-gov, ports from GOV_PORT_BASE, default 26000).
+step "integration tests that change the channel's organisations"
+NETWORK_NAME=it-gov PORT_BASE="${GOV_PORT_BASE:-26000}" \
+  bash scripts/with-network.sh npx mocha --config test/.mocharc.governance.json | tee "$logs/integration-governance.log"
+check_nothing_skipped "$logs/integration-governance.log"
+
 # The same chaincode source on a network of the amb profile (Fabric 2.2 as on Amazon Managed
 # Blockchain: Gateway service off, capability V2_0, the AMB build served by Node 12.22.12), a
 # network of its own (name it-amb, ports from AMB_PORT_BASE, default 27000): the package, the

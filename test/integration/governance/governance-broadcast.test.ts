@@ -29,12 +29,12 @@ import {
   type MspDefinition,
   type OrdererEndpoint,
 } from '@oracle-consortium/gateway';
-import { selfSigned } from '../../scripts/lib/openssl-ca';
-import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
-import { describedMembers } from '../support/network';
+import { selfSigned } from '../../../scripts/lib/openssl-ca';
+import { localConfigtxlator } from '../../../scripts/lib/fabric-tools';
+import { describedMembers } from '../../support/network';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
-const REPO = join(__dirname, '..', '..');
+const REPO = join(__dirname, '..', '..', '..');
 const run = promisify(execFile);
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
