@@ -298,8 +298,10 @@ class ConnectionImpl implements Connection {
     const transactionId = proposal.transactionId;
     const foreign = request.transientData === undefined;
     const signedProposal = { bytes: proposal.bytes, signature: await signer.sign(proposal.digest) };
-    const endorsed = await onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
-      peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
+    const endorsed = await endorseUntilAgreed(() =>
+      onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
+        peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
+      ),
     );
     const commit =
       endorsed.commitHeight !== undefined
@@ -376,4 +378,38 @@ class ConnectionImpl implements Connection {
  */
 export function connect(options: Readonly<ConnectOptions>): Connection {
   return new ConnectionImpl(options);
+}
+
+/** How often an endorsement whose endorsers disagreed is asked for again, and the pause before. */
+const DISAGREEMENT_RETRIES = 3;
+const DISAGREEMENT_PAUSE_MS = 250;
+
+/**
+ * Whether endorsers returned different results. Right after a commit, the peers of one member may
+ * already hold the new block while another member's peer is a block behind: the lagging peer reads
+ * older values, the results differ, and Fabric's Gateway service ("ProposalResponsePayloads do not
+ * match") or the legacy transport ("the endorsers returned different results") refuses to go on.
+ * Nothing was ordered, so asking again once the lagging peer has committed is safe.
+ */
+function endorsersDisagreed(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    (err.message.includes('ProposalResponsePayloads do not match') ||
+      err.message.includes('the endorsers returned different results'))
+  );
+}
+
+/**
+ * Runs an endorsement, and again (a few times, after a short pause) while the endorsers disagree;
+ * any other failure, or disagreement that outlasts the retries, is thrown as it came.
+ */
+async function endorseUntilAgreed<T>(endorse: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await endorse();
+    } catch (err) {
+      if (attempt > DISAGREEMENT_RETRIES || !endorsersDisagreed(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, DISAGREEMENT_PAUSE_MS * attempt));
+    }
+  }
 }

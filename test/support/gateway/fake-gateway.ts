@@ -176,6 +176,11 @@ export class FakePeer {
   readonly stalled = new Set<Stage>();
   /** Commit-status answers still to give as DUPLICATE_TXID of a later copy (a misreporting peer). */
   duplicateAnswers = 0;
+  /**
+   * Endorse calls still to refuse as Fabric does when the endorsers' results differ (one peer a
+   * block behind): ABORTED, "ProposalResponsePayloads do not match".
+   */
+  disagreements = 0;
   /** Signatures of the chaincode-events requests received. */
   readonly eventRequests: Uint8Array[] = [];
   /** Calls per stage, in order. */
@@ -246,6 +251,16 @@ export class FakePeer {
       },
       endorse: (call, callback) => {
         if (stall('endorse')) return;
+        if (this.disagreements > 0) {
+          this.disagreements--;
+          callback(
+            grpcError(
+              grpc.status.ABORTED,
+              'failed to collect enough transaction endorsements, see attached details for more info; 127.0.0.1:1 (Org2MSP): ProposalResponsePayloads do not match',
+            ),
+          );
+          return;
+        }
         const id = call.request.getTransactionId();
         const out = new gateway.EndorseResponse();
         out.setPreparedTransaction(

@@ -131,6 +131,22 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     expect(peers[1]!.calls).to.include('commitStatus');
   });
 
+  it('asks again for an endorsement whose endorsers disagreed (a peer a block behind), and commits once', async () => {
+    const [p1] = await start(['p1', 'Org1MSP']);
+    p1!.disagreements = 2;
+    const out = await put(connect());
+    expect(text(out.result)).to.equal('endorsed by p1');
+    expect(p1!.calls.filter((s) => s === 'endorse')).to.have.length(3);
+    expect(fabric.copies(out.transactionId)).to.equal(1);
+  });
+  it('gives up on endorsers that keep disagreeing, with the disagreement, having ordered nothing', async () => {
+    const [p1] = await start(['p1', 'Org1MSP']);
+    p1!.disagreements = 10;
+    const err = await rejection(put(connect()));
+    expect(err.message).to.contain('ProposalResponsePayloads do not match');
+    expect(p1!.calls.filter((s) => s === 'endorse')).to.have.length(4);
+    expect(fabric.received).to.have.length(0);
+  });
   it('fails over a stalled endorse to the next peer and marks the stalled one suspect', async () => {
     const [p1] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP']);
     p1!.stalled.add('endorse');
