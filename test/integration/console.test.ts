@@ -5,7 +5,8 @@
  * healthy and one down after `network.sh stop`; a proposal created and voted in the browser by
  * both members' consoles reaches APPROVED with its tally; a feed's chart shows the rounds this test
  * reported with the library's report builder, live; a write without the token is refused.
- * Screenshots of each page go to docs/screenshots/.
+ * Screenshots of each page go to a temporary folder, or to docs/screenshots/ (the README's) with
+ * UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it found it.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +21,10 @@ import { definitionFor, mspVectors } from '../support/msp-vectors';
 import { describedMembers, networkSh, REPO_DIR, sharedDescriptionFile } from '../support/network';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(REPO_DIR, 'docs', 'screenshots');
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(REPO_DIR, 'docs', 'screenshots')
+    : mkdtempSync(join(tmpdir(), 'console-shots-'));
 /** The policy every integration test initialises the membership contract with. */
 const POLICY = {
   ProposalDurationInHours: 24,
