@@ -10,14 +10,16 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   canonicalJson,
   canonicalMspDefinition,
+  premiumHash,
   type ChannelUpdateRecord,
+  type PremiumRecord,
   type MspDefinition,
 } from '@oracle-consortium/protocol';
 import {
@@ -37,6 +39,7 @@ import {
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
 import { describedMembers, REPO_DIR, type NetworkEnv } from '../support/network';
+import { newOracles, signedReport } from '../support/oracles';
 
 const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
@@ -352,6 +355,76 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(Buffer.from(read).toString('utf8')).to.equal('in');
   });
 
+  it("lets Org3's client submit a feed report and read the premium value it subscribed to", async () => {
+    const oracles = newOracles(['p256', 'ed25519', 'p256', 'ed25519']);
+    const feedId = `e2e-org3-${String(Date.now())}`;
+    const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+    const admin1 = await connectAs('Org1', 'admin');
+    const created = await admin1.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'createFeed',
+      arguments: [
+        JSON.stringify({
+          feedId,
+          description: `${feedId} / USD`,
+          decimals: 8,
+          oracles: oracles.map((o) => ({ id: o.id, publicKey: o.publicKeyPem })),
+          f: 1,
+          minAnswer: '1',
+          maxAnswer: '100000000000000',
+          heartbeatSeconds: 3600,
+          deviationThresholdPpb: 5_000_000,
+        }),
+      ],
+    });
+    const { configDigest } = JSON.parse(text(created.result)) as { configDigest: string };
+    await admin1.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'grantSubscription',
+      arguments: [feedId, 'Org3MSP'],
+    });
+    const values = ['2000', '2001', '2002', '2003'];
+    const premium = { observations: values, note: 'for Org3' };
+    const salt = randomBytes(32).toString('hex');
+    const report = signedReport(oracles, {
+      feedId,
+      configDigest,
+      roundId: '1',
+      observationsTimestamp: Math.floor(Date.now() / 1000) - 60,
+      values,
+      signers: [0, 1, 3],
+    });
+    const c = await connectAs('Org3', 'user1');
+    const out = await c.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'submitReport',
+      arguments: [JSON.stringify(report)],
+      transientData: { premium: JSON.stringify(premium), salt },
+      endorsingOrganizations: ['Org1MSP', 'Org3MSP'],
+    });
+    expect(JSON.parse(text(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+    const read = JSON.parse(
+      text(
+        await c.evaluate({
+          chaincode: 'consortium',
+          contract: 'feeds',
+          transaction: 'getPremium',
+          arguments: [feedId, '1'],
+        }),
+      ),
+    ) as PremiumRecord;
+    expect(read).to.deep.equal({
+      feedId,
+      roundId: '1',
+      salt,
+      value: premium,
+      premiumHash: premiumHash(salt, premium),
+    });
+  });
+
   let removal = '';
   it('counts a proposal to remove Org2 against N = 3, approved by the YES of Org1 and Org3', async () => {
     org3 = clients.newMembershipClient({ connection: await connectAs('Org3', 'admin') });
@@ -371,7 +444,12 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
   });
 
   it('removes Org2MSP from the channel through the agents of Org1 and Org3', async () => {
-    const before = await org1.getChannelConfigState();
+    // The channel's own sequence: `member create` set Org3's anchor peer by a config update of its
+    // own since the chain last recorded one, so the chain's recorded sequence is one behind.
+    const before = await governance.readChannelConfig(open[0]!);
+    expect((await org1.getChannelConfigState()).sequence).to.equal(
+      (before.sequence - 1n).toString(),
+    );
     const first = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
     expect(first.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
     const proposed = await updateOf(org1, removal, 'Org2MSP');
@@ -382,7 +460,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     const applied = await updateOf(org1, removal, 'Org2MSP');
     expect(applied.status).to.equal('APPLIED');
     expect(applied.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org3MSP']);
-    expect(applied.appliedSequence).to.equal((BigInt(before.sequence) + 1n).toString());
+    expect(applied.baseSequence).to.equal(before.sequence.toString());
+    expect(applied.appliedSequence).to.equal((before.sequence + 1n).toString());
     const config = await governance.readChannelConfig(open[0]!);
     expect(config.organizations).to.deep.equal(['Org1MSP', 'Org3MSP']);
     expect((await org1.getChannelConfigState()).organizations).to.deep.equal([
@@ -400,6 +479,23 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     const e = err as ConsortiumError;
     expect(e.name, e.message).to.equal('TransactionError');
     expect(e.code, e.message).to.equal('ACCESS_DENIED');
+  });
+
+  it("leaves Org2's peers out of endorsement after the removal: no endorsing peer of Org2MSP is found", async () => {
+    const c = await connectAs('Org1', 'user1');
+    const err = await rejection(
+      c.submit({
+        chaincode: 'kv',
+        transaction: 'put',
+        arguments: ['org2-endorsed', 'after'],
+        endorsingOrganizations: ['Org2MSP'],
+      }),
+    );
+    expect(err).to.be.instanceOf(ConsortiumError);
+    const e = err as ConsortiumError;
+    expect(e.name, e.message).to.equal('ConnectionError');
+    expect(e.code, e.message).to.equal('UNAVAILABLE');
+    expect(e.message).to.contain('failed to find any endorsing peers for org(s): Org2MSP');
   });
 
   it('lets Org1 and Org3 go on transacting, on the data and the membership contracts', async () => {
