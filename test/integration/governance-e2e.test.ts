@@ -108,6 +108,7 @@ async function sameHeight(): Promise<string[]> {
 }
 
 const open: Connection[] = [];
+const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
 /** A connection as a described identity of a member (the description as it is now). */
 async function connectAs(member: string, identity: string): Promise<Connection> {
@@ -355,12 +356,13 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(Buffer.from(read).toString('utf8')).to.equal('in');
   });
 
-  it("lets Org3's client submit a feed report and read the premium value it subscribed to", async () => {
+  /** Creates a feed as `admin`, with four oracles (f = 1); its oracles and config digest. */
+  async function createFeed(
+    admin: Connection,
+    feedId: string,
+  ): Promise<{ oracles: ReturnType<typeof newOracles>; configDigest: string }> {
     const oracles = newOracles(['p256', 'ed25519', 'p256', 'ed25519']);
-    const feedId = `e2e-org3-${String(Date.now())}`;
-    const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
-    const admin1 = await connectAs('Org1', 'admin');
-    const created = await admin1.submit({
+    const created = await admin.submit({
       chaincode: 'consortium',
       contract: 'feeds',
       transaction: 'createFeed',
@@ -378,36 +380,65 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
         }),
       ],
     });
-    const { configDigest } = JSON.parse(text(created.result)) as { configDigest: string };
+    const { configDigest } = JSON.parse(utf8(created.result)) as { configDigest: string };
+    return { oracles, configDigest };
+  }
+
+  /** Round 1 of `feedId`, observed as 2000..2003 and signed by three of its four oracles. */
+  function roundOne(
+    feedId: string,
+    feed: { oracles: ReturnType<typeof newOracles>; configDigest: string },
+  ): string {
+    return JSON.stringify(
+      signedReport(feed.oracles, {
+        feedId,
+        configDigest: feed.configDigest,
+        roundId: '1',
+        observationsTimestamp: Math.floor(Date.now() / 1000) - 60,
+        values: ['2000', '2001', '2002', '2003'],
+        signers: [0, 1, 3],
+      }),
+    );
+  }
+
+  it("lets Org3's client submit a report of a feed Org3's admin created", async () => {
+    const feedId = `e2e-org3-own-${String(Date.now())}`;
+    const feed = await createFeed(await connectAs('Org3', 'admin'), feedId);
+    const c = await connectAs('Org3', 'user1');
+    const out = await c.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'submitReport',
+      arguments: [roundOne(feedId, feed)],
+    });
+    expect(JSON.parse(utf8(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+  });
+
+  it("gives Org3's client the premium value of a feed it subscribes to, endorsed by Org1 and Org3", async () => {
+    const feedId = `e2e-org3-premium-${String(Date.now())}`;
+    const admin1 = await connectAs('Org1', 'admin');
+    const feed = await createFeed(admin1, feedId);
     await admin1.submit({
       chaincode: 'consortium',
       contract: 'feeds',
       transaction: 'grantSubscription',
       arguments: [feedId, 'Org3MSP'],
     });
-    const values = ['2000', '2001', '2002', '2003'];
-    const premium = { observations: values, note: 'for Org3' };
+    const premium = { observations: ['2000', '2001', '2002', '2003'], note: 'for Org3' };
     const salt = randomBytes(32).toString('hex');
-    const report = signedReport(oracles, {
-      feedId,
-      configDigest,
-      roundId: '1',
-      observationsTimestamp: Math.floor(Date.now() / 1000) - 60,
-      values,
-      signers: [0, 1, 3],
-    });
-    const c = await connectAs('Org3', 'user1');
-    const out = await c.submit({
+    const out = await admin1.submit({
       chaincode: 'consortium',
       contract: 'feeds',
       transaction: 'submitReport',
-      arguments: [JSON.stringify(report)],
+      arguments: [roundOne(feedId, feed)],
       transientData: { premium: JSON.stringify(premium), salt },
       endorsingOrganizations: ['Org1MSP', 'Org3MSP'],
     });
-    expect(JSON.parse(text(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+    expect(out.blockNumber > 0n).to.equal(true);
+    await sameHeight();
+    const c = await connectAs('Org3', 'user1');
     const read = JSON.parse(
-      text(
+      utf8(
         await c.evaluate({
           chaincode: 'consortium',
           contract: 'feeds',
