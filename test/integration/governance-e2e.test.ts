@@ -3,8 +3,10 @@
  * Org3 with the definition `member prepare` printed; their governance agents (Org1's through the
  * `npm run agent` command, Org2's in-process with a KMS-held admin key) post, sign on the chain and
  * submit the channel update; `member create` joins Org3, whose client transacts and votes on a
- * proposal counted against N = 3; then Org1 and Org3 remove Org2 and their agents carry it out, after
- * which Org2's client is refused and the others go on transacting. No signed files travel between
+ * proposal counted against N = 3, reports on a feed and reads a premium value it subscribes to; then
+ * Org1 and Org3 remove Org2 and their agents carry it out, after which Org2's client is refused, its
+ * peers are no longer endorsers, the others go on transacting and `member delete Org2` stops its
+ * processes. No signed files travel between
  * members and the test-only channel helper is not used. A network of its own on NETTEST_PORT_BASE,
  * removed at the end.
  */
@@ -556,5 +558,35 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
       description: 'after the removal',
     });
     expect(proposal.eligibleVoters).to.deep.equal(['Org1MSP', 'Org3MSP']);
+  });
+
+  it('deletes Org2 once the channel no longer has it: its processes stopped, the others go on', async () => {
+    const all = JSON.parse((await ok(['status', '--json'])).out) as (NodeStatus & {
+      pid: number | null;
+    })[];
+    const org2Nodes = all.filter((n) => n.name.endsWith('-org2') && n.pid !== null);
+    expect(org2Nodes.map((n) => n.name)).to.include.members(['ca-org2', 'peer1-org2']);
+    await ok(['member', 'delete', 'Org2']);
+    expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal(['Org1', 'Org3']);
+    // A process that ended but was not reaped yet (a zombie: its parent may be a pid 1 that does
+    // not reap) is gone for this purpose; /proc says which.
+    const alive = (pid: number): boolean => {
+      try {
+        const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+        return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    expect(
+      org2Nodes.filter((n) => alive(n.pid!)).map((n) => `${n.name} ${String(n.pid)}`),
+    ).to.deep.equal([]);
+    const c = await connectAs('Org1', 'user1');
+    const put = await c.submit({
+      chaincode: 'kv',
+      transaction: 'put',
+      arguments: ['after-delete', 'Org1'],
+    });
+    expect(put.blockNumber > 0n).to.equal(true);
   });
 });
