@@ -6,9 +6,9 @@
  * proposal counted against N = 3, reports on a feed and reads a premium value it subscribes to; then
  * Org1 and Org3 remove Org2 and their agents carry it out, after which Org2's client is refused, its
  * peers are no longer endorsers, the others go on transacting and `member delete Org2` stops its
- * processes. No signed files travel between
- * members and the test-only channel helper is not used. A network of its own on NETTEST_PORT_BASE,
- * removed at the end.
+ * processes. No signed files travel between members and the test-only channel helper is not used.
+ * A network of its own on NETTEST_PORT_BASE (one network at a time: network-members uses the same
+ * range, mocha runs the files one after the other), removed at the end.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -49,7 +49,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
 const env: NetworkEnv = {
   NETWORK_NAME: 'gove2e',
   NETWORK_HOME: path.join(scratch, 'net'),
-  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '33000',
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
 };
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 
