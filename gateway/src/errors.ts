@@ -426,8 +426,12 @@ export function translateError(
   }
 
   const text = [err.message, ...details.map((d) => d.message)].join('\n');
+  // The orderer answers a client whose organisation left the channel (no longer among the
+  // Writers) with status FORBIDDEN, after its own peers, cut off from the orderer's blocks and
+  // still on the old config, endorsed: that refusal is about the identity too.
   const denied =
     grpcStatus === (GrpcStatus.PERMISSION_DENIED as number) ||
+    /unsuccessful response from orderer: status=FORBIDDEN/.test(text) ||
     /access denied|creator (org|certificate)|certificate.*revoked|not a member|unknown (msp|authority)|signature.*invalid|failed to verify|MSP .* is unknown|deserializ/i.test(
       text,
     );

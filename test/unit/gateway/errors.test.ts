@@ -83,6 +83,20 @@ describe('error translation', () => {
     expect(err.transactionId).to.equal('tx9');
   });
 
+  it("maps the orderer's FORBIDDEN answer to a submit to ACCESS_DENIED", () => {
+    const err = translateError(
+      gatewayError(
+        status.ABORTED,
+        "received unsuccessful response from orderer: status=FORBIDDEN, info=implicit policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Writers' sub-policies to be satisfied: permission denied",
+      ),
+      { operation: 'submit', endpoint: 'nd-1:1', transactionId: 'tx7' },
+    );
+    expect(err).to.be.instanceOf(TransactionError);
+    expect(err.code).to.equal('ACCESS_DENIED');
+    expect(err.transactionId).to.equal('tx7');
+    expect(err.message).to.contain('Writers');
+  });
+
   it('maps an access-denied evaluate to ACCESS_DENIED', () => {
     const err = translateError(
       gatewayError(

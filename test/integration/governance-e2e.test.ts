@@ -1,0 +1,592 @@
+/**
+ * Governance that acts, end to end on real processes (issue 13): two founders approve inviting
+ * Org3 with the definition `member prepare` printed; their governance agents (Org1's through the
+ * `npm run agent` command, Org2's in-process with a KMS-held admin key) post, sign on the chain and
+ * submit the channel update; `member create` joins Org3, whose client transacts and votes on a
+ * proposal counted against N = 3, reports on a feed and reads a premium value it subscribes to; then
+ * Org1 and Org3 remove Org2 and their agents carry it out, after which Org2's client is refused, its
+ * peers are no longer endorsers, the others go on transacting and `member delete Org2` stops its
+ * processes. No signed files travel between members and the test-only channel helper is not used.
+ * A network of its own on NETTEST_PORT_BASE (one network at a time: network-members uses the same
+ * range, mocha runs the files one after the other), removed at the end.
+ */
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  canonicalJson,
+  canonicalMspDefinition,
+  premiumHash,
+  type ChannelUpdateRecord,
+  type PremiumRecord,
+  type MspDefinition,
+} from '@oracle-consortium/protocol';
+import {
+  ca,
+  clients,
+  connection,
+  governance,
+  orderer,
+  signers,
+  ConsortiumError,
+  type AgentPass,
+  type ConfigSigningIdentity,
+  type Connection,
+  type MembershipClient,
+  type NetworkConfig,
+} from '@oracle-consortium/gateway';
+import { selfSigned } from '../../scripts/lib/openssl-ca';
+import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
+import { describedMembers, REPO_DIR, type NetworkEnv } from '../support/network';
+import { newOracles, signedReport } from '../support/oracles';
+
+const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
+
+const env: NetworkEnv = {
+  NETWORK_NAME: 'gove2e',
+  NETWORK_HOME: path.join(scratch, 'net'),
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
+};
+const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
+
+interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/** Runs a command (network.sh by default) on this file's network and reports how it ended. */
+function run(args: string[], command: string[] = ['bash', NETWORK_SH]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      command[0] ?? 'bash',
+      [...command.slice(1), ...args],
+      {
+        cwd: REPO_DIR,
+        env: { ...process.env, ...env, NETWORK_DESCRIPTION: DESCRIPTION },
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const e = error as (Error & { code?: number }) | null;
+        resolve({
+          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
+          out: stdout,
+          err: stderr,
+        });
+      },
+    );
+  });
+}
+
+/** Runs a command and fails the test, with its output, unless it exits 0. */
+async function ok(args: string[], command?: string[]): Promise<Run> {
+  const r = await run(args, command);
+  expect(r.code, `${args.join(' ')}:\n${r.out}\n${r.err}`).to.equal(0);
+  return r;
+}
+
+interface NodeStatus {
+  name: string;
+  kind: string;
+  state: string;
+  height?: number | null;
+}
+
+/** Waits until every running peer reports the same height, and returns the peers' names. */
+async function sameHeight(): Promise<string[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const all = JSON.parse((await ok(['status', '--json'])).out) as NodeStatus[];
+    const peers = all.filter((n) => n.kind === 'peer' && n.state === 'running');
+    const heights = new Set(peers.map((p) => p.height));
+    if (heights.size === 1 && typeof peers[0]?.height === 'number') return peers.map((p) => p.name);
+    if (Date.now() > deadline) throw new Error(`peers differ in height: ${JSON.stringify(peers)}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+const open: Connection[] = [];
+const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+/** A connection as a described identity of a member (the description as it is now). */
+async function connectAs(member: string, identity: string): Promise<Connection> {
+  const network: NetworkConfig = await connection.loadNetworkDescription({
+    path: DESCRIPTION,
+    member,
+  });
+  const files = network.identities[identity];
+  if (files === undefined) throw new Error(`no ${identity} identity for ${member}`);
+  const c = connection.connect({
+    network,
+    identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
+    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+  });
+  open.push(c);
+  return c;
+}
+
+/** A member admin's file-key signing identity, from the description. */
+async function fileAdmin(member: string): Promise<ConfigSigningIdentity> {
+  const network = await connection.loadNetworkDescription({ path: DESCRIPTION, member });
+  const files = network.identities.admin!;
+  return {
+    mspId: network.mspId,
+    certificate: readFileSync(files.certificatePath, 'utf8'),
+    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+  };
+}
+
+/**
+ * A second admin of a member whose key is held in local-kms: enrolled with the member's CA as an
+ * identity of type admin, so its certificate carries the admin node OU the Admins policies count.
+ */
+async function kmsAdmin(member: string): Promise<ConfigSigningIdentity> {
+  const network = await connection.loadNetworkDescription({ path: DESCRIPTION, member });
+  const kms = network.kms!;
+  const kmsOptions = {
+    region: kms.region,
+    endpoint: kms.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const signer = signers.newKmsSigner({
+    ...kmsOptions,
+    keyId: await signers.createKmsKey(kmsOptions),
+  });
+  const caConfig = network.ca!;
+  const caClient = ca.newCaClient({
+    url: caConfig.url,
+    ...(caConfig.address !== undefined ? { address: caConfig.address } : {}),
+    tlsRootCerts: caConfig.tlsRootCerts,
+  });
+  const registrarSigner = await signers.generateFileKey({
+    path: path.join(scratch, `registrar-${member}.pem`),
+  });
+  const registrar = {
+    certificate: (
+      await caClient.enroll({
+        enrollmentId: caConfig.registrar!.enrollmentId,
+        enrollmentSecret: caConfig.registrar!.enrollmentSecret,
+        signer: registrarSigner,
+      })
+    ).certificate,
+    signer: registrarSigner,
+  };
+  const enrollmentId = `kms-admin-${randomUUID().slice(0, 8)}`;
+  const secret = await caClient.register({
+    registrar,
+    enrollmentId,
+    type: 'admin',
+    affiliation: '',
+  });
+  const { certificate } = await caClient.enroll({ enrollmentId, enrollmentSecret: secret, signer });
+  expect(new X509Certificate(certificate).subject).to.contain('OU=admin');
+  return { mspId: network.mspId, certificate, signer };
+}
+
+/** An in-process governance agent acting as `admin` of `member`. */
+async function agentOf(
+  member: string,
+  admin: ConfigSigningIdentity,
+): Promise<{ runOnce(): Promise<AgentPass> }> {
+  const network = await connection.loadNetworkDescription({ path: DESCRIPTION, member });
+  const conn = connection.connect({
+    network,
+    identity: { certificate: admin.certificate },
+    signer: admin.signer,
+  });
+  open.push(conn);
+  return governance.newGovernanceAgent({
+    membership: clients.newMembershipClient({ connection: conn }),
+    admin,
+    connection: conn,
+    orderers: await orderer.loadOrderers({ path: DESCRIPTION }),
+    configtxlator: governance.newConfigtxlator({ path: localConfigtxlator() }),
+  });
+}
+
+/** Org1's agent through the command line, one pass; its JSON step lines. */
+async function org1AgentCommand(): Promise<Array<Record<string, string>>> {
+  const r = await ok(
+    ['ts-node', '--transpile-only', 'scripts/agent.ts', '--member', 'Org1', '--once'],
+    ['npx'],
+  );
+  return r.out
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, string>);
+}
+
+/** The change's current channel update, as the chain holds it. */
+async function updateOf(
+  m: MembershipClient,
+  proposalId: string,
+  mspId: string,
+): Promise<ChannelUpdateRecord> {
+  const change = (await m.listChannelChanges()).find(
+    (c) => c.proposalId === proposalId && c.mspId === mspId,
+  );
+  expect(change, `no channel change ${proposalId}/${mspId}`).to.not.equal(undefined);
+  expect(change!.updateId, `change ${proposalId}/${mspId} has no update`).to.be.a('string');
+  return m.getChannelUpdate(change!.updateId!);
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  return expect.fail('expected a rejection');
+}
+
+describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 is removed', function () {
+  this.timeout(900_000);
+  let org1: MembershipClient;
+  let org2: MembershipClient;
+  let org3: MembershipClient;
+  let org2Kms: ConfigSigningIdentity | undefined;
+  let definition: MspDefinition;
+  let inviteProposal = '';
+  let invitation = '';
+  let baseSequence = '';
+
+  before(async () => {
+    await ok(['up']);
+    await ok([], ['bash', path.join(REPO_DIR, 'scripts', 'deploy-local.sh')]);
+    org1 = clients.newMembershipClient({ connection: await connectAs('Org1', 'admin') });
+    org2 = clients.newMembershipClient({ connection: await connectAs('Org2', 'admin') });
+    const policy = {
+      ProposalDurationInHours: 24,
+      ThresholdComparator: 'GREATER_THAN',
+      ThresholdPercentage: 50,
+    } as const;
+    await org1.initialize(policy, ['Org1MSP', 'Org2MSP']);
+    await org2.initialize(policy, ['Org1MSP', 'Org2MSP']);
+    org2Kms = await kmsAdmin('Org2');
+  });
+
+  after(async () => {
+    for (const c of open) c.close();
+    await org2Kms?.signer.close();
+    await run(['down']);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('approves inviting Org3 with the definition `member prepare` printed, by both founders', async () => {
+    const printed = (await ok(['member', 'prepare', 'Org3'])).out.trim();
+    definition = JSON.parse(printed) as MspDefinition;
+    expect(printed).to.equal(canonicalJson(canonicalMspDefinition(definition)));
+    const { value: proposal } = await org1.createProposal({
+      actions: { Invitations: [{ Principal: 'Org3MSP', MspDefinition: definition }] },
+      description: 'invite Org3',
+    });
+    expect(proposal.eligibleVoters).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    expect(proposal.requiredYesVotes).to.equal(2);
+    inviteProposal = proposal.proposalId;
+    await org1.voteOnProposal(inviteProposal, 'YES');
+    const { value: decided } = await org2.voteOnProposal(inviteProposal, 'YES');
+    expect(decided.status).to.equal('APPROVED');
+    invitation = decided.invitationIds[0]!;
+    expect(invitation).to.be.a('string');
+    const change = (await org1.listChannelChanges()).find((c) => c.proposalId === inviteProposal);
+    expect(change).to.include({ mspId: 'Org3MSP', action: 'ADD_ORG' });
+    expect(change?.status).to.equal('PENDING_CHANNEL_UPDATE');
+  });
+
+  it("adds Org3MSP to the channel through the founders' agents, signed on the chain by both admins (Org2's in KMS)", async () => {
+    const before = await org1.getChannelConfigState();
+    baseSequence = before.sequence;
+    // Org1's command posts the update and its admin's signature; one of two is not a majority.
+    const steps = await org1AgentCommand();
+    expect(steps.map((s) => `${s.action} ${s.outcome}`)).to.include.members([
+      'PROPOSE ok',
+      'SIGN ok',
+    ]);
+    const proposed = await updateOf(org1, inviteProposal, 'Org3MSP');
+    expect(proposed.status).to.equal('COLLECTING_SIGNATURES');
+    expect(proposed.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP']);
+    // Org2's agent, acting with the KMS-held admin key, signs, submits and records.
+    const pass = await (await agentOf('Org2', org2Kms!)).runOnce();
+    expect(pass.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    const applied = await updateOf(org1, inviteProposal, 'Org3MSP');
+    expect(applied.updateId).to.equal(proposed.updateId);
+    expect(applied.status).to.equal('APPLIED');
+    expect(applied.required).to.equal(2);
+    expect(applied.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP']);
+    expect(applied.baseSequence).to.equal(baseSequence);
+    expect(applied.appliedSequence).to.equal((BigInt(baseSequence) + 1n).toString());
+    // The Org2 signature is the KMS admin's: its header names that certificate.
+    // (The last line of the PEM body holds the end of the certificate's own signature.)
+    const header = Buffer.from(applied.signatures[1]!.signatureHeader, 'base64').toString('latin1');
+    const body = org2Kms!.certificate.trim().split('\n').slice(1, -1);
+    expect(header).to.contain(body[body.length - 1]);
+    const config = await governance.readChannelConfig(open[0]!);
+    expect(config.organizations).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    expect(config.sequence).to.equal(BigInt(baseSequence) + 1n);
+    const state = await org1.getChannelConfigState();
+    expect(state.organizations).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    const change = (await org1.listChannelChanges()).find((c) => c.proposalId === inviteProposal);
+    expect(change?.status).to.equal('APPLIED');
+  });
+
+  it('joins Org3 by `member create`: its peers reach the same height, the invitation is ACCEPTED', async () => {
+    const r = await ok(['member', 'create', 'Org3', '--invitation', invitation, '--peers', '1']);
+    expect(r.out.trim()).to.match(/^m-[A-Z0-9]{26}$/);
+    expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal([
+      'Org1',
+      'Org2',
+      'Org3',
+    ]);
+    expect(await sameHeight()).to.include('peer1-org3');
+    expect((await org1.getInvitation(invitation)).status).to.equal('ACCEPTED');
+    expect((await org1.listMembers()).map((m) => m.mspId)).to.deep.equal([
+      'Org1MSP',
+      'Org2MSP',
+      'Org3MSP',
+    ]);
+  });
+
+  it("lets Org3's client submit through the library", async () => {
+    const c = await connectAs('Org3', 'user1');
+    const put = await c.submit({ chaincode: 'kv', transaction: 'put', arguments: ['org3', 'in'] });
+    expect(put.blockNumber > 0n).to.equal(true);
+    const read = await c.evaluate({ chaincode: 'kv', transaction: 'get', arguments: ['org3'] });
+    expect(Buffer.from(read).toString('utf8')).to.equal('in');
+  });
+
+  /** Creates a feed as `admin`, with four oracles (f = 1); its oracles and config digest. */
+  async function createFeed(
+    admin: Connection,
+    feedId: string,
+  ): Promise<{ oracles: ReturnType<typeof newOracles>; configDigest: string }> {
+    const oracles = newOracles(['p256', 'ed25519', 'p256', 'ed25519']);
+    const created = await admin.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'createFeed',
+      arguments: [
+        JSON.stringify({
+          feedId,
+          description: `${feedId} / USD`,
+          decimals: 8,
+          oracles: oracles.map((o) => ({ id: o.id, publicKey: o.publicKeyPem })),
+          f: 1,
+          minAnswer: '1',
+          maxAnswer: '100000000000000',
+          heartbeatSeconds: 3600,
+          deviationThresholdPpb: 5_000_000,
+        }),
+      ],
+    });
+    const { configDigest } = JSON.parse(utf8(created.result)) as { configDigest: string };
+    return { oracles, configDigest };
+  }
+
+  /** Round 1 of `feedId`, observed as 2000..2003 and signed by three of its four oracles. */
+  function roundOne(
+    feedId: string,
+    feed: { oracles: ReturnType<typeof newOracles>; configDigest: string },
+  ): string {
+    return JSON.stringify(
+      signedReport(feed.oracles, {
+        feedId,
+        configDigest: feed.configDigest,
+        roundId: '1',
+        observationsTimestamp: Math.floor(Date.now() / 1000) - 60,
+        values: ['2000', '2001', '2002', '2003'],
+        signers: [0, 1, 3],
+      }),
+    );
+  }
+
+  it("lets Org3's client submit a report of a feed Org3's admin created", async () => {
+    const feedId = `e2e-org3-own-${String(Date.now())}`;
+    const feed = await createFeed(await connectAs('Org3', 'admin'), feedId);
+    const c = await connectAs('Org3', 'user1');
+    const out = await c.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'submitReport',
+      arguments: [roundOne(feedId, feed)],
+    });
+    expect(JSON.parse(utf8(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+  });
+
+  it("gives Org3's client the premium value of a feed it subscribes to, endorsed by Org1 and Org3", async () => {
+    const feedId = `e2e-org3-premium-${String(Date.now())}`;
+    const admin1 = await connectAs('Org1', 'admin');
+    const feed = await createFeed(admin1, feedId);
+    await admin1.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'grantSubscription',
+      arguments: [feedId, 'Org3MSP'],
+    });
+    const premium = { observations: ['2000', '2001', '2002', '2003'], note: 'for Org3' };
+    const salt = randomBytes(32).toString('hex');
+    const out = await admin1.submit({
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'submitReport',
+      arguments: [roundOne(feedId, feed)],
+      transientData: { premium: JSON.stringify(premium), salt },
+      endorsingOrganizations: ['Org1MSP', 'Org3MSP'],
+    });
+    expect(out.blockNumber > 0n).to.equal(true);
+    await sameHeight();
+    const c = await connectAs('Org3', 'user1');
+    const read = JSON.parse(
+      utf8(
+        await c.evaluate({
+          chaincode: 'consortium',
+          contract: 'feeds',
+          transaction: 'getPremium',
+          arguments: [feedId, '1'],
+        }),
+      ),
+    ) as PremiumRecord;
+    expect(read).to.deep.equal({
+      feedId,
+      roundId: '1',
+      salt,
+      value: premium,
+      premiumHash: premiumHash(salt, premium),
+    });
+  });
+
+  let removal = '';
+  it('counts a proposal to remove Org2 against N = 3, approved by the YES of Org1 and Org3', async () => {
+    org3 = clients.newMembershipClient({ connection: await connectAs('Org3', 'admin') });
+    const { value: proposal } = await org1.createProposal({
+      actions: { Removals: [{ MemberId: 'Org2MSP' }] },
+      description: 'remove Org2',
+    });
+    removal = proposal.proposalId;
+    expect(proposal.eligibleVoters).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    expect(proposal.requiredYesVotes).to.equal(2);
+    const { value: one } = await org1.voteOnProposal(removal, 'YES');
+    expect(one.status).to.equal('IN_PROGRESS');
+    const { value: two } = await org3.voteOnProposal(removal, 'YES');
+    expect(two.status).to.equal('APPROVED');
+    expect(two.yesVoteCount).to.equal(2);
+    expect(two.outstandingVoteCount).to.equal(1);
+  });
+
+  it('removes Org2MSP from the channel through the agents of Org1 and Org3', async () => {
+    // The channel's own sequence: `member create` set Org3's anchor peer by a config update of its
+    // own since the chain last recorded one, so the chain's recorded sequence is one behind.
+    const before = await governance.readChannelConfig(open[0]!);
+    expect((await org1.getChannelConfigState()).sequence).to.equal(
+      (before.sequence - 1n).toString(),
+    );
+    const first = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
+    expect(first.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    const proposed = await updateOf(org1, removal, 'Org2MSP');
+    expect(proposed.required).to.equal(2);
+    expect(proposed.status).to.equal('COLLECTING_SIGNATURES');
+    const second = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
+    expect(second.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    const applied = await updateOf(org1, removal, 'Org2MSP');
+    expect(applied.status).to.equal('APPLIED');
+    expect(applied.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org3MSP']);
+    expect(applied.baseSequence).to.equal(before.sequence.toString());
+    expect(applied.appliedSequence).to.equal((before.sequence + 1n).toString());
+    const config = await governance.readChannelConfig(open[0]!);
+    expect(config.organizations).to.deep.equal(['Org1MSP', 'Org3MSP']);
+    expect((await org1.getChannelConfigState()).organizations).to.deep.equal([
+      'Org1MSP',
+      'Org3MSP',
+    ]);
+  });
+
+  it("refuses Org2's client's submit after the removal", async () => {
+    const c = await connectAs('Org2', 'user1');
+    const err = await rejection(
+      c.submit({ chaincode: 'kv', transaction: 'put', arguments: ['org2', 'after'] }),
+    );
+    expect(err).to.be.instanceOf(ConsortiumError);
+    const e = err as ConsortiumError;
+    expect(e.name, e.message).to.equal('TransactionError');
+    expect(e.code, e.message).to.equal('ACCESS_DENIED');
+  });
+
+  it("leaves Org2's peers out of endorsement after the removal: no endorsing peer of Org2MSP is found", async () => {
+    const c = await connectAs('Org1', 'user1');
+    const err = await rejection(
+      c.submit({
+        chaincode: 'kv',
+        transaction: 'put',
+        arguments: ['org2-endorsed', 'after'],
+        endorsingOrganizations: ['Org2MSP'],
+      }),
+    );
+    expect(err).to.be.instanceOf(ConsortiumError);
+    const e = err as ConsortiumError;
+    expect(e.name, e.message).to.equal('ConnectionError');
+    expect(e.code, e.message).to.equal('UNAVAILABLE');
+    expect(e.message).to.contain('failed to find any endorsing peers for org(s): Org2MSP');
+  });
+
+  it('lets Org1 and Org3 go on transacting, on the data and the membership contracts', async () => {
+    for (const member of ['Org1', 'Org3']) {
+      const c = await connectAs(member, 'user1');
+      const put = await c.submit({
+        chaincode: 'kv',
+        transaction: 'put',
+        arguments: [`after-${member}`, member],
+      });
+      expect(put.blockNumber > 0n).to.equal(true);
+    }
+    const { value: proposal } = await org3.createProposal({
+      actions: {
+        Invitations: [
+          {
+            Principal: 'Org5MSP',
+            MspDefinition: {
+              mspId: 'Org5MSP',
+              rootCerts: [selfSigned('ca.org5').certPem],
+              tlsRootCerts: [selfSigned('tlsca.org5').certPem],
+              nodeOUs: true,
+            },
+          },
+        ],
+      },
+      description: 'after the removal',
+    });
+    expect(proposal.eligibleVoters).to.deep.equal(['Org1MSP', 'Org3MSP']);
+  });
+
+  it('deletes Org2 once the channel no longer has it: its processes stopped, the others go on', async () => {
+    const all = JSON.parse((await ok(['status', '--json'])).out) as (NodeStatus & {
+      pid: number | null;
+    })[];
+    const org2Nodes = all.filter((n) => n.name.endsWith('-org2') && n.pid !== null);
+    expect(org2Nodes.map((n) => n.name)).to.include.members(['ca-org2', 'peer1-org2']);
+    await ok(['member', 'delete', 'Org2']);
+    expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal(['Org1', 'Org3']);
+    // A process that ended but was not reaped yet (a zombie: its parent may be a pid 1 that does
+    // not reap) is gone for this purpose; /proc says which.
+    const alive = (pid: number): boolean => {
+      try {
+        const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+        return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    expect(
+      org2Nodes.filter((n) => alive(n.pid!)).map((n) => `${n.name} ${String(n.pid)}`),
+    ).to.deep.equal([]);
+    const c = await connectAs('Org1', 'user1');
+    const put = await c.submit({
+      chaincode: 'kv',
+      transaction: 'put',
+      arguments: ['after-delete', 'Org1'],
+    });
+    expect(put.blockNumber > 0n).to.equal(true);
+  });
+});
