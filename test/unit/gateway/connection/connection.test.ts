@@ -143,7 +143,8 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     const [p1] = await start(['p1', 'Org1MSP']);
     p1!.disagreements = 10;
     const err = await rejection(put(connect()));
-    expect(err.message).to.contain('ProposalResponsePayloads do not match');
+    expect(err).to.be.instanceOf(TransactionError);
+    expect((err as TransactionError).message).to.contain('ProposalResponsePayloads do not match');
     expect(p1!.calls.filter((s) => s === 'endorse')).to.have.length(4);
     expect(fabric.received).to.have.length(0);
   });
