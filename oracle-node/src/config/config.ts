@@ -115,7 +115,14 @@ export interface NodeConfig {
     /** Where to listen. */
     readonly listen: ListenSpec;
     /** The node's TLS certificate, key and the CA that issued every node's certificate. */
-    readonly tls: { readonly cert: string; readonly key: string; readonly ca: string };
+    readonly tls: {
+      /** Path of the node's TLS certificate (PEM), presented as server and as client. */
+      readonly cert: string;
+      /** Path of its private key (PEM). */
+      readonly key: string;
+      /** Path of the CA certificate (PEM) every node's certificate must chain to. */
+      readonly ca: string;
+    };
     /** The other nodes. */
     readonly peers: readonly PeerSpec[];
   };
