@@ -40,7 +40,7 @@ import {
 } from '@oracle-consortium/gateway';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
-import { describedMembers, REPO_DIR, type NetworkEnv } from '../support/network';
+import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
 import { newOracles, signedReport } from '../support/oracles';
 
 const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
@@ -568,18 +568,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(org2Nodes.map((n) => n.name)).to.include.members(['ca-org2', 'peer1-org2']);
     await ok(['member', 'delete', 'Org2']);
     expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal(['Org1', 'Org3']);
-    // A process that ended but was not reaped yet (a zombie: its parent may be a pid 1 that does
-    // not reap) is gone for this purpose; /proc says which.
-    const alive = (pid: number): boolean => {
-      try {
-        const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-        return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
-      } catch {
-        return false;
-      }
-    };
     expect(
-      org2Nodes.filter((n) => alive(n.pid!)).map((n) => `${n.name} ${String(n.pid)}`),
+      org2Nodes.filter((n) => processAlive(n.pid!)).map((n) => `${n.name} ${String(n.pid)}`),
     ).to.deep.equal([]);
     const c = await connectAs('Org1', 'user1');
     const put = await c.submit({

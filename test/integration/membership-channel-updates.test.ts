@@ -292,8 +292,15 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
         const signed = await configSignature(admin1, firstBytes);
         await admin1.membership.signChannelUpdate(first.updateId, signed.header, signed.signature);
         await run('bash', ['test-network/network.sh', 'crl', 'Org1'], { cwd: REPO_DIR });
-        const config = await channelConfig();
+        // crl returns once the orderer took the update; the peer the config is read from may
+        // commit that block a moment later, so read until the sequence has moved.
+        let config = await channelConfig();
+        for (let i = 0; i < 40 && BigInt(config.getSequence()) <= firstSequence; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          config = await channelConfig();
+        }
         sequence = BigInt(config.getSequence());
+        expect(sequence > firstSequence, 'the channel config sequence moved').to.equal(true);
         updateBytes = await computeAddUpdate(config, channelId);
         ({ value: posted } = await admin2.membership.proposeChannelUpdate(
           proposalId,

@@ -150,3 +150,20 @@ export function connectAs(
     },
   };
 }
+
+/**
+ * Whether a process is still running. A process that ended but was not reaped yet (a zombie: its
+ * parent may be a pid 1 that does not reap, as in some containers) counts as gone, which
+ * `process.kill(pid, 0)` would not say; /proc does.
+ *
+ * @param pid - the process id
+ * @returns true while it runs
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2) !== 'Z';
+  } catch {
+    return false;
+  }
+}
