@@ -34,6 +34,7 @@ import {
 } from '@oracle-consortium/gateway';
 import { canonicalMspDefinition, type MspDefinition } from '@oracle-consortium/protocol';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
+import { registrarSession, revokeFreshIdentity } from '../support/ca-revocation';
 import { groupsOf, orgGroup } from '../support/config-updates';
 import {
   REPO_DIR,
@@ -291,6 +292,10 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
         firstSequence = sequence;
         const signed = await configSignature(admin1, firstBytes);
         await admin1.membership.signChannelUpdate(first.updateId, signed.header, signed.signature);
+        // A certificate revoked now puts a serial in Org1's CRL that the channel has not seen, so
+        // crl always adds a block (another file sharing the network may have run crl before).
+        const session = await registrarSession(await loadMember(DESCRIPTION!, 'Org1'), work);
+        await revokeFreshIdentity(session, work);
         await run('bash', ['test-network/network.sh', 'crl', 'Org1'], { cwd: REPO_DIR });
         // crl returns once the orderer took the update; the peer the config is read from may
         // commit that block a moment later, so read until the sequence has moved.

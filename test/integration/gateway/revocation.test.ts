@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
   TransactionError,
-  ca,
   connection,
   signers,
   type CaClient,
@@ -13,6 +12,7 @@ import {
   type Connection,
   type NetworkConfig,
 } from '@oracle-consortium/gateway';
+import { registrarSession } from '../../support/ca-revocation';
 import { networkSh, splitEndpoint, type NetworkEnv } from '../../support/network';
 import { suiteTransport } from '../../support/gateway/transport';
 
@@ -71,23 +71,7 @@ function networkEnv(descriptionPath: string): NetworkEnv {
 
     before(async () => {
       network = await connection.loadNetworkDescription({ path: DESCRIPTION!, member: 'Org1' });
-      const caConfig = network.ca!;
-      caClient = ca.newCaClient({
-        url: caConfig.url,
-        ...(caConfig.address ? { address: caConfig.address } : {}),
-        tlsRootCerts: caConfig.tlsRootCerts,
-      });
-      const registrarSigner = await signers.generateFileKey({ path: join(dir, 'registrar.pem') });
-      registrar = {
-        certificate: (
-          await caClient.enroll({
-            enrollmentId: caConfig.registrar!.enrollmentId,
-            enrollmentSecret: caConfig.registrar!.enrollmentSecret,
-            signer: registrarSigner,
-          })
-        ).certificate,
-        signer: registrarSigner,
-      };
+      ({ caClient, registrar } = await registrarSession(network, dir));
 
       const enrollmentId = `revoked-${randomUUID().slice(0, 8)}`;
       const secret = await caClient.register({
