@@ -26,6 +26,7 @@ import {
   startStoppedNodes,
   type LoadCall,
 } from '../../support/gateway/faults';
+import { selfSigned } from '../../../scripts/lib/openssl-ca';
 import { freePort } from '../../support/gateway/processes';
 import { suiteTransport } from '../../support/gateway/transport';
 
@@ -169,29 +170,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
     });
 
     it('names the endpoint when the TLS root is wrong', async () => {
-      const { execFileSync } = await import('node:child_process');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:P-256',
-          '-nodes',
-          '-keyout',
-          join(dir, 'bad.key'),
-          '-out',
-          join(dir, 'bad.pem'),
-          '-subj',
-          '/CN=bad',
-          '-days',
-          '1',
-        ],
-        { stdio: 'ignore' },
-      );
-      const badRoot = readFileSync(join(dir, 'bad.pem'), 'utf8');
+      const badRoot = selfSigned('bad').certPem;
       const peer = network.peers[0]!;
       const bad = connect({
         network: { ...network, peers: [{ ...peer, tlsRootCerts: badRoot }] },

@@ -8,11 +8,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { common, gateway, peer } from '@hyperledger/fabric-protos';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PeerConfig } from '@oracle-consortium/gateway';
+import { tlsServer } from '../../../scripts/lib/openssl-ca';
 
 /** The TLS name every fake peer's certificate carries. */
 export const FAKE_HOSTNAME = 'peer.fake.local';
@@ -22,34 +19,8 @@ let tls: { key: string; cert: string } | undefined;
 /** A self-signed P-256 certificate for FAKE_HOSTNAME, made once per test process. */
 export function fakeTls(): { key: string; cert: string } {
   if (tls !== undefined) return tls;
-  const dir = mkdtempSync(join(tmpdir(), 'fake-gw-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=fake',
-      '-addext',
-      `subjectAltName=DNS:${FAKE_HOSTNAME},IP:127.0.0.1`,
-      '-days',
-      '1',
-    ],
-    { stdio: 'ignore' },
-  );
-  tls = {
-    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-  };
+  const { certPem, keyPem } = tlsServer('fake', `DNS:${FAKE_HOSTNAME},IP:127.0.0.1`, 1);
+  tls = { key: keyPem, cert: certPem };
   return tls;
 }
 

@@ -3,48 +3,14 @@
  * `orderer.AtomicBroadcast/Broadcast` over TLS with a throw-away certificate for a made-up
  * hostname, answering each envelope as the test scripts it (a status, or no answer at all).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { common, orderer as ordererProtos } from '@hyperledger/fabric-protos';
 import type { OrdererEndpoint } from '../../../gateway/src';
+import { tlsServer, type TestCert } from '../../../scripts/lib/openssl-ca';
 
 /** A TLS server certificate and key for one hostname, self-signed (its own root). */
-export function serverCertificate(hostname: string): { certPem: string; keyPem: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'fake-orderer-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${hostname}`,
-        '-addext',
-        `subjectAltName=DNS:${hostname}`,
-      ],
-      { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    return {
-      certPem: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-      keyPem: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function serverCertificate(hostname: string): TestCert {
+  return tlsServer(hostname, `DNS:${hostname}`);
 }
 
 /** How the fake answers: a status and info, or `silent` to never answer. */

@@ -21,6 +21,7 @@ import {
   type FabricCa,
   type LocalKms,
 } from '../../support/gateway/processes';
+import { selfSigned } from '../../../scripts/lib/openssl-ca';
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -191,28 +192,10 @@ describe('Fabric CA (real fabric-ca-server with TLS)', function () {
   });
 
   it('fails TLS against a wrong root with CA_UNAVAILABLE naming the CA, on enroll and REST calls', async () => {
-    const foreign = spawnSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      join(dir, 'foreign.key'),
-      '-out',
-      join(dir, 'foreign.pem'),
-      '-subj',
-      '/CN=foreign',
-      '-days',
-      '1',
-    ]);
-    expect(foreign.status).to.equal(0);
     const wrong = ca.newCaClient({
       url: server.url,
       address: server.address,
-      tlsRootCerts: readFileSync(join(dir, 'foreign.pem'), 'utf8'),
+      tlsRootCerts: selfSigned('foreign').certPem,
     });
     const signer = await signers.generateFileKey({ path: join(dir, 'tls.pem') });
     for (const attempt of [
