@@ -50,6 +50,29 @@ export async function networkSh(env: NetworkEnv, ...args: string[]): Promise<str
 }
 
 /**
+ * The settings network.sh needs to act on the network a description came from. The description
+ * names the network and its first orderer listens on PORT_BASE + 101 (test-network/lib/common.sh),
+ * so the network is found even when the caller's environment does not say which one it is.
+ *
+ * @param descriptionPath - the network description's path
+ * @returns NETWORK_HOME, NETWORK_NAME and PORT_BASE of that network
+ * @throws Error when the description lists no orderer
+ */
+export function networkEnvFor(descriptionPath: string): NetworkEnv {
+  const desc = JSON.parse(readFileSync(descriptionPath, 'utf8')) as {
+    Network: { Name: string };
+    Orderers: { Endpoint: string }[];
+  };
+  const orderer = desc.Orderers[0];
+  if (orderer === undefined) throw new Error(`${descriptionPath} lists no orderer`);
+  return {
+    NETWORK_HOME: path.dirname(descriptionPath),
+    NETWORK_NAME: desc.Network.Name,
+    PORT_BASE: String(splitEndpoint(orderer.Endpoint).port - 101),
+  };
+}
+
+/**
  * One member's settings from a network description, read by the library's own reader (the one
  * reader and type of the description; tests of the file's format read the fields they check).
  *

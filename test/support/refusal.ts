@@ -20,3 +20,20 @@ export function refusal(run: () => unknown): ChaincodeError {
   }
   throw new Error('expected a ChaincodeError, nothing was thrown');
 }
+
+/**
+ * Awaits a promise that must reject and returns what it rejected with, for the caller to assert
+ * its class, code and fields.
+ *
+ * @param promise - the call expected to fail
+ * @returns the rejection reason
+ * @throws AssertionError when the promise fulfils
+ */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  return expect.fail('expected a rejection');
+}

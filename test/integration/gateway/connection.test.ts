@@ -29,18 +29,10 @@ import {
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
 import { freePort } from '../../support/gateway/processes';
 import { suiteTransport } from '../../support/gateway/transport';
+import { rejection } from '../../support/refusal';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
-}
 
 (DESCRIPTION === undefined ? describe.skip : describe)(
   'gateway connection (live network)',

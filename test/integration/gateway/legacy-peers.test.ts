@@ -8,7 +8,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
   TransactionError,
@@ -18,24 +17,10 @@ import {
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
-import { describedMembers, networkSh, splitEndpoint, type NetworkEnv } from '../../support/network';
+import { describedMembers, networkEnvFor, networkSh, type NetworkEnv } from '../../support/network';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-
-function networkEnv(descriptionPath: string): NetworkEnv {
-  const desc = JSON.parse(readFileSync(descriptionPath, 'utf8')) as {
-    Network: { Name: string };
-    Orderers: { Endpoint: string }[];
-  };
-  const orderer = desc.Orderers[0];
-  if (orderer === undefined) throw new Error(`${descriptionPath} lists no orderer`);
-  return {
-    NETWORK_HOME: dirname(descriptionPath),
-    NETWORK_NAME: desc.Network.Name,
-    PORT_BASE: String(splitEndpoint(orderer.Endpoint).port - 101),
-  };
-}
 
 /** Whether the peer answers the Gateway service, asked the way a client would meet it. */
 async function gatewayAnswers(network: NetworkConfig): Promise<number> {
@@ -82,14 +67,14 @@ async function gatewayAnswers(network: NetworkConfig): Promise<number> {
       const files = full.identities.user1!;
       certificate = readFileSync(files.certificatePath, 'utf8');
       signer = await signers.newFileSigner({ path: files.privateKeyPath });
-      const env = networkEnv(DESCRIPTION!);
+      const env = networkEnvFor(DESCRIPTION!);
       await networkSh(env, 'stop', peerName);
       await networkSh({ ...env, PEER_GATEWAY_ENABLED: 'false' } as NetworkEnv, 'start', peerName);
     });
 
     after(async () => {
       for (const c of open.splice(0)) c.close();
-      const env = networkEnv(DESCRIPTION!);
+      const env = networkEnvFor(DESCRIPTION!);
       await networkSh(env, 'stop', peerName);
       await networkSh(env, 'start', peerName);
     });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   TransactionError,
   connection,
@@ -13,40 +13,12 @@ import {
   type NetworkConfig,
 } from '@oracle-consortium/gateway';
 import { registrarSession } from '../../support/ca-revocation';
-import { networkSh, splitEndpoint, type NetworkEnv } from '../../support/network';
+import { networkEnvFor, networkSh } from '../../support/network';
 import { suiteTransport } from '../../support/gateway/transport';
+import { rejection } from '../../support/refusal';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
-}
-
-/**
- * The settings network.sh needs to act on the network the description came from. The description
- * names the network and its first orderer listens on PORT_BASE + 101 (test-network/lib/common.sh),
- * so the network is found even when the caller's environment does not say which one it is.
- */
-function networkEnv(descriptionPath: string): NetworkEnv {
-  // The network's name and orderers are in the file but not in the library's per-member settings.
-  const desc = JSON.parse(readFileSync(descriptionPath, 'utf8')) as {
-    Network: { Name: string };
-    Orderers: { Endpoint: string }[];
-  };
-  const orderer = desc.Orderers[0];
-  if (orderer === undefined) throw new Error(`${descriptionPath} lists no orderer`);
-  return {
-    NETWORK_HOME: dirname(descriptionPath),
-    NETWORK_NAME: desc.Network.Name,
-    PORT_BASE: String(splitEndpoint(orderer.Endpoint).port - 101),
-  };
-}
 
 (DESCRIPTION === undefined ? describe.skip : describe)(
   'revoked certificates (live network)',
@@ -121,7 +93,7 @@ function networkEnv(descriptionPath: string): NetworkEnv {
       expect(out.revoked.map((r) => r.serial.toLowerCase().replace(/^0+/, ''))).to.deep.equal([
         serial.replace(/^0+/, ''),
       ]);
-      await networkSh(networkEnv(DESCRIPTION!), 'crl', 'Org1');
+      await networkSh(networkEnvFor(DESCRIPTION!), 'crl', 'Org1');
 
       const submitted = await rejection(put(revoked.conn, `rv-after-${randomUUID()}`, 'no'));
       const evaluated = await rejection(get(revoked.conn, 'anything'));
@@ -158,7 +130,7 @@ function networkEnv(descriptionPath: string): NetworkEnv {
     });
 
     it('adds no configuration block when crl runs again with nothing newly revoked', async () => {
-      const output = await networkSh(networkEnv(DESCRIPTION!), 'crl', 'Org1');
+      const output = await networkSh(networkEnvFor(DESCRIPTION!), 'crl', 'Org1');
       expect(output).to.match(/already current \(\d+ revoked certificate\(s\)\); nothing to do/);
     });
   },

@@ -22,15 +22,7 @@ import {
   type LocalKms,
 } from '../../support/gateway/processes';
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
-}
+import { rejection } from '../../support/refusal';
 
 function spki(key: { export(o: { type: 'spki'; format: 'der' }): Buffer }): string {
   return key.export({ type: 'spki', format: 'der' }).toString('hex');

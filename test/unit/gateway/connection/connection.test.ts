@@ -15,17 +15,9 @@ import {
   type ConnectOptions,
 } from '../../../../gateway/src';
 import { FakeFabric, FakePeer, fakeTls } from '../../../support/gateway/fake-gateway';
+import { rejection } from '../../../support/refusal';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
-}
 
 describe('gateway connection recovery (fake Gateway peers)', function () {
   this.timeout(30000);

@@ -36,17 +36,9 @@ import {
   FakeOrderer,
   newDiscoveryResponse,
 } from '../../../support/gateway/fake-legacy';
+import { rejection } from '../../../support/refusal';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
-}
 
 function answer(address: string, mspId: string, payload: string, status = 200): EndorserAnswer {
   const response = new peerProtos.Response();

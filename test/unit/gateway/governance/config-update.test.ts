@@ -20,6 +20,7 @@ import {
 import { isLowS } from '../../../../gateway/src/lib/ecdsa';
 import { selfSigned } from '../../../../scripts/lib/openssl-ca';
 import { adminOf } from '../../../support/gateway/fake-governance';
+import { rejection } from '../../../support/refusal';
 
 function definition(mspId: string): MspDefinition {
   return clients.mspDefinitions.canonicalMspDefinition({
@@ -28,15 +29,6 @@ function definition(mspId: string): MspDefinition {
     tlsRootCerts: [selfSigned(`${mspId} tls root`).certPem],
     nodeOUs: true,
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
 }
 
 type Json = Record<string, unknown>;

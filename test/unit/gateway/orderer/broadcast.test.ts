@@ -15,17 +15,9 @@ import {
   type OrdererEndpoint,
 } from '../../../../gateway/src';
 import { startFakeOrderer, type FakeOrderer } from '../../../support/gateway/fake-orderer';
+import { rejection } from '../../../support/refusal';
 
 const ENVELOPE = Uint8Array.from([10, 3, 1, 2, 3]);
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  return expect.fail('expected a rejection');
-}
 
 /** An endpoint on a port nothing listens on. */
 async function unreachable(name: string): Promise<OrdererEndpoint> {
