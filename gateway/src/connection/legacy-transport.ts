@@ -22,6 +22,7 @@ import { broadcast } from '../orderer/broadcast';
 import type { ChaincodeInterest, DiscoveredPeer, EndorsementPlan } from './legacy/discovery';
 import { findInBlock, findInFilteredBlock } from './legacy/blocks';
 import { blockEvents } from './legacy/events';
+import { CommitWatch } from './legacy/commit-watch';
 import {
   collectionsOf,
   digestOf,
@@ -73,12 +74,31 @@ class LegacyTransport implements Transport {
   readonly #peer: PeerConfig;
   readonly #network: LegacyNetwork;
   readonly #client: grpc.Client;
+  readonly #commits: CommitWatch;
 
   constructor(peer: PeerConfig, network: LegacyNetwork) {
     this.endpoint = endpointName(peer.endpoint);
     this.#peer = peer;
     this.#network = network;
     this.#client = network.clientOf(peer);
+    this.#commits = new CommitWatch((envelope, onBlock) => {
+      const { result, stream } = readDeliver<never>(
+        this.#client,
+        METHODS.deliverFiltered,
+        envelope,
+        undefined,
+        (response) => {
+          const block = response.getFilteredBlock();
+          if (block !== undefined) {
+            const height = BigInt(block.getNumber()) + 1n;
+            if (height > this.#network.knownHeight) this.#network.knownHeight = height;
+            onBlock(block);
+          }
+          return { done: false };
+        },
+      );
+      return { ended: result, stream };
+    }, this.endpoint);
   }
 
   async #process(
@@ -255,6 +275,8 @@ class LegacyTransport implements Transport {
     if (seek === undefined) return this.#statusByQuery(request, deadline);
     const envelope = envelopeOf(seek.payload, request.signature);
     const transactionId = seek.transactionId;
+    const watched = this.#commits.status(transactionId, seek.startBlock, envelope, deadline);
+    if (watched !== undefined) return watched;
     const { result } = readDeliver<CommitStatusAnswer>(
       this.#client,
       METHODS.deliverFiltered,
@@ -337,7 +359,9 @@ class LegacyTransport implements Transport {
   }
 
   close(): void {
-    // The clients belong to the shared network, closed with the connection.
+    // The clients belong to the shared network, closed with the connection; the commit stream
+    // is this transport's own.
+    this.#commits.close();
   }
 }
 
