@@ -299,7 +299,7 @@ describe('local test network of three members with two peers each', function () 
       ]);
     });
 
-    it('keeps no private key of any CA certificate or CA TLS certificate in any CA home, MSP folder or the description', () => {
+    it('keeps no private key of any CA certificate or CA TLS certificate, in PEM, DER or raw form, in any CA home, MSP folder or the description', () => {
       const certificates = who().flatMap((w) => [
         path.join(caHome(w), 'ca-cert.pem'),
         path.join(caHome(w), 'tls-cert.pem'),

@@ -1,10 +1,22 @@
 /**
  * A search of a network's state for private keys: every file under the given directories is read
- * as PEM (any PRIVATE KEY block inside it) and as a whole DER document (PKCS#8 or SEC1), and every
- * key found is matched to the certificates whose public key it completes. Tests use it to show
- * that a key kept in an HSM has no copy on disk, with a control that finds a key that is on disk.
+ * as PEM (any PRIVATE KEY block inside it), as a whole DER document (PKCS#8 or SEC1), and for the
+ * raw form of an EC key, its bare private scalar: a whole file of 32 or 48 bytes, or a token of
+ * hex (64 or 96 digits) or base64/base64url (of 32 or 48 bytes) anywhere in a file, as a JWK's
+ * `d` or a tool's hex dump holds it. Every key found is matched to the certificates whose public
+ * key it completes. Tests use it to show that a key kept in an HSM has no copy on disk, with a
+ * control that finds a key that is on disk.
+ *
+ * Not covered: a scalar as raw bytes inside a larger binary file (a database page); searching
+ * every offset of every file would take minutes, and the network's databases hold no keys.
  */
-import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createPrivateKey,
+  createPublicKey,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
@@ -19,7 +31,7 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-/** The private keys one file holds, in PEM blocks or as one DER document. */
+/** The private keys one file holds: in PEM blocks, as one DER document, or as raw scalars. */
 function privateKeysIn(bytes: Buffer): KeyObject[] {
   const keys: KeyObject[] = [];
   const text = bytes.toString('latin1');
@@ -38,7 +50,62 @@ function privateKeysIn(bytes: Buffer): KeyObject[] {
       // Not a DER private key of this type.
     }
   }
+  for (const d of rawScalarsIn(bytes)) {
+    const key = keyOfScalar(d);
+    if (key !== undefined) keys.push(key);
+  }
   return keys;
+}
+
+/** P-256 and P-384, by the length of their scalars: the curves Fabric's MSPs use. */
+const CURVES = new Map([
+  [32, { ecdh: 'prime256v1', jwk: 'P-256' }],
+  [48, { ecdh: 'secp384r1', jwk: 'P-384' }],
+]);
+
+/** The EC private key whose scalar is `d` (32 or 48 bytes), or undefined when it is none. */
+function keyOfScalar(d: Buffer): KeyObject | undefined {
+  const curve = CURVES.get(d.length);
+  if (curve === undefined) return undefined;
+  try {
+    const ecdh = createECDH(curve.ecdh);
+    ecdh.setPrivateKey(d);
+    const point = ecdh.getPublicKey(); // 04 || x || y
+    const x = point.subarray(1, 1 + d.length);
+    const y = point.subarray(1 + d.length);
+    return createPrivateKey({
+      key: {
+        kty: 'EC',
+        crv: curve.jwk,
+        d: d.toString('base64url'),
+        x: x.toString('base64url'),
+        y: y.toString('base64url'),
+      },
+      format: 'jwk',
+    });
+  } catch {
+    // Zero, or not below the curve's order: no key.
+    return undefined;
+  }
+}
+
+/** The candidate raw scalars of a file: the whole file, and hex and base64 tokens of the sizes. */
+function rawScalarsIn(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  if (CURVES.has(bytes.length)) out.push(bytes);
+  const text = bytes.toString('latin1');
+  for (const m of text.matchAll(
+    /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{96}|[0-9A-Fa-f]{64})(?![0-9A-Fa-f])/g,
+  )) {
+    out.push(Buffer.from(m[0], 'hex'));
+  }
+  for (const m of text.matchAll(
+    /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{43,64}={0,2}(?![A-Za-z0-9+/_=-])/g,
+  )) {
+    const decoded = Buffer.from(m[0].replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (CURVES.has(decoded.length)) out.push(decoded);
+  }
+  return out;
 }
 
 /** The DER form of a public key, to compare keys by value. */
@@ -67,8 +134,10 @@ export function privateKeysOf(
     if (statSync(file).size > 16 * 1024 * 1024) continue;
     for (const key of privateKeysIn(readFileSync(file))) {
       const certificate = wanted.get(spki(createPublicKey(key)));
-      if (certificate !== undefined)
-        found.set(certificate, [...(found.get(certificate) ?? []), file]);
+      // One file may hold a key in two forms (a PEM block and a JWK): it is listed once.
+      const files = found.get(certificate ?? '') ?? [];
+      if (certificate !== undefined && !files.includes(file))
+        found.set(certificate, [...files, file]);
     }
   }
   return [...found].map(([certificate, files]) => ({ certificate, files }));

@@ -14,10 +14,11 @@ import {
 import { LegacyCallError } from '../../../../gateway/src/connection/legacy/messages';
 import { rejection } from '../../../support/refusal';
 
+type Code = peerProtos.TxValidationCodeMap[keyof peerProtos.TxValidationCodeMap];
 const VALID = peerProtos.TxValidationCode.VALID;
 const MVCC = peerProtos.TxValidationCode.MVCC_READ_CONFLICT;
 
-function filteredBlock(number: number, txs: [string, number][]): peerProtos.FilteredBlock {
+function filteredBlock(number: number, txs: [string, Code][]): peerProtos.FilteredBlock {
   const block = new peerProtos.FilteredBlock();
   block.setNumber(number);
   block.setFilteredTransactionsList(
@@ -54,7 +55,7 @@ class ScriptedStreams {
     };
   };
 
-  deliver(number: number, txs: [string, number][]): void {
+  deliver(number: number, txs: [string, Code][]): void {
     this.#onBlock!(filteredBlock(number, txs));
   }
 
