@@ -266,7 +266,13 @@ export interface ChannelUpdatePage {
  * founders, plus applied ADD_ORG changes, minus applied REMOVE_ORG changes), sorted.
  */
 export interface ChannelConfigState {
-  /** The recorded config sequence (decimal). */
+  /**
+   * The config sequence (decimal) after the last channel update the contract recorded applied: a
+   * lower bound of the channel's own. Config updates made outside the contract (a member setting
+   * its anchor peers in `member create`, a CA's revocation list published by `network.sh crl`)
+   * move the channel ahead of it; read the channel's configuration for its current sequence, as
+   * the governance agents do.
+   */
   readonly sequence: string;
   /** The organisations in the channel, sorted. */
   readonly organizations: readonly string[];

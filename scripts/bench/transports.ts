@@ -7,8 +7,9 @@
  *
  * Environment: NETWORK_DESCRIPTION (set by scripts/bench-transports.sh, or any running local
  * network), BENCH_DURATION_MS (per run, default 10000), BENCH_CONCURRENCY (default 16),
- * BENCH_MEMBER (default Org1), BENCH_CLIENTS (comma-separated subset of gateway,legacy,
- * fabric-network).
+ * BENCH_MEMBER (default Org1), BENCH_REPEATS (rounds, default 3), BENCH_CLIENTS (comma-separated
+ * subset of gateway,legacy,fabric-network; default all three, or legacy,fabric-network when
+ * NETWORK_PROFILE=amb).
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -19,7 +20,15 @@ const REPO_DIR = path.resolve(__dirname, '..', '..');
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 10000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const member = process.env.BENCH_MEMBER ?? 'Org1';
-const wanted = (process.env.BENCH_CLIENTS ?? 'gateway,legacy,fabric-network')
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+// The network's profile (test-network/lib/profile.sh): on `amb` the peers have no Gateway service.
+const profile = process.env.NETWORK_PROFILE ?? '2.5';
+const wanted = (
+  process.env.BENCH_CLIENTS ??
+  (process.env.NETWORK_PROFILE === 'amb'
+    ? 'legacy,fabric-network'
+    : 'gateway,legacy,fabric-network')
+)
   .split(',')
   .filter((s) => s !== '');
 
@@ -121,57 +130,106 @@ function line(name: string, r: RunResult): string {
   }`;
 }
 
+/** The median of some numbers (the mean of the middle two for an even count). */
+function median(values: number[]): number {
+  const v = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(v.length / 2);
+  const at = (i: number): number => v[i] ?? Number.NaN;
+  return v.length % 2 === 1 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
+}
+
+interface Measured {
+  round: number;
+  client: string;
+  workload: string;
+  result: RunResult;
+}
+
+/**
+ * Runs every client's evaluate and submit once per round, the clients in the listed order in
+ * even rounds and reversed in odd ones, so neither gains from running first or last on a machine
+ * whose load drifts. A client that cannot connect is reported and left out.
+ */
+async function measure(
+  network: NetworkConfig,
+  descriptionPath: string,
+  seq: Sequence,
+): Promise<Measured[]> {
+  const results: Measured[] = [];
+  for (let round = 0; round < repeats; round++) {
+    const order = round % 2 === 0 ? wanted : [...wanted].reverse();
+    for (const name of order) {
+      let client: Client;
+      try {
+        client =
+          name === 'fabric-network'
+            ? await fabricNetworkClient(network, descriptionPath)
+            : await libraryClient(network, name === 'legacy' ? 'legacy' : 'gateway');
+      } catch (err) {
+        log(`${name}: not measured: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      try {
+        for (const [workload, op] of [
+          ['evaluate', client.evaluate],
+          ['submit', client.submit],
+        ] as const) {
+          const result = await runClosedLoop(op, seq, concurrency, durationMs, 2000);
+          results.push({ round, client: client.name, workload, result });
+          log(line(`round ${String(round + 1)} ${client.name} ${workload}`, result));
+        }
+      } finally {
+        await client.close();
+      }
+    }
+  }
+  return results;
+}
+
+/**
+ * Per round, the throughput of `client` over that of `baseline` for the workload; undefined
+ * when either was not measured in that round.
+ */
+function ratios(results: Measured[], client: string, baseline: string, workload: string): number[] {
+  const out: number[] = [];
+  for (let round = 0; round < repeats; round++) {
+    const find = (c: string) =>
+      results.find((r) => r.round === round && r.client === c && r.workload === workload)?.result;
+    const x = find(client);
+    const b = find(baseline);
+    if (x !== undefined && b !== undefined && b.throughput > 0) {
+      out.push(x.throughput / b.throughput);
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const descriptionPath = process.env.NETWORK_DESCRIPTION;
   if (descriptionPath === undefined) throw new Error('NETWORK_DESCRIPTION is not set');
   const network = await connection.loadNetworkDescription({ path: descriptionPath, member });
-  const results: { client: string; workload: string; result: RunResult }[] = [];
-  const seq = new Sequence();
-  for (const name of wanted) {
-    let client: Client;
-    try {
-      client =
-        name === 'fabric-network'
-          ? await fabricNetworkClient(network, descriptionPath)
-          : await libraryClient(network, name === 'legacy' ? 'legacy' : 'gateway');
-    } catch (err) {
-      log(`${name}: not measured: ${err instanceof Error ? err.message : String(err)}`);
-      continue;
-    }
-    try {
-      for (const [workload, op] of [
-        ['evaluate', client.evaluate],
-        ['submit', client.submit],
-      ] as const) {
-        const result = await runClosedLoop(op, seq, concurrency, durationMs, 2000);
-        results.push({ client: client.name, workload, result });
-        log(line(`${client.name} ${workload}`, result));
-      }
-    } finally {
-      await client.close();
-    }
-  }
-  const base = (workload: string) =>
-    results.find((r) => r.client === 'library (gateway)' && r.workload === workload)?.result;
+  const results = await measure(network, descriptionPath, new Sequence());
   const lines = [
-    `kv noop, ${String(concurrency)} calls in flight, ${String(durationMs / 1000)} s per run, member ${member}`,
-    ...results.map((r) => {
-      const b = base(r.workload);
-      const ratio =
-        b === undefined ? '' : `  x${(r.result.throughput / b.throughput).toFixed(2)} of gateway`;
-      return `${line(`${r.client} ${r.workload}`, r.result)}${ratio}`;
-    }),
+    `kv noop, ${String(concurrency)} calls in flight, ${String(durationMs / 1000)} s per run, ` +
+      `${String(repeats)} alternating round(s), member ${member}, profile ${profile}`,
+    ...results.map((r) => line(`round ${String(r.round + 1)} ${r.client} ${r.workload}`, r.result)),
   ];
-  const legacy = (w: string) =>
-    results.find((r) => r.client === 'library (legacy)' && r.workload === w)?.result;
-  const legacySdk = (w: string) =>
-    results.find((r) => r.client === 'fabric-network 2.2' && r.workload === w)?.result;
-  for (const w of ['evaluate', 'submit']) {
-    const l = legacy(w);
-    const f = legacySdk(w);
-    if (l !== undefined && f !== undefined) {
+  const pairs: [string, string, string][] = [
+    ['library (legacy)', 'library (gateway)', 'legacy transport / Gateway transport'],
+    ['fabric-network 2.2', 'library (gateway)', 'fabric-network 2.2 / Gateway transport'],
+    ['library (legacy)', 'fabric-network 2.2', 'legacy transport / fabric-network 2.2'],
+  ];
+  const summary: { ratio: string; workload: string; rounds: number[]; median: number }[] = [];
+  for (const [client, baseline, label] of pairs) {
+    for (const workload of ['evaluate', 'submit']) {
+      const rounds = ratios(results, client, baseline, workload);
+      if (rounds.length === 0) continue;
+      const m = median(rounds);
+      summary.push({ ratio: label, workload, rounds, median: m });
       lines.push(
-        `legacy transport / fabric-network 2.2, ${w}: x${(l.throughput / f.throughput).toFixed(2)}`,
+        `${label}, ${workload}: median x${m.toFixed(2)} (rounds ${rounds
+          .map((r) => `x${r.toFixed(2)}`)
+          .join(', ')})`,
       );
     }
   }
@@ -179,14 +237,17 @@ async function main(): Promise<void> {
   const out = path.join(REPO_DIR, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(
-    path.join(out, 'transports.json'),
+    path.join(out, `transports${profile === 'amb' ? '-amb' : ''}.json`),
     `${JSON.stringify(
       {
         date: new Date().toISOString(),
+        profile,
         concurrency,
         durationMs,
+        repeats,
         member,
         results,
+        summary,
       },
       null,
       2,

@@ -621,7 +621,8 @@ export class MembershipContract extends CheckedContract {
   /**
    * The channel as the chain knows it: the config sequence last recorded (`"0"` before any) and
    * the organisations in the channel (founders, plus applied ADD_ORGs, minus applied
-   * REMOVE_ORGs), sorted.
+   * REMOVE_ORGs), sorted. The sequence is a lower bound of the channel's: config updates made
+   * outside this contract (anchor peers, revocation lists) are not recorded here.
    *
    * @param ctx - the transaction context
    * @returns a {@link ChannelConfigState} as JSON
