@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm run demo`: installs what is missing, brings the local network up (or reuses it), deploys the
-# chaincode if it is not there yet, and runs the end-to-end story (scripts/demo/main.ts).
-# The network keeps running afterwards; `npm run demo -- --down` stops and removes it at the end.
+# chaincode if it is not there yet, runs the end-to-end story (scripts/demo/main.ts), then leaves
+# the operator console running for Org1 and prints its URL (scripts/demo/console.sh; a rerun
+# replaces it). Both keep running; `npm run demo -- --down` stops and removes them at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 down=0
@@ -47,9 +48,12 @@ fi
 npx ts-node --transpile-only scripts/demo/main.ts
 
 if [[ "$down" == 1 ]]; then
+  # network.sh down also ends a console an earlier run left (pids/console.pid).
   say "Stopping the network"
   bash test-network/network.sh down
 else
-  printf '\nThe network is still running (description: %s).\nStop it with: bash test-network/network.sh down   (or run the demo with: npm run demo -- --down)\n' "$NETWORK_DESCRIPTION"
+  say "Leaving the operator console running"
+  bash scripts/demo/console.sh start
+  printf '\nThe network is still running (description: %s).\nStop it and the console with: bash test-network/network.sh down   (or run the demo with: npm run demo -- --down)\n' "$NETWORK_DESCRIPTION"
 fi
 printf 'Total time: %s s\n' "$(elapsed)"

@@ -13,3 +13,16 @@ export type { ConsoleSettings } from './options';
 export type { NetworkSnapshot, NodeStatus, MemberStatus, NetworkMonitor } from './network/monitor';
 export type { ChannelView, ChaincodeDefinitionView } from './network/definitions';
 export type { ApiErrorBody } from './http/errors';
+export { newOracleNodesMonitor, parseOracleNodes } from './oracle/nodes';
+export type {
+  OracleNodesMonitor,
+  OracleNodesMonitorOptions,
+  OracleNodesSnapshot,
+  OracleNodeStatus,
+  OracleNodeRef,
+  OracleJob,
+  OracleRun,
+  OracleError,
+  OracleCheck,
+  OracleLease,
+} from './oracle/nodes';

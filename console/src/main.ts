@@ -4,6 +4,7 @@
  * the token writes need. Ctrl-C stops it.
  */
 import { openBackend } from './backend';
+import { newOracleNodesMonitor } from './oracle/nodes';
 import { parseSettings, USAGE } from './options';
 import { startConsoleServer } from './server';
 
@@ -31,6 +32,15 @@ async function main(): Promise<void> {
       host: settings.host,
       port: settings.port,
       ...(settings.token !== undefined ? { token: settings.token } : {}),
+      ...(settings.oracleNodes.length > 0
+        ? {
+            oracleNodes: newOracleNodesMonitor({
+              nodes: settings.oracleNodes,
+              intervalMs: settings.probeIntervalMs,
+              timeoutMs: Math.min(1500, settings.probeIntervalMs),
+            }),
+          }
+        : {}),
     });
   } catch (err) {
     backend.close();

@@ -3,6 +3,7 @@
  * before anything starts so a typo is named rather than half-started.
  */
 import { dirname, join, resolve } from 'node:path';
+import { parseOracleNodes, type OracleNodeRef } from './oracle/nodes';
 
 /** Settings of one console, as `npm run console` reads them. */
 export interface ConsoleSettings {
@@ -26,6 +27,8 @@ export interface ConsoleSettings {
   readonly stateDir: string;
   /** Time between node probes, ms. */
   readonly probeIntervalMs: number;
+  /** Oracle nodes whose operations listeners the Oracle nodes page reads; none when empty. */
+  readonly oracleNodes: readonly OracleNodeRef[];
 }
 
 /** The usage text. */
@@ -39,7 +42,9 @@ export const USAGE = `usage: npm run console -- [options]
   --port <n>             port, 0 for any free one (CONSOLE_PORT; 8800)
   --token <token>        the token writes need (CONSOLE_TOKEN; generated and printed when absent)
   --state-dir <dir>      event checkpoints (next to the description, console-<member>/)
-  --probe-interval <ms>  time between node health probes (2000)`;
+  --probe-interval <ms>  time between node health probes (2000)
+  --oracle-nodes <list>  oracle nodes' operations URLs, comma-separated, each optionally named
+                         (name=http://127.0.0.1:6688); adds the Oracle nodes page (CONSOLE_ORACLE_NODES)`;
 
 const FLAGS: Record<string, string> = {
   '--description': 'description',
@@ -52,6 +57,7 @@ const FLAGS: Record<string, string> = {
   '--token': 'token',
   '--state-dir': 'stateDir',
   '--probe-interval': 'probeInterval',
+  '--oracle-nodes': 'oracleNodes',
 };
 
 function integer(name: string, value: string, min: number, max: number): number {
@@ -68,6 +74,7 @@ function integer(name: string, value: string, min: number, max: number): number 
  * @param env - the environment
  * @returns the settings, or `'help'` for `--help`
  * @throws Error naming the flag for an unknown flag, a missing value or a bad number
+ * @throws Error naming the entry of `--oracle-nodes` that is not an `http://host:port` URL
  */
 export function parseSettings(
   argv: readonly string[],
@@ -103,6 +110,7 @@ export function parseSettings(
   if (token !== undefined && token.length < 16) {
     throw new Error('the console token must be at least 16 characters');
   }
+  const oracleNodes = pick('oracleNodes', 'CONSOLE_ORACLE_NODES');
   return {
     descriptionPath,
     member,
@@ -117,5 +125,6 @@ export function parseSettings(
       given.stateDir ?? join(dirname(descriptionPath), `console-${member.toLowerCase()}`),
     ),
     probeIntervalMs: integer('--probe-interval', given.probeInterval ?? '2000', 200, 600000),
+    oracleNodes: oracleNodes === undefined ? [] : parseOracleNodes(oracleNodes),
   };
 }

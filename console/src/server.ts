@@ -14,6 +14,7 @@ import { toHttpError } from './http/errors';
 import { registerRoutes } from './http/routes';
 import { newEventHub, type EventHub } from './http/sse';
 import { startRelay, type Relay } from './live/relay';
+import type { OracleNodesMonitor } from './oracle/nodes';
 
 /** Options of {@link startConsoleServer}. */
 export interface ConsoleServerOptions {
@@ -29,6 +30,8 @@ export interface ConsoleServerOptions {
   readonly webRoot?: string;
   /** Whether to relay the ledger's events and the nodes' state (true unless stated). */
   readonly live?: boolean;
+  /** The oracle nodes to show (the Oracle nodes page); no such page when absent. */
+  readonly oracleNodes?: OracleNodesMonitor;
   /** Where to report what goes wrong in the background; stderr when absent. */
   readonly log?: (message: string) => void;
 }
@@ -41,7 +44,7 @@ export interface ConsoleServer {
   readonly token: string;
   /** The fastify instance, for tests that inject requests. */
   readonly app: FastifyInstance;
-  /** Stops the relay and the server and closes the backend. */
+  /** Stops the relay, the oracle nodes monitor and the server, and closes the backend. */
   close(): Promise<void>;
 }
 
@@ -130,7 +133,11 @@ export async function startConsoleServer(
       },
     });
   });
-  registerRoutes(app, { backend: options.backend, hub });
+  registerRoutes(app, {
+    backend: options.backend,
+    hub,
+    ...(options.oracleNodes !== undefined ? { oracleNodes: options.oracleNodes } : {}),
+  });
   await app.register(fastifyStatic, { root: webRoot, prefix: '/', index: ['index.html'] });
 
   await app.listen({ host, port: options.port ?? 0 });
@@ -147,6 +154,16 @@ export async function startConsoleServer(
       throw err;
     }
   }
+  // The nodes' listeners are read here and their changes pushed as `oracle-nodes` events, the way
+  // the Fabric nodes' state is; the browser never talks to a node.
+  const oracle = options.oracleNodes;
+  const removeOracleListener =
+    oracle !== undefined && options.live !== false
+      ? oracle.onChange((snapshot) => {
+          hub.publish('oracle-nodes', snapshot);
+        })
+      : undefined;
+  if (removeOracleListener !== undefined) oracle?.start();
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shownHost}:${port}/`,
@@ -154,6 +171,8 @@ export async function startConsoleServer(
     app,
     async close() {
       relay?.close();
+      removeOracleListener?.();
+      oracle?.stop();
       hub.close();
       await app.close();
       options.backend.close();

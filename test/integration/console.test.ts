@@ -9,7 +9,7 @@
  * UPDATE_SCREENSHOTS=1, so a test run leaves the checkout as it found it.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -18,13 +18,9 @@ import { openBackend, startConsoleServer, type ConsoleServer } from '@oracle-con
 import { clients, connection, reports, signers, type Connection } from '@oracle-consortium/gateway';
 import { formatFixed } from '../../console/src/lib/format';
 import { definitionFor, mspVectors } from '../support/msp-vectors';
-import { describedMembers, networkSh, REPO_DIR, sharedDescriptionFile } from '../support/network';
+import { CHROMIUM, shot, waitForCount } from '../support/console-page';
+import { describedMembers, networkSh, sharedDescriptionFile } from '../support/network';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? join(REPO_DIR, 'docs', 'screenshots')
-    : mkdtempSync(join(tmpdir(), 'console-shots-'));
 /** The policy every integration test initialises the membership contract with. */
 const POLICY = {
   ProposalDurationInHours: 24,
@@ -61,31 +57,6 @@ async function attributes(
     out.push(await Promise.all(names.map((n) => found.nth(i).getAttribute(n))));
   }
   return out;
-}
-
-/**
- * Waits until a selector matches exactly `n` elements. Polled from here: the console's CSP forbids
- * the eval a string passed to waitForFunction needs, as it should.
- */
-async function waitForCount(
-  page: Page,
-  selector: string,
-  n: number,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let count = await page.locator(selector).count();
-  while (count !== n) {
-    if (Date.now() > deadline) {
-      throw new Error(`${selector} matched ${count} elements, not ${n}, after ${timeoutMs} ms`);
-    }
-    await page.waitForTimeout(250);
-    count = await page.locator(selector).count();
-  }
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 describe('operator console in a browser', function () {
@@ -126,7 +97,6 @@ describe('operator console in a browser', function () {
     }
     const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
     state = dir;
-    mkdirSync(SHOTS, { recursive: true });
     for (const member of ['Org1', 'Org2']) {
       const backend = await openBackend({
         descriptionPath: description,

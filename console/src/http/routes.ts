@@ -2,9 +2,7 @@
  * The JSON API the pages read and write through, one area at a time: session, network,
  * proposals, invitations and members, feeds, and the event stream. Writes act as the configured
  * member through the library; the contract checks them and its error codes come back unchanged.
- *
- * The oracle nodes area (issue 11's node service) plugs in here as one more `register…Routes`
- * function and one more page in web/src/pages, once that package exists.
+ * The oracle nodes area reads the nodes' operations listeners through the server's monitor.
  */
 import type { FastifyInstance } from 'fastify';
 import type {
@@ -16,6 +14,7 @@ import type {
   Vote,
 } from '@oracle-consortium/gateway';
 import type { ConsoleBackend } from '../backend';
+import type { OracleNodesMonitor } from '../oracle/nodes';
 import { pemBlocks } from '../lib/pem';
 import { ApiError } from './errors';
 import type { EventHub } from './sse';
@@ -26,6 +25,8 @@ export interface RouteContext {
   readonly backend: ConsoleBackend;
   /** The event hub. */
   readonly hub: EventHub;
+  /** The oracle nodes, when the console is configured with some. */
+  readonly oracleNodes?: OracleNodesMonitor;
 }
 
 // Listings are read whole, page after page, up to this many pages of 100.
@@ -58,11 +59,16 @@ async function orNull<T>(read: Promise<T>, ...codes: string[]): Promise<T | null
   }
 }
 
-function registerSessionRoutes(app: FastifyInstance, { backend, hub }: RouteContext): void {
+function registerSessionRoutes(
+  app: FastifyInstance,
+  { backend, hub, oracleNodes }: RouteContext,
+): void {
   app.get('/api/session', () => ({
     member: backend.member,
     channelName: backend.channelName,
     writes: 'token',
+    // The page shows the Oracle nodes tab only when there are nodes to show.
+    oracleNodes: oracleNodes?.nodes.length ?? 0,
   }));
   // Lets the page check a token before the operator relies on it; the guard does the checking.
   app.post('/api/session/check', () => ({ ok: true }));
@@ -312,6 +318,19 @@ function registerFeedRoutes(app: FastifyInstance, { backend }: RouteContext): vo
   );
 }
 
+function registerOracleNodeRoutes(app: FastifyInstance, { oracleNodes }: RouteContext): void {
+  app.get('/api/oracle-nodes', async () => {
+    if (oracleNodes === undefined) {
+      throw new ApiError(
+        404,
+        'ORACLE_NODES_NOT_CONFIGURED',
+        'this console has no oracle nodes: start it with --oracle-nodes (or CONSOLE_ORACLE_NODES)',
+      );
+    }
+    return oracleNodes.snapshot();
+  });
+}
+
 /**
  * Registers every API route.
  *
@@ -324,4 +343,5 @@ export function registerRoutes(app: FastifyInstance, context: RouteContext): voi
   registerProposalRoutes(app, context);
   registerMembershipRoutes(app, context);
   registerFeedRoutes(app, context);
+  registerOracleNodeRoutes(app, context);
 }

@@ -23,9 +23,17 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
 }
 
-// A new connection per probe (no keep-alive pool): a node that stopped is then refused at once
-// rather than found out through a pooled socket that dies mid-request.
-function get(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+/**
+ * One plain-HTTP GET with a deadline. A new connection per request (no keep-alive pool): a node
+ * that stopped is then refused at once rather than found out through a pooled socket that dies
+ * mid-request.
+ *
+ * @param url - the address
+ * @param timeoutMs - the deadline
+ * @returns the status and the body as text
+ * @throws Error with `code` `TIMEOUT` past the deadline, or the connection's error (`ECONNREFUSED`)
+ */
+export function getText(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpGet(url, { agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
@@ -42,7 +50,13 @@ function get(url: string, timeoutMs: number): Promise<{ status: number; body: st
   });
 }
 
-function describeFailure(err: unknown): string {
+/**
+ * Names why a request failed, briefly: the deadline or the socket's error code.
+ *
+ * @param err - what {@link getText} threw
+ * @returns the reason
+ */
+export function describeFailure(err: unknown): string {
   const e = err as { code?: string; message?: string };
   if (e.code === 'TIMEOUT') return 'no answer before the deadline';
   return e.code ?? e.message ?? String(err);
@@ -62,7 +76,7 @@ export async function probeNode(
   const base = `http://${operations}`;
   let health: { status: number; body: string };
   try {
-    health = await get(`${base}/healthz`, options.timeoutMs);
+    health = await getText(`${base}/healthz`, options.timeoutMs);
   } catch (err) {
     return { healthy: false, reason: describeFailure(err) };
   }
@@ -71,7 +85,7 @@ export async function probeNode(
   }
   if (!options.metrics) return { healthy: true };
   try {
-    const m = await get(`${base}/metrics`, options.timeoutMs);
+    const m = await getText(`${base}/metrics`, options.timeoutMs);
     return m.status === 200 ? { healthy: true, metrics: m.body } : { healthy: true };
   } catch {
     return { healthy: true };

@@ -1,6 +1,6 @@
 /**
  * One EventSource per tab on /api/events; pages ask to be re-rendered when the topics they show
- * change (`network`, `round`, `membership`) and read the event's data when they need it.
+ * change (`network`, `round`, `membership`, `oracle-nodes`) and read the event's data when they need it.
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -25,7 +25,7 @@ function ensureSource(): void {
       l(false);
     });
   });
-  for (const topic of ['network', 'round', 'membership', 'hello', 'stream-error']) {
+  for (const topic of ['network', 'round', 'membership', 'oracle-nodes', 'hello', 'stream-error']) {
     source.addEventListener(topic, (e) => {
       const data: unknown = JSON.parse((e as MessageEvent<string>).data);
       listeners.get(topic)?.forEach((l) => {

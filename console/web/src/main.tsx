@@ -2,8 +2,8 @@
  * The console's pages: a header with the member, the live-update state and the write token box,
  * and one page per area chosen by the URL's hash (`#/network`, `#/proposals/<id>`, `#/feeds/<id>`).
  *
- * Pages are listed in PAGES; the oracle nodes page (issue 11) joins that list when the node
- * service exists, with its API routes beside the others in src/http/routes.ts.
+ * Pages are listed in PAGES; the Oracle nodes page is listed only when the server says it was
+ * configured with oracle nodes.
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -13,12 +13,15 @@ import { subscribe, useLiveStatus } from './live';
 import { FeedsPage } from './pages/feeds';
 import { InvitationsPage, MembersPage } from './pages/membership';
 import { NetworkPage } from './pages/network';
+import { OracleNodesPage } from './pages/oracle-nodes';
 import { ProposalsPage } from './pages/proposals';
 
 interface Page {
   readonly path: string;
   readonly title: string;
   readonly render: (id: string | undefined) => preact.JSX.Element;
+  /** Shown only when the console has oracle nodes configured. */
+  readonly oracle?: true;
 }
 
 const PAGES: readonly Page[] = [
@@ -27,6 +30,7 @@ const PAGES: readonly Page[] = [
   { path: 'invitations', title: 'Invitations', render: () => <InvitationsPage /> },
   { path: 'members', title: 'Members', render: () => <MembersPage /> },
   { path: 'feeds', title: 'Feeds', render: (id) => <FeedsPage id={id} /> },
+  { path: 'oracle-nodes', title: 'Oracle nodes', render: () => <OracleNodesPage />, oracle: true },
 ];
 
 function route(): { page: string; id: string | undefined } {
@@ -101,9 +105,11 @@ function App() {
       removeEventListener('hashchange', onHash);
     };
   }, []);
-  const session = useResource<{ member: { name: string; mspId: string }; channelName: string }>(
-    '/api/session',
-  );
+  const session = useResource<{
+    member: { name: string; mspId: string };
+    channelName: string;
+    oracleNodes: number;
+  }>('/api/session');
   const live = useLiveStatus();
   // A ledger event stream the server gave up on (access refused, say): pages stop updating live.
   const [streamError, setStreamError] = useState<string | undefined>(undefined);
@@ -115,7 +121,11 @@ function App() {
       }),
     [],
   );
-  const page = PAGES.find((p) => p.path === where.page) ?? PAGES[0];
+  const pages = PAGES.filter((p) => p.oracle !== true || (session.data?.oracleNodes ?? 0) > 0);
+  // A link straight to #/oracle-nodes renders before the session is read; the page itself says so
+  // when the console has no nodes.
+  const page =
+    (session.data === undefined ? PAGES : pages).find((p) => p.path === where.page) ?? pages[0];
   return (
     <>
       <header>
@@ -130,7 +140,7 @@ function App() {
             </li>
           </ul>
           <ul>
-            {PAGES.map((p) => (
+            {pages.map((p) => (
               <li key={p.path}>
                 <a
                   href={`#/${p.path}`}
