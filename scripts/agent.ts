@@ -58,20 +58,7 @@ async function adminIdentity(
   name: string,
 ): Promise<{ mspId: string; certificate: string; signer: Signer }> {
   if (storeDir !== undefined) {
-    const stored = await ca.newFileIdentityStore({ directory: storeDir }).get(name);
-    if (stored === undefined) throw new Error(`identity ${name} is not in ${storeDir}`);
-    if (stored.mspId !== network.mspId) {
-      throw new Error(`identity ${name} belongs to ${stored.mspId}, not ${network.mspId}`);
-    }
-    if (network.hsm?.softHsm2Conf !== undefined) {
-      process.env.SOFTHSM2_CONF ??= network.hsm.softHsm2Conf;
-    }
-    const signer = await signers.openSigner(stored.key, {
-      ...(network.hsm !== undefined
-        ? { hsm: { library: network.hsm.library, pin: network.hsm.pin } }
-        : {}),
-    });
-    return { mspId: stored.mspId, certificate: stored.certificate, signer };
+    return ca.openStoredIdentity({ directory: storeDir, name, network });
   }
   const files = network.identities[name];
   if (files === undefined) {

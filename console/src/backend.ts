@@ -7,10 +7,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
+  ca,
   clients,
   connection as gatewayConnection,
   signers,
   type Connection,
+  type NetworkConfig,
+  type Signer,
   type EventStream,
   type FeedsClient,
   type MembershipClient,
@@ -61,6 +64,8 @@ export interface BackendOptions {
   readonly member: string;
   /** An identity the description lists for the member (`admin`); `admin` when absent. */
   readonly identity?: string;
+  /** A file identity store to take `identity` from (its key in a file, the KMS or the HSM). */
+  readonly identityStore?: string;
   /** A certificate file to act with instead of a listed identity (with `privateKeyPath`). */
   readonly certificatePath?: string;
   /** The PEM key of `certificatePath`. */
@@ -71,6 +76,41 @@ export interface BackendOptions {
   readonly probeIntervalMs: number;
   /** Deadline of one node probe, in milliseconds. */
   readonly probeTimeoutMs: number;
+}
+
+/**
+ * The identity the console acts with: a stored one (key anywhere) when an identity store is
+ * given, else a certificate and key file given directly, else one the description lists.
+ */
+async function actingIdentity(
+  network: NetworkConfig,
+  options: Readonly<BackendOptions>,
+): Promise<{ identity: { certificate: string }; signer: Signer }> {
+  const name = options.identity ?? 'admin';
+  if (options.identityStore !== undefined) {
+    const opened = await ca.openStoredIdentity({
+      directory: options.identityStore,
+      name,
+      network,
+    });
+    return { identity: { certificate: opened.certificate }, signer: opened.signer };
+  }
+  let certificatePath = options.certificatePath;
+  let keyPath = options.privateKeyPath;
+  if (certificatePath === undefined || keyPath === undefined) {
+    const listed = network.identities[name];
+    if (listed === undefined) {
+      throw new Error(
+        `the description lists no identity '${name}' for ${network.mspId}; it lists: ${Object.keys(network.identities).join(', ') || 'none'}`,
+      );
+    }
+    certificatePath = listed.certificatePath;
+    keyPath = listed.privateKeyPath;
+  }
+  return {
+    identity: { certificate: await readFile(certificatePath, 'utf8') },
+    signer: await signers.newFileSigner({ path: keyPath }),
+  };
 }
 
 /**
@@ -87,23 +127,9 @@ export async function openBackend(options: Readonly<BackendOptions>): Promise<Co
     member: options.member,
   });
   const topology: Topology = await readTopology(options.descriptionPath);
-  let certificatePath = options.certificatePath;
-  let keyPath = options.privateKeyPath;
-  if (certificatePath === undefined || keyPath === undefined) {
-    const name = options.identity ?? 'admin';
-    const listed = network.identities[name];
-    if (listed === undefined) {
-      throw new Error(
-        `the description lists no identity '${name}' for ${network.mspId}; it lists: ${Object.keys(network.identities).join(', ') || 'none'}`,
-      );
-    }
-    certificatePath = listed.certificatePath;
-    keyPath = listed.privateKeyPath;
-  }
   const conn: Connection = gatewayConnection.connect({
     network,
-    identity: { certificate: await readFile(certificatePath, 'utf8') },
-    signer: await signers.newFileSigner({ path: keyPath }),
+    ...(await actingIdentity(network, options)),
   });
   const own = topology.members.find((m) => m.mspId === network.mspId);
   const monitor = newNetworkMonitor({

@@ -13,6 +13,11 @@ export interface ConsoleSettings {
   readonly member: string;
   /** Identity the description lists for the member. */
   readonly identity: string;
+  /**
+   * A file identity store to take `identity` from instead of the description: its key may be in
+   * the KMS or the HSM (the library's `ca.openStoredIdentity`).
+   */
+  readonly identityStore?: string;
   /** A certificate to act with instead (needs `privateKeyPath`). */
   readonly certificatePath?: string;
   /** Its PEM key. */
@@ -36,6 +41,8 @@ export const USAGE = `usage: npm run console -- [options]
   --description <file>   network description (NETWORK_DESCRIPTION; .network/local/network.json)
   --member <name>        member to act as: name, id or MSP id (CONSOLE_MEMBER; Org1)
   --identity <name>      identity of the description to act with (CONSOLE_IDENTITY; admin)
+  --identity-store <dir> take --identity from this file identity store instead, whose key may
+                         be in the KMS or the HSM (CONSOLE_IDENTITY_STORE)
   --cert <file> --key <file>
                          act with this certificate and PEM key instead
   --host <address>       address to listen on (CONSOLE_HOST; 127.0.0.1)
@@ -50,6 +57,7 @@ const FLAGS: Record<string, string> = {
   '--description': 'description',
   '--member': 'member',
   '--identity': 'identity',
+  '--identity-store': 'identityStore',
   '--cert': 'cert',
   '--key': 'key',
   '--host': 'host',
@@ -106,6 +114,10 @@ export function parseSettings(
   if ((cert === undefined) !== (key === undefined)) {
     throw new Error('--cert and --key go together: give both or neither');
   }
+  const identityStore = pick('identityStore', 'CONSOLE_IDENTITY_STORE');
+  if (identityStore !== undefined && cert !== undefined) {
+    throw new Error('--identity-store and --cert/--key each name the identity: give one of them');
+  }
   const token = pick('token', 'CONSOLE_TOKEN');
   if (token !== undefined && token.length < 16) {
     throw new Error('the console token must be at least 16 characters');
@@ -115,6 +127,7 @@ export function parseSettings(
     descriptionPath,
     member,
     identity: pick('identity', 'CONSOLE_IDENTITY', 'admin') ?? 'admin',
+    ...(identityStore !== undefined ? { identityStore: resolve(identityStore) } : {}),
     ...(cert !== undefined && key !== undefined
       ? { certificatePath: resolve(cert), privateKeyPath: resolve(key) }
       : {}),

@@ -6,3 +6,8 @@ export { newCaClient } from './ca-client';
 export { fabricCaHex, serialAndAki } from './certificate';
 export { createCsr } from './csr';
 export { newFileIdentityStore } from './identity-store';
+export {
+  openStoredIdentity,
+  type OpenStoredIdentityOptions,
+  type OpenedIdentity,
+} from './open-stored';

@@ -53,4 +53,23 @@ describe('console: command line', () => {
       '--cert and --key go together',
     );
   });
+
+  it('takes the identity from an identity store, by flag or CONSOLE_IDENTITY_STORE', () => {
+    expect(
+      parseSettings(['--identity-store', 'ids', '--identity', 'kms-admin'], {}),
+    ).to.deep.include({
+      identityStore: resolve('ids'),
+      identity: 'kms-admin',
+    });
+    expect(parseSettings([], { CONSOLE_IDENTITY_STORE: '/srv/ids' })).to.deep.include({
+      identityStore: '/srv/ids',
+      identity: 'admin',
+    });
+  });
+
+  it('refuses an identity store together with a certificate and key', () => {
+    expect(() =>
+      parseSettings(['--identity-store', 'ids', '--cert', 'c.pem', '--key', 'k.pem'], {}),
+    ).to.throw(Error, '--identity-store and --cert/--key each name the identity');
+  });
 });
