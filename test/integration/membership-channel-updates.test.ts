@@ -34,7 +34,7 @@ import {
 } from '@oracle-consortium/gateway';
 import { canonicalMspDefinition, type MspDefinition } from '@oracle-consortium/protocol';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
-import { registrarSession, revokeFreshIdentity } from '../support/ca-revocation';
+import { registrarSession, revokeFreshIdentity } from '../support/ca-identities';
 import { groupsOf, orgGroup } from '../support/config-updates';
 import {
   REPO_DIR,

@@ -12,7 +12,7 @@ import {
   type Connection,
   type NetworkConfig,
 } from '@oracle-consortium/gateway';
-import { registrarSession } from '../../support/ca-revocation';
+import { registrarSession } from '../../support/ca-identities';
 import { networkEnvFor, networkSh } from '../../support/network';
 import { suiteTransport } from '../../support/gateway/transport';
 import { rejection } from '../../support/refusal';

@@ -9,13 +9,12 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ca,
   clients,
   connection,
   governance,
@@ -32,6 +31,7 @@ import {
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
 import { localConfigtxlator } from '../../../scripts/lib/fabric-tools';
 import { describedMembers } from '../../support/network';
+import { enrollKmsAdmin } from '../../support/ca-identities';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const REPO = join(__dirname, '..', '..', '..');
@@ -101,47 +101,7 @@ function invitee(mspId: string): MspDefinition {
 
       // Org2's second admin: a KMS key, enrolled with Org2's CA as an identity of type admin, so
       // its certificate carries the admin node OU the channel's Admins policies count.
-      const kms = org2.kms!;
-      const kmsOptions = {
-        region: kms.region,
-        endpoint: kms.endpoint,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      };
-      const kmsSigner = signers.newKmsSigner({
-        ...kmsOptions,
-        keyId: await signers.createKmsKey(kmsOptions),
-      });
-      const caConfig = org2.ca!;
-      const caClient = ca.newCaClient({
-        url: caConfig.url,
-        ...(caConfig.address !== undefined ? { address: caConfig.address } : {}),
-        tlsRootCerts: caConfig.tlsRootCerts,
-      });
-      const registrarSigner = await signers.generateFileKey({ path: join(dir, 'registrar.pem') });
-      const registrar = {
-        certificate: (
-          await caClient.enroll({
-            enrollmentId: caConfig.registrar!.enrollmentId,
-            enrollmentSecret: caConfig.registrar!.enrollmentSecret,
-            signer: registrarSigner,
-          })
-        ).certificate,
-        signer: registrarSigner,
-      };
-      const enrollmentId = `kms-admin-${randomUUID().slice(0, 8)}`;
-      const secret = await caClient.register({
-        registrar,
-        enrollmentId,
-        type: 'admin',
-        affiliation: '',
-      });
-      const { certificate } = await caClient.enroll({
-        enrollmentId,
-        enrollmentSecret: secret,
-        signer: kmsSigner,
-      });
-      expect(new X509Certificate(certificate).subject).to.contain('OU=admin');
-      org2KmsAdmin = { mspId: org2.mspId, certificate, signer: kmsSigner };
+      org2KmsAdmin = await enrollKmsAdmin(org2, dir);
       initial = await governance.readChannelConfig(conn);
       // Majorities below are counted on the founders alone: the channel must not have changed yet.
       expect(initial.organizations, 'run this file on a fresh network').to.deep.equal(

@@ -1,9 +1,10 @@
 /**
- * Test support: a member's CA as its registrar reaches it, to register, enroll and revoke
- * throwaway identities, so a test can count on a revocation list that differs from the one the
- * channel already carries (network.sh crl adds no block when nothing new was revoked).
+ * Test support: a member's CA as its registrar reaches it, to enroll identities a test needs (an
+ * admin whose key is created in the local KMS) and to revoke throwaway ones, so a test can count
+ * on a revocation list that differs from the one the channel already carries (network.sh crl adds
+ * no block when nothing new was revoked).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import {
   ca,
@@ -11,6 +12,7 @@ import {
   type CaClient,
   type CaIdentity,
   type NetworkConfig,
+  type Signer,
 } from '@oracle-consortium/gateway';
 
 /** A member's CA client and its registrar, enrolled with a fresh file key in `dir`. */
@@ -68,4 +70,46 @@ export async function revokeFreshIdentity(
   const serial = out.revoked[0]?.serial;
   if (serial === undefined) throw new Error(`${enrollmentId}: the CA revoked no certificate`);
   return { enrollmentId, serial };
+}
+
+/**
+ * Creates a key in the member's local KMS (the description's Kms settings) and enrolls it with the
+ * member's CA as a new identity of type admin, so its certificate carries the admin node OU that
+ * the channel's Admins policies count.
+ *
+ * @param network - the member's settings from the network description
+ * @param dir - where the registrar's session key is written
+ * @returns the admin's MSP id, certificate and KMS signer (close it when done)
+ * @throws Error when the description names no KMS or the certificate lacks the admin OU
+ */
+export async function enrollKmsAdmin(
+  network: NetworkConfig,
+  dir: string,
+): Promise<{ mspId: string; certificate: string; signer: Signer }> {
+  const kms = network.kms;
+  if (kms === undefined) throw new Error(`the description of ${network.mspId} names no KMS`);
+  const kmsOptions = {
+    region: kms.region,
+    endpoint: kms.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const signer = signers.newKmsSigner({
+    ...kmsOptions,
+    keyId: await signers.createKmsKey(kmsOptions),
+  });
+  const { caClient, registrar } = await registrarSession(network, dir);
+  const enrollmentId = `kms-admin-${randomUUID().slice(0, 8)}`;
+  const secret = await caClient.register({
+    registrar,
+    enrollmentId,
+    type: 'admin',
+    affiliation: '',
+  });
+  const { certificate } = await caClient.enroll({ enrollmentId, enrollmentSecret: secret, signer });
+  if (!new X509Certificate(certificate).subject.includes('OU=admin')) {
+    throw new Error(
+      `${enrollmentId}'s certificate has no admin OU: ${new X509Certificate(certificate).subject}`,
+    );
+  }
+  return { mspId: network.mspId, certificate, signer };
 }
