@@ -27,6 +27,13 @@ import {
 } from './config-signature';
 import { applyConfigUpdate } from './apply-update';
 import {
+  followDefinitions,
+  lifecycleOperations,
+  type DefinitionOperations,
+  type DefinitionStep,
+} from './definition-follower';
+import { memberSetsOver, type AppliedMembershipChange } from './definition-policy';
+import {
   changeInConfig,
   currentUpdateOf,
   decideNextAction,
@@ -91,6 +98,11 @@ export interface AgentPass {
   readonly pending: number;
   /** Every step taken, in order; DONE and WAIT end a change's turn. */
   readonly steps: readonly AgentStep[];
+  /**
+   * The steps taken for the chaincode definitions (approve, commit, wait), after the channel
+   * changes; empty when the agent does not follow definitions.
+   */
+  readonly definitions: readonly DefinitionStep[];
 }
 
 /** Options of {@link newGovernanceAgent}. */
@@ -121,6 +133,13 @@ export interface GovernanceAgentOptions {
   readonly broadcast?: BroadcastOptions;
   /** Called with every step as it is taken. */
   readonly onStep?: (step: AgentStep) => void;
+  /**
+   * The `_lifecycle` calls that make chaincode definitions follow the members; over `connection`
+   * when absent and a connection is given; `false` turns the duty off.
+   */
+  readonly definitions?: DefinitionOperations | false;
+  /** Called with every definition step as it is taken. */
+  readonly onDefinitionStep?: (step: DefinitionStep) => void;
 }
 
 /** A member's governance agent. */
@@ -239,6 +258,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
   readonly #options: Readonly<GovernanceAgentOptions>;
   readonly #channel: ChannelOperations;
   readonly #maxSteps: number;
+  readonly #definitions: DefinitionOperations | undefined;
   #stopped = false;
   #stream: EventStream<MembershipEventPayload> | undefined;
   #wake: (() => void) | undefined;
@@ -248,6 +268,11 @@ class GovernanceAgentImpl implements GovernanceAgent {
     this.#options = options;
     this.#channel = options.channel ?? defaultChannel(options);
     this.#maxSteps = options.maxStepsPerChange ?? 8;
+    this.#definitions =
+      options.definitions === false
+        ? undefined
+        : (options.definitions ??
+          (options.connection !== undefined ? lifecycleOperations(options.connection) : undefined));
   }
 
   async #view(change: ChannelChange): Promise<{
@@ -376,7 +401,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
     } catch (err) {
       // A membership contract nobody initialised yet has had no vote, so no change to carry out.
       if (err instanceof ContractError && err.chaincodeCode === 'NOT_INITIALIZED') {
-        return { pending: 0, steps: [] };
+        return { pending: 0, steps: [], definitions: [] };
       }
       throw err;
     }
@@ -386,7 +411,34 @@ class GovernanceAgentImpl implements GovernanceAgent {
       if (this.#stopped) break;
       await this.#step(change, steps);
     }
-    return { pending: changes.length, steps };
+    const definitions = this.#stopped ? [] : await this.#followDefinitions();
+    return { pending: changes.length, steps, definitions };
+  }
+
+  /**
+   * The definitions' turn, on the channel's members as they are after this pass's steps: the
+   * applied changes on the chain give the member sets the channel had before, which is how a
+   * policy over "every member" at the time is told from one over a chosen few.
+   */
+  async #followDefinitions(): Promise<DefinitionStep[]> {
+    if (this.#definitions === undefined) return [];
+    const [config, changes] = await Promise.all([
+      this.#channel.read(),
+      this.#options.membership.listChannelChanges(),
+    ]);
+    const applied: AppliedMembershipChange[] = changes.flatMap((c) =>
+      c.status === 'APPLIED' && c.appliedSequence !== undefined
+        ? [{ action: c.action, mspId: c.mspId, appliedSequence: c.appliedSequence }]
+        : [],
+    );
+    return followDefinitions({
+      operations: this.#definitions,
+      mspId: this.#options.admin.mspId,
+      memberSets: memberSetsOver(config.organizations, applied),
+      ...(this.#options.onDefinitionStep !== undefined
+        ? { onStep: this.#options.onDefinitionStep }
+        : {}),
+    });
   }
 
   async run(onError?: (err: unknown) => void): Promise<void> {
