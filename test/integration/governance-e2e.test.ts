@@ -33,11 +33,14 @@ import {
   signers,
   ConsortiumError,
   type AgentPass,
+  type ChaincodeDefinition,
   type ConfigSigningIdentity,
   type Connection,
   type MembershipClient,
   type NetworkConfig,
+  type PolicyReading,
 } from '@oracle-consortium/gateway';
+import { peer as fabricPeer } from '@hyperledger/fabric-protos';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
 import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
@@ -243,6 +246,66 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return expect.fail('expected a rejection');
 }
 
+/** The committed definition of a chaincode, read through `conn`. */
+async function committedDefinition(conn: Connection, name: string): Promise<ChaincodeDefinition> {
+  const found = (await governance.queryCommittedDefinitions(conn)).find((d) => d.name === name);
+  expect(found, `no committed definition of ${name}`).to.not.equal(undefined);
+  return found!;
+}
+
+/** A definition's endorsement policy, read as an OR over members (or why it is not one). */
+function endorsementOf(definition: ChaincodeDefinition): PolicyReading | string {
+  const app = fabricPeer.ApplicationPolicy.deserializeBinary(definition.validationParameter);
+  const signature = app.getSignaturePolicy();
+  return signature === undefined
+    ? app.getChannelConfigPolicyReference()
+    : governance.readMemberOrPolicy(signature);
+}
+
+/** The member policy of a definition's collection, read as an OR over members. */
+function collectionMembersOf(definition: ChaincodeDefinition, name: string): PolicyReading {
+  const pkg = fabricPeer.CollectionConfigPackage.deserializeBinary(definition.collections);
+  const stat = pkg
+    .getConfigList()
+    .map((c) => c.getStaticCollectionConfig())
+    .find((c) => c?.getName() === name);
+  const policy = stat?.getMemberOrgsPolicy()?.getSignaturePolicy();
+  expect(policy, `${definition.name} has no collection ${name}`).to.not.equal(undefined);
+  return governance.readMemberOrPolicy(policy!);
+}
+
+/** The definition steps of a pass as `chaincode action[/which] outcome` lines. */
+function definitionLines(pass: AgentPass): string[] {
+  return pass.definitions.map(
+    (s) =>
+      `${s.chaincode} ${s.action.kind}${'which' in s.action ? `/${s.action.which}` : ''} ${s.outcome}`,
+  );
+}
+
+/**
+ * Submits until the gateway's view has the endorsers (gossip spreads a peer's chaincodes a few
+ * seconds after an approval or a commit); any other error, or none after a minute, fails.
+ */
+async function submitWhenEndorsersSeen(
+  conn: Connection,
+  request: Parameters<Connection['submit']>[0],
+): Promise<Awaited<ReturnType<Connection['submit']>>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await conn.submit(request);
+    } catch (err) {
+      const waiting =
+        err instanceof ConsortiumError &&
+        /no peer of the channel endorses|chaincode definition for|is not installed|not approved|cannot find|no set of the channel's peers/i.test(
+          err.message,
+        );
+      if (!waiting || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
 describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 is removed', function () {
   this.timeout(900_000);
   let org1: MembershipClient;
@@ -312,6 +375,14 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     // Org2's agent, acting with the KMS-held admin key, signs, submits and records.
     const pass = await (await agentOf('Org2', org2Kms!)).runOnce();
     expect(pass.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    // Then its definitions' turn: each policy over Org1 and Org2 is rewritten over the three
+    // members and approved for Org2 alone, one approval of the two a majority of three needs.
+    expect(definitionLines(pass)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium WAIT ok',
+      'membership APPROVE/next ok',
+      'kv APPROVE/next ok',
+    ]);
     const applied = await updateOf(org1, inviteProposal, 'Org3MSP');
     expect(applied.updateId).to.equal(proposed.updateId);
     expect(applied.status).to.equal('APPLIED');
@@ -350,6 +421,90 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     ]);
   });
 
+  let joinedSequence = 0n;
+  it("moves the definitions to name Org3 by the members' agents: Org1 approves and commits, Org3 approves for itself", async () => {
+    const org1Admin = await connectAs('Org1', 'admin');
+    const before = await committedDefinition(org1Admin, 'consortium');
+    expect(endorsementOf(before)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] },
+    });
+    // Org2 approved in its pass; Org1's approval makes two of three, and Org1 commits.
+    const first = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
+    expect(first.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(definitionLines(first)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium COMMIT ok',
+      'membership COMMIT ok',
+      'kv COMMIT ok',
+    ]);
+    // The membership definition's endorsement is the channel's MAJORITY policy: kept, and why.
+    const membershipNotes = first.definitions.find((s) => s.chaincode === 'membership')?.notes;
+    expect(membershipNotes?.find((n) => n.where === 'endorsement')).to.deep.include({
+      plan: 'KEEP',
+    });
+    expect(membershipNotes?.find((n) => n.where === 'endorsement')?.detail).to.contain(
+      '/Channel/Application/Endorsement',
+    );
+    const after = await committedDefinition(org1Admin, 'consortium');
+    joinedSequence = after.sequence;
+    expect(after.sequence).to.equal(before.sequence + 1n);
+    expect(after.version).to.equal(before.version);
+    expect(endorsementOf(after)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org2MSP', 'Org3MSP'] },
+    });
+    for (const name of ['consortium', 'membership']) {
+      expect(
+        collectionMembersOf(await committedDefinition(org1Admin, name), 'membershipPrivate'),
+      ).to.deep.equal({
+        kind: 'MEMBER_OR',
+        policy: { role: 'member', mspIds: ['Org1MSP', 'Org2MSP', 'Org3MSP'] },
+      });
+    }
+    expect(endorsementOf(await committedDefinition(org1Admin, 'membership'))).to.equal(
+      '/Channel/Application/Endorsement',
+    );
+    // Org3 approves the committed definitions for itself, with the package `member create` installed.
+    const third = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
+    expect(third.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(definitionLines(third)).to.include.members([
+      'consortium APPROVE/committed ok',
+      'consortium DONE ok',
+      'membership APPROVE/committed ok',
+      'kv APPROVE/committed ok',
+    ]);
+    const approved = await governance.queryApprovedDefinition(
+      await connectAs('Org3', 'admin'),
+      'consortium',
+      after.sequence,
+    );
+    expect(approved?.packageId).to.match(/^consortium_/);
+    expect(governance.sameDefinition(approved!.definition, after)).to.equal(true);
+  });
+
+  it("validates a transaction endorsed by Org3's peer alone, on kv and on the consortium contract", async () => {
+    const c = await connectAs('Org3', 'user1');
+    const put = await submitWhenEndorsersSeen(c, {
+      chaincode: 'kv',
+      transaction: 'put',
+      arguments: ['org3-alone', 'endorsed'],
+      endorsingOrganizations: ['Org3MSP'],
+    });
+    expect(put.blockNumber > 0n).to.equal(true);
+    const feedId = `e2e-org3-alone-${String(Date.now())}`;
+    const feed = await createFeed(await connectAs('Org3', 'admin'), feedId, ['Org3MSP']);
+    const out = await submitWhenEndorsersSeen(c, {
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'submitReport',
+      arguments: [roundOne(feedId, feed)],
+      endorsingOrganizations: ['Org3MSP'],
+    });
+    expect(out.blockNumber > 0n).to.equal(true);
+    expect(JSON.parse(utf8(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+  });
+
   it("lets Org3's client submit through the library", async () => {
     const c = await connectAs('Org3', 'user1');
     const put = await c.submit({ chaincode: 'kv', transaction: 'put', arguments: ['org3', 'in'] });
@@ -362,6 +517,7 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
   async function createFeed(
     admin: Connection,
     feedId: string,
+    endorsingOrganizations?: string[],
   ): Promise<{ oracles: ReturnType<typeof newOracles>; configDigest: string }> {
     const oracles = newOracles(['p256', 'ed25519', 'p256', 'ed25519']);
     const created = await admin.submit({
@@ -381,6 +537,7 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
           deviationThresholdPpb: 5_000_000,
         }),
       ],
+      ...(endorsingOrganizations !== undefined ? { endorsingOrganizations } : {}),
     });
     const { configDigest } = JSON.parse(utf8(created.result)) as { configDigest: string };
     return { oracles, configDigest };
@@ -490,6 +647,12 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(proposed.status).to.equal('COLLECTING_SIGNATURES');
     const second = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
     expect(second.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    // Org3's definitions' turn: over Org1, Org2 and Org3 is a member set the channel had, so
+    // rewritten over Org1 and Org3; Org3's approval is one of the two a majority of two needs.
+    expect(definitionLines(second)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium WAIT ok',
+    ]);
     const applied = await updateOf(org1, removal, 'Org2MSP');
     expect(applied.status).to.equal('APPLIED');
     expect(applied.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org3MSP']);
@@ -526,9 +689,57 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     );
     expect(err).to.be.instanceOf(ConsortiumError);
     const e = err as ConsortiumError;
-    expect(e.name, e.message).to.equal('ConnectionError');
-    expect(e.code, e.message).to.equal('UNAVAILABLE');
+    expect(e.name, e.message).to.equal('TransactionError');
+    expect(e.code, e.message).to.equal('ENDORSE_FAILED');
+    expect(e.message).to.contain('no peer of the channel endorses for Org2MSP');
     expect(e.message).to.contain('failed to find any endorsing peers for org(s): Org2MSP');
+  });
+
+  it('moves the definitions off Org2 by the agents of Org1 and Org3: no policy names Org2, Org1 and Org3 each endorse alone', async () => {
+    const org1Admin = await connectAs('Org1', 'admin');
+    const pass = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
+    expect(pass.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(definitionLines(pass)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium COMMIT ok',
+      'membership COMMIT ok',
+      'kv COMMIT ok',
+    ]);
+    const consortium = await committedDefinition(org1Admin, 'consortium');
+    expect(consortium.sequence).to.equal(joinedSequence + 1n);
+    expect(endorsementOf(consortium)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org3MSP'] },
+    });
+    expect(endorsementOf(await committedDefinition(org1Admin, 'kv'))).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org3MSP'] },
+    });
+    for (const name of ['consortium', 'membership']) {
+      expect(
+        collectionMembersOf(await committedDefinition(org1Admin, name), 'membershipPrivate'),
+      ).to.deep.equal({
+        kind: 'MEMBER_OR',
+        policy: { role: 'member', mspIds: ['Org1MSP', 'Org3MSP'] },
+      });
+    }
+    // Org3 approved the committed sequence before the commit: its pass has nothing to do.
+    const third = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
+    expect(definitionLines(third)).to.have.members([
+      'consortium DONE ok',
+      'membership DONE ok',
+      'kv DONE ok',
+    ]);
+    for (const member of ['Org1', 'Org3']) {
+      const c = await connectAs(member, 'user1');
+      const put = await submitWhenEndorsersSeen(c, {
+        chaincode: 'kv',
+        transaction: 'put',
+        arguments: [`alone-${member}`, 'after the removal'],
+        endorsingOrganizations: [`${member}MSP`],
+      });
+      expect(put.blockNumber > 0n).to.equal(true);
+    }
   });
 
   it('lets Org1 and Org3 go on transacting, on the data and the membership contracts', async () => {

@@ -79,6 +79,12 @@ export interface FollowDefinitionsInput {
   readonly memberSets: readonly (readonly string[])[];
   /** Steps one chaincode may take; 6 when absent. */
   readonly maxSteps?: number;
+  /**
+   * Pause after a committed step before looking again, in ms; 1000 when absent. The peer that
+   * answers the next query may be another of the member's peers, a block behind the one that
+   * reported the commit.
+   */
+  readonly settleMs?: number;
   /** Called with each step as it is taken. */
   readonly onStep?: (step: DefinitionStep) => void;
 }
@@ -135,7 +141,16 @@ async function look(input: FollowDefinitionsInput, name: string): Promise<Look |
   const { next, notes } = planDefinition(committed, input.memberSets);
   const approvedCommitted = await ops.approved(name, committed.sequence);
   const approvedNext = next === undefined ? undefined : await ops.approved(name, next.sequence);
-  const readiness = next === undefined ? {} : await ops.readiness(next);
+  const readiness = next === undefined ? {} : { ...(await ops.readiness(next)) };
+  // Its own approval, read from its own peer, counts even if the readiness came from a peer a
+  // block behind.
+  if (
+    next !== undefined &&
+    approvedNext !== undefined &&
+    sameDefinition(approvedNext.definition, next)
+  ) {
+    readiness[input.mspId] = true;
+  }
   const packageId = await packageIdOf(ops, committed, approvedCommitted);
   const action = decideDefinitionAction({
     mspId: input.mspId,
@@ -224,6 +239,7 @@ export async function followDefinitions(
         }
         push({ ...base, action, outcome: 'ok' });
         previous = undefined;
+        await new Promise((r) => setTimeout(r, input.settleMs ?? 1000));
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         // Another agent committed first, or the config moved: a fresh look decides.
