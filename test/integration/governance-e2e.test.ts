@@ -429,6 +429,15 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
       kind: 'MEMBER_OR',
       policy: { role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] },
     });
+    // The form the agents write is byte for byte the one the peer CLI wrote at deploy.
+    const deployed = fabricPeer.ApplicationPolicy.deserializeBinary(before.validationParameter);
+    expect(Buffer.from(deployed.getSignaturePolicy()!.serializeBinary()).toString('hex')).to.equal(
+      Buffer.from(
+        governance
+          .memberOrEnvelope({ role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] })
+          .serializeBinary(),
+      ).toString('hex'),
+    );
     // Org2 approved in its pass; Org1's approval makes two of three, and Org1 commits.
     const first = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
     expect(first.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
