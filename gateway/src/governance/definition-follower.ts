@@ -42,11 +42,15 @@ export interface DefinitionOperations {
    */
   readiness(definition: ChaincodeDefinition): Promise<Record<string, boolean>>;
   /**
+   * Approves a definition for its own organisation.
+   *
    * @param definition - the definition
    * @param packageId - the package its own peers run
    */
   approve(definition: ChaincodeDefinition, packageId: string): Promise<void>;
   /**
+   * Commits a definition.
+   *
    * @param definition - the definition
    * @param endorsers - the organisations whose peers endorse the commit
    */
@@ -75,7 +79,7 @@ export interface FollowDefinitionsInput {
   readonly operations: DefinitionOperations;
   /** Its own organisation. */
   readonly mspId: string;
-  /** The member sets the channel has had, current first ({@link memberSetsOver}). */
+  /** The member sets the channel has had, current first (`governance.memberSetsOver`). */
   readonly memberSets: readonly (readonly string[])[];
   /** Steps one chaincode may take; 6 when absent. */
   readonly maxSteps?: number;
