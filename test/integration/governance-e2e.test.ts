@@ -32,6 +32,7 @@ import {
   orderer,
   signers,
   ConsortiumError,
+  ContractError,
   type AgentPass,
   type ChaincodeDefinition,
   type ConfigSigningIdentity,
@@ -512,6 +513,42 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     });
     expect(out.blockNumber > 0n).to.equal(true);
     expect(JSON.parse(utf8(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+  });
+
+  it('shares membershipPrivate with Org3 now: its admin reads the private rationale of a new proposal from its own peer', async () => {
+    const rationale = `Org4 brings a price source (${randomUUID()})`;
+    const { value: proposal } = await org1.createProposal({
+      actions: {
+        Invitations: [
+          {
+            Principal: 'Org4MSP',
+            MspDefinition: {
+              mspId: 'Org4MSP',
+              rootCerts: [selfSigned('ca.org4').certPem],
+              tlsRootCerts: [selfSigned('tlsca.org4').certPem],
+              nodeOUs: true,
+            },
+          },
+        ],
+      },
+      description: 'private details for Org3 to read',
+      rationale,
+    });
+    const reader = clients.newMembershipClient({ connection: await connectAs('Org3', 'admin') });
+    // Disseminated at endorsement or pulled by the reconciler (every minute): wait for either.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        const details = await reader.getProposalDetails(proposal.proposalId);
+        expect(details).to.include({ proposalId: proposal.proposalId, rationale });
+        return;
+      } catch (err) {
+        const unavailable =
+          err instanceof ContractError && err.chaincodeCode === 'DETAILS_UNAVAILABLE';
+        if (!unavailable || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    }
   });
 
   it("lets Org3's client submit through the library", async () => {
