@@ -6,7 +6,11 @@
  * proposal counted against N = 3, reports on a feed and reads a premium value it subscribes to; then
  * Org1 and Org3 remove Org2 and their agents carry it out, after which Org2's client is refused, its
  * peers are no longer endorsers, the others go on transacting and `member delete Org2` stops its
- * processes. No signed files travel between members and the test-only channel helper is not used.
+ * processes. After each change the agents also move the chaincode definitions whose policies are
+ * an OR over every member (`consortium`, `kv`, the `membershipPrivate` collection) to the new member
+ * set, each approving only for its own organisation: Org3's peer then endorses alone and reads
+ * membershipPrivate, and after the removal no definition names Org2. No signed files travel between
+ * members and the test-only channel helper is not used.
  * A network of its own on NETTEST_PORT_BASE (one network at a time: network-members uses the same
  * range, mocha runs the files one after the other), removed at the end.
  */
@@ -405,25 +409,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(change?.status).to.equal('APPLIED');
   });
 
-  it('joins Org3 by `member create`: its peers reach the same height, the invitation is ACCEPTED', async () => {
-    const r = await ok(['member', 'create', 'Org3', '--invitation', invitation, '--peers', '1']);
-    expect(r.out.trim()).to.match(/^m-[A-Z0-9]{26}$/);
-    expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal([
-      'Org1',
-      'Org2',
-      'Org3',
-    ]);
-    expect(await sameHeight()).to.include('peer1-org3');
-    expect((await org1.getInvitation(invitation)).status).to.equal('ACCEPTED');
-    expect((await org1.listMembers()).map((m) => m.mspId)).to.deep.equal([
-      'Org1MSP',
-      'Org2MSP',
-      'Org3MSP',
-    ]);
-  });
-
   let joinedSequence = 0n;
-  it("moves the definitions to name Org3 by the members' agents: Org1 approves and commits, Org3 approves for itself", async () => {
+  it("moves the definitions to name Org3 before Org3 runs a node: Org1's agent approves and commits, two approvals of three", async () => {
     const org1Admin = await connectAs('Org1', 'admin');
     const before = await committedDefinition(org1Admin, 'consortium');
     expect(endorsementOf(before)).to.deep.equal({
@@ -475,7 +462,37 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(endorsementOf(await committedDefinition(org1Admin, 'membership'))).to.equal(
       '/Channel/Application/Endorsement',
     );
-    // Org3 approves the committed definitions for itself, with the package `member create` installed.
+  });
+
+  it('joins Org3 by `member create`: its peers reach the same height, the invitation is ACCEPTED, approvals left to its agent', async () => {
+    const r = await ok(['member', 'create', 'Org3', '--invitation', invitation, '--peers', '1']);
+    expect(r.out.trim()).to.match(/^m-[A-Z0-9]{26}$/);
+    // The definitions moved past the deployed ones (all three deployed once, then moved once):
+    // member create installs the packages and leaves the approvals to Org3's agent.
+    for (const cc of ['consortium', 'membership', 'kv']) {
+      expect(r.err).to.contain(
+        `${cc} is at sequence ${joinedSequence} on the channel (deployed at ${joinedSequence - 1n};`,
+      );
+    }
+    expect(r.err).to.contain("Org3MSP's governance agent approves it");
+    expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal([
+      'Org1',
+      'Org2',
+      'Org3',
+    ]);
+    expect(await sameHeight()).to.include('peer1-org3');
+    expect((await org1.getInvitation(invitation)).status).to.equal('ACCEPTED');
+    expect((await org1.listMembers()).map((m) => m.mspId)).to.deep.equal([
+      'Org1MSP',
+      'Org2MSP',
+      'Org3MSP',
+    ]);
+  });
+
+  it("lets Org3's agent approve the committed definitions for its own organisation, with the package `member create` installed", async () => {
+    const org1Admin = await connectAs('Org1', 'admin');
+    const after = await committedDefinition(org1Admin, 'consortium');
+    expect(after.sequence).to.equal(joinedSequence);
     const third = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
     expect(third.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
     expect(definitionLines(third)).to.include.members([
@@ -489,7 +506,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
       'consortium',
       after.sequence,
     );
-    expect(approved?.packageId).to.match(/^consortium_/);
+    // Found by the label `deploy` gave the package: Org3 never approved an earlier sequence.
+    expect(approved?.packageId).to.match(/^consortium_1:[0-9a-f]{64}$/);
     expect(governance.sameDefinition(approved!.definition, after)).to.equal(true);
   });
 
