@@ -4,6 +4,9 @@
  * each does the member's part through the membership contract: post the config update built on
  * the current config, post the member's signature, and once the update is READY, submit it to the
  * ordering service and record the new config sequence. No signed file passes between members.
+ * After the changes, each pass makes the chaincode definitions follow the members
+ * ({@link followDefinitions}): a policy that is an OR over every member is rewritten over the
+ * current ones, approved for the member's own organisation and committed once a majority approved.
  *
  * A pass re-reads the state after every step and asks {@link decideNextAction} again, so the
  * races between agents resolve themselves: a refusal because the config or the chain moved
@@ -145,7 +148,8 @@ export interface GovernanceAgentOptions {
 /** A member's governance agent. */
 export interface GovernanceAgent {
   /**
-   * One pass: every change not yet applied, stepped until it is done or waits on others.
+   * One pass: every change not yet applied, stepped until it is done or waits on others; then
+   * every committed chaincode definition, stepped towards one over the current members.
    *
    * @returns the steps taken; none when the membership contract is not initialised yet
    * @throws ContractError or ConnectionError when the changes cannot be listed
