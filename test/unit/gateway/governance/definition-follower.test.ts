@@ -4,7 +4,7 @@
  * passed over, and a new member approves the committed definition with the package it installed.
  */
 import { expect } from 'chai';
-import { common, msp, peer } from '@hyperledger/fabric-protos';
+import { peer } from '@hyperledger/fabric-protos';
 import {
   governance,
   type ApprovedDefinition,
@@ -61,16 +61,11 @@ class FakeLifecycle {
   }
 }
 
-function orPolicy(role: number, ids: string[]): common.SignaturePolicyEnvelope {
-  return governance.memberOrEnvelope({
-    role: role === msp.MSPRole.MSPRoleType.PEER ? 'peer' : 'member',
-    mspIds: ids,
-  });
-}
-
 function foundersDefinition(): ChaincodeDefinition {
   const app = new peer.ApplicationPolicy();
-  app.setSignaturePolicy(orPolicy(msp.MSPRole.MSPRoleType.PEER, ['Org1MSP', 'Org2MSP']));
+  app.setSignaturePolicy(
+    governance.memberOrEnvelope({ role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] }),
+  );
   return {
     name: 'consortium',
     sequence: 1n,
