@@ -2,7 +2,9 @@
  * `npm run agent -- --member <Org> [--description <file>] [--once]`: a member's governance agent
  * (issue 13). It acts with the member's admin identity, scans the approved channel changes, and does
  * the member's part of each: posts the config update, signs it, submits it once READY and records
- * the new config sequence. `--once` runs one pass and exits (for tests and demos); otherwise it
+ * the new config sequence; then it moves the chaincode definitions whose policies are over every
+ * member to the current members (approving for its own organisation, committing once a majority
+ * approved). `--once` runs one pass and exits (for tests and demos); otherwise it
  * follows the membership events until interrupted.
  *
  * The admin identity is the description's `admin` of the member (a key file), or one from a file
@@ -20,6 +22,7 @@ import {
   orderer,
   signers,
   type AgentStep,
+  type DefinitionStep,
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
@@ -29,7 +32,10 @@ const USAGE = `Usage: npm run agent -- --member <Org> [options]
 
 Carries out the approved channel changes for one member: builds the config update with
 configtxlator, posts it and the member admin's signature on the chain, submits it to the
-orderers once enough members signed, and records the new config sequence.
+orderers once enough members signed, and records the new config sequence. Then makes the
+chaincode definitions follow the members: a policy that is an OR over every member is rewritten
+over the current ones (sequence + 1), approved for this member and committed once a majority
+approved; any other policy is kept, and the step line says why.
 
 Options:
   --member <name>          member name, id or MSP id (required)
@@ -93,6 +99,28 @@ function printStep(step: AgentStep): void {
   );
 }
 
+function printDefinitionStep(step: DefinitionStep): void {
+  const { action } = step;
+  console.log(
+    JSON.stringify({
+      chaincode: step.chaincode,
+      committedSequence: step.committedSequence.toString(),
+      action: action.kind,
+      ...('sequence' in action ? { sequence: action.sequence.toString() } : {}),
+      ...('which' in action ? { which: action.which } : {}),
+      ...('reason' in action ? { reason: action.reason } : {}),
+      policies: step.notes.map((n) => `${n.where}: ${n.plan} ${n.detail}`),
+      outcome: step.outcome,
+      ...(step.error !== undefined
+        ? {
+            error: step.error.message,
+            ...('code' in step.error ? { code: step.error.code } : {}),
+          }
+        : {}),
+    }),
+  );
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -146,14 +174,15 @@ async function main(): Promise<number> {
       join(resolve(descriptionPath, '..'), `agent-${network.mspId}.checkpoint.json`),
     pollIntervalMs: pollSeconds * 1000,
     onStep: printStep,
+    onDefinitionStep: printDefinitionStep,
   });
   try {
     if (values.once) {
       const pass = await agent.runOnce();
       process.stderr.write(
-        `${network.mspId}: ${pass.pending} pending change(s), ${pass.steps.length} step(s)\n`,
+        `${network.mspId}: ${pass.pending} pending change(s), ${pass.steps.length} step(s), ${pass.definitions.length} definition step(s)\n`,
       );
-      return pass.steps.some((s) => s.outcome === 'failed') ? 1 : 0;
+      return [...pass.steps, ...pass.definitions].some((s) => s.outcome === 'failed') ? 1 : 0;
     }
     const stop = () => {
       agent.stop();

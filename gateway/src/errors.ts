@@ -351,6 +351,12 @@ const OPERATION_CODE: Record<Operation, TransactionErrorCode> = {
   events: 'EVENTS_FAILED',
 };
 
+/** The gateway's answer when named endorsing organisations have no peers in its view. */
+const NO_ENDORSERS = /failed to find any endorsing peers for org\(s\): ([^\n;)]+)/;
+/** The gateway's answer when discovery finds no peer set satisfying the endorsement policy. */
+const NO_ENDORSEMENT_PLAN =
+  /no combination of peers can be derived which satisfy the endorsement policy/;
+
 /** Whether a gRPC status means "try another peer": the peer, not the request, is at fault. */
 export function isRetryableStatus(code: unknown): boolean {
   return code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED;
@@ -406,6 +412,27 @@ export function translateError(
       cause: err,
       transactionId,
       validationCode,
+    });
+  }
+
+  // The gateway answers UNAVAILABLE when its endorsement plan finds no peers, but the plan comes
+  // from the channel's membership as gossip sees it, the same at every gateway peer: an
+  // organisation that left the channel (or never joined it) has no endorsing peers anywhere, so
+  // trying the member's next peer cannot help. Told apart from a peer fault here, once.
+  const plan = [err.message, ...details.map((d) => d.message)].join('\n');
+  const noEndorsers = NO_ENDORSERS.exec(plan);
+  if (noEndorsers !== null || NO_ENDORSEMENT_PLAN.test(plan)) {
+    const orgs = noEndorsers?.[1]?.trim();
+    return new TransactionError({
+      code: OPERATION_CODE[context.operation],
+      message:
+        orgs !== undefined
+          ? `${context.operation} via ${context.endpoint} refused: no peer of the channel endorses for ${orgs}; the organisation is not (or no longer) in the channel, or none of its peers runs the chaincode. Every gateway peer answers alike, so it is not retried (${err.message})`
+          : `${context.operation} via ${context.endpoint} refused: no set of the channel's peers satisfies the chaincode's endorsement policy (it may name an organisation that left the channel, or one whose peers do not run the chaincode). Every gateway peer answers alike, so it is not retried (${err.message})`,
+      cause: err,
+      transactionId,
+      details,
+      ...(grpcStatus !== undefined ? { grpcStatus } : {}),
     });
   }
 

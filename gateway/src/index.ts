@@ -180,6 +180,23 @@ export type {
   AgentStep,
   AgentPass,
 } from './governance/agent';
+export type {
+  PrincipalRole,
+  MemberOrPolicy,
+  PolicyReading,
+  PolicyPlan,
+  AppliedMembershipChange,
+  ChaincodeDefinition,
+  PolicyNote,
+  DefinitionPlan,
+} from './governance/definition-policy';
+export type { DefinitionView, DefinitionAction } from './governance/definition-decision';
+export type { ApprovedDefinition } from './governance/lifecycle';
+export type {
+  DefinitionOperations,
+  DefinitionStep,
+  FollowDefinitionsInput,
+} from './governance/definition-follower';
 
 export * as orderer from './orderer';
 export type { OrdererEndpoint, BroadcastOptions, BroadcastResult } from './orderer/broadcast';

@@ -87,9 +87,11 @@ wait_channel_has() {
   done
 }
 
-# check_chaincode_states <org> <p>: every deployed chaincode can be approved by a new member as it
+# check_chaincode_states <org> <p>: every deployed chaincode can be installed by a new member as it
 # is: its policy and package were recorded by `deploy`, and the channel holds the sequence this
-# network deployed (read through that member's peer). Checked before anything starts.
+# network deployed or a later one (the members' governance agents move a definition whose policies
+# are over every member to the new member set, with the same package), read through that member's
+# peer. Checked before anything starts.
 check_chaincode_states() {
   local cc state committed
   for cc in $(cc_names); do
@@ -97,21 +99,34 @@ check_chaincode_states() {
     [[ -f "$state/policy" && -f "$(cc_package "$cc")" ]] ||
       die "chaincode $cc was deployed by an older network.sh that did not record its policy and package; deploy it again before adding members"
     committed="$(committed_sequence "$cc" "$1" "$2")"
-    [[ "$committed" == "$(cat "$state/sequence")" ]] ||
+    if [[ -z "$committed" ]] || (("$committed" < "$(cat "$state/sequence")")); then
       die "chaincode $cc is at sequence ${committed:-none} on the channel but this network deployed sequence $(cat "$state/sequence"); deploy it again before adding members"
+    fi
   done
 }
 
+# Chaincodes whose committed definition `approve_chaincodes` left to the member's governance agent.
+AGENT_APPROVES=()
+
 # approve_chaincodes <Name>: the member's approval of every deployed chaincode's current definition
 # (the same fields the founders approved, with its own package ID), so its peers run and endorse it.
+# A definition the members' agents moved past the deployed one (its policies rewritten over the new
+# member set) has fields this network did not record: the new member's own agent approves it
+# (`npm run agent -- --member <Name> --once`), as every member approves only for itself.
 approve_chaincodes() {
   local org="$1" p cc state seq committed orderer args
   p="$(first_peer "$org")"
   read -r -a orderer <<<"$(orderer_tls_args)"
+  AGENT_APPROVES=()
   for cc in $(cc_names); do
     state="$(cc_state "$cc")"
     seq="$(cat "$state/sequence")"
     committed="$(committed_sequence "$cc" "$org" "$p")"
+    if [[ -n "$committed" ]] && (("$committed" > "$seq")); then
+      log "$cc is at sequence $committed on the channel (deployed at $seq; the members' agents moved it with the membership): $(msp_id "$org")'s governance agent approves it (npm run agent -- --member $org --once)"
+      AGENT_APPROVES+=("$cc")
+      continue
+    fi
     [[ "$committed" == "$seq" ]] ||
       die "chaincode $cc is at sequence ${committed:-none} on the channel but this network deployed sequence $seq; deploy it again before adding members"
     args=(--channelID "$CHANNEL_NAME" --name "$cc" --version "$(cat "$state/version")" --sequence "$seq")
@@ -134,6 +149,8 @@ accept_invitation() {
   def="$(definition_json "$org")"
   for o in "${ORGS[@]}"; do
     is_running "peer$(first_peer "$o")-${o,,}" || continue
+    # Until its agent approves the membership definition, the new member's peers do not run it.
+    if [[ "$o" == "$org" && " ${AGENT_APPROVES[*]} " == *" $MEMBERSHIP_CHAINCODE "* ]]; then continue; fi
     targets+=(--peerAddresses "127.0.0.1:$(peer_port "$o" "$(first_peer "$o")")" --tlsRootCertFiles "$(ca_root "$o")")
   done
   read -r -a orderer <<<"$(orderer_tls_args)"

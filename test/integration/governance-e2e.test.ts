@@ -6,7 +6,11 @@
  * proposal counted against N = 3, reports on a feed and reads a premium value it subscribes to; then
  * Org1 and Org3 remove Org2 and their agents carry it out, after which Org2's client is refused, its
  * peers are no longer endorsers, the others go on transacting and `member delete Org2` stops its
- * processes. No signed files travel between members and the test-only channel helper is not used.
+ * processes. After each change the agents also move the chaincode definitions whose policies are
+ * an OR over every member (`consortium`, `kv`, the `membershipPrivate` collection) to the new member
+ * set, each approving only for its own organisation: Org3's peer then endorses alone and reads
+ * membershipPrivate, and after the removal no definition names Org2. No signed files travel between
+ * members and the test-only channel helper is not used.
  * A network of its own on NETTEST_PORT_BASE (one network at a time: network-members uses the same
  * range, mocha runs the files one after the other), removed at the end.
  */
@@ -32,12 +36,16 @@ import {
   orderer,
   signers,
   ConsortiumError,
+  ContractError,
   type AgentPass,
+  type ChaincodeDefinition,
   type ConfigSigningIdentity,
   type Connection,
   type MembershipClient,
   type NetworkConfig,
+  type PolicyReading,
 } from '@oracle-consortium/gateway';
+import { peer as fabricPeer } from '@hyperledger/fabric-protos';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
 import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
@@ -243,6 +251,66 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return expect.fail('expected a rejection');
 }
 
+/** The committed definition of a chaincode, read through `conn`. */
+async function committedDefinition(conn: Connection, name: string): Promise<ChaincodeDefinition> {
+  const found = (await governance.queryCommittedDefinitions(conn)).find((d) => d.name === name);
+  expect(found, `no committed definition of ${name}`).to.not.equal(undefined);
+  return found!;
+}
+
+/** A definition's endorsement policy, read as an OR over members (or why it is not one). */
+function endorsementOf(definition: ChaincodeDefinition): PolicyReading | string {
+  const app = fabricPeer.ApplicationPolicy.deserializeBinary(definition.validationParameter);
+  const signature = app.getSignaturePolicy();
+  return signature === undefined
+    ? app.getChannelConfigPolicyReference()
+    : governance.readMemberOrPolicy(signature);
+}
+
+/** The member policy of a definition's collection, read as an OR over members. */
+function collectionMembersOf(definition: ChaincodeDefinition, name: string): PolicyReading {
+  const pkg = fabricPeer.CollectionConfigPackage.deserializeBinary(definition.collections);
+  const stat = pkg
+    .getConfigList()
+    .map((c) => c.getStaticCollectionConfig())
+    .find((c) => c?.getName() === name);
+  const policy = stat?.getMemberOrgsPolicy()?.getSignaturePolicy();
+  expect(policy, `${definition.name} has no collection ${name}`).to.not.equal(undefined);
+  return governance.readMemberOrPolicy(policy!);
+}
+
+/** The definition steps of a pass as `chaincode action[/which] outcome` lines. */
+function definitionLines(pass: AgentPass): string[] {
+  return pass.definitions.map(
+    (s) =>
+      `${s.chaincode} ${s.action.kind}${'which' in s.action ? `/${s.action.which}` : ''} ${s.outcome}`,
+  );
+}
+
+/**
+ * Submits until the gateway's view has the endorsers (gossip spreads a peer's chaincodes a few
+ * seconds after an approval or a commit); any other error, or none after a minute, fails.
+ */
+async function submitWhenEndorsersSeen(
+  conn: Connection,
+  request: Parameters<Connection['submit']>[0],
+): Promise<Awaited<ReturnType<Connection['submit']>>> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await conn.submit(request);
+    } catch (err) {
+      const waiting =
+        err instanceof ConsortiumError &&
+        /no peer of the channel endorses|chaincode definition for|is not installed|not approved|cannot find|no set of the channel's peers/i.test(
+          err.message,
+        );
+      if (!waiting || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
 describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 is removed', function () {
   this.timeout(900_000);
   let org1: MembershipClient;
@@ -312,6 +380,14 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     // Org2's agent, acting with the KMS-held admin key, signs, submits and records.
     const pass = await (await agentOf('Org2', org2Kms!)).runOnce();
     expect(pass.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    // Then its definitions' turn: each policy over Org1 and Org2 is rewritten over the three
+    // members and approved for Org2 alone, one approval of the two a majority of three needs.
+    expect(definitionLines(pass)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium WAIT ok',
+      'membership APPROVE/next ok',
+      'kv APPROVE/next ok',
+    ]);
     const applied = await updateOf(org1, inviteProposal, 'Org3MSP');
     expect(applied.updateId).to.equal(proposed.updateId);
     expect(applied.status).to.equal('APPLIED');
@@ -333,9 +409,72 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(change?.status).to.equal('APPLIED');
   });
 
-  it('joins Org3 by `member create`: its peers reach the same height, the invitation is ACCEPTED', async () => {
+  let joinedSequence = 0n;
+  it("moves the definitions to name Org3 before Org3 runs a node: Org1's agent approves and commits, two approvals of three", async () => {
+    const org1Admin = await connectAs('Org1', 'admin');
+    const before = await committedDefinition(org1Admin, 'consortium');
+    expect(endorsementOf(before)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] },
+    });
+    // The form the agents write is byte for byte the one the peer CLI wrote at deploy.
+    const deployed = fabricPeer.ApplicationPolicy.deserializeBinary(before.validationParameter);
+    expect(Buffer.from(deployed.getSignaturePolicy()!.serializeBinary()).toString('hex')).to.equal(
+      Buffer.from(
+        governance
+          .memberOrEnvelope({ role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] })
+          .serializeBinary(),
+      ).toString('hex'),
+    );
+    // Org2 approved in its pass; Org1's approval makes two of three, and Org1 commits.
+    const first = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
+    expect(first.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(definitionLines(first)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium COMMIT ok',
+      'membership COMMIT ok',
+      'kv COMMIT ok',
+    ]);
+    // The membership definition's endorsement is the channel's MAJORITY policy: kept, and why.
+    const membershipNotes = first.definitions.find((s) => s.chaincode === 'membership')?.notes;
+    expect(membershipNotes?.find((n) => n.where === 'endorsement')).to.deep.include({
+      plan: 'KEEP',
+    });
+    expect(membershipNotes?.find((n) => n.where === 'endorsement')?.detail).to.contain(
+      '/Channel/Application/Endorsement',
+    );
+    const after = await committedDefinition(org1Admin, 'consortium');
+    joinedSequence = after.sequence;
+    expect(after.sequence).to.equal(before.sequence + 1n);
+    expect(after.version).to.equal(before.version);
+    expect(endorsementOf(after)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org2MSP', 'Org3MSP'] },
+    });
+    for (const name of ['consortium', 'membership']) {
+      expect(
+        collectionMembersOf(await committedDefinition(org1Admin, name), 'membershipPrivate'),
+      ).to.deep.equal({
+        kind: 'MEMBER_OR',
+        policy: { role: 'member', mspIds: ['Org1MSP', 'Org2MSP', 'Org3MSP'] },
+      });
+    }
+    expect(endorsementOf(await committedDefinition(org1Admin, 'membership'))).to.equal(
+      '/Channel/Application/Endorsement',
+    );
+  });
+
+  it('joins Org3 by `member create`: its peers reach the same height, the invitation is ACCEPTED, approvals left to its agent', async () => {
     const r = await ok(['member', 'create', 'Org3', '--invitation', invitation, '--peers', '1']);
     expect(r.out.trim()).to.match(/^m-[A-Z0-9]{26}$/);
+    // The definitions moved past the deployed ones (all three deployed once, then moved once):
+    // member create installs the packages and leaves the approvals to Org3's agent.
+    for (const cc of ['consortium', 'membership', 'kv']) {
+      expect(r.err).to.contain(
+        `${cc} is at sequence ${joinedSequence} on the channel (deployed at ${joinedSequence - 1n};`,
+      );
+    }
+    expect(r.err).to.contain("Org3MSP's governance agent approves it");
     expect(describedMembers(DESCRIPTION).map((m) => m.name)).to.deep.equal([
       'Org1',
       'Org2',
@@ -350,6 +489,86 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     ]);
   });
 
+  it("lets Org3's agent approve the committed definitions for its own organisation, with the package `member create` installed", async () => {
+    const org1Admin = await connectAs('Org1', 'admin');
+    const after = await committedDefinition(org1Admin, 'consortium');
+    expect(after.sequence).to.equal(joinedSequence);
+    const third = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
+    expect(third.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(definitionLines(third)).to.include.members([
+      'consortium APPROVE/committed ok',
+      'consortium DONE ok',
+      'membership APPROVE/committed ok',
+      'kv APPROVE/committed ok',
+    ]);
+    const approved = await governance.queryApprovedDefinition(
+      await connectAs('Org3', 'admin'),
+      'consortium',
+      after.sequence,
+    );
+    // Found by the label `deploy` gave the package: Org3 never approved an earlier sequence.
+    expect(approved?.packageId).to.match(/^consortium_1:[0-9a-f]{64}$/);
+    expect(governance.sameDefinition(approved!.definition, after)).to.equal(true);
+  });
+
+  it("validates a transaction endorsed by Org3's peer alone, on kv and on the consortium contract", async () => {
+    const c = await connectAs('Org3', 'user1');
+    const put = await submitWhenEndorsersSeen(c, {
+      chaincode: 'kv',
+      transaction: 'put',
+      arguments: ['org3-alone', 'endorsed'],
+      endorsingOrganizations: ['Org3MSP'],
+    });
+    expect(put.blockNumber > 0n).to.equal(true);
+    const feedId = `e2e-org3-alone-${String(Date.now())}`;
+    const feed = await createFeed(await connectAs('Org3', 'admin'), feedId, ['Org3MSP']);
+    const out = await submitWhenEndorsersSeen(c, {
+      chaincode: 'consortium',
+      contract: 'feeds',
+      transaction: 'submitReport',
+      arguments: [roundOne(feedId, feed)],
+      endorsingOrganizations: ['Org3MSP'],
+    });
+    expect(out.blockNumber > 0n).to.equal(true);
+    expect(JSON.parse(utf8(out.result))).to.include({ feedId, roundId: '1', answer: '2002' });
+  });
+
+  it('shares membershipPrivate with Org3 now: its admin reads the private rationale of a new proposal from its own peer', async () => {
+    const rationale = `Org4 brings a price source (${randomUUID()})`;
+    const { value: proposal } = await org1.createProposal({
+      actions: {
+        Invitations: [
+          {
+            Principal: 'Org4MSP',
+            MspDefinition: {
+              mspId: 'Org4MSP',
+              rootCerts: [selfSigned('ca.org4').certPem],
+              tlsRootCerts: [selfSigned('tlsca.org4').certPem],
+              nodeOUs: true,
+            },
+          },
+        ],
+      },
+      description: 'private details for Org3 to read',
+      rationale,
+    });
+    const reader = clients.newMembershipClient({ connection: await connectAs('Org3', 'admin') });
+    // Disseminated at endorsement or pulled by the reconciler (every minute): wait for either.
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        const details = await reader.getProposalDetails(proposal.proposalId);
+        expect(details).to.include({ proposalId: proposal.proposalId, rationale });
+        return;
+      } catch (err) {
+        const unavailable =
+          err instanceof ContractError && err.chaincodeCode === 'DETAILS_UNAVAILABLE';
+        if (!unavailable || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+    }
+  });
+
   it("lets Org3's client submit through the library", async () => {
     const c = await connectAs('Org3', 'user1');
     const put = await c.submit({ chaincode: 'kv', transaction: 'put', arguments: ['org3', 'in'] });
@@ -362,6 +581,7 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
   async function createFeed(
     admin: Connection,
     feedId: string,
+    endorsingOrganizations?: string[],
   ): Promise<{ oracles: ReturnType<typeof newOracles>; configDigest: string }> {
     const oracles = newOracles(['p256', 'ed25519', 'p256', 'ed25519']);
     const created = await admin.submit({
@@ -381,6 +601,7 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
           deviationThresholdPpb: 5_000_000,
         }),
       ],
+      ...(endorsingOrganizations !== undefined ? { endorsingOrganizations } : {}),
     });
     const { configDigest } = JSON.parse(utf8(created.result)) as { configDigest: string };
     return { oracles, configDigest };
@@ -490,6 +711,12 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(proposed.status).to.equal('COLLECTING_SIGNATURES');
     const second = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
     expect(second.steps.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    // Org3's definitions' turn: over Org1, Org2 and Org3 is a member set the channel had, so
+    // rewritten over Org1 and Org3; Org3's approval is one of the two a majority of two needs.
+    expect(definitionLines(second)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium WAIT ok',
+    ]);
     const applied = await updateOf(org1, removal, 'Org2MSP');
     expect(applied.status).to.equal('APPLIED');
     expect(applied.signatures.map((s) => s.mspId)).to.deep.equal(['Org1MSP', 'Org3MSP']);
@@ -526,9 +753,57 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     );
     expect(err).to.be.instanceOf(ConsortiumError);
     const e = err as ConsortiumError;
-    expect(e.name, e.message).to.equal('ConnectionError');
-    expect(e.code, e.message).to.equal('UNAVAILABLE');
+    expect(e.name, e.message).to.equal('TransactionError');
+    expect(e.code, e.message).to.equal('ENDORSE_FAILED');
+    expect(e.message).to.contain('no peer of the channel endorses for Org2MSP');
     expect(e.message).to.contain('failed to find any endorsing peers for org(s): Org2MSP');
+  });
+
+  it('moves the definitions off Org2 by the agents of Org1 and Org3: no policy names Org2, Org1 and Org3 each endorse alone', async () => {
+    const org1Admin = await connectAs('Org1', 'admin');
+    const pass = await (await agentOf('Org1', await fileAdmin('Org1'))).runOnce();
+    expect(pass.definitions.filter((s) => s.outcome === 'failed')).to.deep.equal([]);
+    expect(definitionLines(pass)).to.include.members([
+      'consortium APPROVE/next ok',
+      'consortium COMMIT ok',
+      'membership COMMIT ok',
+      'kv COMMIT ok',
+    ]);
+    const consortium = await committedDefinition(org1Admin, 'consortium');
+    expect(consortium.sequence).to.equal(joinedSequence + 1n);
+    expect(endorsementOf(consortium)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org3MSP'] },
+    });
+    expect(endorsementOf(await committedDefinition(org1Admin, 'kv'))).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org3MSP'] },
+    });
+    for (const name of ['consortium', 'membership']) {
+      expect(
+        collectionMembersOf(await committedDefinition(org1Admin, name), 'membershipPrivate'),
+      ).to.deep.equal({
+        kind: 'MEMBER_OR',
+        policy: { role: 'member', mspIds: ['Org1MSP', 'Org3MSP'] },
+      });
+    }
+    // Org3 approved the committed sequence before the commit: its pass has nothing to do.
+    const third = await (await agentOf('Org3', await fileAdmin('Org3'))).runOnce();
+    expect(definitionLines(third)).to.have.members([
+      'consortium DONE ok',
+      'membership DONE ok',
+      'kv DONE ok',
+    ]);
+    for (const member of ['Org1', 'Org3']) {
+      const c = await connectAs(member, 'user1');
+      const put = await submitWhenEndorsersSeen(c, {
+        chaincode: 'kv',
+        transaction: 'put',
+        arguments: [`alone-${member}`, 'after the removal'],
+        endorsingOrganizations: [`${member}MSP`],
+      });
+      expect(put.blockNumber > 0n).to.equal(true);
+    }
   });
 
   it('lets Org1 and Org3 go on transacting, on the data and the membership contracts', async () => {

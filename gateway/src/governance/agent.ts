@@ -4,6 +4,9 @@
  * each does the member's part through the membership contract: post the config update built on
  * the current config, post the member's signature, and once the update is READY, submit it to the
  * ordering service and record the new config sequence. No signed file passes between members.
+ * After the changes, each pass makes the chaincode definitions follow the members
+ * ({@link followDefinitions}): a policy that is an OR over every member is rewritten over the
+ * current ones, approved for the member's own organisation and committed once a majority approved.
  *
  * A pass re-reads the state after every step and asks {@link decideNextAction} again, so the
  * races between agents resolve themselves: a refusal because the config or the chain moved
@@ -26,6 +29,13 @@ import {
   type ConfigSigningIdentity,
 } from './config-signature';
 import { applyConfigUpdate } from './apply-update';
+import {
+  followDefinitions,
+  lifecycleOperations,
+  type DefinitionOperations,
+  type DefinitionStep,
+} from './definition-follower';
+import { memberSetsOver, type AppliedMembershipChange } from './definition-policy';
 import {
   changeInConfig,
   currentUpdateOf,
@@ -91,6 +101,11 @@ export interface AgentPass {
   readonly pending: number;
   /** Every step taken, in order; DONE and WAIT end a change's turn. */
   readonly steps: readonly AgentStep[];
+  /**
+   * The steps taken for the chaincode definitions (approve, commit, wait), after the channel
+   * changes; empty when the agent does not follow definitions.
+   */
+  readonly definitions: readonly DefinitionStep[];
 }
 
 /** Options of {@link newGovernanceAgent}. */
@@ -121,12 +136,20 @@ export interface GovernanceAgentOptions {
   readonly broadcast?: BroadcastOptions;
   /** Called with every step as it is taken. */
   readonly onStep?: (step: AgentStep) => void;
+  /**
+   * The `_lifecycle` calls that make chaincode definitions follow the members; over `connection`
+   * when absent and a connection is given; `false` turns the duty off.
+   */
+  readonly definitions?: DefinitionOperations | false;
+  /** Called with every definition step as it is taken. */
+  readonly onDefinitionStep?: (step: DefinitionStep) => void;
 }
 
 /** A member's governance agent. */
 export interface GovernanceAgent {
   /**
-   * One pass: every change not yet applied, stepped until it is done or waits on others.
+   * One pass: every change not yet applied, stepped until it is done or waits on others; then
+   * every committed chaincode definition, stepped towards one over the current members.
    *
    * @returns the steps taken; none when the membership contract is not initialised yet
    * @throws ContractError or ConnectionError when the changes cannot be listed
@@ -239,6 +262,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
   readonly #options: Readonly<GovernanceAgentOptions>;
   readonly #channel: ChannelOperations;
   readonly #maxSteps: number;
+  readonly #definitions: DefinitionOperations | undefined;
   #stopped = false;
   #stream: EventStream<MembershipEventPayload> | undefined;
   #wake: (() => void) | undefined;
@@ -248,6 +272,11 @@ class GovernanceAgentImpl implements GovernanceAgent {
     this.#options = options;
     this.#channel = options.channel ?? defaultChannel(options);
     this.#maxSteps = options.maxStepsPerChange ?? 8;
+    this.#definitions =
+      options.definitions === false
+        ? undefined
+        : (options.definitions ??
+          (options.connection !== undefined ? lifecycleOperations(options.connection) : undefined));
   }
 
   async #view(change: ChannelChange): Promise<{
@@ -376,7 +405,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
     } catch (err) {
       // A membership contract nobody initialised yet has had no vote, so no change to carry out.
       if (err instanceof ContractError && err.chaincodeCode === 'NOT_INITIALIZED') {
-        return { pending: 0, steps: [] };
+        return { pending: 0, steps: [], definitions: [] };
       }
       throw err;
     }
@@ -386,7 +415,34 @@ class GovernanceAgentImpl implements GovernanceAgent {
       if (this.#stopped) break;
       await this.#step(change, steps);
     }
-    return { pending: changes.length, steps };
+    const definitions = this.#stopped ? [] : await this.#followDefinitions();
+    return { pending: changes.length, steps, definitions };
+  }
+
+  /**
+   * The definitions' turn, on the channel's members as they are after this pass's steps: the
+   * applied changes on the chain give the member sets the channel had before, which is how a
+   * policy over "every member" at the time is told from one over a chosen few.
+   */
+  async #followDefinitions(): Promise<DefinitionStep[]> {
+    if (this.#definitions === undefined) return [];
+    const [config, changes] = await Promise.all([
+      this.#channel.read(),
+      this.#options.membership.listChannelChanges(),
+    ]);
+    const applied: AppliedMembershipChange[] = changes.flatMap((c) =>
+      c.status === 'APPLIED' && c.appliedSequence !== undefined
+        ? [{ action: c.action, mspId: c.mspId, appliedSequence: c.appliedSequence }]
+        : [],
+    );
+    return followDefinitions({
+      operations: this.#definitions,
+      mspId: this.#options.admin.mspId,
+      memberSets: memberSetsOver(config.organizations, applied),
+      ...(this.#options.onDefinitionStep !== undefined
+        ? { onStep: this.#options.onDefinitionStep }
+        : {}),
+    });
   }
 
   async run(onError?: (err: unknown) => void): Promise<void> {

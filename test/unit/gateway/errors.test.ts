@@ -8,6 +8,7 @@ import {
   TransactionError,
 } from '../../../gateway/src';
 import { translateError } from '../../../gateway/src/errors';
+import { isPeerFault } from '../../../gateway/src/connection/stages';
 
 function gatewayError(
   code: number,
@@ -60,6 +61,44 @@ describe('error translation', () => {
     expect(err.code).to.equal('UNAVAILABLE');
     expect(err.endpoint).to.equal('nd-1.example:30211');
     expect(err.message).to.contain('nd-1.example:30211');
+  });
+
+  it("maps the gateway's UNAVAILABLE for an organisation without endorsing peers to a non-retryable ENDORSE_FAILED", () => {
+    // The text Fabric 2.5's gateway sends when an endorsing organisation was removed from the
+    // channel (internal/pkg/gateway/registry.go planForOrgs), as grpc-js carries it.
+    const err = translateError(
+      Object.assign(
+        gatewayError(
+          status.UNAVAILABLE,
+          '14 UNAVAILABLE: failed to find any endorsing peers for org(s): Org2MSP',
+        ),
+        { name: 'EndorseError', transactionId: 'tx-removed' },
+      ),
+      { operation: 'endorse', endpoint: 'peer1-org1:14051' },
+    );
+    if (!(err instanceof TransactionError))
+      return expect.fail(`not a TransactionError: ${err.name}`);
+    expect(err.code).to.equal('ENDORSE_FAILED');
+    expect(err.grpcStatus).to.equal(status.UNAVAILABLE);
+    expect(err.transactionId).to.equal('tx-removed');
+    expect(err.message).to.contain('no peer of the channel endorses for Org2MSP');
+    expect(err.message).to.contain('not (or no longer) in the channel');
+    expect(isPeerFault(err)).to.equal(false);
+  });
+
+  it('maps "no combination of peers can be derived" to a non-retryable ENDORSE_FAILED naming the policy', () => {
+    const err = translateError(
+      gatewayError(
+        status.FAILED_PRECONDITION,
+        '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy',
+      ),
+      { operation: 'endorse', endpoint: 'peer1-org1:14051' },
+    );
+    if (!(err instanceof TransactionError))
+      return expect.fail(`not a TransactionError: ${err.name}`);
+    expect(err.code).to.equal('ENDORSE_FAILED');
+    expect(err.message).to.contain("no set of the channel's peers satisfies");
+    expect(isPeerFault(err)).to.equal(false);
   });
 
   it('maps a TLS handshake failure to TLS_ERROR', () => {

@@ -9,9 +9,12 @@ import {
   ContractError,
   governance,
   type AgentPass,
+  type ChaincodeDefinition,
   type ChannelChange,
   type ConfigSigningIdentity,
+  type DefinitionOperations,
 } from '../../../../gateway/src';
+import { peer } from '@hyperledger/fabric-protos';
 import { FakeGovernance, adminOf } from '../../../support/gateway/fake-governance';
 
 const ADD_ORG3: ChannelChange = {
@@ -183,6 +186,62 @@ describe('governance agent passes', function () {
     expect(fake.changes[0]?.status).to.equal('UPDATE_PROPOSED');
   });
 
+  it('approves the definitions over the new member set once its own pass applied the change', async () => {
+    const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
+    const app = new peer.ApplicationPolicy();
+    app.setSignaturePolicy(
+      governance.memberOrEnvelope({ role: 'peer', mspIds: ['Org1MSP', 'Org2MSP'] }),
+    );
+    const committed: ChaincodeDefinition = {
+      name: 'kv',
+      sequence: 1n,
+      version: '1',
+      endorsementPlugin: 'escc',
+      validationPlugin: 'vscc',
+      validationParameter: app.serializeBinary(),
+      collections: new Uint8Array(),
+      initRequired: false,
+    };
+    const approved: ChaincodeDefinition[] = [];
+    const definitions: DefinitionOperations = {
+      committed: () => Promise.resolve([committed]),
+      approved: (_name, sequence) =>
+        Promise.resolve(
+          sequence === 1n
+            ? { definition: committed, packageId: 'kv_1:abc' }
+            : approved.length > 0
+              ? { definition: approved[0]!, packageId: 'kv_1:abc' }
+              : undefined,
+        ),
+      installedPackageId: () => Promise.resolve(undefined),
+      readiness: () => Promise.resolve({ Org2MSP: approved.length > 0 }),
+      approve: (d) => {
+        approved.push(d);
+        return Promise.resolve();
+      },
+      commit: () => Promise.reject(new Error('a majority of three is two')),
+    };
+    await agentFor(fake, org1).runOnce();
+    const pass = await governance
+      .newGovernanceAgent({
+        membership: fake.membership('Org2MSP'),
+        admin: org2,
+        channel: fake.channelFor(org2),
+        definitions,
+      })
+      .runOnce();
+    expect(kinds(pass)).to.deep.equal(['SIGN:ok', 'BROADCAST:ok', 'DONE:ok']);
+    expect(
+      pass.definitions.map((s) => `${s.chaincode} ${s.action.kind}:${s.outcome}`),
+    ).to.deep.equal(['kv APPROVE:ok', 'kv WAIT:ok']);
+    expect(approved.map((d) => d.sequence)).to.deep.equal([2n]);
+    const policy = peer.ApplicationPolicy.deserializeBinary(approved[0]!.validationParameter);
+    expect(governance.readMemberOrPolicy(policy.getSignaturePolicy()!)).to.deep.equal({
+      kind: 'MEMBER_OR',
+      policy: { role: 'peer', mspIds: ['Org1MSP', 'Org2MSP', 'Org3MSP'] },
+    });
+  });
+
   it('finds nothing to do while the membership contract is not initialised', async () => {
     const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], [ADD_ORG3]);
     const notInitialized = new ContractError({
@@ -191,7 +250,11 @@ describe('governance agent passes', function () {
       chaincodeMessage: 'the contract is not initialised',
     });
     fake.intercept = () => notInitialized;
-    expect(await agentFor(fake, org1).runOnce()).to.deep.equal({ pending: 0, steps: [] });
+    expect(await agentFor(fake, org1).runOnce()).to.deep.equal({
+      pending: 0,
+      steps: [],
+      definitions: [],
+    });
   });
 
   it('passes on any other failure to list the changes', async () => {
