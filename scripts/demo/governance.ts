@@ -19,6 +19,7 @@ import {
   connection,
   governance,
   orderer,
+  type AgentPass,
   type Connection,
   type MembershipClient,
   type MspDefinition,
@@ -61,6 +62,27 @@ async function networkSh(...args: string[]): Promise<string> {
     const e = err as { stderr?: string; message: string };
     const why = (e.stderr ?? '').trim().split('\n').slice(-3).join('\n');
     throw new Error(`network.sh ${args.join(' ')} failed: ${why || e.message}`);
+  }
+}
+
+/** Prints what one agent pass did: its channel-change steps, then its chaincode-definition steps. */
+function printPass(ctx: GovernanceContext, mspId: string, pass: AgentPass): void {
+  for (const s of pass.steps) {
+    const why = 'reason' in s.action ? `: ${s.action.reason}` : '';
+    ctx.info(
+      `${mspId}'s agent: ${s.action.kind}${why} -> ${s.outcome}${s.error ? ` (${s.error.message})` : ''}`,
+    );
+  }
+  for (const d of pass.definitions) {
+    const what =
+      d.action.kind === 'APPROVE'
+        ? `APPROVE ${d.action.which} definition (sequence ${d.action.sequence.toString()})`
+        : d.action.kind === 'COMMIT'
+          ? `COMMIT sequence ${d.action.sequence.toString()}, approved by ${d.action.approvers.join(', ')}`
+          : `${d.action.kind}: ${d.action.reason}`;
+    ctx.info(
+      `${mspId}'s agent: ${d.chaincode} ${what} -> ${d.outcome}${d.error ? ` (${d.error.message})` : ''}`,
+    );
   }
 }
 
@@ -148,7 +170,7 @@ export async function inviteAndJoinOrg3(ctx: GovernanceContext, stepNumber: numb
   // chain, and once a majority of admins signed, submit it to the orderers and record it.
   const orderers = await orderer.loadOrderers({ path: ctx.descriptionPath });
   const configtxlator = governance.newConfigtxlator({ path: localConfigtxlator() });
-  const agents = [org1, org2].map((m) => ({
+  const agentOf = (m: Awaited<ReturnType<typeof membershipOf>>) => ({
     mspId: m.network.mspId,
     agent: governance.newGovernanceAgent({
       membership: m.admin,
@@ -157,19 +179,14 @@ export async function inviteAndJoinOrg3(ctx: GovernanceContext, stepNumber: numb
       orderers,
       configtxlator,
     }),
-  }));
+  });
+  const agents = [org1, org2].map(agentOf);
   const applied = async () =>
     (await org1.admin.listChannelChanges()).find((c) => c.proposalId === proposal.proposalId)
       ?.status === 'APPLIED';
   for (let pass = 0; pass < 4 && !(await applied()); pass++) {
     for (const { mspId, agent } of agents) {
-      const { steps } = await agent.runOnce();
-      for (const s of steps) {
-        const why = 'reason' in s.action ? `: ${s.action.reason}` : '';
-        ctx.info(
-          `${mspId}'s agent: ${s.action.kind}${why} -> ${s.outcome}${s.error ? ` (${s.error.message})` : ''}`,
-        );
-      }
+      printPass(ctx, mspId, await agent.runOnce());
     }
   }
   if (!(await applied())) throw new Error("the founders' agents did not apply the channel update");
@@ -181,6 +198,14 @@ export async function inviteAndJoinOrg3(ctx: GovernanceContext, stepNumber: numb
   ctx.info(
     `network.sh member create Org3: member ${memberId}; its peer joined the channel and caught up, and Org3's admin accepted the invitation`,
   );
+
+  // The chaincode definitions follow the members: each agent approves the definitions rewritten
+  // over Org1, Org2 and Org3 for its own organisation, a majority's approvals commit them, and
+  // Org3 approves the committed ones so its peer serves them.
+  const org3 = await membershipOf(ctx, 'Org3');
+  for (const { mspId, agent } of [org1, org2, org3].map(agentOf)) {
+    printPass(ctx, mspId, await agent.runOnce());
+  }
 }
 
 /**
