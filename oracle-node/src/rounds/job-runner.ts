@@ -67,6 +67,8 @@ export interface JobRunnerDeps {
   readonly oracleKey: Signer;
   /** The clock, ms since the epoch (tests move it). */
   readonly now?: () => number;
+  /** Whether this process holds its oracle's lease; a standby runs no rounds. Always when absent. */
+  readonly active?: () => boolean;
 }
 
 /** A job runner's state, for the REST API and health. */
@@ -252,6 +254,11 @@ export class JobRunner {
   /** One step: read the chain, move on a stalled leader, lead when it is this node's turn. */
   async tick(): Promise<void> {
     if (this.#ticking || this.#stopped) return;
+    if (this.#d.active !== undefined && !this.#d.active()) {
+      // A standby waits; when it takes over, the leader timer starts from then, not from before.
+      this.#lastProgress = this.#now();
+      return;
+    }
     this.#ticking = true;
     try {
       if (this.#now() - this.#feedReadAt > 60_000) await this.#readFeed();
