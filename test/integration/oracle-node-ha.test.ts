@@ -4,7 +4,8 @@
  * this test as the postgres user on 127.0.0.1) and one oracle key, and oracles 1-3 run one process
  * each on SQLite. The other nodes know both addresses of oracle 0 (`standbyUrls`). The active
  * process is killed with SIGKILL; the test measures (and prints) how long the standby takes to
- * hold the lease, checks it is within the lease duration plus one renewal interval, and that
+ * hold the lease, checks it is within the lease duration plus one renewal interval (and a small
+ * allowance for its SQL round trip), and that
  * rounds go on, with oracle 0 signing and leading again. No round is signed by both processes:
  * each round on chain lists oracle 0 at most once among its signers, and the committed report of
  * every round oracle 0 signed is in its database under exactly one epoch. Ports: PostgreSQL
