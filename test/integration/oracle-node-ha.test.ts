@@ -5,8 +5,8 @@
  * each on SQLite. The other nodes know both addresses of oracle 0 (`standbyUrls`). The active
  * process is killed with SIGKILL; the test measures (and prints) how long the standby takes to
  * hold the lease, checks it is within the lease duration plus one renewal interval (and a small
- * allowance for its SQL round trip), and that
- * rounds go on, with oracle 0 signing and leading again. No round is signed by both processes:
+ * allowance for its SQL round trip), and that rounds go on, with oracle 0 signing and leading
+ * again. No round is signed by both processes:
  * each round on chain lists oracle 0 at most once among its signers, and the committed report of
  * every round oracle 0 signed is in its database under exactly one epoch. Ports: PostgreSQL
  * 22500, node p2p 22510-22513 and 22520 (the standby), operations API 22530-22533 and 22540.
