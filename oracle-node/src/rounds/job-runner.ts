@@ -35,7 +35,6 @@ import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { Store } from '../store/store';
 import {
-  observationBytes,
   signObservation,
   verifyOracleSignature,
   type FinalMessage,
@@ -45,10 +44,11 @@ import {
 } from './messages';
 import { errorCode, errorMessage } from '../lib/error-text';
 import type { RoundContext } from './context';
+import { collectObservations } from './collect';
 import { dueReason } from './due';
 import { observeJob } from './observe';
 import { RefusalError, type P2p } from './p2p';
-import { checkSignRequest, hashBody, sortByOracle } from './report-checks';
+import { checkObservation, checkSignRequest, hashBody, sortByOracle } from './report-checks';
 import { transmitReport } from './transmit';
 
 /** What a job runner needs. */
@@ -344,18 +344,7 @@ export class JobRunner {
   }
 
   #checkObservation(o: SignedObservation, roundId: bigint, attempt: number): boolean {
-    const feed = this.#feed;
-    const oracle = feed?.oracles[o.oracle];
-    return (
-      feed !== undefined &&
-      oracle !== undefined &&
-      o.feedId === feed.feedId &&
-      o.roundId === roundId.toString() &&
-      o.attempt === attempt &&
-      o.configDigest === feed.configDigest &&
-      /^-?\d{1,60}$/.test(o.value) &&
-      verifyOracleSignature(oracle.keyType, oracle.publicKey, observationBytes(o), o.signature)
-    );
+    return this.#feed !== undefined && checkObservation(this.#feed, o, roundId, attempt);
   }
 
   /** Sends a message to every peer; each answer or failure is handed over as it arrives. */
@@ -436,7 +425,23 @@ export class JobRunner {
     try {
       this.#log.log('info', 'round.observe', { roundId, attempt });
       await this.#d.store.recordRound({ ...entry, status: 'observing' });
-      const observations = await this.#collectObservations(base, roundId, attempt, feed);
+      const observations = await collectObservations({
+        feed,
+        me: this.#me,
+        roundId,
+        attempt,
+        graceMs: this.#d.config.rounds.graceMs,
+        timeoutMs: this.#d.config.rounds.requestTimeoutMs + 1000,
+        log: this.#log,
+        unreachable: feed.oracles.filter((o, i) => i !== this.#me && this.#peer(o.id) === undefined)
+          .length,
+        own: () => this.#signedObservation(roundId, attempt, 'observe'),
+        ask: (onAnswer, onError) => this.#broadcast('observe', base, onAnswer, onError),
+        check: (o) => this.#checkObservation(o, roundId, attempt),
+        learnFrom: (err) => {
+          this.#learnFrom(err);
+        },
+      });
       this.#log.log('info', 'round.observed', {
         roundId,
         attempt,
@@ -565,64 +570,6 @@ export class JobRunner {
     } catch (err) {
       await failed(errorMessage(err)).catch(() => undefined);
     }
-  }
-
-  async #collectObservations(
-    base: ObserveRequest,
-    roundId: bigint,
-    attempt: number,
-    feed: Feed,
-  ): Promise<SignedObservation[]> {
-    const got: SignedObservation[] = [];
-    let pending = feed.oracles.length;
-    let settle: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    let graceTimer: NodeJS.Timeout | undefined;
-    const arrived = (o: SignedObservation | undefined): void => {
-      pending--;
-      if (o !== undefined) got.push(o);
-      if (pending === 0) settle();
-      else if (got.length >= feed.minObservations && graceTimer === undefined) {
-        this.#log.log('info', 'round.quorum', { roundId, attempt, observations: got.length });
-        graceTimer = setTimeout(settle, this.#d.config.rounds.graceMs);
-      }
-    };
-    // Peers without a configured address and this node's own slot count as settled at once.
-    pending -= feed.oracles.filter(
-      (o, i) => i !== this.#me && this.#peer(o.id) === undefined,
-    ).length;
-    const deadline = setTimeout(settle, this.#d.config.rounds.requestTimeoutMs + 1000);
-    void this.#signedObservation(roundId, attempt, 'observe').then(arrived, (err: unknown) => {
-      this.#log.log('warn', 'round.own_observation_failed', { error: err });
-      arrived(undefined);
-    });
-    void Promise.all(
-      this.#broadcast(
-        'observe',
-        base,
-        (from, answer) => {
-          const o = answer as SignedObservation;
-          const index = feed.oracles.findIndex((x) => x.id === from);
-          if (o.oracle === index && this.#checkObservation(o, roundId, attempt)) arrived(o);
-          else {
-            this.#log.log('warn', 'round.bad_observation', { roundId, from });
-            arrived(undefined);
-          }
-        },
-        (from, err) => {
-          this.#learnFrom(err);
-          this.#log.log('warn', 'round.observe_failed', { roundId, from, error: err });
-          arrived(undefined);
-        },
-      ),
-    );
-    if (pending === 0) settle();
-    await done;
-    clearTimeout(deadline);
-    if (graceTimer !== undefined) clearTimeout(graceTimer);
-    return [...got];
   }
 
   /** Checks a leader's message against this node's round; adopts a later attempt. */

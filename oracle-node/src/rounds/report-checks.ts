@@ -4,7 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { reports, type Feed, type ReportBody } from '@oracle-consortium/gateway';
-import type { SignRequest, SignedObservation } from './messages';
+import {
+  observationBytes,
+  verifyOracleSignature,
+  type SignRequest,
+  type SignedObservation,
+} from './messages';
 import { RefusalError } from './p2p';
 
 /**
@@ -24,6 +29,34 @@ export const sortByOracle = <T extends { oracle: number }>(xs: readonly T[]): T[
  */
 export function hashBody(body: Readonly<ReportBody>): string {
   return createHash('sha256').update(reports.encodeReport(body)).digest('hex');
+}
+
+/**
+ * Checks an observation: for this feed, round, attempt and configuration, a decimal integer, and
+ * signed by the oracle at its index.
+ *
+ * @param feed - the feed
+ * @param o - the signed observation
+ * @param roundId - the round
+ * @param attempt - the leader attempt
+ * @returns true when it may be used
+ */
+export function checkObservation(
+  feed: Readonly<Feed>,
+  o: SignedObservation,
+  roundId: bigint,
+  attempt: number,
+): boolean {
+  const oracle = feed.oracles[o.oracle];
+  return (
+    oracle !== undefined &&
+    o.feedId === feed.feedId &&
+    o.roundId === roundId.toString() &&
+    o.attempt === attempt &&
+    o.configDigest === feed.configDigest &&
+    /^-?\d{1,60}$/.test(o.value) &&
+    verifyOracleSignature(oracle.keyType, oracle.publicKey, observationBytes(o), o.signature)
+  );
 }
 
 /**
