@@ -12,8 +12,6 @@ import type { SignedObservation } from './messages';
 export interface CollectInput {
   /** The feed. */
   readonly feed: Readonly<Feed>;
-  /** This node's oracle index. */
-  readonly me: number;
   /** The round. */
   readonly roundId: bigint;
   /** The leader attempt. */

@@ -427,7 +427,6 @@ export class JobRunner {
       await this.#d.store.recordRound({ ...entry, status: 'observing' });
       const observations = await collectObservations({
         feed,
-        me: this.#me,
         roundId,
         attempt,
         graceMs: this.#d.config.rounds.graceMs,
