@@ -17,7 +17,8 @@ export type OracleNodeErrorCode =
   | 'STORE_FAILED'
   | 'PEER_REFUSED'
   | 'PEER_UNAVAILABLE'
-  | 'BAD_MESSAGE';
+  | 'BAD_MESSAGE'
+  | 'LEASE_LOST';
 
 /** What an {@link OracleNodeError} is built from. */
 export interface OracleNodeErrorProperties {

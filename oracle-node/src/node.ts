@@ -1,7 +1,9 @@
 /**
  * The oracle node: opens the store, the oracle key and the chain connection, starts the
  * peer-to-peer channel, the operations listener and one runner per job, and stops them in the
- * reverse order. `startOracleNode` is what `oracle-node start` runs.
+ * reverse order. `startOracleNode` is what `oracle-node start` runs. On PostgreSQL the store's
+ * lease decides whether this process is the oracle's active one: a standby keeps everything open
+ * but runs no rounds, refuses round messages (`STANDBY`) and cannot sign (its key is fenced).
  */
 import type { Signer } from '@oracle-consortium/gateway';
 import { connectFeedChain, openConfiguredSigner, type FeedChain } from './chain/chain';
@@ -12,6 +14,8 @@ import { startOpsServer, type OpsServer } from './ops/server';
 import type { FinalMessage, ObserveRequest, SignRequest } from './rounds/messages';
 import { JobRunner } from './rounds/job-runner';
 import { RefusalError, startP2p, type P2p } from './rounds/p2p';
+import { newFencedSigner } from './store/lease';
+import { newPostgresStore } from './store/postgres-store';
 import { newSqliteStore } from './store/sqlite-store';
 import type { Store } from './store/store';
 
@@ -35,7 +39,7 @@ export interface StartOptions {
   readonly logger: Logger;
   /** The chain; connected from `config.fabric` when absent (tests pass an in-memory one). */
   readonly chain?: FeedChain;
-  /** The store; SQLite at `config.database.path` when absent. */
+  /** The store; PostgreSQL at `config.database.postgres`, or SQLite at `config.database.path`, when absent. */
   readonly store?: Store;
   /** How often runners tick; 1 s by default. */
   readonly tickMs?: number;
@@ -68,16 +72,55 @@ export async function startOracleNode(options: Readonly<StartOptions>): Promise<
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   };
   try {
-    const store = options.store ?? newSqliteStore(config.database);
+    const pg = config.database.postgres;
+    const store =
+      options.store ??
+      (pg === undefined
+        ? newSqliteStore(config.database)
+        : await newPostgresStore({
+            url: pg.url,
+            maxSuccessfulRuns: config.database.maxSuccessfulRuns,
+            leaseName: config.oracleId,
+            leaseDurationMs: pg.leaseDurationMs,
+            leaseRenewIntervalMs: pg.leaseRenewIntervalMs,
+            ...(pg.holderId === undefined ? {} : { holderId: pg.holderId }),
+            onLeaseError: (err) => {
+              metrics.inc('oracle_node_lease_errors_total');
+              logger.log('warn', 'lease.renew_failed', { error: err });
+            },
+          }));
     closers.push(() => store.close());
-    const oracleKey: Signer = await openConfiguredSigner(config.oracleKey);
-    closers.push(() => oracleKey.close());
+    const lease = store.lease;
+    const showLease = (): void => {
+      const st = lease.state();
+      metrics.set('oracle_node_lease_active', {}, lease.isActive() ? 1 : 0);
+      if (st.epoch !== null) metrics.set('oracle_node_lease_epoch', {}, st.epoch);
+    };
+    lease.onChange((st) => {
+      metrics.inc('oracle_node_lease_changes_total', { role: st.role });
+      showLease();
+      logger.log(st.role === 'active' ? 'info' : 'warn', 'lease.changed', { ...st });
+    });
+    await lease.start();
+    closers.push(() => lease.stop());
+    showLease();
+    logger.log('info', 'lease.started', { ...lease.state() });
+    // Every signature of this process goes through the lease: a standby's key refuses to sign.
+    const rawKey: Signer = await openConfiguredSigner(config.oracleKey);
+    const oracleKey = newFencedSigner(rawKey, lease);
+    closers.push(() => rawKey.close());
     const chain = options.chain ?? (await connectFeedChain(config.fabric));
     closers.push(() => chain.close());
     const byFeed = new Map<string, JobRunner>();
     p2p = await startP2p(config, async (kind, from, body) => {
       const m = body as ObserveRequest;
       const runner = byFeed.get(m.feedId);
+      if (!lease.isActive()) {
+        throw new RefusalError({
+          refused: 'STANDBY',
+          message: `this process of ${config.oracleId} is the standby; it does not hold the lease`,
+        });
+      }
       if (runner === undefined || !ready) {
         throw new RefusalError({
           refused: 'WRONG_FEED',
@@ -108,6 +151,7 @@ export async function startOracleNode(options: Readonly<StartOptions>): Promise<
         logger,
         p2p,
         oracleKey,
+        active: () => lease.isActive(),
       });
       await runner.start(options.tickMs);
       runners.push(runner);

@@ -31,9 +31,11 @@ import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-
 
 const description = process.env.NETWORK_DESCRIPTION;
 const CLI = join(REPO_DIR, 'oracle-node', 'dist', 'cli.js');
-// The oracle-node test range is 23000-23999; this file takes 23000-23099.
-const P2P_BASE = 23001;
-const API_BASE = 23011;
+// The oracle-node test range is 23000-23999; this file takes 23000-23099, or 100 ports from
+// ORACLE_NODE_TEST_PORT_BASE (an engineer sharing the machine runs it in their own range).
+const PORT_BASE = Number(process.env.ORACLE_NODE_TEST_PORT_BASE ?? 23000);
+const P2P_BASE = PORT_BASE + 1;
+const API_BASE = PORT_BASE + 11;
 const DECIMALS = 8;
 const HEARTBEAT_S = 20;
 

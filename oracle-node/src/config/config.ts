@@ -58,6 +58,11 @@ export interface PeerSpec {
   readonly oracleId: string;
   /** Its peer-to-peer URL, `https://host:port`. */
   readonly url: string;
+  /**
+   * The URLs of its other processes (an active/standby pair): tried in turn when one is down or
+   * answers that it is the standby.
+   */
+  readonly standbyUrls?: readonly string[];
 }
 
 /** A host and port to listen on. */
@@ -80,6 +85,18 @@ export interface RoundTimings {
   readonly transmitStaggerMs: number;
 }
 
+/** The PostgreSQL store and its active/standby lease. */
+export interface PostgresSpec {
+  /** The database URL (`postgresql://user:password@host:port/database`). */
+  readonly url: string;
+  /** How long the lease lasts without renewal (`leaseDuration`, default 5 s). */
+  readonly leaseDurationMs: number;
+  /** How often it is renewed or, as standby, tried (`leaseRenewInterval`, default a third). */
+  readonly leaseRenewIntervalMs: number;
+  /** This process's holder id (`holderId`); `<oracleId>@<host>:<pid>` when absent. */
+  readonly holderId?: string;
+}
+
 /** A validated node configuration. */
 export interface NodeConfig {
   /** The file it was read from. */
@@ -90,10 +107,15 @@ export interface NodeConfig {
   readonly oracleKey: SignerSpec;
   /** The state database. */
   readonly database: {
-    /** SQLite file. */
+    /** SQLite file (unused when `postgres` is set). */
     readonly path: string;
     /** Successful job runs kept per job; older ones are deleted (errored runs are kept). */
     readonly maxSuccessfulRuns: number;
+    /**
+     * PostgreSQL instead of SQLite, shared by an active and a standby process of this oracle:
+     * present when `[database] url` is set.
+     */
+    readonly postgres?: PostgresSpec;
   };
   /** How the node reaches the Fabric network. */
   readonly fabric: {
@@ -192,12 +214,46 @@ export function readConfig(value: unknown, file: string): NodeConfig {
   const oracleKey = readSigner(r, 'oracleKey', dir);
 
   const db = r.table('database', true);
+  const url = db.optionalString('url');
+  if (url !== undefined && db.has('path')) {
+    throw db.error(db.pathOf('url'), 'give either url (PostgreSQL) or path (SQLite), not both');
+  }
+  let postgres: PostgresSpec | undefined;
+  if (url === undefined) {
+    for (const key of ['leaseDuration', 'leaseRenewInterval', 'holderId']) {
+      if (db.has(key)) throw db.error(db.pathOf(key), 'applies only with url (PostgreSQL)');
+    }
+  } else {
+    if (!/^postgres(ql)?:\/\/\S+$/.test(url)) {
+      throw db.error(db.pathOf('url'), 'must be a postgresql:// URL');
+    }
+    const leaseDurationMs = db.duration('leaseDuration', 300, 5_000);
+    const leaseRenewIntervalMs = db.duration(
+      'leaseRenewInterval',
+      50,
+      Math.floor(leaseDurationMs / 3),
+    );
+    if (leaseRenewIntervalMs * 2 > leaseDurationMs) {
+      throw db.error(
+        db.pathOf('leaseRenewInterval'),
+        `must be at most half of leaseDuration (${leaseDurationMs} ms), so one failed renewal does not lose the lease`,
+      );
+    }
+    const holderId = db.optionalString('holderId');
+    postgres = {
+      url,
+      leaseDurationMs,
+      leaseRenewIntervalMs,
+      ...(holderId === undefined ? {} : { holderId }),
+    };
+  }
   const database = {
     path: path.resolve(
       dir,
       db.has('path') ? db.string('path') : (db.raw('path'), 'oracle-node.db'),
     ),
     maxSuccessfulRuns: db.integer('maxSuccessfulRuns', 1, 10_000_000, 1000),
+    ...(postgres === undefined ? {} : { postgres }),
   };
   db.done();
 
@@ -235,9 +291,18 @@ export function readConfig(value: unknown, file: string): NodeConfig {
   tlsTable.done();
   const seenPeers = new Set<string>([oracleId]);
   const peers = p.tables('peers').map((t) => {
-    const peer = {
-      oracleId: t.string('oracleId', ORACLE_ID),
-      url: t.string('url', /^https:\/\/[^/\s]+\/?$/),
+    const oracleId = t.string('oracleId', ORACLE_ID);
+    const url = t.string('url', /^https:\/\/[^/\s]+\/?$/);
+    const standbyUrls = t.strings('standbyUrls');
+    standbyUrls.forEach((u, k) => {
+      if (!/^https:\/\/[^/\s]+\/?$/.test(u)) {
+        throw t.error(`${t.pathOf('standbyUrls')}[${k}]`, `must be an https://host:port URL`);
+      }
+    });
+    const peer: PeerSpec = {
+      oracleId,
+      url,
+      ...(standbyUrls.length === 0 ? {} : { standbyUrls }),
     };
     if (seenPeers.has(peer.oracleId)) {
       throw t.error(

@@ -148,6 +148,26 @@ export const NODE_METRICS: readonly MetricSpec[] = [
     buckets: [0.25, 0.5, 1, 2, 4, 8, 16, 32],
   },
   {
+    name: 'oracle_node_lease_active',
+    help: 'Whether this process holds its oracle lease (1) or is the standby (0); 1 on SQLite.',
+    type: 'gauge',
+  },
+  {
+    name: 'oracle_node_lease_epoch',
+    help: 'The lease epoch (fencing counter) last seen in the database.',
+    type: 'gauge',
+  },
+  {
+    name: 'oracle_node_lease_changes_total',
+    help: 'Changes of this process role, by the role it moved to (active, standby).',
+    type: 'counter',
+  },
+  {
+    name: 'oracle_node_lease_errors_total',
+    help: 'Failed lease renewals or attempts (the database unreachable or too slow).',
+    type: 'counter',
+  },
+  {
     name: 'oracle_node_latest_round',
     help: 'The latest round id on chain, by feed.',
     type: 'gauge',

@@ -3,7 +3,8 @@
  * `/readyz` as JSON with one check per component (store, chain, p2p, jobs), `/metrics` in
  * Prometheus text format, and a read-only REST API for the operator console: `/v1/jobs`,
  * `/v1/jobs/:name`, `/v1/jobs/:name/runs`, `/v1/runs/:id/sources`, `/v1/bridges`,
- * `/v1/feeds/:feedId/rounds`, `/v1/feeds/:feedId/transmissions`, `/v1/errors`.
+ * `/v1/feeds/:feedId/rounds`, `/v1/feeds/:feedId/transmissions`, `/v1/errors`, and `/v1/lease`
+ * (the active/standby lease: `{ store, role, holder, epoch, expiresAt }`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +53,15 @@ async function checks(s: OpsSources): Promise<Record<string, HealthCheck>> {
   } catch (err) {
     out.store = { status: 'failing', output: err instanceof Error ? err.message : String(err) };
   }
+  const lease = s.store.lease.state();
+  // A standby is healthy: it is ready to take over. The role is in the output for the operator.
+  out.lease = {
+    status: 'passing',
+    output:
+      lease.role === 'single'
+        ? 'single process (SQLite)'
+        : `${lease.role}; holder ${lease.holder ?? '(none)'} epoch ${lease.epoch ?? '-'} until ${lease.expiresAt ?? '-'}`,
+  };
   out.p2p = s.p2pListening()
     ? { status: 'passing' }
     : { status: 'failing', output: 'not listening' };
@@ -102,6 +112,7 @@ export async function startOpsServer(listen: ListenSpec, s: OpsSources): Promise
         json(ok ? 200 : 503, {
           status: ok ? 'passing' : 'failing',
           ready: s.ready(),
+          lease: s.store.lease.state(),
           checks: c,
         });
         return;
@@ -133,6 +144,10 @@ export async function startOpsServer(listen: ListenSpec, s: OpsSources): Promise
       m = /^\/v1\/runs\/([^/]+)\/sources$/.exec(p);
       if (m !== null) {
         json(200, { sources: await s.store.listSources(decodeURIComponent(m[1] ?? '')) });
+        return;
+      }
+      if (p === '/v1/lease') {
+        json(200, s.store.lease.state());
         return;
       }
       if (p === '/v1/bridges') {

@@ -19,7 +19,6 @@
  *   `k * transmitStagger` if the round is still not on chain. A copy refused as a stale round is
  *   counted, not retried.
  */
-import { randomUUID, createHash } from 'node:crypto';
 import {
   reports,
   type Feed,
@@ -27,8 +26,7 @@ import {
   type SignedReport,
   type Signer,
 } from '@oracle-consortium/gateway';
-import { observeSources } from '../bridges/bridge';
-import { median, outsideDeviation, toScaled } from '../bridges/values';
+import { median } from '../bridges/values';
 import type { NodeConfig, PeerSpec } from '../config/config';
 import type { JobSpec } from '../config/jobs';
 import type { FeedChain, LatestRound } from '../chain/chain';
@@ -37,7 +35,6 @@ import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { Store } from '../store/store';
 import {
-  observationBytes,
   signObservation,
   verifyOracleSignature,
   type FinalMessage,
@@ -45,7 +42,14 @@ import {
   type SignRequest,
   type SignedObservation,
 } from './messages';
+import { errorCode, errorMessage } from '../lib/error-text';
+import type { RoundContext } from './context';
+import { collectObservations } from './collect';
+import { dueReason } from './due';
+import { observeJob } from './observe';
 import { RefusalError, type P2p } from './p2p';
+import { checkObservation, checkSignRequest, hashBody, sortByOracle } from './report-checks';
+import { transmitReport } from './transmit';
 
 /** What a job runner needs. */
 export interface JobRunnerDeps {
@@ -67,6 +71,8 @@ export interface JobRunnerDeps {
   readonly oracleKey: Signer;
   /** The clock, ms since the epoch (tests move it). */
   readonly now?: () => number;
+  /** Whether this process holds its oracle's lease; a standby runs no rounds. Always when absent. */
+  readonly active?: () => boolean;
 }
 
 /** A job runner's state, for the REST API and health. */
@@ -85,13 +91,6 @@ export interface JobStatus {
   readonly latest?: LatestRound;
   /** The last chain error, when the last read failed. */
   readonly chainError?: string;
-}
-
-const sortByOracle = <T extends { oracle: number }>(xs: readonly T[]): T[] =>
-  [...xs].sort((a, b) => a.oracle - b.oracle);
-
-function hashBody(body: Readonly<ReportBody>): string {
-  return createHash('sha256').update(reports.encodeReport(body)).digest('hex');
 }
 
 /** Runs one job's rounds. */
@@ -123,6 +122,17 @@ export class JobRunner {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#log = deps.logger.child({ job: deps.job.name, feedId: deps.job.feedId });
+  }
+
+  #ctx(): RoundContext {
+    return {
+      config: this.#d.config,
+      job: this.#d.job,
+      chain: this.#d.chain,
+      store: this.#d.store,
+      metrics: this.#d.metrics,
+      log: this.#log,
+    };
   }
 
   /** The job. */
@@ -252,6 +262,11 @@ export class JobRunner {
   /** One step: read the chain, move on a stalled leader, lead when it is this node's turn. */
   async tick(): Promise<void> {
     if (this.#ticking || this.#stopped) return;
+    if (this.#d.active !== undefined && !this.#d.active()) {
+      // A standby waits; when it takes over, the leader timer starts from then, not from before.
+      this.#lastProgress = this.#now();
+      return;
+    }
     this.#ticking = true;
     try {
       if (this.#now() - this.#feedReadAt > 60_000) await this.#readFeed();
@@ -305,71 +320,6 @@ export class JobRunner {
     }
   }
 
-  /** Observes the job's sources as one recorded run. */
-  async #observe(trigger: string): Promise<bigint | undefined> {
-    const job = this.#d.job;
-    const feed = this.#feed;
-    if (feed === undefined) return undefined;
-    const runId = randomUUID();
-    await this.#d.store.startRun({ id: runId, job: job.name, trigger });
-    const o = await observeSources(
-      this.#d.config.bridges,
-      job.sources,
-      job.minSources,
-      runId,
-      feed.decimals,
-    );
-    for (const s of o.sources) {
-      this.#d.metrics.observe(
-        'oracle_node_source_latency_seconds',
-        { bridge: s.bridge },
-        s.latencyMs / 1000,
-      );
-      if (s.error !== undefined) {
-        this.#d.metrics.inc('oracle_node_source_errors_total', {
-          job: job.name,
-          bridge: s.bridge,
-          code: s.error.code,
-        });
-        this.#log.log('warn', 'source.skipped', {
-          runId,
-          bridge: s.bridge,
-          code: s.error.code,
-          error: s.error.message,
-        });
-        await this.#d.store.recordError({
-          component: 'source',
-          job: job.name,
-          source: s.bridge,
-          code: s.error.code,
-          message: s.error.message,
-        });
-      }
-    }
-    const ok = o.value !== undefined;
-    await this.#d.store.finishRun(
-      runId,
-      ok
-        ? { status: 'completed', result: String(o.value) }
-        : {
-            status: 'errored',
-            error: `${o.sources.filter((s) => s.value !== undefined).length} of ${job.sources.length} sources answered; ${job.minSources} needed`,
-          },
-      o.sources.map((s) => ({
-        runId,
-        bridge: s.bridge,
-        latencyMs: s.latencyMs,
-        ...(s.value === undefined ? {} : { value: s.value.toString() }),
-        ...(s.error === undefined ? {} : { errorCode: s.error.code, error: s.error.message }),
-      })),
-    );
-    this.#d.metrics.inc('oracle_node_observations_total', {
-      job: job.name,
-      outcome: ok ? 'completed' : 'errored',
-    });
-    return o.value;
-  }
-
   async #signedObservation(
     roundId: bigint,
     attempt: number,
@@ -377,7 +327,7 @@ export class JobRunner {
   ): Promise<SignedObservation | undefined> {
     const feed = this.#feed;
     if (feed === undefined) return undefined;
-    const value = await this.#observe(trigger);
+    const value = await observeJob(this.#ctx(), feed, trigger);
     if (value === undefined) return undefined;
     return signObservation(
       {
@@ -394,18 +344,7 @@ export class JobRunner {
   }
 
   #checkObservation(o: SignedObservation, roundId: bigint, attempt: number): boolean {
-    const feed = this.#feed;
-    const oracle = feed?.oracles[o.oracle];
-    return (
-      feed !== undefined &&
-      oracle !== undefined &&
-      o.feedId === feed.feedId &&
-      o.roundId === roundId.toString() &&
-      o.attempt === attempt &&
-      o.configDigest === feed.configDigest &&
-      /^-?\d{1,60}$/.test(o.value) &&
-      verifyOracleSignature(oracle.keyType, oracle.publicKey, observationBytes(o), o.signature)
-    );
+    return this.#feed !== undefined && checkObservation(this.#feed, o, roundId, attempt);
   }
 
   /** Sends a message to every peer; each answer or failure is handed over as it arrives. */
@@ -453,20 +392,6 @@ export class JobRunner {
     }
   }
 
-  #dueReason(answer: bigint): string | undefined {
-    const job = this.#d.job;
-    const latest = this.#latest;
-    if (latest === undefined) return 'first';
-    if (job.type === 'cron') return this.#cronDue ? 'cron' : undefined;
-    const sinceSeconds = Math.floor(this.#now() / 1000) - latest.updatedAt;
-    if (job.idleTimerPeriodMs > 0 && sinceSeconds * 1000 >= job.idleTimerPeriodMs)
-      return 'heartbeat';
-    const absolute = toScaled(job.absoluteThreshold, this.#feed?.decimals ?? 0) ?? 0n;
-    if (outsideDeviation(BigInt(latest.answer), answer, job.threshold, absolute))
-      return 'deviation';
-    return undefined;
-  }
-
   /** One attempt as leader: observe, decide, sign, transmit. */
   async #lead(): Promise<void> {
     const feed = this.#feed;
@@ -500,7 +425,22 @@ export class JobRunner {
     try {
       this.#log.log('info', 'round.observe', { roundId, attempt });
       await this.#d.store.recordRound({ ...entry, status: 'observing' });
-      const observations = await this.#collectObservations(base, roundId, attempt, feed);
+      const observations = await collectObservations({
+        feed,
+        roundId,
+        attempt,
+        graceMs: this.#d.config.rounds.graceMs,
+        timeoutMs: this.#d.config.rounds.requestTimeoutMs + 1000,
+        log: this.#log,
+        unreachable: feed.oracles.filter((o, i) => i !== this.#me && this.#peer(o.id) === undefined)
+          .length,
+        own: () => this.#signedObservation(roundId, attempt, 'observe'),
+        ask: (onAnswer, onError) => this.#broadcast('observe', base, onAnswer, onError),
+        check: (o) => this.#checkObservation(o, roundId, attempt),
+        learnFrom: (err) => {
+          this.#learnFrom(err);
+        },
+      });
       this.#log.log('info', 'round.observed', {
         roundId,
         attempt,
@@ -515,7 +455,14 @@ export class JobRunner {
         return;
       }
       const answer = median(observations.map((o) => BigInt(o.value)));
-      const reason = this.#dueReason(answer);
+      const reason = dueReason({
+        job: this.#d.job,
+        latest: this.#latest,
+        answer,
+        nowMs: this.#now(),
+        cronDue: this.#cronDue,
+        decimals: feed.decimals,
+      });
       if (reason === undefined) {
         await Promise.all(
           this.#broadcast(
@@ -611,7 +558,7 @@ export class JobRunner {
         role: 'leader',
         outcome: 'reported',
       });
-      const outcome = await this.#transmit(report, 'leader');
+      const outcome = await transmitReport(this.#ctx(), report, 'leader');
       if (outcome === 'committed') {
         this.#d.metrics.observe(
           'oracle_node_round_seconds',
@@ -621,121 +568,6 @@ export class JobRunner {
       }
     } catch (err) {
       await failed(errorMessage(err)).catch(() => undefined);
-    }
-  }
-
-  async #collectObservations(
-    base: ObserveRequest,
-    roundId: bigint,
-    attempt: number,
-    feed: Feed,
-  ): Promise<SignedObservation[]> {
-    const got: SignedObservation[] = [];
-    let pending = feed.oracles.length;
-    let settle: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    let graceTimer: NodeJS.Timeout | undefined;
-    const arrived = (o: SignedObservation | undefined): void => {
-      pending--;
-      if (o !== undefined) got.push(o);
-      if (pending === 0) settle();
-      else if (got.length >= feed.minObservations && graceTimer === undefined) {
-        this.#log.log('info', 'round.quorum', { roundId, attempt, observations: got.length });
-        graceTimer = setTimeout(settle, this.#d.config.rounds.graceMs);
-      }
-    };
-    // Peers without a configured address and this node's own slot count as settled at once.
-    pending -= feed.oracles.filter(
-      (o, i) => i !== this.#me && this.#peer(o.id) === undefined,
-    ).length;
-    const deadline = setTimeout(settle, this.#d.config.rounds.requestTimeoutMs + 1000);
-    void this.#signedObservation(roundId, attempt, 'observe').then(arrived, (err: unknown) => {
-      this.#log.log('warn', 'round.own_observation_failed', { error: err });
-      arrived(undefined);
-    });
-    void Promise.all(
-      this.#broadcast(
-        'observe',
-        base,
-        (from, answer) => {
-          const o = answer as SignedObservation;
-          const index = feed.oracles.findIndex((x) => x.id === from);
-          if (o.oracle === index && this.#checkObservation(o, roundId, attempt)) arrived(o);
-          else {
-            this.#log.log('warn', 'round.bad_observation', { roundId, from });
-            arrived(undefined);
-          }
-        },
-        (from, err) => {
-          this.#learnFrom(err);
-          this.#log.log('warn', 'round.observe_failed', { roundId, from, error: err });
-          arrived(undefined);
-        },
-      ),
-    );
-    if (pending === 0) settle();
-    await done;
-    clearTimeout(deadline);
-    if (graceTimer !== undefined) clearTimeout(graceTimer);
-    return [...got];
-  }
-
-  async #transmit(
-    report: SignedReport,
-    role: 'leader' | 'follower',
-  ): Promise<'committed' | 'stale' | 'failed'> {
-    const feedId = report.feedId;
-    this.#log.log('info', 'transmit.start', { roundId: report.roundId, role });
-    try {
-      const outcome = await this.#d.chain.submitReport(report);
-      if (outcome.status === 'committed') {
-        this.#log.log('info', 'transmit.committed', {
-          roundId: report.roundId,
-          role,
-          txId: outcome.txId,
-        });
-        await this.#d.store.recordTransmission({
-          feedId,
-          roundId: report.roundId,
-          status: 'committed',
-          txId: outcome.txId,
-        });
-      } else {
-        this.#log.log('info', 'transmit.stale', {
-          roundId: report.roundId,
-          role,
-          error: outcome.error,
-        });
-        await this.#d.store.recordTransmission({
-          feedId,
-          roundId: report.roundId,
-          status: 'stale',
-          error: outcome.error,
-        });
-      }
-      this.#d.metrics.inc('oracle_node_transmissions_total', {
-        feed: feedId,
-        outcome: outcome.status,
-      });
-      return outcome.status;
-    } catch (err) {
-      this.#log.log('warn', 'transmit.failed', { roundId: report.roundId, role, error: err });
-      this.#d.metrics.inc('oracle_node_transmissions_total', { feed: feedId, outcome: 'failed' });
-      await this.#d.store.recordTransmission({
-        feedId,
-        roundId: report.roundId,
-        status: 'failed',
-        error: errorMessage(err),
-      });
-      await this.#d.store.recordError({
-        component: 'transmit',
-        job: this.#d.job.name,
-        code: errorCode(err),
-        message: errorMessage(err),
-      });
-      return 'failed';
     }
   }
 
@@ -828,41 +660,10 @@ export class JobRunner {
     const roundId = await this.#admit(from, m);
     const feed = this.#feed;
     if (feed === undefined) throw new RefusalError({ refused: 'WRONG_FEED', message: 'no feed' });
-    const bad = (message: string): RefusalError =>
-      new RefusalError({ refused: 'BAD_REPORT', message });
     const body = m.body;
-    if (
-      body.feedId !== feed.feedId ||
-      body.roundId !== m.roundId ||
-      body.configDigest !== feed.configDigest
-    ) {
-      throw bad('the body is not for this feed, round and configuration');
-    }
-    const skew = Math.abs(body.observationsTimestamp - Math.floor(this.#now() / 1000));
-    if (
-      !Number.isInteger(body.observationsTimestamp) ||
-      skew > Math.max(60, feed.maxFutureSkewSeconds)
-    ) {
-      throw bad(
-        `observationsTimestamp ${body.observationsTimestamp} is ${skew}s from this node's clock`,
-      );
-    }
-    const seen = new Set<number>();
-    for (const o of m.observations) {
-      if (seen.has(o.oracle) || !this.#checkObservation(o, roundId, m.attempt)) {
-        throw bad(
-          `the observation of oracle index ${o.oracle} is repeated or its signature does not verify`,
-        );
-      }
-      seen.add(o.oracle);
-    }
-    const expected = JSON.stringify(
-      sortByOracle(m.observations).map((o) => ({ oracle: o.oracle, value: o.value })),
+    checkSignRequest(feed, m, Math.floor(this.#now() / 1000), (o) =>
+      this.#checkObservation(o, roundId, m.attempt),
     );
-    if (expected !== JSON.stringify(body.observations))
-      throw bad('the body does not carry exactly the signed observations');
-    if (seen.size < feed.minObservations)
-      throw bad(`${seen.size} observations, ${feed.minObservations} needed`);
     if (!(await this.#d.store.claimSignature(feed.feedId, m.roundId, m.attempt, hashBody(body)))) {
       throw new RefusalError({
         refused: 'ALREADY_SIGNED',
@@ -921,7 +722,7 @@ export class JobRunner {
             leader: from,
             rank,
           });
-          await this.#transmit(report, 'follower');
+          await transmitReport(this.#ctx(), report, 'follower');
           await this.#refreshLatest();
         } catch (err) {
           this.#log.log('warn', 'transmit.follower_failed', { error: err });
@@ -931,15 +732,4 @@ export class JobRunner {
     this.#transmitTimers.add(t);
     return {};
   }
-}
-
-function errorCode(err: unknown): string {
-  const c =
-    (err as { chaincodeCode?: unknown; code?: unknown } | null)?.chaincodeCode ??
-    (err as { code?: unknown } | null)?.code;
-  return typeof c === 'string' ? c : 'ERROR';
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -145,73 +145,108 @@ export async function startP2p(config: NodeConfig, handler: P2pHandler): Promise
     });
   });
   const agent = new Agent({ ...tls, keepAlive: true, maxSockets: 8 });
+  const preferred = new Map<string, number>();
+  const sendTo = (
+    peer: PeerSpec,
+    target: string,
+    kind: P2pKind,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<unknown> => {
+    const url = new URL(`/p2p/v1/${kind}`, target);
+    const payload = JSON.stringify(body, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
+    return new Promise<unknown>((resolve, reject) => {
+      const unavailable = (message: string, cause?: unknown) =>
+        new OracleNodeError({
+          code: 'PEER_UNAVAILABLE',
+          message: `peer ${peer.oracleId}: ${message}`,
+          cause,
+        });
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+          timeout: timeoutMs,
+          checkServerIdentity: (_host, cert) => {
+            const cn = commonName(cert);
+            return cn === peer.oracleId
+              ? undefined
+              : new Error(`peer certificate CN ${cn ?? '(none)'} is not ${peer.oracleId}`);
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (err) => {
+            reject(unavailable(err.message, err));
+          });
+          res.on('end', () => {
+            let answer: unknown;
+            try {
+              answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              reject(unavailable(`answered ${res.statusCode ?? 0} with text that is not JSON`));
+              return;
+            }
+            if (res.statusCode === 200) resolve(answer);
+            else {
+              const r = answer as Partial<Refusal>;
+              reject(
+                new OracleNodeError({
+                  code: 'PEER_REFUSED',
+                  message: `peer ${peer.oracleId} refused ${kind}: ${r.refused ?? String(res.statusCode)} ${r.message ?? ''}`,
+                  cause: answer,
+                }),
+              );
+            }
+          });
+        },
+      );
+      req.setTimeout(timeoutMs, () => {
+        req.destroy(unavailable(`no answer within ${timeoutMs} ms`));
+      });
+      req.on('error', (err) => {
+        reject(err instanceof OracleNodeError ? err : unavailable(err.message, err));
+      });
+      req.end(payload);
+    });
+  };
   return {
     port: (server.address() as AddressInfo).port,
-    send(peer, kind, body, timeoutMs) {
-      const url = new URL(`/p2p/v1/${kind}`, peer.url);
-      const payload = JSON.stringify(body, (_k, v: unknown) =>
-        typeof v === 'bigint' ? v.toString() : v,
-      );
-      return new Promise<unknown>((resolve, reject) => {
-        const unavailable = (message: string, cause?: unknown) =>
-          new OracleNodeError({
-            code: 'PEER_UNAVAILABLE',
-            message: `peer ${peer.oracleId}: ${message}`,
-            cause,
-          });
-        const req = request(
-          url,
-          {
-            method: 'POST',
-            agent,
-            headers: {
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(payload),
-            },
-            timeout: timeoutMs,
-            checkServerIdentity: (_host, cert) => {
-              const cn = commonName(cert);
-              return cn === peer.oracleId
-                ? undefined
-                : new Error(`peer certificate CN ${cn ?? '(none)'} is not ${peer.oracleId}`);
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', (err) => {
-              reject(unavailable(err.message, err));
-            });
-            res.on('end', () => {
-              let answer: unknown;
-              try {
-                answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-              } catch {
-                reject(unavailable(`answered ${res.statusCode ?? 0} with text that is not JSON`));
-                return;
-              }
-              if (res.statusCode === 200) resolve(answer);
-              else {
-                const r = answer as Partial<Refusal>;
-                reject(
-                  new OracleNodeError({
-                    code: 'PEER_REFUSED',
-                    message: `peer ${peer.oracleId} refused ${kind}: ${r.refused ?? String(res.statusCode)} ${r.message ?? ''}`,
-                    cause: answer,
-                  }),
-                );
-              }
-            });
-          },
-        );
-        req.setTimeout(timeoutMs, () => {
-          req.destroy(unavailable(`no answer within ${timeoutMs} ms`));
-        });
-        req.on('error', (err) => {
-          reject(err instanceof OracleNodeError ? err : unavailable(err.message, err));
-        });
-        req.end(payload);
-      });
+    async send(peer, kind, body, timeoutMs) {
+      const urls = [peer.url, ...(peer.standbyUrls ?? [])];
+      if (urls.length === 1) return sendTo(peer, peer.url, kind, body, timeoutMs);
+      // An active/standby pair: start with the process that answered last, move on when a
+      // process is down or is the standby, and remember the one that answers.
+      const first = preferred.get(peer.oracleId) ?? 0;
+      let last: unknown;
+      for (let k = 0; k < urls.length; k++) {
+        const i = (first + k) % urls.length;
+        try {
+          const answer = await sendTo(peer, urls[i] ?? peer.url, kind, body, timeoutMs);
+          preferred.set(peer.oracleId, i);
+          return answer;
+        } catch (err) {
+          last = err;
+          const refused = (err as OracleNodeError).cause as Partial<Refusal> | undefined;
+          const next =
+            err instanceof OracleNodeError &&
+            (err.code === 'PEER_UNAVAILABLE' ||
+              (err.code === 'PEER_REFUSED' && refused?.refused === 'STANDBY'));
+          if (!next) {
+            preferred.set(peer.oracleId, i);
+            throw err;
+          }
+        }
+      }
+      throw last;
     },
     close() {
       agent.destroy();

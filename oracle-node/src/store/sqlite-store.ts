@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
 import { OracleNodeError } from '../errors';
+import { newSingleLease, type Lease } from './lease';
 import type {
   ErrorRecord,
   JobState,
@@ -70,6 +71,8 @@ function opt<K extends string>(key: K, v: unknown): Partial<Record<K, string>> {
 class SqliteStore implements Store {
   readonly #db: Database;
   readonly #maxRuns: number;
+  /** A SQLite file has one process, which is always active. */
+  readonly lease: Lease = newSingleLease();
 
   constructor(options: Readonly<SqliteStoreOptions>) {
     this.#maxRuns = options.maxSuccessfulRuns;

@@ -5,6 +5,8 @@
  * beside the SQLite one without touching the callers.
  */
 
+import type { Lease } from './lease';
+
 /** How a job run ended. */
 export type RunStatus = 'running' | 'completed' | 'errored';
 
@@ -108,6 +110,11 @@ export interface JobState {
 
 /** The node's state store. */
 export interface Store {
+  /**
+   * The active/standby lease: PostgreSQL's shared one, or the always-active lease of a SQLite
+   * file that only one process uses.
+   */
+  readonly lease: Lease;
   /** Records a run's start. */
   startRun(run: Readonly<Pick<RunRecord, 'id' | 'job' | 'trigger'>>): Promise<void>;
   /**
@@ -127,7 +134,10 @@ export interface Store {
   recordTransmission(t: Readonly<TransmissionRecord>): Promise<void>;
   /**
    * Claims the right to sign a report for a round and leader attempt: true when this node has
-   * signed nothing for it or exactly this report, false when it signed another one.
+   * signed nothing for it or exactly this report, false when it signed another one. A store with a
+   * lease records the claim under the holder's epoch, and only while the lease is held.
+   *
+   * @throws OracleNodeError `LEASE_LOST` when this process does not hold the lease
    */
   claimSignature(
     feedId: string,

@@ -215,6 +215,80 @@ describe('oracle-node configuration', () => {
     );
     expect(e).to.include({ code: 'INVALID_CONFIG', field: 'fabric.networkDescription' });
   });
+
+  const PG = 'url = "postgresql://oracle@127.0.0.1:22500/oracle"';
+
+  it('selects PostgreSQL with a url, with the lease defaults', () => {
+    const c = parseConfig(withLine('path = "state/node.db"', PG), 'toml', '/etc/oracle/node.toml');
+    expect(c.database.postgres).to.deep.equal({
+      url: 'postgresql://oracle@127.0.0.1:22500/oracle',
+      leaseDurationMs: 5000,
+      leaseRenewIntervalMs: 1666,
+    });
+    expect(c.database.maxSuccessfulRuns).to.equal(50);
+  });
+
+  it('reads the lease duration, renewal interval and holder id', () => {
+    const c = parseConfig(
+      withLine(
+        'path = "state/node.db"',
+        `${PG}\nleaseDuration = "3s"\nleaseRenewInterval = "500ms"\nholderId = "eu-1"`,
+      ),
+      'toml',
+      '/etc/oracle/node.toml',
+    );
+    expect(c.database.postgres).to.deep.include({
+      leaseDurationMs: 3000,
+      leaseRenewIntervalMs: 500,
+      holderId: 'eu-1',
+    });
+  });
+
+  it('refuses both a PostgreSQL url and a SQLite path', () => {
+    const e = refusal(withLine('path = "state/node.db"', `path = "state/node.db"\n${PG}`));
+    expect(e).to.include({ code: 'INVALID_CONFIG', field: 'database.url' });
+  });
+
+  it('refuses a database url that is not PostgreSQL', () => {
+    const e = refusal(withLine('path = "state/node.db"', 'url = "mysql://127.0.0.1/x"'));
+    expect(e).to.include({ code: 'INVALID_CONFIG', field: 'database.url' });
+  });
+
+  it('refuses lease settings without PostgreSQL', () => {
+    const e = refusal(withLine('path = "state/node.db"', 'leaseDuration = "3s"'));
+    expect(e).to.include({ code: 'INVALID_CONFIG', field: 'database.leaseDuration' });
+  });
+
+  it('refuses a renewal interval longer than half the lease', () => {
+    const e = refusal(
+      withLine('path = "state/node.db"', `${PG}\nleaseDuration = "3s"\nleaseRenewInterval = "2s"`),
+    );
+    expect(e).to.include({ code: 'INVALID_CONFIG', field: 'database.leaseRenewInterval' });
+  });
+
+  it('reads the standby URLs of a peer and refuses one that is not https', () => {
+    const peer = '{ oracleId = "oracle-1", url = "https://127.0.0.1:23011" }';
+    const c = parseConfig(
+      withLine(
+        peer,
+        '{ oracleId = "oracle-1", url = "https://127.0.0.1:23011", standbyUrls = ["https://127.0.0.1:23012"] }',
+      ),
+      'toml',
+      '/etc/oracle/node.toml',
+    );
+    expect(c.p2p.peers[0]).to.deep.equal({
+      oracleId: 'oracle-1',
+      url: 'https://127.0.0.1:23011',
+      standbyUrls: ['https://127.0.0.1:23012'],
+    });
+    const e = refusal(
+      withLine(
+        peer,
+        '{ oracleId = "oracle-1", url = "https://127.0.0.1:23011", standbyUrls = ["http://x:1"] }',
+      ),
+    );
+    expect(e).to.include({ code: 'INVALID_CONFIG', field: 'p2p.peers[0].standbyUrls[0]' });
+  });
 });
 
 describe('oracle-node cron schedules', () => {

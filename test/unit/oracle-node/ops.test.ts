@@ -89,11 +89,26 @@ describe('oracle-node operations', () => {
       expect(r.status).to.equal(200);
       expect(JSON.parse(r.text)).to.deep.include({
         status: 'passing',
+        lease: { store: 'sqlite', role: 'single', holder: null, epoch: null, expiresAt: null },
         checks: {
           store: { status: 'passing' },
+          lease: { status: 'passing', output: 'single process (SQLite)' },
           p2p: { status: 'passing' },
           chain: { status: 'passing' },
         },
+      });
+    });
+
+    it('answers /v1/lease with the store, role, holder, epoch and expiry', async () => {
+      const r = await get('/v1/lease');
+      expect(r.status).to.equal(200);
+      expect(r.type).to.equal('application/json');
+      expect(JSON.parse(r.text)).to.deep.equal({
+        store: 'sqlite',
+        role: 'single',
+        holder: null,
+        epoch: null,
+        expiresAt: null,
       });
     });
 
