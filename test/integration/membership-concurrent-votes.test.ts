@@ -5,7 +5,10 @@
  * stored under its own key, a vote that does not decide writes nothing else, and the library names
  * the votes it read so that the contract reads only those keys.
  */
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   ContractError,
@@ -18,6 +21,7 @@ import {
 } from '@oracle-consortium/gateway';
 import { describedMembers } from '../support/network';
 import { suiteTransport } from '../support/gateway/transport';
+import { selfSigned } from '../../scripts/lib/openssl-ca';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const POLICY = {
@@ -26,13 +30,33 @@ const POLICY = {
   ThresholdPercentage: 50,
 } as const;
 
-/** A connection that counts the transactions it submits, by name, and forwards everything. */
-function counting(inner: Connection, submits: Map<string, number>): Connection {
+/** Holds the callers of `wait` until `parties` of them have arrived, then lets all go. */
+class Barrier {
+  #waiting = 0;
+  #open: () => void = () => undefined;
+  readonly #opened = new Promise<void>((resolve) => (this.#open = resolve));
+
+  constructor(readonly parties: number) {}
+
+  wait(): Promise<void> {
+    this.#waiting += 1;
+    if (this.#waiting >= this.parties) this.#open();
+    return this.#opened;
+  }
+}
+
+/**
+ * A connection that counts the transactions it submits, by name, and forwards everything; a vote's
+ * submission first waits at the barrier, so every voter has read the votes before any vote is
+ * endorsed and the votes truly race.
+ */
+function counting(inner: Connection, submits: Map<string, number>, barrier: Barrier): Connection {
   return new Proxy(inner, {
     get(target, prop) {
       if (prop === 'submit') {
-        return (request: Readonly<TransactionRequest>) => {
+        return async (request: Readonly<TransactionRequest>) => {
           submits.set(request.transaction, (submits.get(request.transaction) ?? 0) + 1);
+          if (request.transaction === 'voteOnProposal') await barrier.wait();
           return target.submit(request);
         };
       }
@@ -50,6 +74,9 @@ function counting(inner: Connection, submits: Map<string, number>): Connection {
     const members = DESCRIPTION === undefined ? [] : describedMembers(DESCRIPTION);
     const founders = members.map((m) => m.mspId);
     const submits = members.map(() => new Map<string, number>());
+    const barrier = new Barrier(2);
+    /** The proposal the two votes raced on. */
+    let racedProposal: string | undefined;
     let admins: MembershipClient[] = [];
 
     async function connectAs(member: string, counts: Map<string, number>): Promise<Connection> {
@@ -63,7 +90,7 @@ function counting(inner: Connection, submits: Map<string, number>): Connection {
         timeouts: { evaluateMs: 5000, endorseMs: 15000 },
       });
       open.push(c);
-      return counting(c, counts);
+      return counting(c, counts, barrier);
     }
 
     before(async () => {
@@ -89,52 +116,69 @@ function counting(inner: Connection, submits: Map<string, number>): Connection {
 
     it('commits two concurrent votes of different members on their first attempt and counts both', async () => {
       const [first, second] = admins;
+      // An invitation, so the approval changes no member of the network other files may use.
+      const invitee = `Concurrent${randomBytes(3).toString('hex')}MSP`;
+      const dir = mkdtempSync(join(tmpdir(), 'concurrent-votes-'));
+      writeFileSync(join(dir, 'ca.pem'), selfSigned(`ca.${invitee}`).certPem);
+      writeFileSync(join(dir, 'tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
+      const definition = await clients.mspDefinitions.fromPemFiles({
+        mspId: invitee,
+        rootCertFiles: [join(dir, 'ca.pem')],
+        tlsRootCertFiles: [join(dir, 'tlsca.pem')],
+      });
       const created = await first!.createProposal({
-        actions: { Removals: [{ MemberId: founders[1]! }] },
+        actions: { Invitations: [{ Principal: invitee, MspDefinition: definition }] },
         description: 'concurrent votes',
       });
       const id = created.value.proposalId;
+      racedProposal = id;
       for (const s of submits) s.clear();
 
-      const [yes, no] = await Promise.all([
+      const [a, b] = await Promise.all([
         first!.voteOnProposal(id, 'YES'),
-        second!.voteOnProposal(id, 'NO'),
+        second!.voteOnProposal(id, 'YES'),
       ]);
 
       // One submission each, each sent once, each committed.
       expect(submits.slice(0, 2).map((s) => s.get('voteOnProposal'))).to.deep.equal([1, 1]);
-      expect([yes.submitAttempts, no.submitAttempts]).to.deep.equal([1, 1]);
-      expect(yes.blockNumber > 0n && no.blockNumber > 0n).to.equal(true);
-      expect(yes.transactionId).to.not.equal(no.transactionId);
+      expect([a.submitAttempts, b.submitAttempts]).to.deep.equal([1, 1]);
+      expect(a.blockNumber > 0n && b.blockNumber > 0n).to.equal(true);
+      expect(a.transactionId).to.not.equal(b.transactionId);
       // They raced: each counted its own vote only, yet both committed.
-      expect(yes.value).to.include({ yesVoteCount: 1, noVoteCount: 0, status: 'IN_PROGRESS' });
-      expect(no.value).to.include({ yesVoteCount: 0, noVoteCount: 1, status: 'IN_PROGRESS' });
+      for (const vote of [a, b]) {
+        expect(vote.value).to.include({ yesVoteCount: 1, noVoteCount: 0, status: 'IN_PROGRESS' });
+      }
 
       const votes = await first!.listProposalVotes(id);
       expect(votes.map((v) => [v.memberId, v.vote])).to.deep.equal([
         [founders[0], 'YES'],
-        [founders[1], 'NO'],
+        [founders[1], 'YES'],
       ]);
       const read = await second!.getProposal(id);
       expect(read).to.include({
-        yesVoteCount: 1,
-        noVoteCount: 1,
+        yesVoteCount: 2,
+        noVoteCount: 0,
         outstandingVoteCount: founders.length - 2,
       });
+    });
 
-      if (founders.length === 2) {
-        // With two members, 1 YES and 1 NO reject the proposal (2 YES needed); neither vote saw
-        // the other, so the tally read above is the first to know, and closeProposal records it.
-        expect(read.status).to.equal('IN_PROGRESS');
-        const closed = await first!.closeProposal(id);
-        expect(closed.value).to.include({
-          status: 'REJECTED',
-          yesVoteCount: 1,
-          noVoteCount: 1,
-          outstandingVoteCount: 0,
-        });
-        expect((await second!.getProposal(id)).status).to.equal('REJECTED');
-      }
+    it('records the approval two concurrent votes reached together with closeProposal', async function () {
+      // With two members, 50% GREATER_THAN needs 2 YES: only the two votes together reach it.
+      if (founders.length !== 2) this.skip();
+      expect(racedProposal, 'the proposal of the previous test').to.not.equal(undefined);
+      const listed = (await admins[0]!.listProposals({ status: 'IN_PROGRESS' })).proposals;
+      const proposal = listed.find((p) => p.proposalId === racedProposal);
+      expect(proposal).to.include({ yesVoteCount: 2, outstandingVoteCount: 0 });
+      expect(proposal!.status).to.equal('IN_PROGRESS');
+      const closed = await admins[1]!.closeProposal(proposal!.proposalId);
+      expect(closed.value).to.include({
+        status: 'APPROVED',
+        yesVoteCount: 2,
+        outstandingVoteCount: 0,
+      });
+      expect(closed.value.invitationIds).to.have.length(1);
+      const invitation = await admins[0]!.getInvitation(closed.value.invitationIds[0]!);
+      expect(invitation).to.include({ status: 'PENDING', proposalId: proposal!.proposalId });
     });
   },
 );
