@@ -103,8 +103,9 @@ export interface MembershipClient {
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVALID_VOTE`, `NOT_A_MEMBER`,
    *   `NOT_AUTHORIZED`, `PROPOSAL_NOT_FOUND`, `NOT_ELIGIBLE`, `PROPOSAL_EXPIRED`, `PROPOSAL_CLOSED`,
    *   `ALREADY_VOTED`
-   * @throws TransactionError `COMMIT_FAILED` with `MVCC_READ_CONFLICT` when the proposal was
-   *   decided under this vote three times in a row (each lost attempt is voted again)
+   * @throws TransactionError `COMMIT_FAILED` with `MVCC_READ_CONFLICT` or `PHANTOM_READ_CONFLICT`
+   *   when the proposal was decided under this vote three times in a row (each lost attempt is
+   *   voted again)
    */
   voteOnProposal(proposalId: string, vote: Vote): Promise<Committed<Proposal>>;
   /**
@@ -350,10 +351,13 @@ class MembershipClientImpl implements MembershipClient {
           transientData: { votersCast: JSON.stringify(seen.map((v) => v.memberId)) },
         });
       } catch (err) {
+        // Both codes mean the vote was invalidated by a write committed after it read, and that
+        // nothing of it was committed.
         const conflict =
           err instanceof TransactionError &&
           err.code === 'COMMIT_FAILED' &&
-          err.validationCode === 'MVCC_READ_CONFLICT';
+          (err.validationCode === 'MVCC_READ_CONFLICT' ||
+            err.validationCode === 'PHANTOM_READ_CONFLICT');
         if (!conflict || attempt >= VOTE_ATTEMPTS) throw err;
       }
     }

@@ -192,6 +192,24 @@ describe('gateway typed clients (fake connection)', () => {
     ]);
   });
 
+  it('votes again when the first attempt failed validation with PHANTOM_READ_CONFLICT', async () => {
+    let calls = 0;
+    const { connection, requests } = fakeConnection((r) => {
+      if (r.transaction === 'listProposalVotes') return [];
+      calls++;
+      return calls === 1
+        ? new TransactionError({
+            code: 'COMMIT_FAILED',
+            message: 'failed validation with PHANTOM_READ_CONFLICT',
+            validationCode: 'PHANTOM_READ_CONFLICT',
+          })
+        : { proposalId: 'p-1', status: 'IN_PROGRESS' };
+    });
+    const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'NO');
+    expect(out.value).to.deep.equal({ proposalId: 'p-1', status: 'IN_PROGRESS' });
+    expect(requests.filter((r) => r.transaction === 'voteOnProposal')).to.have.length(2);
+  });
+
   it('gives up after three conflicting attempts and does not retry other failures', async () => {
     const conflict = (r: TransactionRequest) =>
       r.transaction === 'listProposalVotes'
