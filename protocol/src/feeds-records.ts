@@ -4,7 +4,7 @@
  * strings (they exceed `Number.MAX_SAFE_INTEGER`); times are Unix seconds from transaction
  * timestamps.
  */
-import type { Observation, OracleKeyType } from './report-encoding';
+import type { OracleKeyType } from './report-encoding';
 
 /** A registered oracle as the feed stores it. */
 export interface OracleRecord {
@@ -70,8 +70,13 @@ export interface RoundRecord {
   readonly updatedAt: number;
   /** Always equal to `roundId`: every round is answered in its own transaction. */
   readonly answeredInRound: string;
-  /** The observations as reported. */
-  readonly observations: readonly Observation[];
+  /**
+   * Lowercase hex SHA-256 of the signed report bytes (`encodeReport`): the observations and
+   * signatures stay in the transaction that carries them (`txId`), and this digest ties them to the
+   * round. State keeps only what readers of the answer need, so each report writes less for the
+   * peers to validate and commit.
+   */
+  readonly reportDigest: string;
   /** Indices of the oracles whose signatures were verified, ascending. */
   readonly signers: readonly number[];
   /** The config digest the report was signed under. */

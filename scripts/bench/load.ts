@@ -1,7 +1,8 @@
 /**
  * A closed-loop load generator: keeps a fixed number of operations in flight for a fixed time and
  * records every operation's latency. `findKnee` raises the number in flight until throughput stops
- * growing, which is where the system under test saturates on this machine.
+ * growing, which is where the system under test saturates on this machine; each level is measured
+ * in its steady state (warm-up, then repeated windows whose spread is reported).
  */
 
 /** One operation of a workload; `i` is a unique sequence number for the run. */
@@ -18,6 +19,13 @@ export interface RunResult {
   p95Ms: number;
   p99Ms: number;
   firstError?: string;
+  /**
+   * Throughput of each back-to-back window of a steady-state run ({@link runSteady}), in order;
+   * `throughput` is their total over the whole measured time.
+   */
+  windows?: number[];
+  /** (max − min) / mean of `windows`: how much the runs moved; above 0.1 the machine was noisy. */
+  spread?: number;
 }
 
 /** A shared sequence so operations never reuse a number across runs of one workload. */
@@ -96,6 +104,74 @@ export async function runClosedLoop(
   return summarise(concurrency, latencies, failed, Math.max(1, measuredEnd - warmEnd), firstError);
 }
 
+/** How a steady-state run at one concurrency is measured. */
+export interface SteadyOptions {
+  /** Time the operations run before anything is counted, so the pipeline fills (ms). */
+  readonly warmupMs: number;
+  /** Length of each measured window (ms). */
+  readonly windowMs: number;
+  /** Number of back-to-back windows; their spread says how steady the rate was. */
+  readonly windows: number;
+}
+
+/**
+ * Runs `op` with `concurrency` operations in flight continuously through a warm-up and then
+ * `windows` back-to-back measured windows. The workers never stop between windows, so each
+ * window sees the system in its steady state rather than refilling a drained pipeline (a fresh
+ * short run leaves submits bunched on the orderer's batch timeout). An operation counts towards
+ * the window in which it completed; latencies are those of operations started after the warm-up.
+ *
+ * @param op - the operation
+ * @param seq - the workload's sequence
+ * @param concurrency - operations in flight
+ * @param opts - warm-up, window length and count
+ * @returns the whole measured time's throughput and latency, each window's throughput and their
+ *   spread
+ */
+export async function runSteady(
+  op: Operation,
+  seq: Sequence,
+  concurrency: number,
+  opts: Readonly<SteadyOptions>,
+): Promise<RunResult> {
+  const latencies: number[] = [];
+  const perWindow = Array.from({ length: opts.windows }, () => 0);
+  let failed = 0;
+  let firstError: string | undefined;
+  const warmEnd = performance.now() + opts.warmupMs;
+  const end = warmEnd + opts.windowMs * opts.windows;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const start = performance.now();
+      if (start >= end) return;
+      try {
+        await op(seq.take());
+        const stop = performance.now();
+        if (stop >= warmEnd && stop < end) {
+          const w = Math.floor((stop - warmEnd) / opts.windowMs);
+          perWindow[w] = (perWindow[w] ?? 0) + 1;
+        }
+        if (start >= warmEnd) latencies.push(stop - start);
+      } catch (err) {
+        if (start >= warmEnd) failed++;
+        firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  const windows = perWindow.map((n) => (n * 1000) / opts.windowMs);
+  const total = perWindow.reduce((a, b) => a + b, 0);
+  const measuredMs = opts.windowMs * opts.windows;
+  const result = summarise(concurrency, latencies, failed, measuredMs, firstError);
+  const mean = (total * 1000) / measuredMs;
+  return {
+    ...result,
+    throughput: mean,
+    windows,
+    spread: mean === 0 ? 0 : (Math.max(...windows) - Math.min(...windows)) / mean,
+  };
+}
+
 /** The outcome of a knee search. */
 export interface KneeResult {
   runs: RunResult[];
@@ -106,7 +182,9 @@ export interface KneeResult {
  * Doubles the number in flight from `start` until two runs in a row fail to beat the best
  * throughput so far by `minGain` (default 5%), or `max` is reached; the knee is the best run seen.
  * Two misses, not one, because a single noisy run on a shared 2-core machine would otherwise end
- * the search early.
+ * the search early. Each level is a steady-state run ({@link runSteady}): a warm-up (default 3 s),
+ * then `repeats` windows (default 3) of `durationMs` (default 5 s) back to back, whose spread is
+ * reported with the run.
  */
 export async function findKnee(
   op: Operation,
@@ -115,6 +193,8 @@ export async function findKnee(
     start?: number;
     max?: number;
     durationMs?: number;
+    warmupMs?: number;
+    repeats?: number;
     minGain?: number;
     log?: (r: RunResult) => void;
   }>,
@@ -124,7 +204,11 @@ export async function findKnee(
   let best: RunResult | undefined;
   let misses = 0;
   for (let c = opts.start ?? 1; c <= (opts.max ?? 256); c *= 2) {
-    const r = await runClosedLoop(op, seq, c, opts.durationMs ?? 5000);
+    const r = await runSteady(op, seq, c, {
+      warmupMs: opts.warmupMs ?? 3000,
+      windowMs: opts.durationMs ?? 5000,
+      windows: opts.repeats ?? 3,
+    });
     runs.push(r);
     opts.log?.(r);
     if (best !== undefined && r.throughput < best.throughput * (1 + minGain)) {

@@ -51,18 +51,20 @@ export function toMarkdown(report: BenchReport): string {
     '',
   );
   lines.push(
-    '| workload | knee tx/s (in flight) | failed | p50 ms | p95 ms | p99 ms (offered tx/s) | ratio | target |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| workload | knee tx/s (in flight) | spread | failed | p50 ms | p95 ms | p99 ms (offered tx/s) | ratio | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const w of report.workloads) {
     const l = w.latency ?? w.knee;
     const ratio = w.ratio === undefined ? '' : `${w.ratio.value.toFixed(2)} of ${w.ratio.baseline}`;
     const target = w.ratio?.target === undefined ? '' : `≥ ${w.ratio.target.toFixed(2)}`;
     lines.push(
-      `| ${w.name} | ${f1(w.knee.throughput)} (${String(w.knee.concurrency)}) | ${String(w.knee.failed + (w.latency?.failed ?? 0))} | ${f1(l.p50Ms)} | ${f1(l.p95Ms)} | ${f1(l.p99Ms)} (${String(l.concurrency)}) | ${ratio} | ${target} |`,
+      `| ${w.name} | ${f1(w.knee.throughput)} (${String(w.knee.concurrency)}) | ${w.knee.spread === undefined ? '' : `${(w.knee.spread * 100).toFixed(0)}%`} | ${String(w.knee.failed + (w.latency?.failed ?? 0))} | ${f1(l.p50Ms)} | ${f1(l.p95Ms)} | ${f1(l.p99Ms)} (${String(l.concurrency)}) | ${ratio} | ${target} |`,
     );
   }
   lines.push(
+    '',
+    'Each knee-search level runs continuously through a warm-up and then back-to-back windows; the knee is their total rate and the spread is (max − min) / mean of the windows at the knee (above 10%: a noisy machine).',
     '',
     'Latency columns come from an open-loop run offering 75% of the knee throughput (for the in-process signer workloads, a closed loop at 75% of the knee concurrency). Ratios:',
     '',

@@ -2,7 +2,9 @@
  * `npm run bench`: measures the local network's own limit (a no-op chaincode transaction) and the
  * project's workloads against it in one run, as ratios, and writes bench/results/.
  *
- * Environment: BENCH_DURATION_MS (per run, default 5000), BENCH_MAX_INFLIGHT (default 256),
+ * Environment: BENCH_DURATION_MS (per measured window, default 5000), BENCH_WARMUP_MS (before
+ * the windows of each knee-search level, default 3000), BENCH_REPEATS (windows per level, default
+ * 3), BENCH_MAX_INFLIGHT (default 256),
  * BENCH_ONLY (comma-separated workload names), NETWORK_DESCRIPTION (set by scripts/bench.sh).
  */
 import * as os from 'node:os';
@@ -28,6 +30,8 @@ import { extraWorkloads } from './workloads';
 const REPO_DIR = path.resolve(__dirname, '..', '..');
 
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 3000);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((s) => s !== '');
 
@@ -36,7 +40,11 @@ function log(msg: string): void {
 }
 
 function describeRun(name: string, r: RunResult): string {
-  return `${name}: ${String(r.concurrency)} in flight -> ${r.throughput.toFixed(1)} tx/s, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${String(r.failed)} failed${r.firstError === undefined ? '' : ` (${r.firstError})`}`;
+  const spread =
+    r.windows === undefined
+      ? ''
+      : ` (windows ${r.windows.map((t) => t.toFixed(0)).join('/')}, spread ${((r.spread ?? 0) * 100).toFixed(0)}%)`;
+  return `${name}: ${String(r.concurrency)} in flight -> ${r.throughput.toFixed(1)} tx/s${spread}, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${String(r.failed)} failed${r.firstError === undefined ? '' : ` (${r.firstError})`}`;
 }
 
 const ops = new Map<string, { op: Operation; seq: Sequence }>();
@@ -50,6 +58,8 @@ async function measure(w: Workload): Promise<WorkloadResult> {
     start: w.startInFlight ?? 1,
     max: maxInFlight,
     durationMs,
+    warmupMs,
+    repeats,
     log: (r) => {
       log(describeRun(w.name, r));
     },
@@ -172,6 +182,8 @@ async function main(): Promise<void> {
       endorsementPolicy: "OR('Org1MSP.peer','Org2MSP.peer')",
       gatewayConcurrencyLimit: 'peer default (500)',
       runMs: durationMs,
+      warmupMs,
+      windowsPerLevel: repeats,
       client: 'one gateway connection to peer1-org1, closed loop',
     },
     workloads: results,

@@ -24,6 +24,7 @@ import {
   type FeedsClient,
   type NetworkConfig,
   type Round,
+  type SignedReport,
 } from '@oracle-consortium/gateway';
 import { REPO_DIR } from '../support/network';
 import { makeNodeFiles, writeNodeConfig, type NodeFiles } from '../support/oracle-node/cluster';
@@ -151,15 +152,30 @@ describe('oracle-node: four node processes report a feed (live network)', functi
     }
   }
 
+  /** A round with the observations of its report, which state keeps only as a digest. */
+  type ReportedRound = Round & Pick<SignedReport, 'observations'>;
+
+  /** The rounds after `afterRound`, each with its report's observations read from its transaction. */
+  async function reportedRoundsAfter(afterRound: bigint): Promise<ReportedRound[]> {
+    const rounds = (await history()).filter((r) => BigInt(r.roundId) > afterRound);
+    return Promise.all(
+      rounds.map(async (r) => ({
+        ...r,
+        observations: (await feeds.getRoundReport(feedId, r.roundId)).observations,
+      })),
+    );
+  }
+
   /** The first round after `afterRound` whose observations all equal their nodes' adapters' medians now. */
-  async function roundMatchingAdapters(afterRound: bigint, timeoutMs: number): Promise<Round> {
+  async function roundMatchingAdapters(
+    afterRound: bigint,
+    timeoutMs: number,
+  ): Promise<ReportedRound> {
     return until(
       `a round after ${afterRound} matching the adapters`,
       async () =>
-        (await history()).find(
-          (r) =>
-            BigInt(r.roundId) > afterRound &&
-            r.observations.every((o) => BigInt(o.value) === nodeObservation(o.oracle)),
+        (await reportedRoundsAfter(afterRound)).find((r) =>
+          r.observations.every((o) => BigInt(o.value) === nodeObservation(o.oracle)),
         ),
       timeoutMs,
     );
@@ -170,7 +186,7 @@ describe('oracle-node: four node processes report a feed (live network)', functi
     return h.length === 0 ? 0n : BigInt(h.at(-1)!.roundId);
   }
 
-  function expectMedianOfObservations(r: Round): void {
+  function expectMedianOfObservations(r: ReportedRound): void {
     expect(r.observations.length).to.be.at.least(3);
     expect(BigInt(r.answer)).to.equal(upperMedian(r.observations.map((o) => BigInt(o.value))));
     expect(r.signers.length).to.be.at.least(2);

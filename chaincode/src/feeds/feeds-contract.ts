@@ -393,7 +393,28 @@ export class FeedsContract extends CheckedContract {
   }
 
   /**
-   * One page of a feed's rounds, oldest first, with observations and signers.
+   * One round as stored: its data, the signer indices, the config digest, the digest of the signed
+   * report and the id of the transaction that carries the report. The observations and signatures
+   * are not in state; a history reader takes them from that transaction (the gateway library's
+   * `getRoundReport` does, and checks them against `reportDigest`).
+   *
+   * @param ctx - the transaction context
+   * @param feedId - the feed
+   * @param roundId - the round, decimal string
+   * @returns the {@link RoundRecord} as JSON
+   * @throws ChaincodeError `MALFORMED_INPUT`, `FEED_NOT_FOUND`, `NO_DATA` for a round never reported
+   */
+  @Transaction(false)
+  @Returns('string')
+  async getRound(ctx: Context, feedId: string, roundId: string): Promise<string> {
+    const feed = await loadFeed(ctx, parseFeedId(feedId));
+    parseRoundId(roundId);
+    return canonicalJson(await loadRound(ctx, feed.feedId, roundId));
+  }
+
+  /**
+   * One page of a feed's rounds, oldest first, as {@link getRound} returns each: signers and the
+   * report's digest and transaction id, not the observations (see {@link getRound}).
    *
    * @param ctx - the transaction context
    * @param feedId - the feed

@@ -2,6 +2,7 @@
  * The stateless half of report acceptance: config digest, observers, signers, signatures, median.
  * It needs only the feed's configuration, so the benchmark measures exactly what the contract runs.
  */
+import { createHash } from 'node:crypto';
 import { ensure } from '../lib/errors';
 import { median } from './lib/median';
 import { encodeReport } from '@oracle-consortium/protocol';
@@ -14,6 +15,8 @@ export interface VerifiedReport {
   readonly answer: bigint;
   /** Indices of the oracles whose signatures verified, ascending. */
   readonly signers: number[];
+  /** Lowercase hex SHA-256 of the signed bytes, computed from the encoding verified here once. */
+  readonly reportDigest: string;
 }
 
 /** The feed fields report verification reads. */
@@ -29,7 +32,7 @@ export type VerifyingFeed = Pick<
  *
  * @param feed - the feed's configuration
  * @param report - the parsed report
- * @returns the median answer and the signer indices
+ * @returns the median answer, the signer indices and the digest of the signed bytes
  * @throws ChaincodeError `CONFIG_MISMATCH` when signed under another configuration
  * @throws ChaincodeError `UNKNOWN_OBSERVER` for an observation by an index with no oracle
  * @throws ChaincodeError `DUPLICATE_OBSERVER` for two observations by one oracle
@@ -110,5 +113,6 @@ export function verifyReport(feed: VerifyingFeed, report: ReportInput): Verified
   return {
     answer: median(report.observations.map((o) => BigInt(o.value))),
     signers: [...signers].sort((a, b) => a - b),
+    reportDigest: createHash('sha256').update(message).digest('hex'),
   };
 }

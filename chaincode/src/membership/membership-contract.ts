@@ -10,6 +10,7 @@
 import { canonicalJson } from '@oracle-consortium/protocol';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { CheckedContract } from '../lib/checked-contract';
+import { transientText } from '../lib/context';
 import { parseMspId } from '../lib/msp-ids';
 import { parsePageSize } from '../lib/pages';
 import { readAll } from '../lib/state';
@@ -37,11 +38,20 @@ import {
   parseToken,
   parseUpdateId,
   parseVote,
+  parseVotersCast,
+  VOTERS_CAST_FIELD,
 } from './lib/inputs';
 import { acceptInvitation, expireInvitation, rejectInvitation } from './lib/invitations';
 import { KEY_TYPES } from './lib/keys';
 import { closeProposal, createProposal, listProposals, readProposalDetails } from './lib/proposals';
-import { loadInvitation, loadPolicy, loadProposal, readMembers, readVotes } from './lib/store';
+import {
+  loadInvitation,
+  loadPolicy,
+  loadProposal,
+  readMembers,
+  readVotes,
+  withCurrentCounts,
+} from './lib/store';
 import { castVote } from './lib/votes';
 import type { ChannelChangeRecord, InvitationRecord } from './types';
 
@@ -171,12 +181,19 @@ export class MembershipContract extends CheckedContract {
    * REJECTED. A vote at or after the expiration fails with `PROPOSAL_EXPIRED` and writes nothing,
    * so the vote is never mistaken for counted; `closeProposal` then records EXPIRED.
    *
+   * A vote that does not decide writes only its own vote key. The optional transient field
+   * `votersCast` (a JSON array of MSP ids, as `listProposalVotes` returned them) names the votes the
+   * client has seen: only those vote keys are read, so members voting on one proposal at the same
+   * moment do not invalidate each other. Without it every vote of the proposal is read, exactly,
+   * and a concurrent vote invalidates the transaction. Votes that reach the decision only together
+   * are recorded as decided by the next vote or by `closeProposal`.
+   *
    * @param ctx - the transaction context
    * @param proposalId - the proposal
    * @param vote - `YES` or `NO`
    * @returns the updated {@link ProposalRecord} as JSON
    * @throws ChaincodeError `NOT_INITIALIZED` before initialisation
-   * @throws ChaincodeError `MALFORMED_INPUT` for a malformed proposal id
+   * @throws ChaincodeError `MALFORMED_INPUT` for a malformed proposal id or `votersCast`
    * @throws ChaincodeError `INVALID_VOTE` for anything but `YES` or `NO`
    * @throws ChaincodeError `NOT_A_MEMBER` when the caller's organisation is not a current member
    * @throws ChaincodeError `NOT_AUTHORIZED` without `membership.admin=true`
@@ -194,30 +211,32 @@ export class MembershipContract extends CheckedContract {
     const value = parseVote(vote);
     const voter = await requireCallerMember(ctx);
     requireAdmin(ctx, 'voting');
-    return canonicalJson(await castVote(ctx, policy, id, voter, value));
+    const voters = parseVotersCast(transientText(ctx, VOTERS_CAST_FIELD));
+    return canonicalJson(await castVote(ctx, policy, id, voter, value, voters));
   }
 
   /**
-   * Records EXPIRED on an open proposal whose expiration has passed. Any member's client may call
-   * it: it only writes what the rules already decided.
+   * Records the decision an open proposal has reached: EXPIRED once its expiration has passed, or
+   * APPROVED (actions applied) or REJECTED when votes cast at the same moment reached it together.
+   * Any member's client may call it: it only writes what the rules already decided.
    *
    * @param ctx - the transaction context
    * @param proposalId - the proposal
-   * @returns the EXPIRED {@link ProposalRecord} as JSON
+   * @returns the decided {@link ProposalRecord} as JSON
    * @throws ChaincodeError `NOT_INITIALIZED` before initialisation
    * @throws ChaincodeError `MALFORMED_INPUT` for a malformed proposal id
    * @throws ChaincodeError `NOT_A_MEMBER` when the caller's organisation is not a member
    * @throws ChaincodeError `PROPOSAL_NOT_FOUND` for an unknown proposal
    * @throws ChaincodeError `PROPOSAL_CLOSED` when it is already decided or settled
-   * @throws ChaincodeError `PROPOSAL_NOT_EXPIRED` before its expiration
+   * @throws ChaincodeError `PROPOSAL_NOT_EXPIRED` before its expiration, while undecided
    */
   @Transaction()
   @Returns('string')
   async closeProposal(ctx: Context, proposalId: string): Promise<string> {
-    await loadPolicy(ctx);
+    const policy = await loadPolicy(ctx);
     const id = parseProposalId(proposalId);
     await requireCallerMember(ctx);
-    return canonicalJson(await closeProposal(ctx, id));
+    return canonicalJson(await closeProposal(ctx, policy, id));
   }
 
   /**
@@ -342,7 +361,9 @@ export class MembershipContract extends CheckedContract {
   @Returns('string')
   async getProposal(ctx: Context, proposalId: string): Promise<string> {
     await loadPolicy(ctx);
-    return canonicalJson(await loadProposal(ctx, parseProposalId(proposalId)));
+    return canonicalJson(
+      await withCurrentCounts(ctx, await loadProposal(ctx, parseProposalId(proposalId))),
+    );
   }
 
   /**

@@ -212,8 +212,36 @@ export interface FeedsClient {
   getRoundData(feedId: string, roundId: string): Promise<RoundData>;
   /**
    * @param feedId - the feed
+   * @param roundId - decimal string
+   * @returns that round as state keeps it: signers, config digest, the report's digest and the
+   *   id of the transaction carrying the report
+   * @throws FeedsError `MALFORMED_INPUT`, `FEED_NOT_FOUND`, `NO_DATA`
+   */
+  getRound(feedId: string, roundId: string): Promise<Round>;
+  /**
+   * The report a round was recorded from, exactly as it was submitted (observations and
+   * signatures included). State keeps only the report's digest, so this reads the round, fetches
+   * its transaction through the channel's qscc `GetTransactionByID` and checks the report in it
+   * against the digest.
+   *
+   * @param feedId - the feed
+   * @param roundId - decimal string
+   * @returns the signed report
+   * @throws FeedsError `MALFORMED_INPUT`, `FEED_NOT_FOUND`, `NO_DATA` from reading the round
+   * @throws TransactionError `EVALUATE_FAILED` when the transaction cannot be read or its report
+   *   is not the one the round's digest names
+   * @example
+   * ```ts
+   * const report = await feeds.getRoundReport('eth-usd', '42');
+   * console.log(report.observations.map((o) => o.value));
+   * ```
+   */
+  getRoundReport(feedId: string, roundId: string): Promise<SignedReport>;
+  /**
+   * @param feedId - the feed
    * @param page - size and bookmark
-   * @returns one page of rounds, oldest first, with observations and signers
+   * @returns one page of rounds, oldest first, as {@link FeedsClient.getRound} returns each
+   *   (the observations are in {@link FeedsClient.getRoundReport})
    * @throws FeedsError `MALFORMED_INPUT`, `FEED_NOT_FOUND`
    */
   getRoundHistory(feedId: string, page?: Readonly<PageOptions>): Promise<Page<Round>>;

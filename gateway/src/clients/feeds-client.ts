@@ -29,6 +29,7 @@ import {
   type Thresholds,
 } from './feeds-types';
 import type { SignedReport } from './reports';
+import { roundReportFromTransaction } from './round-reports';
 
 const SALT = /^[0-9a-f]{64}$/;
 
@@ -148,6 +149,18 @@ class FeedsClientImpl implements FeedsClient {
   }
   getRoundData(feedId: string, roundId: string) {
     return evaluateJson<RoundData>(this.#t, 'getRoundData', [feedId, roundId]);
+  }
+  getRound(feedId: string, roundId: string) {
+    return evaluateJson<Round>(this.#t, 'getRound', [feedId, roundId]);
+  }
+  async getRoundReport(feedId: string, roundId: string) {
+    const round = await this.getRound(feedId, roundId);
+    const processed = await this.#t.connection.evaluate({
+      chaincode: 'qscc',
+      transaction: 'GetTransactionByID',
+      arguments: [this.#t.connection.channelName, round.txId],
+    });
+    return roundReportFromTransaction(processed, round);
   }
   getRoundHistory(feedId: string, page?: Readonly<PageOptions>) {
     return evaluateJson<Page<Round>>(this.#t, 'getRoundHistory', [feedId, ...pageArgs(page)]);

@@ -92,7 +92,10 @@ export interface MembershipClient {
    */
   createProposal(input: Readonly<ProposalInput>): Promise<ProposalCreated>;
   /**
-   * Casts the caller's organisation's vote.
+   * Casts the caller's organisation's vote. It first reads the votes already cast
+   * (`listProposalVotes`) and names them to the contract, which then reads only those, so members
+   * voting on one proposal at the same moment do not invalidate each other. Votes that reach the
+   * decision only together leave it to the next vote or to {@link MembershipClient.closeProposal}.
    *
    * @param proposalId - the proposal
    * @param vote - `YES` or `NO`
@@ -100,15 +103,17 @@ export interface MembershipClient {
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVALID_VOTE`, `NOT_A_MEMBER`,
    *   `NOT_AUTHORIZED`, `PROPOSAL_NOT_FOUND`, `NOT_ELIGIBLE`, `PROPOSAL_EXPIRED`, `PROPOSAL_CLOSED`,
    *   `ALREADY_VOTED`
-   * @throws TransactionError `COMMIT_FAILED` with `MVCC_READ_CONFLICT` when another member's vote
-   *   on the same proposal won the race three times in a row (each lost attempt is voted again)
+   * @throws TransactionError `COMMIT_FAILED` with `MVCC_READ_CONFLICT` or `PHANTOM_READ_CONFLICT`
+   *   when the proposal was decided under this vote three times in a row (each lost attempt is
+   *   voted again)
    */
   voteOnProposal(proposalId: string, vote: Vote): Promise<Committed<Proposal>>;
   /**
-   * Records an expired proposal as EXPIRED.
+   * Records the decision an open proposal has reached: EXPIRED after its expiration, or APPROVED
+   * or REJECTED when votes cast at the same moment reached it together.
    *
    * @param proposalId - the proposal
-   * @returns the expired proposal
+   * @returns the decided proposal
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `NOT_A_MEMBER`,
    *   `PROPOSAL_NOT_FOUND`, `PROPOSAL_CLOSED`, `PROPOSAL_NOT_EXPIRED`
    */
@@ -333,17 +338,26 @@ class MembershipClientImpl implements MembershipClient {
   }
 
   async voteOnProposal(proposalId: string, vote: Vote) {
-    // Every vote rewrites the proposal's counters, so two members voting at once conflict: the
-    // later one is invalidated with MVCC_READ_CONFLICT and nothing of it is committed. Voting again
-    // is then safe (and if the first vote did count, the chaincode answers ALREADY_VOTED).
+    // The vote names the votes this client has seen (votersCast), and the contract then reads only
+    // those vote keys, which never change once written: a member voting at the same moment writes
+    // a key this vote does not read, so both commit. Only a vote that decides the proposal writes
+    // the proposal itself; one invalidated that way (MVCC_READ_CONFLICT, nothing of it committed)
+    // is voted again, with the votes read afresh (if it did count, the chaincode answers
+    // ALREADY_VOTED).
     for (let attempt = 1; ; attempt++) {
       try {
-        return await submitJson<Proposal>(this.#t, 'voteOnProposal', [proposalId, vote]);
+        const seen = await this.listProposalVotes(proposalId);
+        return await submitJson<Proposal>(this.#t, 'voteOnProposal', [proposalId, vote], {
+          transientData: { votersCast: JSON.stringify(seen.map((v) => v.memberId)) },
+        });
       } catch (err) {
+        // Both codes mean the vote was invalidated by a write committed after it read, and that
+        // nothing of it was committed.
         const conflict =
           err instanceof TransactionError &&
           err.code === 'COMMIT_FAILED' &&
-          err.validationCode === 'MVCC_READ_CONFLICT';
+          (err.validationCode === 'MVCC_READ_CONFLICT' ||
+            err.validationCode === 'PHANTOM_READ_CONFLICT');
         if (!conflict || attempt >= VOTE_ATTEMPTS) throw err;
       }
     }

@@ -195,6 +195,17 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         expect(history.records[0]!.signers).to.deep.equal([0, 2]);
       });
 
+      it('reads a round report back from its transaction exactly as it was submitted', async () => {
+        const own = feedId('gw-round-report');
+        await createFeed(own);
+        const submitted = await report(own, 1, 351_000_000_00n);
+        const out = await feeds.submitReport(submitted);
+        const round = await feedsOrg2.getRound(own, '1');
+        expect(round).to.not.have.property('observations');
+        expect(round).to.include({ txId: out.transactionId, roundId: '1' });
+        expect(await feedsOrg2.getRoundReport(own, '1')).to.deep.equal(submitted);
+      });
+
       it('returns chaincode rejections as typed ContractErrors with per-peer details', async () => {
         const stale = await rejection(feeds.submitReport(await report(id, 1, 1n)));
         const err = expectContractError(stale, 'STALE_ROUND');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { FeedRecord, RoundRecord } from '../../../chaincode/src/feeds/types';
+import { compositeKey } from '../../support/fake-ledger';
 import {
   OTHER,
   T0,
@@ -70,6 +71,26 @@ describe('feeds: reads', () => {
     const { ledger, contract } = await withRounds(1);
     await expectCode(
       ledger.evaluate(contract, member(), (c, ctx) => c.getRoundData(ctx, 'eth-usd', '11')),
+      'NO_DATA',
+    );
+  });
+
+  it('returns the stored round with its report digest and transaction id from getRound', async () => {
+    const { ledger, contract } = await withRounds(3);
+    const round = JSON.parse(
+      await ledger.evaluate(contract, member(), (c, ctx) => c.getRound(ctx, 'eth-usd', '20')),
+    ) as RoundRecord;
+    expect(round).to.deep.equal(
+      ledger.readJson(compositeKey('feed.round', ['eth-usd', '00000000000000000020'])),
+    );
+    expect(round.reportDigest).to.match(/^[0-9a-f]{64}$/);
+    expect(round.txId).to.be.a('string').and.not.equal('');
+  });
+
+  it('says NO_DATA from getRound for a round never reported', async () => {
+    const { ledger, contract } = await withRounds(1);
+    await expectCode(
+      ledger.evaluate(contract, member(), (c, ctx) => c.getRound(ctx, 'eth-usd', '11')),
       'NO_DATA',
     );
   });

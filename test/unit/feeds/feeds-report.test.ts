@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
+import { encodeReport } from '@oracle-consortium/protocol';
 import { ROUND_REPORTED_EVENT } from '../../../chaincode/src/feeds/feeds-contract';
 import type { ReportInput, RoundRecord } from '../../../chaincode/src/feeds/types';
 import { flipS } from '../../support/ecdsa-der';
@@ -37,7 +39,7 @@ describe('feeds: accepting a report', () => {
     });
   });
 
-  it('records observations, signers and config digest under the zero-padded round key', async () => {
+  it('records signers, config digest and the report digest under the zero-padded round key', async () => {
     const { ledger, contract, feed, oracles } = await setup();
     const report = makeReport(feed, oracles, { roundId: '7', signers: [3, 1] });
     await ledger.submit(contract, member(), (c, ctx) => c.submitReport(ctx, submit(report)));
@@ -45,10 +47,34 @@ describe('feeds: accepting a report', () => {
       compositeKey('feed.round', ['eth-usd', '00000000000000000007']),
     ) as RoundRecord;
     expect(round.signers).to.deep.equal([1, 3]);
-    expect(round.observations).to.deep.equal(report.observations);
+    expect(round).to.not.have.property('observations');
+    expect(round).to.not.have.property('signatures');
+    expect(round.reportDigest).to.equal(
+      createHash('sha256').update(encodeReport(report)).digest('hex'),
+    );
     expect(round.configDigest).to.equal(feed.configDigest);
     expect(round.txId).to.match(/^tx/);
     expect(round.premiumHash).to.equal(undefined);
+  });
+
+  it('keeps the latest copy as light as the round record', async () => {
+    const { ledger, contract, feed, oracles } = await setup();
+    const report = makeReport(feed, oracles, { roundId: '7' });
+    await ledger.submit(contract, member(), (c, ctx) => c.submitReport(ctx, submit(report)));
+    const round = ledger.readJson(compositeKey('feed.round', ['eth-usd', '00000000000000000007']));
+    expect(ledger.readJson(compositeKey('feed.latest', ['eth-usd']))).to.deep.equal(round);
+    expect(Object.keys(round as object).sort()).to.deep.equal([
+      'answer',
+      'answeredInRound',
+      'configDigest',
+      'feedId',
+      'reportDigest',
+      'roundId',
+      'signers',
+      'startedAt',
+      'txId',
+      'updatedAt',
+    ]);
   });
 
   it('writes only keys of its own feed', async () => {

@@ -151,9 +151,28 @@ describe('gateway typed clients (fake connection)', () => {
     ]);
   });
 
-  it('votes again when a concurrent vote on the same proposal invalidated the first attempt', async () => {
+  it('names the votes it read as votersCast transient data when it votes', async () => {
+    const seen = [
+      { proposalId: 'p-1', memberId: 'Org2MSP', vote: 'YES', date: '2026-01-01T00:00:00.000Z' },
+      { proposalId: 'p-1', memberId: 'Org3MSP', vote: 'NO', date: '2026-01-01T00:00:00.000Z' },
+    ];
+    const { connection, requests } = fakeConnection((r) =>
+      r.transaction === 'listProposalVotes' ? seen : { proposalId: 'p-1', status: 'IN_PROGRESS' },
+    );
+    await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+    expect(requests.map((r) => [r.transaction, r.arguments])).to.deep.equal([
+      ['listProposalVotes', ['p-1']],
+      ['voteOnProposal', ['p-1', 'YES']],
+    ]);
+    expect(requests[1]!.transientData).to.deep.equal({
+      votersCast: JSON.stringify(['Org2MSP', 'Org3MSP']),
+    });
+  });
+
+  it('votes again, with the votes read afresh, when a deciding vote invalidated the first attempt', async () => {
     let calls = 0;
-    const { connection, requests } = fakeConnection(() => {
+    const { connection, requests } = fakeConnection((r) => {
+      if (r.transaction === 'listProposalVotes') return [];
       calls++;
       return calls === 1
         ? new TransactionError({
@@ -165,34 +184,60 @@ describe('gateway typed clients (fake connection)', () => {
     });
     const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
     expect(out.value).to.deep.equal({ proposalId: 'p-1', status: 'APPROVED' });
-    expect(requests.map((r) => r.transaction)).to.deep.equal(['voteOnProposal', 'voteOnProposal']);
+    expect(requests.map((r) => r.transaction)).to.deep.equal([
+      'listProposalVotes',
+      'voteOnProposal',
+      'listProposalVotes',
+      'voteOnProposal',
+    ]);
+  });
+
+  it('votes again when the first attempt failed validation with PHANTOM_READ_CONFLICT', async () => {
+    let calls = 0;
+    const { connection, requests } = fakeConnection((r) => {
+      if (r.transaction === 'listProposalVotes') return [];
+      calls++;
+      return calls === 1
+        ? new TransactionError({
+            code: 'COMMIT_FAILED',
+            message: 'failed validation with PHANTOM_READ_CONFLICT',
+            validationCode: 'PHANTOM_READ_CONFLICT',
+          })
+        : { proposalId: 'p-1', status: 'IN_PROGRESS' };
+    });
+    const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'NO');
+    expect(out.value).to.deep.equal({ proposalId: 'p-1', status: 'IN_PROGRESS' });
+    expect(requests.filter((r) => r.transaction === 'voteOnProposal')).to.have.length(2);
   });
 
   it('gives up after three conflicting attempts and does not retry other failures', async () => {
-    const conflict = () =>
-      new TransactionError({
-        code: 'COMMIT_FAILED',
-        message: 'failed validation with MVCC_READ_CONFLICT',
-        validationCode: 'MVCC_READ_CONFLICT',
-      });
+    const conflict = (r: TransactionRequest) =>
+      r.transaction === 'listProposalVotes'
+        ? []
+        : new TransactionError({
+            code: 'COMMIT_FAILED',
+            message: 'failed validation with MVCC_READ_CONFLICT',
+            validationCode: 'MVCC_READ_CONFLICT',
+          });
     const busy = fakeConnection(conflict);
     const err = await rejection(
       clients.newMembershipClient({ connection: busy.connection }).voteOnProposal('p-1', 'NO'),
     );
     expect(err).to.be.instanceOf(TransactionError);
-    expect(busy.requests).to.have.length(3);
-    const other = fakeConnection(
-      () =>
-        new TransactionError({
-          code: 'COMMIT_FAILED',
-          message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',
-          validationCode: 'ENDORSEMENT_POLICY_FAILURE',
-        }),
+    expect(busy.requests.filter((r) => r.transaction === 'voteOnProposal')).to.have.length(3);
+    const other = fakeConnection((r) =>
+      r.transaction === 'listProposalVotes'
+        ? []
+        : new TransactionError({
+            code: 'COMMIT_FAILED',
+            message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',
+            validationCode: 'ENDORSEMENT_POLICY_FAILURE',
+          }),
     );
     await rejection(
       clients.newMembershipClient({ connection: other.connection }).voteOnProposal('p-1', 'NO'),
     );
-    expect(other.requests).to.have.length(1);
+    expect(other.requests.filter((r) => r.transaction === 'voteOnProposal')).to.have.length(1);
   });
 
   it('sends proposal details as transient data with a generated salt and token', async () => {

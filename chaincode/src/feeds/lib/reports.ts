@@ -42,7 +42,7 @@ export async function submitReport(ctx: Context, report: ReportInput): Promise<R
   requireOwnerMember(ctx, feed);
   const latest = await readLatest(ctx, feed.feedId);
   const nowMs = txTimeMs(ctx);
-  const { answer, signers } = acceptReport(feed, latest, report, nowMs);
+  const { answer, signers, reportDigest } = acceptReport(feed, latest, report, nowMs);
   const premium = await writePremium(ctx, feed, report.roundId);
   const round: RoundRecord = {
     feedId: feed.feedId,
@@ -51,7 +51,7 @@ export async function submitReport(ctx: Context, report: ReportInput): Promise<R
     startedAt: report.observationsTimestamp,
     updatedAt: Math.floor(nowMs / 1000),
     answeredInRound: report.roundId,
-    observations: report.observations,
+    reportDigest,
     signers,
     configDigest: feed.configDigest,
     txId: ctx.stub.getTxID(),

@@ -1,18 +1,19 @@
 /**
- * What a decision does to the ledger: applying an approved proposal's actions, and settling an
- * expired proposal.
+ * What a decision does to the ledger: applying an approved proposal's actions, and recording a
+ * decision no vote recorded (an expiration, or a threshold reached by concurrent votes).
  */
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';
 import { txTimeIso, txTimeMs } from '../../lib/context';
 import type { InvitationRecord, MembershipEventType, ProposalRecord } from '../types';
-import { expiredProposal } from '../proposal-rules';
+import { applyTally, tally } from '../proposal-rules';
 import { expirationMs, type VotingPolicy } from '../voting-rules';
 import { KEY_TYPES, key } from './keys';
 import {
   emit,
   readMember,
   readMembers,
+  readVotes,
   saveChannelChange,
   saveInvitation,
   saveProposal,
@@ -129,29 +130,48 @@ export async function applyApproval(
 }
 
 /**
- * Settles an open proposal whose expiration has passed: writes EXPIRED and emits the status
- * change. Anything else is returned unchanged and nothing is written.
+ * Records the decision an open proposal has reached but not recorded: EXPIRED once its expiration
+ * has passed, or APPROVED (its actions applied) or REJECTED when votes cast at the same moment
+ * reached it together, so that neither vote saw the other (see `votes.ts`). The tally counts every
+ * vote of the proposal. An open proposal that is not decided is returned with its current counters
+ * and nothing is written; a decided one is returned unchanged.
  *
  * @param ctx - the transaction context
  * @param proposal - the stored proposal
+ * @param policy - the voting policy (an invitation lasts the proposal duration)
  * @returns the proposal as it now stands
  */
-export async function settleIfExpired(
+export async function settleProposal(
   ctx: Context,
   proposal: ProposalRecord,
+  policy: VotingPolicy,
 ): Promise<ProposalRecord> {
-  const settled = expiredProposal(proposal, txTimeMs(ctx));
-  if (settled === undefined) {
+  if (proposal.status !== 'IN_PROGRESS') {
     return proposal;
   }
-  await saveProposal(ctx, settled, proposal.status);
-  emit(ctx, ['ProposalStatusChanged'], {
-    proposalId: settled.proposalId,
-    status: settled.status,
+  const counts = tally(await readVotes(ctx, proposal.proposalId), proposal.eligibleVoters);
+  let next = applyTally(proposal, counts, txTimeMs(ctx));
+  if (next.status === 'IN_PROGRESS') {
+    return next;
+  }
+  const types: MembershipEventType[] = ['ProposalStatusChanged'];
+  let membersRemoved: string[] | undefined;
+  if (next.status === 'APPROVED') {
+    const applied = await applyApproval(ctx, next, policy);
+    next = applied.proposal;
+    types.push(...applied.types);
+    membersRemoved = applied.membersRemoved;
+  }
+  await saveProposal(ctx, next, proposal.status);
+  emit(ctx, types, {
+    proposalId: next.proposalId,
+    status: next.status,
     previousStatus: proposal.status,
-    yesVoteCount: settled.yesVoteCount,
-    noVoteCount: settled.noVoteCount,
-    outstandingVoteCount: settled.outstandingVoteCount,
+    yesVoteCount: next.yesVoteCount,
+    noVoteCount: next.noVoteCount,
+    outstandingVoteCount: next.outstandingVoteCount,
+    ...(next.invitationIds.length > 0 ? { invitationIds: next.invitationIds } : {}),
+    ...(membersRemoved === undefined ? {} : { membersRemoved }),
   });
-  return settled;
+  return next;
 }

@@ -265,6 +265,36 @@ export function parseVote(vote: string): VoteValue {
   return fail('INVALID_VOTE', `a vote is YES or NO, got ${JSON.stringify(vote)}`);
 }
 
+/** The transient field in which a voting client names the members whose votes it has read. */
+export const VOTERS_CAST_FIELD = 'votersCast';
+
+/** The most voters `votersCast` may name: more than any consortium's member count. */
+export const MAX_VOTERS_CAST = 1000;
+
+/**
+ * Parses the optional `votersCast` transient field: a JSON array of the MSP ids whose votes the
+ * client read (`listProposalVotes`) before voting. It is only a hint of which vote keys exist; the
+ * contract reads each named key and counts only the votes it finds.
+ *
+ * @param text - the field as UTF-8 text, or `undefined` when absent
+ * @returns the distinct MSP ids, or `undefined` when the field is absent
+ * @throws ChaincodeError `MALFORMED_INPUT` when it is not a JSON array of at most
+ *   {@link MAX_VOTERS_CAST} MSP ids
+ */
+export function parseVotersCast(text: string | undefined): string[] | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const value = parseJsonArg(text, VOTERS_CAST_FIELD);
+  ensure(
+    Array.isArray(value) && value.length <= MAX_VOTERS_CAST,
+    'MALFORMED_INPUT',
+    `${VOTERS_CAST_FIELD} must be a JSON array of at most ${MAX_VOTERS_CAST} MSP ids`,
+  );
+  const ids = (value as unknown[]).map((v, i) => parseMspId(v, `${VOTERS_CAST_FIELD}[${i}]`));
+  return [...new Set(ids)];
+}
+
 /**
  * Checks the shape of a proposal id (`p-` and 16 hex digits).
  *

@@ -21,9 +21,9 @@ import type {
 import { MEMBERSHIP_PRIVATE_COLLECTION } from '../types';
 import { expirationMs, requiredYesVotes, type VotingPolicy } from '../voting-rules';
 import { detailsHash, readPrivateDetails } from './details';
-import { proposalIdFor, settleIfExpired } from './effects';
+import { proposalIdFor, settleProposal } from './effects';
 import { KEY_TYPES, key } from './keys';
-import { emit, loadProposal, readMembers, saveProposal } from './store';
+import { emit, loadProposal, readMembers, saveProposal, withCurrentCounts } from './store';
 
 /** The private details as the collection stores them. */
 interface StoredDetails {
@@ -117,7 +117,7 @@ export async function createProposal(
       'TOKEN_REUSED',
       `token ${token} already created ${proposal.proposalId} with different actions or description`,
     );
-    return settleIfExpired(ctx, proposal);
+    return settleProposal(ctx, proposal, policy);
   }
 
   const eligibleVoters = (await readMembers(ctx)).map((m) => m.mspId);
@@ -173,23 +173,29 @@ export async function createProposal(
 }
 
 /**
- * Records EXPIRED on an open proposal whose expiration has passed.
+ * Records the decision an open proposal has reached: EXPIRED once its expiration has passed, or
+ * APPROVED or REJECTED when concurrent votes reached the threshold together (see `votes.ts`).
  *
  * @param ctx - the transaction context
+ * @param policy - the voting policy
  * @param proposalId - the proposal
- * @returns the EXPIRED proposal
+ * @returns the decided proposal
  * @throws ChaincodeError `PROPOSAL_NOT_FOUND`, `PROPOSAL_CLOSED`, `PROPOSAL_NOT_EXPIRED`
  */
-export async function closeProposal(ctx: Context, proposalId: string): Promise<ProposalRecord> {
+export async function closeProposal(
+  ctx: Context,
+  policy: VotingPolicy,
+  proposalId: string,
+): Promise<ProposalRecord> {
   const proposal = await loadProposal(ctx, proposalId);
   ensure(
     proposal.status === 'IN_PROGRESS',
     'PROPOSAL_CLOSED',
     `${proposalId} is already ${proposal.status}`,
   );
-  const settled = await settleIfExpired(ctx, proposal);
+  const settled = await settleProposal(ctx, proposal, policy);
   ensure(
-    settled.status === 'EXPIRED',
+    settled.status !== 'IN_PROGRESS',
     'PROPOSAL_NOT_EXPIRED',
     `${proposalId} is open until ${proposal.expirationDate}`,
   );
@@ -219,10 +225,11 @@ export async function listProposals(
   const proposals: ProposalRecord[] = [];
   for (const entry of page.entries) {
     if (status === undefined) {
-      proposals.push(JSON.parse(Buffer.from(entry.value).toString('utf8')) as ProposalRecord);
+      const stored = JSON.parse(Buffer.from(entry.value).toString('utf8')) as ProposalRecord;
+      proposals.push(await withCurrentCounts(ctx, stored));
     } else {
       const { attributes } = ctx.stub.splitCompositeKey(entry.key);
-      proposals.push(await loadProposal(ctx, attributes[1] ?? ''));
+      proposals.push(await withCurrentCounts(ctx, await loadProposal(ctx, attributes[1] ?? '')));
     }
   }
   return { proposals, bookmark: page.bookmark };

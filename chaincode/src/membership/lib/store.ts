@@ -20,6 +20,7 @@ import { MEMBERSHIP_EVENT } from '../types';
 import { txTimeIso } from '../../lib/context';
 import { fail } from '../../lib/errors';
 import { readAll, readJson, writeJson } from '../../lib/state';
+import { tally } from '../proposal-rules';
 import { KEY_TYPES, key } from './keys';
 
 /**
@@ -192,6 +193,55 @@ export function readPendingInitialization(
  */
 export function readVotes(ctx: Context, proposalId: string): Promise<VoteRecord[]> {
   return readAll<VoteRecord>(ctx, KEY_TYPES.vote, [proposalId]);
+}
+
+/**
+ * The votes of the named members on a proposal, read key by key. A vote is written once and never
+ * changed, so reading the key of a vote already cast can never conflict with another transaction;
+ * a vote cast meanwhile by a member not named is simply not seen (unlike a range read, which a
+ * concurrent vote would invalidate as a phantom).
+ *
+ * @param ctx - the transaction context
+ * @param proposalId - the proposal id
+ * @param voters - the members whose vote keys to read
+ * @returns the votes found, in the order of `voters`
+ */
+export async function readVotesOf(
+  ctx: Context,
+  proposalId: string,
+  voters: readonly string[],
+): Promise<VoteRecord[]> {
+  const votes: VoteRecord[] = [];
+  for (const voter of voters) {
+    const vote = await readJson<VoteRecord>(ctx, key(ctx, KEY_TYPES.vote, proposalId, voter));
+    if (vote !== undefined) votes.push(vote);
+  }
+  return votes;
+}
+
+/**
+ * A proposal as readers see it. A vote that does not decide writes only its own vote key, so an
+ * open proposal's stored counters are those of its last decision-relevant write; they are counted
+ * afresh from the vote keys here. A decided proposal's counters were written with its decision.
+ *
+ * @param ctx - the transaction context
+ * @param proposal - the stored proposal
+ * @returns the proposal with its counters as its votes give them
+ */
+export async function withCurrentCounts(
+  ctx: Context,
+  proposal: ProposalRecord,
+): Promise<ProposalRecord> {
+  if (proposal.status !== 'IN_PROGRESS') {
+    return proposal;
+  }
+  const counts = tally(await readVotes(ctx, proposal.proposalId), proposal.eligibleVoters);
+  return {
+    ...proposal,
+    yesVoteCount: counts.yes,
+    noVoteCount: counts.no,
+    outstandingVoteCount: counts.eligible - counts.yes - counts.no,
+  };
 }
 
 /**

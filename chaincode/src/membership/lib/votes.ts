@@ -1,16 +1,58 @@
 /**
- * The vote use case: record a member's vote, tally the proposal's votes, decide, and apply an
- * approval in the same transaction.
+ * The vote use case: record a member's vote under its own key, tally the proposal's votes, and
+ * decide and apply an approval in the same transaction when the tally settles it.
+ *
+ * A vote that does not decide writes nothing but its own vote key, so two members voting on one
+ * proposal at the same moment do not touch a common key. Whether they also read nothing the other
+ * writes depends on how the votes already cast are read:
+ * - with `voters` (the `votersCast` transient field the library sends, from `listProposalVotes`),
+ *   only those members' vote keys are read. A vote is written once, so those reads never
+ *   conflict, and concurrent votes by different members both commit.
+ * - without it, the proposal's vote range is read, which is exact but which a concurrent vote
+ *   invalidates as a phantom read.
+ *
+ * Counting only the votes it read is sound: once YES votes reach the requirement, or the YES and
+ * outstanding votes fall below it, no further vote can change that, so a tally that decides on the
+ * votes read decides on all of them. Two concurrent votes that reach the decision only together are
+ * both counted, and the decision is recorded by the next vote or by `closeProposal`.
  */
 import type { Context } from 'fabric-contract-api';
 import { txTimeIso, txTimeMs } from '../../lib/context';
-import { writeJson } from '../../lib/state';
+import { readJson, writeJson } from '../../lib/state';
 import { applyTally, checkVote, tally } from '../proposal-rules';
 import type { MembershipEventType, ProposalRecord, VoteRecord, VoteValue } from '../types';
 import type { VotingPolicy } from '../voting-rules';
 import { applyApproval } from './effects';
 import { KEY_TYPES, key } from './keys';
-import { emit, loadProposal, readVotes, saveProposal } from './store';
+import { emit, loadProposal, readVotes, readVotesOf, saveProposal } from './store';
+
+/**
+ * The votes a vote transaction counts: the named voters' and the caller's own (to refuse a second
+ * vote), or, without names, every vote of the proposal.
+ *
+ * @param ctx - the transaction context
+ * @param proposalId - the proposal
+ * @param voter - the voting member
+ * @param voters - the members whose votes the client read, or `undefined`
+ * @returns the votes read
+ */
+async function votesToCount(
+  ctx: Context,
+  proposalId: string,
+  voter: string,
+  voters: readonly string[] | undefined,
+): Promise<VoteRecord[]> {
+  if (voters === undefined) {
+    return readVotes(ctx, proposalId);
+  }
+  const others = await readVotesOf(
+    ctx,
+    proposalId,
+    voters.filter((v) => v !== voter),
+  );
+  const own = await readJson<VoteRecord>(ctx, key(ctx, KEY_TYPES.vote, proposalId, voter));
+  return own === undefined ? others : [...others, own];
+}
 
 /**
  * Casts a member's vote, once and for good, and decides the proposal when the vote settles it.
@@ -20,7 +62,9 @@ import { emit, loadProposal, readVotes, saveProposal } from './store';
  * @param proposalId - the proposal
  * @param voter - the voting member (checked to be a member with the admin attribute)
  * @param value - `YES` or `NO`
- * @returns the updated proposal
+ * @param voters - the members whose votes the client read before voting (see the file comment),
+ *   or `undefined` to read every vote of the proposal
+ * @returns the proposal with the tally of the votes read and this one
  * @throws ChaincodeError `PROPOSAL_NOT_FOUND`, and the codes of `checkVote`
  */
 export async function castVote(
@@ -29,9 +73,10 @@ export async function castVote(
   proposalId: string,
   voter: string,
   value: VoteValue,
+  voters?: readonly string[],
 ): Promise<ProposalRecord> {
   const proposal = await loadProposal(ctx, proposalId);
-  const votes = await readVotes(ctx, proposalId);
+  const votes = await votesToCount(ctx, proposalId, voter, voters);
   const now = txTimeMs(ctx);
   checkVote(proposal, votes, voter, now);
   const record: VoteRecord = { proposalId, memberId: voter, vote: value, date: txTimeIso(ctx) };
@@ -49,7 +94,11 @@ export async function castVote(
     types.push(...applied.types);
     membersRemoved = applied.membersRemoved;
   }
-  await saveProposal(ctx, next, proposal.status);
+  // An open proposal's counters are counted from the vote keys when read, so a vote that does not
+  // decide leaves the proposal record alone: that shared key is what concurrent votes fought over.
+  if (next.status !== 'IN_PROGRESS') {
+    await saveProposal(ctx, next, proposal.status);
+  }
   emit(ctx, types, {
     proposalId,
     status: next.status,
