@@ -30,6 +30,7 @@ import {
   type FeedsClient,
   type NetworkConfig,
   type Round,
+  type SignedReport,
 } from '@oracle-consortium/gateway';
 import { REPO_DIR } from '../support/network';
 import { makeNodeFiles, writeNodeConfig, type NodeFiles } from '../support/oracle-node/cluster';
@@ -82,8 +83,11 @@ async function until<T>(
   }
 }
 
-/** The hash the node stores for a report it signed, rebuilt from the round on chain. */
-function committedReportHash(r: Round): string {
+/** A round with the observations of its report, which state keeps only as a digest. */
+type ReportedRound = Round & Pick<SignedReport, 'observations'>;
+
+/** The hash the node stores for a report it signed, rebuilt from the round's committed report. */
+function committedReportHash(r: ReportedRound): string {
   const body = {
     feedId: r.feedId,
     roundId: r.roundId,
@@ -185,6 +189,11 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
       },
       60_000,
     );
+  }
+
+  /** The round with its report's observations, read from its transaction. */
+  async function reported(r: Round): Promise<ReportedRound> {
+    return { ...r, observations: (await feeds.getRoundReport(feedId, r.roundId)).observations };
   }
 
   async function history(): Promise<Round[]> {
@@ -376,7 +385,7 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
       async () => (await history()).find((x) => x.signers.includes(0)),
       90_000,
     );
-    expect(r.observations.map((o) => o.oracle)).to.include(0);
+    expect((await reported(r)).observations.map((o) => o.oracle)).to.include(0);
     const standbyRounds = procs.get('standby')!.events.filter((e) => e.msg === 'round.signed');
     expect(standbyRounds).to.deep.equal([]);
   });
@@ -426,12 +435,14 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
       const want = prices.map((pair) => pair.map(scaled));
       const r = await until(
         `a round after ${before} with the new prices`,
-        async () =>
-          (await history()).find(
-            (x) =>
-              BigInt(x.roundId) > before &&
-              x.observations.every((o) => want[o.oracle]!.includes(BigInt(o.value))),
-          ),
+        async () => {
+          for (const x of await history()) {
+            if (BigInt(x.roundId) <= before) continue;
+            const { observations } = await reported(x);
+            if (observations.every((o) => want[o.oracle]!.includes(BigInt(o.value)))) return x;
+          }
+          return undefined;
+        },
         60_000,
       );
       if (r.signers.includes(0)) signedByZero ??= r;
@@ -460,7 +471,7 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
     const signedByZero = h.filter((r) => r.signers.includes(0));
     expect(signedByZero.length).to.be.at.least(2);
     for (const r of signedByZero) {
-      const hash = committedReportHash(r);
+      const hash = committedReportHash(await reported(r));
       const claims = rows.filter((x) => x.round_id === r.roundId && x.report_hash === hash);
       expect(claims, `claims of the committed report of round ${r.roundId}`).to.have.length(1);
       const expected = BigInt(r.roundId) <= lastRoundBeforeKill ? 'proc-a' : 'proc-b';
