@@ -20,7 +20,12 @@ describe('channel capabilities per profile (live network)', function () {
 
   it('enables exactly the application capability of the recorded profile', async () => {
     const net = harnessNetworkEnv();
-    const [profile, recorded] = (await networkSh(net, 'profile')).trim().split(' ');
+    // The output may carry network.sh's warnings (a PORT_BASE in the ephemeral range): the
+    // answer is the line that is not one.
+    const answer = (await networkSh(net, 'profile'))
+      .split('\n')
+      .find((l) => l.trim() !== '' && !l.startsWith('warning:'));
+    const [profile, recorded] = (answer ?? '').trim().split(' ');
     const expected = profile === 'amb' ? 'V2_0' : (process.env.CHANNEL_CAPABILITY ?? 'V2_5');
     expect(recorded).to.equal(expected);
     const cli = await adminCli(net, 'Org1');

@@ -203,6 +203,10 @@ describe('operator console: the Oracle nodes page in a browser', function () {
       // Before the node service serves /v1/lease it answers 404 ("n/a"); after, the role it states.
       const res = await fetch(`http://127.0.0.1:${String(API_BASE + i)}/v1/lease`);
       const expected = res.status === 404 ? 'n/a' : ((await res.json()) as { role: string }).role;
+      // The page shows the snapshot the console last pushed: a probe that timed out on a loaded
+      // machine shows 'error' until the next one, so wait for the node's own answer to arrive.
+      const lease = node.locator(`[data-testid=lease][data-lease="${expected}"]`);
+      await lease.waitFor({ timeout: 30_000 }).catch(() => undefined);
       expect(await node.locator('[data-testid=lease]').getAttribute('data-lease')).to.equal(
         expected,
       );
