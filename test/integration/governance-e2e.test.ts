@@ -16,7 +16,7 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID, X509Certificate } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,7 +29,6 @@ import {
   type MspDefinition,
 } from '@oracle-consortium/protocol';
 import {
-  ca,
   clients,
   connection,
   governance,
@@ -50,6 +49,7 @@ import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
 import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
 import { newOracles, signedReport } from '../support/oracles';
+import { enrollKmsAdmin } from '../support/ca-identities';
 
 const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
@@ -154,45 +154,7 @@ async function fileAdmin(member: string): Promise<ConfigSigningIdentity> {
  */
 async function kmsAdmin(member: string): Promise<ConfigSigningIdentity> {
   const network = await connection.loadNetworkDescription({ path: DESCRIPTION, member });
-  const kms = network.kms!;
-  const kmsOptions = {
-    region: kms.region,
-    endpoint: kms.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  };
-  const signer = signers.newKmsSigner({
-    ...kmsOptions,
-    keyId: await signers.createKmsKey(kmsOptions),
-  });
-  const caConfig = network.ca!;
-  const caClient = ca.newCaClient({
-    url: caConfig.url,
-    ...(caConfig.address !== undefined ? { address: caConfig.address } : {}),
-    tlsRootCerts: caConfig.tlsRootCerts,
-  });
-  const registrarSigner = await signers.generateFileKey({
-    path: path.join(scratch, `registrar-${member}.pem`),
-  });
-  const registrar = {
-    certificate: (
-      await caClient.enroll({
-        enrollmentId: caConfig.registrar!.enrollmentId,
-        enrollmentSecret: caConfig.registrar!.enrollmentSecret,
-        signer: registrarSigner,
-      })
-    ).certificate,
-    signer: registrarSigner,
-  };
-  const enrollmentId = `kms-admin-${randomUUID().slice(0, 8)}`;
-  const secret = await caClient.register({
-    registrar,
-    enrollmentId,
-    type: 'admin',
-    affiliation: '',
-  });
-  const { certificate } = await caClient.enroll({ enrollmentId, enrollmentSecret: secret, signer });
-  expect(new X509Certificate(certificate).subject).to.contain('OU=admin');
-  return { mspId: network.mspId, certificate, signer };
+  return enrollKmsAdmin(network, scratch);
 }
 
 /** An in-process governance agent acting as `admin` of `member`. */
