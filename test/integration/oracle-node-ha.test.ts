@@ -21,7 +21,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import {
-  ca,
   clients,
   connection,
   reports,
@@ -33,7 +32,12 @@ import {
   type SignedReport,
 } from '@oracle-consortium/gateway';
 import { REPO_DIR } from '../support/network';
-import { makeNodeFiles, writeNodeConfig, type NodeFiles } from '../support/oracle-node/cluster';
+import {
+  enrollNodeIdentities,
+  makeNodeFiles,
+  writeNodeConfig,
+  type NodeFiles,
+} from '../support/oracle-node/cluster';
 import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-adapter';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 
@@ -250,39 +254,8 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
 
     const root = mkdtempSync(join(tmpdir(), 'oracle-node-ha-'));
     files = await makeNodeFiles(root, ids);
-    const caConfig = network.ca!;
-    const caClient = ca.newCaClient({
-      url: caConfig.url,
-      ...(caConfig.address === undefined ? {} : { address: caConfig.address }),
-      tlsRootCerts: caConfig.tlsRootCerts,
-    });
-    const registrarKey = await signers.generateFileKey({ path: join(root, 'registrar.pem') });
-    const registrar = {
-      certificate: (
-        await caClient.enroll({
-          enrollmentId: caConfig.registrar!.enrollmentId,
-          enrollmentSecret: caConfig.registrar!.enrollmentSecret,
-          signer: registrarKey,
-        })
-      ).certificate,
-      signer: registrarKey,
-    };
     // One Fabric identity per oracle; the two processes of oracle 0 share its identity and key.
-    for (const f of files) {
-      const secret = await caClient.register({
-        registrar,
-        enrollmentId: f.oracleId,
-        affiliation: '',
-      });
-      const key = await signers.generateFileKey({ path: join(f.dir, 'fabric.pem') });
-      const { certificate } = await caClient.enroll({
-        enrollmentId: f.oracleId,
-        enrollmentSecret: secret,
-        signer: key,
-      });
-      writeFileSync(join(f.dir, 'fabric-cert.pem'), certificate);
-      await key.close();
-    }
+    await enrollNodeIdentities(network, files, root);
 
     await feeds.createFeed({
       feedId,

@@ -11,12 +11,11 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  ca,
   clients,
   connection,
   signers,
@@ -27,7 +26,12 @@ import {
   type SignedReport,
 } from '@oracle-consortium/gateway';
 import { REPO_DIR } from '../support/network';
-import { makeNodeFiles, writeNodeConfig, type NodeFiles } from '../support/oracle-node/cluster';
+import {
+  enrollNodeIdentities,
+  makeNodeFiles,
+  writeNodeConfig,
+  type NodeFiles,
+} from '../support/oracle-node/cluster';
 import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-adapter';
 
 const description = process.env.NETWORK_DESCRIPTION;
@@ -215,38 +219,7 @@ describe('oracle-node: four node processes report a feed (live network)', functi
     files = await makeNodeFiles(root, ids);
     // Each node's Fabric identity: registered and enrolled with Org1's CA (a file key here; the
     // node takes a KMS or HSM key the same way).
-    const caConfig = network.ca!;
-    const caClient = ca.newCaClient({
-      url: caConfig.url,
-      ...(caConfig.address === undefined ? {} : { address: caConfig.address }),
-      tlsRootCerts: caConfig.tlsRootCerts,
-    });
-    const registrarKey = await signers.generateFileKey({ path: join(root, 'registrar.pem') });
-    const registrar = {
-      certificate: (
-        await caClient.enroll({
-          enrollmentId: caConfig.registrar!.enrollmentId,
-          enrollmentSecret: caConfig.registrar!.enrollmentSecret,
-          signer: registrarKey,
-        })
-      ).certificate,
-      signer: registrarKey,
-    };
-    for (const f of files) {
-      const secret = await caClient.register({
-        registrar,
-        enrollmentId: f.oracleId,
-        affiliation: '',
-      });
-      const key = await signers.generateFileKey({ path: join(f.dir, 'fabric.pem') });
-      const { certificate } = await caClient.enroll({
-        enrollmentId: f.oracleId,
-        enrollmentSecret: secret,
-        signer: key,
-      });
-      writeFileSync(join(f.dir, 'fabric-cert.pem'), certificate);
-      await key.close();
-    }
+    await enrollNodeIdentities(network, files, root);
 
     await feeds.createFeed({
       feedId,

@@ -4,7 +4,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reports, signers, type Signer } from '@oracle-consortium/gateway';
+import { reports, signers, type NetworkConfig, type Signer } from '@oracle-consortium/gateway';
+import { registrarSession } from '../ca-identities';
 import { issuedLeaf, selfSigned } from '../../../scripts/lib/openssl-ca';
 
 /** One node's files. */
@@ -131,4 +132,36 @@ ${sources}
   const file = join(me.dir, 'node.toml');
   writeFileSync(file, text);
   return file;
+}
+
+/**
+ * Registers and enrolls each node's own Fabric identity with the member's CA (the description's
+ * registrar): a new file key in the node's folder (`fabric.pem`) and its certificate
+ * (`fabric-cert.pem`), which a node configuration names in its `[fabric]` table.
+ *
+ * @param network - the member's settings from the network description
+ * @param files - the nodes
+ * @param root - where the registrar's session key goes
+ */
+export async function enrollNodeIdentities(
+  network: NetworkConfig,
+  files: readonly NodeFiles[],
+  root: string,
+): Promise<void> {
+  const { caClient, registrar } = await registrarSession(network, root);
+  for (const f of files) {
+    const secret = await caClient.register({
+      registrar,
+      enrollmentId: f.oracleId,
+      affiliation: '',
+    });
+    const key = await signers.generateFileKey({ path: join(f.dir, 'fabric.pem') });
+    const { certificate } = await caClient.enroll({
+      enrollmentId: f.oracleId,
+      enrollmentSecret: secret,
+      signer: key,
+    });
+    writeFileSync(join(f.dir, 'fabric-cert.pem'), certificate);
+    await key.close();
+  }
 }
