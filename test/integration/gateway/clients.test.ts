@@ -273,9 +273,23 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         const value = { bid: '35000000000', ask: '35000100000', venue: 'x' };
         const out = await feeds.submitReport(await report(id, 2, 35_000_000_000n), { value });
         expect(out.premium?.salt).to.match(/^[0-9a-f]{64}$/);
-        const premium = await feedsOrg2.getPremium(id, '2');
-        expect(premium.value).to.deep.equal(value);
-        expect(premium.premiumHash).to.equal(out.premium?.premiumHash);
+        // The submit returns once the peer Org1 asked committed the block; Org2's peer commits it
+        // on its own a moment later, so the subscriber reads until its peer has it (NO_DATA until
+        // then), for at most 15 s.
+        const readBy = Date.now() + 15_000;
+        let premium = await feedsOrg2.getPremium(id, '2').catch((err: unknown) => err);
+        while (
+          premium instanceof ContractError &&
+          premium.chaincodeCode === 'NO_DATA' &&
+          Date.now() < readBy
+        ) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          premium = await feedsOrg2.getPremium(id, '2').catch((err: unknown) => err);
+        }
+        if (premium instanceof Error) throw premium;
+        const read = premium as Awaited<ReturnType<typeof feedsOrg2.getPremium>>;
+        expect(read.value).to.deep.equal(value);
+        expect(read.premiumHash).to.equal(out.premium?.premiumHash);
         const check = await feedsOrg2.verifyPremium(id, '2', { value, salt: out.premium!.salt });
         expect(check.valid).to.be.true;
         const wrong = await feedsOrg2.verifyPremium(id, '2', {
