@@ -25,6 +25,7 @@ import {
 import { describedMembers } from '../../support/network';
 import { suiteTransport } from '../../support/gateway/transport';
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
+import { committedOn } from '../../support/gateway/committed';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const REPO = resolve(__dirname, '..', '..', '..');
@@ -113,11 +114,16 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
       return c;
     }
 
+    /** Waits until the block of an Org1 write is on the peer Org2's reads go to. */
+    async function seenByOrg2(out: { readonly blockNumber: bigint }): Promise<void> {
+      await committedOn(org2User, out.blockNumber);
+    }
+
     async function createFeed(id: string): Promise<void> {
       const oracles = await Promise.all(
         keys.map(async (k, i) => ({ id: `o${i}`, publicKey: await reports.oraclePublicKey(k) })),
       );
-      await feeds.createFeed({
+      const out = await feeds.createFeed({
         feedId: id,
         description: `${id} test feed`,
         decimals: 8,
@@ -126,6 +132,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         heartbeatSeconds: 3600,
         deviationThresholdPpb: 5_000_000,
       });
+      await seenByOrg2(out);
     }
 
     /** A report for `round` signed by oracles 0 and 2, observed by 0, 1, 2. */
@@ -187,6 +194,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         expect(out.transactionId).to.match(/^[0-9a-f]{64}$/);
         expect(out.blockNumber > 0n).to.be.true;
         expect(out.value.answer).to.equal('35000000000');
+        await seenByOrg2(out);
         const latest = await feedsOrg2.latestRoundData(id);
         expect(latest).to.deep.include({ feedId: id, roundId: '1', answer: '35000000000' });
         expect(await feedsOrg2.getRoundData(id, '1')).to.deep.equal(latest);
@@ -200,6 +208,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         await createFeed(own);
         const submitted = await report(own, 1, 351_000_000_00n);
         const out = await feeds.submitReport(submitted);
+        await seenByOrg2(out);
         const round = await feedsOrg2.getRound(own, '1');
         expect(round).to.not.have.property('observations');
         expect(round).to.include({ txId: out.transactionId, roundId: '1' });
@@ -269,25 +278,13 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
       it('delivers a premium value to the subscriber only, endorsed by owner and subscriber', async () => {
         const sub = await feeds.grantSubscription(id, 'Org2MSP');
         expect(sub.value.mspId).to.equal('Org2MSP');
+        await seenByOrg2(sub);
         expect(await feedsOrg2.listSubscriptions(id)).to.have.length(1);
         const value = { bid: '35000000000', ask: '35000100000', venue: 'x' };
         const out = await feeds.submitReport(await report(id, 2, 35_000_000_000n), { value });
         expect(out.premium?.salt).to.match(/^[0-9a-f]{64}$/);
-        // The submit returns once the peer Org1 asked committed the block; Org2's peer commits it
-        // on its own a moment later, so the subscriber reads until its peer has it (NO_DATA until
-        // then), for at most 15 s.
-        const readBy = Date.now() + 15_000;
-        let premium = await feedsOrg2.getPremium(id, '2').catch((err: unknown) => err);
-        while (
-          premium instanceof ContractError &&
-          premium.chaincodeCode === 'NO_DATA' &&
-          Date.now() < readBy
-        ) {
-          await new Promise((resolve) => setTimeout(resolve, 250));
-          premium = await feedsOrg2.getPremium(id, '2').catch((err: unknown) => err);
-        }
-        if (premium instanceof Error) throw premium;
-        const read = premium as Awaited<ReturnType<typeof feedsOrg2.getPremium>>;
+        await seenByOrg2(out);
+        const read = await feedsOrg2.getPremium(id, '2');
         expect(read.value).to.deep.equal(value);
         expect(read.premiumHash).to.equal(out.premium?.premiumHash);
         const check = await feedsOrg2.verifyPremium(id, '2', { value, salt: out.premium!.salt });
@@ -297,7 +294,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
           salt: out.premium!.salt,
         });
         expect(wrong.valid).to.be.false;
-        await feeds.revokeSubscription(id, 'Org2MSP');
+        await seenByOrg2(await feeds.revokeSubscription(id, 'Org2MSP'));
         expectContractError(await rejection(feedsOrg2.getPremium(id, '2')), 'NOT_SUBSCRIBED');
       });
     });
@@ -479,13 +476,14 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         }
         const [winner, loser] = endorsed as [(typeof endorsed)[0], (typeof endorsed)[0]];
         const c0 = await off.submit(winner.bytes, await signer.sign(winner.digest));
-        await off.commitStatus(c0.bytes, await signer.sign(c0.digest));
+        const winnerCommitted = await off.commitStatus(c0.bytes, await signer.sign(c0.digest));
         const c1 = await off.submit(loser.bytes, await signer.sign(loser.digest));
         const invalid = await rejection(off.commitStatus(c1.bytes, await signer.sign(c1.digest)));
         if (!(invalid instanceof TransactionError)) return expect.fail(String(invalid));
         expect(invalid.code).to.equal('COMMIT_FAILED');
         expect(invalid.validationCode).to.equal('MVCC_READ_CONFLICT');
         committed.push(winner.transactionId);
+        await seenByOrg2(winnerCommitted);
         expect((await feedsOrg2.latestRoundData(id)).roundId).to.equal('5');
 
         const secondStream = openStream();
