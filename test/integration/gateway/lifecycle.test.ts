@@ -1,0 +1,108 @@
+/**
+ * The library's `_lifecycle` operations, which the governance agents use to make chaincode
+ * definitions follow the members, on a live network through whichever transport the suite runs
+ * (the Gateway service on the 2.5 network, the legacy services on the amb profile's gateway-less
+ * peers): a new sequence of the kv chaincode's definition, identical otherwise, approved by each
+ * member's admin for its own organisation and committed once a majority approved.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import {
+  TransactionError,
+  connection,
+  governance,
+  signers,
+  type ChaincodeDefinition,
+  type Connection,
+} from '@oracle-consortium/gateway';
+import { suiteTransport } from '../../support/gateway/transport';
+
+const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
+const CHAINCODE = 'kv';
+
+(DESCRIPTION === undefined ? describe.skip : describe)(
+  'chaincode definitions through the library (live network)',
+  function () {
+    this.timeout(120_000);
+    const open: Connection[] = [];
+
+    async function adminOf(member: string): Promise<Connection> {
+      const network = await connection.loadNetworkDescription({ path: DESCRIPTION!, member });
+      const files = network.identities.admin!;
+      const c = connection.connect({
+        ...suiteTransport(),
+        network,
+        identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
+        signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+      });
+      open.push(c);
+      return c;
+    }
+
+    async function committed(c: Connection): Promise<ChaincodeDefinition> {
+      const found = (await governance.queryCommittedDefinitions(c)).find(
+        (d) => d.name === CHAINCODE,
+      );
+      if (found === undefined) return expect.fail(`${CHAINCODE} has no committed definition`);
+      return found;
+    }
+
+    after(() => {
+      for (const c of open) c.close();
+    });
+
+    it('approves a new sequence per organisation, refuses its commit before a majority, then commits it', async () => {
+      const org1 = await adminOf('Org1');
+      const org2 = await adminOf('Org2');
+      const current = await committed(org1);
+      const next: ChaincodeDefinition = { ...current, sequence: current.sequence + 1n };
+
+      const packages = await Promise.all(
+        [org1, org2].map(async (c) => {
+          const approved = await governance.queryApprovedDefinition(c, CHAINCODE, current.sequence);
+          expect(approved, `${c.mspId}'s approval of sequence ${current.sequence}`).to.not.be
+            .undefined;
+          expect(governance.sameDefinition(approved!.definition, current)).to.be.true;
+          return approved!.packageId!;
+        }),
+      );
+      expect(await governance.checkCommitReadiness(org1, next)).to.deep.equal({
+        Org1MSP: false,
+        Org2MSP: false,
+      });
+
+      await governance.approveDefinitionForMyOrg(org1, next, packages[0]!);
+      const approved = await governance.queryApprovedDefinition(org1, CHAINCODE, next.sequence);
+      expect(approved?.packageId).to.equal(packages[0]);
+      expect(governance.sameDefinition(approved!.definition, next)).to.be.true;
+      expect(await governance.checkCommitReadiness(org2, next)).to.deep.equal({
+        Org1MSP: true,
+        Org2MSP: false,
+      });
+
+      // One approval of two is not the channel's MAJORITY: Org1's peer endorses the commit (its own
+      // organisation approved), but the transaction fails validation and nothing moves.
+      let early: unknown;
+      try {
+        await governance.commitDefinition(org1, next, ['Org1MSP']);
+      } catch (err) {
+        early = err;
+      }
+      if (!(early instanceof TransactionError)) return expect.fail(String(early));
+      expect(early.code).to.equal('COMMIT_FAILED');
+      expect(early.validationCode).to.equal('ENDORSEMENT_POLICY_FAILURE');
+      expect((await committed(org2)).sequence).to.equal(current.sequence);
+
+      await governance.approveDefinitionForMyOrg(org2, next, packages[1]!);
+      await governance.commitDefinition(org2, next, ['Org1MSP', 'Org2MSP']);
+      for (const c of [org1, org2]) {
+        const now = await committed(c);
+        expect(now.sequence).to.equal(next.sequence);
+        expect(governance.sameDefinition(now, next)).to.be.true;
+      }
+      // The chaincode serves under the new sequence.
+      const out = await org1.submit({ chaincode: CHAINCODE, transaction: 'noop' });
+      expect(out.blockNumber > 0n).to.be.true;
+    });
+  },
+);
