@@ -13,11 +13,14 @@ new_secret() {
   printf 'Aa1%s' "$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
 }
 
+# ca_client <member|orderer> <args...>: fabric-ca-client against that CA, as its registrar (the
+# home's identity) unless the arguments enroll another. CA_CLIENT_HOME and CA_CLIENT_BIN, when set,
+# pick another client home and build (enroll_msp's PKCS#11 ones).
 ca_client() {
   local who="$1"
   shift
-  FABRIC_CA_CLIENT_HOME="$CRYPTO_DIR/${who,,}/registrar" \
-    "$FABRIC_CA_BIN/fabric-ca-client" "$@" --caname "ca-${who,,}" --tls.certfiles "$(ca_root "$who")" \
+  FABRIC_CA_CLIENT_HOME="${CA_CLIENT_HOME:-$CRYPTO_DIR/${who,,}/registrar}" \
+    "${CA_CLIENT_BIN:-$FABRIC_CA_BIN}/fabric-ca-client" "$@" --caname "ca-${who,,}" --tls.certfiles "$(ca_root "$who")" \
     >>"$LOGS_DIR/ca-client.log" 2>&1 || {
     echo "error: fabric-ca-client $1 against ca-${who,,} failed; last lines of $LOGS_DIR/ca-client.log:" >&2
     tail -n 10 "$LOGS_DIR/ca-client.log" >&2
@@ -56,6 +59,56 @@ normalise_msp() {
   write_nodeous "$msp"
 }
 
+# hsm_client_home: a fabric-ca-client home whose BCCSP is the network's SoftHSM2 token, so an
+# enrollment through it generates the key pair inside the token (CKA_ID: the SKI, SHA-256 of the
+# public EC point, which is what the nodes' PKCS11 BCCSP looks a key up by) and writes no private
+# key to the MSP's keystore. The CSR settings are those of the client's default configuration,
+# which the file-key enrollments get, so both kinds of certificate have the same subject names.
+hsm_client_home() {
+  local home="$CRYPTO_DIR/hsm-client"
+  if [[ ! -f "$home/fabric-ca-client-config.yaml" ]]; then
+    mkdir -p "$home"
+    cat >"$home/fabric-ca-client-config.yaml" <<EOF
+mspdir: msp
+csr:
+  keyrequest:
+    algo: ecdsa
+    size: 256
+  names:
+    - C: US
+      ST: North Carolina
+      O: Hyperledger
+      OU: Fabric
+bccsp:
+  default: PKCS11
+  pkcs11:
+    library: $(softhsm_library)
+    label: consortium
+    pin: "$(cat "$CRYPTO_DIR/hsm.pin")"
+    hash: SHA2
+    security: 256
+EOF
+  fi
+  echo "$home"
+}
+
+# enroll_msp <who> <type> <enrollment URL> <msp dir>: the enrollment of an identity's MSP. A peer's
+# or an orderer's key pair is generated in the SoftHSM2 token when the network keeps node keys
+# there (NODE_KEYS=hsm); every other identity's, and every TLS key, in the MSP's keystore.
+enroll_msp() {
+  local who="$1" type="$2" url="$3" msp="$4"
+  if node_keys_in_hsm && [[ "$type" == peer || "$type" == orderer ]]; then
+    CA_CLIENT_HOME="$(hsm_client_home)" CA_CLIENT_BIN="$FABRIC_CA_PKCS11_BIN" SOFTHSM2_CONF="$NETWORK_HOME/softhsm2.conf" \
+      ca_client "$who" enroll -u "$url" -M "$msp"
+    # The PKCS#11 BCCSP keeps no key file; a stray one would mean the key left the HSM.
+    if compgen -G "$msp/keystore/*" >/dev/null; then
+      die "the enrollment of $msp left a file in its keystore although its key was to stay in the HSM: $(ls "$msp/keystore")"
+    fi
+  else
+    ca_client "$who" enroll -u "$url" -M "$msp"
+  fi
+}
+
 # register_and_enroll <who> <name> <type> <dir> [attrs] [tls hostname]
 register_and_enroll() {
   local who="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" host="${6:-}" secret port
@@ -65,7 +118,7 @@ register_and_enroll() {
   [[ -n "$attrs" ]] && reg+=(--id.attrs "$attrs")
   ca_client "$who" "${reg[@]}"
   mkdir -p "$dir"
-  ca_client "$who" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/msp"
+  enroll_msp "$who" "$type" "https://$name:$secret@127.0.0.1:$port" "$dir/msp"
   normalise_msp "$dir/msp"
   if [[ -n "$host" ]]; then
     ca_client "$who" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/tls-msp" \
