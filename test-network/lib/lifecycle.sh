@@ -298,7 +298,7 @@ cmd_up() {
   write_topology
   write_profile "$profile" "$cap" "$keys"
   log "topology: $members member(s) with $peers peer(s) each, recorded in $TOPOLOGY_FILE"
-  log "profile $profile: Gateway service $(if [[ "$(gateway_enabled)" == true ]]; then echo on; else echo off; fi), application capability $cap, node signing keys in $(if node_keys_in_hsm; then echo the SoftHSM2 token; else echo files; fi), recorded in $PROFILE_FILE"
+  log "profile $profile: Gateway service $(if [[ "$(gateway_enabled)" == true ]]; then echo on; else echo off; fi), application capability $cap, node signing keys in $(node_keys_where), recorded in $PROFILE_FILE"
   local who
   for who in orderer "${ORGS[@]}"; do new_secret >"$CRYPTO_DIR/registrar-${who,,}.secret"; done
   init_softhsm

@@ -106,8 +106,13 @@ check_same_node_keys() {
   [[ -n "${NODE_KEYS:-}" ]] || return 0
   check_node_keys "$NODE_KEYS"
   if [[ "$NODE_KEYS" != "$NODE_KEYS_MODE" ]]; then
-    die "the network in $NETWORK_HOME keeps its nodes' signing keys in ${NODE_KEYS_MODE/file/files}; NODE_KEYS=$NODE_KEYS asks otherwise: \`network.sh down\` it first, or leave NODE_KEYS unset to start it as it is"
+    die "the network in $NETWORK_HOME was brought up with NODE_KEYS=$NODE_KEYS_MODE (its nodes' signing keys are in $(node_keys_where)); NODE_KEYS=$NODE_KEYS asks otherwise: \`network.sh down\` it first, or leave NODE_KEYS unset to start it as it is"
   fi
+}
+
+# node_keys_where: where this network's node signing keys are, in words.
+node_keys_where() {
+  if node_keys_in_hsm; then echo "the SoftHSM2 token"; else echo "files"; fi
 }
 
 # node_keys_in_hsm: this network's peers and orderers sign with keys held in the SoftHSM2 token.
