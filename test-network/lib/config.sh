@@ -22,7 +22,8 @@ write_node_config() {
 }
 
 # bccsp_to_hsm <core.yaml|orderer.yaml>: NODE_KEYS=hsm: the node's BCCSP (peer.BCCSP, or the
-# orderer's General.BCCSP) becomes the network's SoftHSM2 token. Fabric finds the MSP signing key
+# orderer's General.BCCSP) becomes the node's own SoftHSM2 token (lib/common.sh; every node's has
+# the same label and PIN, and SOFTHSM2_CONF, set by nodes/peer.sh and orderer.sh, says which). Fabric finds the MSP signing key
 # there by the SKI of the certificate's public key (SHA-256 of the EC point), the CKA_ID that
 # fabric-ca-client's PKCS#11 BCCSP gave the key pair it generated at enrollment. The PIN sits in
 # the file as it does in the CAs' configuration: NETWORK_HOME is readable by this user only.
@@ -31,14 +32,14 @@ bccsp_to_hsm() {
   out="$(mktemp)"
   # The BCCSP block is a key at four spaces (peer.BCCSP, General.BCCSP); Default and the PKCS11 block
   # sit at eight. Exactly six settings change; any other count means the sample's layout moved.
-  if ! awk -v lib="$(softhsm_library)" -v pin="$(cat "$CRYPTO_DIR/hsm.pin")" '
+  if ! awk -v lib="$(softhsm_library)" -v label="$NODE_TOKEN_LABEL" -v pin="$(cat "$CRYPTO_DIR/hsm.pin")" '
     /^ *(#.*)?$/ { print; next }
     { match($0, /^ */); ind = RLENGTH }
     inb && ind <= 4 { inb = 0; inp = 0 }
     inp && ind <= 8 { inp = 0 }
     inb && ind == 8 && /^ *Default: *SW *$/ { sub(/SW *$/, "PKCS11"); n++ }
     inp && /^ *Library: *$/ { $0 = $0 " " lib; n++ }
-    inp && /^ *Label: *$/ { $0 = $0 " consortium"; n++ }
+    inp && /^ *Label: *$/ { $0 = $0 " " label; n++ }
     inp && /^ *Pin: *$/ { $0 = $0 " \"" pin "\""; n++ }
     inp && /^ *Hash: *$/ { $0 = $0 " SHA2"; n++ }
     inp && /^ *Security: *$/ { $0 = $0 " 256"; n++ }

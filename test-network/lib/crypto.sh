@@ -59,8 +59,9 @@ normalise_msp() {
   write_nodeous "$msp"
 }
 
-# hsm_client_home: a fabric-ca-client home whose BCCSP is the network's SoftHSM2 token, so an
-# enrollment through it generates the key pair inside the token (CKA_ID: the SKI, SHA-256 of the
+# hsm_client_home: a fabric-ca-client home whose BCCSP is a node's SoftHSM2 token (the one
+# SOFTHSM2_CONF points at: every node's has the same label and PIN), so an enrollment through it
+# generates the key pair inside the token (CKA_ID: the SKI, SHA-256 of the
 # public EC point, which is what the nodes' PKCS11 BCCSP looks a key up by) and writes no private
 # key to the MSP's keystore. The CSR settings are those of the client's default configuration,
 # which the file-key enrollments get, so both kinds of certificate have the same subject names.
@@ -83,7 +84,7 @@ bccsp:
   default: PKCS11
   pkcs11:
     library: $(softhsm_library)
-    label: consortium
+    label: $NODE_TOKEN_LABEL
     pin: "$(cat "$CRYPTO_DIR/hsm.pin")"
     hash: SHA2
     security: 256
@@ -92,14 +93,32 @@ EOF
   echo "$home"
 }
 
+# init_node_token <node name>: a fresh SoftHSM2 token for the node (lib/common.sh). A token left by
+# an earlier enrollment of the same name (a failed command taken back, a node deleted and created
+# again) goes first, with its key: a second token of the same label would make the lookup ambiguous.
+init_node_token() {
+  local dir
+  dir="$(node_hsm_dir "$1")"
+  rm -rf "$dir"
+  mkdir -p "$dir/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$dir/tokens" >"$dir/softhsm2.conf"
+  SOFTHSM2_CONF="$dir/softhsm2.conf" softhsm2-util --init-token --free --label "$NODE_TOKEN_LABEL" \
+    --pin "$(cat "$CRYPTO_DIR/hsm.pin")" --so-pin "$(cat "$CRYPTO_DIR/hsm.sopin")" >>"$LOGS_DIR/softhsm.log" 2>&1 ||
+    die "initialising the SoftHSM2 token of $1 failed; see $LOGS_DIR/softhsm.log"
+}
+
 # enroll_msp <who> <type> <enrollment URL> <msp dir>: the enrollment of an identity's MSP. A peer's
 # or an orderer's key pair is generated in the SoftHSM2 token when the network keeps node keys
 # there (NODE_KEYS=hsm); every other identity's, and every TLS key, in the MSP's keystore.
 enroll_msp() {
   local who="$1" type="$2" url="$3" msp="$4"
   if node_keys_in_hsm && [[ "$type" == peer || "$type" == orderer ]]; then
-    CA_CLIENT_HOME="$(hsm_client_home)" CA_CLIENT_BIN="$FABRIC_CA_PKCS11_BIN" SOFTHSM2_CONF="$NETWORK_HOME/softhsm2.conf" \
-      ca_client "$who" enroll -u "$url" -M "$msp"
+    # The node's name is its identity folder's (crypto/org1/peer1-org1/msp, crypto/orderer/orderer1/msp).
+    local node
+    node="$(basename "$(dirname "$msp")")"
+    init_node_token "$node"
+    CA_CLIENT_HOME="$(hsm_client_home)" CA_CLIENT_BIN="$FABRIC_CA_PKCS11_BIN" \
+      SOFTHSM2_CONF="$(node_hsm_dir "$node")/softhsm2.conf" ca_client "$who" enroll -u "$url" -M "$msp"
     # The PKCS#11 BCCSP keeps no key file; a stray one would mean the key left the HSM.
     if compgen -G "$msp/keystore/*" >/dev/null; then
       die "the enrollment of $msp left a file in its keystore although its key was to stay in the HSM: $(ls "$msp/keystore")"

@@ -60,7 +60,8 @@ export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builde
 # NODE_KEYS=hsm: core.yaml's peer.BCCSP is the SoftHSM2 token (lib/config.sh), which holds this
 # peer's MSP signing key; its TLS key stays in tls/server.key (Fabric reads TLS keys from files only).
 if node_keys_in_hsm; then
-  export SOFTHSM2_CONF="$NETWORK_HOME/softhsm2.conf"
+  SOFTHSM2_CONF="$(node_hsm_dir "$name")/softhsm2.conf"
+  export SOFTHSM2_CONF
 fi
 mkdir -p "$DATA_DIR/$name"
 exec "$(node_fabric_bin)/peer" node start
