@@ -108,7 +108,7 @@ init_node_token() {
 }
 
 # enroll_msp <who> <type> <enrollment URL> <msp dir>: the enrollment of an identity's MSP. A peer's
-# or an orderer's key pair is generated in the SoftHSM2 token when the network keeps node keys
+# or an orderer's key pair is generated in its own SoftHSM2 token when the network keeps node keys
 # there (NODE_KEYS=hsm); every other identity's, and every TLS key, in the MSP's keystore.
 enroll_msp() {
   local who="$1" type="$2" url="$3" msp="$4"

@@ -10,7 +10,7 @@
 #        and chaincode packages run by Node 12.22.12 (Fabric 2.2's Node chaincode runtime)
 # The nodes' own MSP signing keys are chosen the same way, with NODE_KEYS at `up`:
 #   file (default) each peer's and orderer's key in its MSP keystore, as Fabric's tools write it
-#   hsm  each key generated in the network's SoftHSM2 token at enrollment, never written to disk;
+#   hsm  each key generated at enrollment in a SoftHSM2 token of the node's own, never on disk;
 #        the peers and orderers are the PKCS#11 build and their BCCSP is that token
 # The file holds `profile=<name>`, `application_capability=<V2_0|V2_5>` and `node_keys=<file|hsm>`
 # lines.
@@ -54,7 +54,7 @@ requested_profile() {
 check_node_keys() {
   case "$1" in
     file | hsm) ;;
-    *) die "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in the network's SoftHSM2 token, never on disk), got '$1'" ;;
+    *) die "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in a SoftHSM2 token of each node's own, never on disk), got '$1'" ;;
   esac
 }
 
@@ -112,10 +112,10 @@ check_same_node_keys() {
 
 # node_keys_where: where this network's node signing keys are, in words.
 node_keys_where() {
-  if node_keys_in_hsm; then echo "the SoftHSM2 token"; else echo "files"; fi
+  if node_keys_in_hsm; then echo "SoftHSM2 tokens"; else echo "files"; fi
 }
 
-# node_keys_in_hsm: this network's peers and orderers sign with keys held in the SoftHSM2 token.
+# node_keys_in_hsm: this network's peers and orderers sign with keys held in SoftHSM2 tokens.
 node_keys_in_hsm() { [[ "$NODE_KEYS_MODE" == hsm ]]; }
 
 # node_fabric_bin: the directory of the peer and orderer binaries the nodes run: the PKCS#11 build
