@@ -216,6 +216,14 @@ forget_identity() {
   ca_client "$1" identity remove "$2" >/dev/null 2>&1 ||
     echo "warning: could not remove identity $2 from ca-${1,,} (is it running?); register it under another name or remove it by hand" >&2
   rm -rf "$3"
+  # A node's own SoftHSM2 token (NODE_KEYS=hsm) holds the identity's key: it goes too, and the
+  # node's data directory with it when nothing else is in it (a create taken back before the start).
+  local token
+  token="$(node_hsm_dir "$(basename "$3")")"
+  if [[ -d "$token" ]]; then
+    rm -rf "$token"
+    rmdir "$(dirname "$token")" 2>/dev/null || true
+  fi
 }
 
 # forget_registered_here: undoes every register_new of this invocation, newest first.
