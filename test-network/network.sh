@@ -12,9 +12,10 @@
 #                           capability V2_0, packages served by Node 12), CHANNEL_CAPABILITY=V2_0|V2_5
 #                           (2.5 profile only; default V2_5), recorded the same way;
 #                           NODE_KEYS=file (default) or hsm: every peer's and orderer's MSP signing
-#                           key generated at enrollment in a SoftHSM2 token of its own, never on disk (the
-#                           nodes run a PKCS#11 build of Fabric, built on first use; TLS keys stay
-#                           files), recorded the same way and honoured by start, node and member
+#                           key generated at enrollment in a SoftHSM2 token of its own, never in a
+#                           key file (the nodes run a PKCS#11 build of Fabric, built on first use;
+#                           TLS keys stay files), recorded the same way and honoured by start,
+#                           node create and member create
 #   deploy <dir|package.tar.gz> --name n [--version v] [--collections file] [--policy expr]
 #                           check the inputs, package, install, start one chaincode server per peer,
 #                           approve, commit; deploying a name again upgrades it without a gap

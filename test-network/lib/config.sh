@@ -22,11 +22,12 @@ write_node_config() {
 }
 
 # bccsp_to_hsm <core.yaml|orderer.yaml>: NODE_KEYS=hsm: the node's BCCSP (peer.BCCSP, or the
-# orderer's General.BCCSP) becomes the node's own SoftHSM2 token (lib/common.sh; every node's has
-# the same label and PIN, and SOFTHSM2_CONF, set by nodes/peer.sh and orderer.sh, says which). Fabric finds the MSP signing key
-# there by the SKI of the certificate's public key (SHA-256 of the EC point), the CKA_ID that
-# fabric-ca-client's PKCS#11 BCCSP gave the key pair it generated at enrollment. The PIN sits in
-# the file as it does in the CAs' configuration: NETWORK_HOME is readable by this user only.
+# orderer's General.BCCSP) becomes the node's own SoftHSM2 token (lib/common.sh: every node's has
+# the same label and PIN, and SOFTHSM2_CONF, set by nodes/peer.sh and orderer.sh, says which).
+# Fabric finds the MSP signing key there by the SKI of the certificate's public key (SHA-256 of the
+# EC point), the CKA_ID that fabric-ca-client's PKCS#11 BCCSP gave the key pair it generated at
+# enrollment. The PIN sits in the file as it does in the CAs' configuration: NETWORK_HOME is
+# readable by this user only.
 bccsp_to_hsm() {
   local file="$1" out
   out="$(mktemp)"

@@ -61,9 +61,9 @@ normalise_msp() {
 
 # hsm_client_home: a fabric-ca-client home whose BCCSP is a node's SoftHSM2 token (the one
 # SOFTHSM2_CONF points at: every node's has the same label and PIN), so an enrollment through it
-# generates the key pair inside the token (CKA_ID: the SKI, SHA-256 of the
-# public EC point, which is what the nodes' PKCS11 BCCSP looks a key up by) and writes no private
-# key to the MSP's keystore. The CSR settings are those of the client's default configuration,
+# generates the key pair inside the token (sensitive, not extractable; CKA_ID: the SKI, SHA-256 of
+# the public EC point, which is what the nodes' PKCS11 BCCSP looks a key up by) and writes no
+# private key to the MSP's keystore. The CSR settings are those of the client's default configuration,
 # which the file-key enrollments get, so both kinds of certificate have the same subject names.
 hsm_client_home() {
   local home="$CRYPTO_DIR/hsm-client"

@@ -10,7 +10,7 @@
 #        and chaincode packages run by Node 12.22.12 (Fabric 2.2's Node chaincode runtime)
 # The nodes' own MSP signing keys are chosen the same way, with NODE_KEYS at `up`:
 #   file (default) each peer's and orderer's key in its MSP keystore, as Fabric's tools write it
-#   hsm  each key generated at enrollment in a SoftHSM2 token of the node's own, never on disk;
+#   hsm  each key generated at enrollment in a SoftHSM2 token of the node's own, never in a key file;
 #        the peers and orderers are the PKCS#11 build and their BCCSP is that token
 # The file holds `profile=<name>`, `application_capability=<V2_0|V2_5>` and `node_keys=<file|hsm>`
 # lines.
@@ -54,7 +54,7 @@ requested_profile() {
 check_node_keys() {
   case "$1" in
     file | hsm) ;;
-    *) die "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in a SoftHSM2 token of each node's own, never on disk), got '$1'" ;;
+    *) die "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in a SoftHSM2 token of each node's own, never in a key file), got '$1'" ;;
   esac
 }
 

@@ -184,7 +184,7 @@ describe('network.sh as a new user meets it', function () {
       [
         'NODE_KEYS',
         'HSM',
-        "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in a SoftHSM2 token of each node's own, never on disk), got 'HSM'",
+        "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in a SoftHSM2 token of each node's own, never in a key file), got 'HSM'",
       ],
     ] as const) {
       it(`refuses up with ${name}='${value}' before creating any state`, async () => {
