@@ -66,9 +66,13 @@ check_nothing_skipped "$logs/integration.log"
 
 # Suites that change the channel's organisations (they add an MSP to the channel, or remove one),
 # which would change what every later suite on a shared network sees: a network of their own
-# (name it-gov, ports from GOV_PORT_BASE, default 26000).
+# (name it-gov, ports from GOV_PORT_BASE, default 26000). Its peers and orderers sign with keys
+# held in SoftHSM2 tokens (NODE_KEYS=hsm), which its node-key suite checks; without SoftHSM2 they
+# keep file keys and that suite is skipped, loudly.
 step "integration tests that change the channel's organisations"
-NETWORK_NAME=it-gov PORT_BASE="${GOV_PORT_BASE:-26000}" \
+gov_node_keys="file"
+command -v softhsm2-util >/dev/null 2>&1 && gov_node_keys=hsm
+NETWORK_NAME=it-gov PORT_BASE="${GOV_PORT_BASE:-26000}" NODE_KEYS="$gov_node_keys" \
   bash scripts/with-network.sh npx mocha --config test/.mocharc.governance.json | tee "$logs/integration-governance.log"
 check_nothing_skipped "$logs/integration-governance.log"
 

@@ -10,7 +10,12 @@
 #                           the topology from there, not from these variables;
 #                           NETWORK_PROFILE=2.5 (default) or amb (Gateway service off, application
 #                           capability V2_0, packages served by Node 12), CHANNEL_CAPABILITY=V2_0|V2_5
-#                           (2.5 profile only; default V2_5), recorded the same way
+#                           (2.5 profile only; default V2_5), recorded the same way;
+#                           NODE_KEYS=file (default) or hsm: every peer's and orderer's MSP signing
+#                           key generated at enrollment in a SoftHSM2 token of its own, never in a
+#                           key file (the nodes run a PKCS#11 build of Fabric, built on first use;
+#                           TLS keys stay files), recorded the same way and honoured by start,
+#                           node create and member create
 #   deploy <dir|package.tar.gz> --name n [--version v] [--collections file] [--policy expr]
 #                           check the inputs, package, install, start one chaincode server per peer,
 #                           approve, commit; deploying a name again upgrades it without a gap
@@ -54,7 +59,8 @@
 #
 # Settings (environment): NETWORK_NAME (local), NETWORK_HOME (.network/<name>), PORT_BASE (30000;
 # the network uses PORT_BASE+1 to PORT_BASE+979), CHANNEL_NAME (consortium), BATCH_TIMEOUT (0.5s),
-# BATCH_SIZE (100), HEALTH_TIMEOUT (60 s); for `up` only: MEMBERS (2), PEERS (2).
+# BATCH_SIZE (100), HEALTH_TIMEOUT (60 s); for `up` only: MEMBERS (2), PEERS (2), NETWORK_PROFILE,
+# CHANNEL_CAPABILITY, NODE_KEYS (file).
 set -euo pipefail
 
 # shellcheck source=test-network/lib/common.sh

@@ -39,6 +39,10 @@ FABRIC_CA_BIN="$TOOLKIT_CACHE/fabric-ca-$FABRIC_CA_VERSION/bin"
 # fabric-ca-server built with the `pkcs11` Go build tag, so its BCCSP can keep the CA's signing key
 # in an HSM. A directory of its own: the untagged build above stays as it is for networks that use it.
 FABRIC_CA_PKCS11_BIN="$TOOLKIT_CACHE/fabric-ca-$FABRIC_CA_VERSION-pkcs11/bin"
+# peer and orderer built with the `pkcs11` Go build tag: Fabric 2.5 compiles its BCCSP PKCS11
+# factory only under that tag, and a node whose MSP signing key lives in the HSM (NODE_KEYS=hsm)
+# needs it. Built only when such a network is brought up; the untagged build above stays as it is.
+FABRIC_PKCS11_BIN="$TOOLKIT_CACHE/fabric-$FABRIC_VERSION-pkcs11/bin"
 LOCAL_KMS_BIN="$TOOLKIT_CACHE/local-kms-$LOCAL_KMS_COMMIT/bin"
 FABRIC_SAMPLECONFIG="$TOOLKIT_CACHE/fabric-$FABRIC_VERSION/sampleconfig"
 
@@ -115,7 +119,7 @@ build_fabric_ca() {
 }
 
 # build_fabric_ca_pkcs11: fabric-ca-server with PKCS#11 support, for CAs whose keys live in the
-# network's SoftHSM2 token (the client needs no HSM: the untagged one serves).
+# network's SoftHSM2 token (the client needs no HSM for that: the untagged one serves).
 build_fabric_ca_pkcs11() {
   if [[ -x "$FABRIC_CA_PKCS11_BIN/fabric-ca-server" ]]; then return 0; fi
   require_go
@@ -128,6 +132,45 @@ build_fabric_ca_pkcs11() {
   CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_CA_PKCS11_BIN" \
     "$TOOLKIT_CACHE/build-fabric-ca-$FABRIC_CA_VERSION-pkcs11.log" \
     "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" github.com/hyperledger/fabric-ca/cmd/fabric-ca-server
+}
+
+# build_fabric_pkcs11: peer and orderer with PKCS#11 support, for networks whose nodes keep their
+# MSP signing keys in the HSM (NODE_KEYS=hsm). The CLI tools (configtxgen, osnadmin...) and the peer
+# CLI sign with the admin's file key, so the untagged build serves for them.
+build_fabric_pkcs11() {
+  if [[ -x "$FABRIC_PKCS11_BIN/peer" && -x "$FABRIC_PKCS11_BIN/orderer" ]]; then return 0; fi
+  require_go
+  if ! command -v gcc >/dev/null 2>&1; then
+    echo "error: the PKCS#11 build of peer and orderer needs cgo and a C compiler; install gcc" >&2
+    return 1
+  fi
+  local pv
+  if ! pv="$(fabric_pseudo_version "$FABRIC_VERSION")"; then
+    echo "error: no pinned commit for Fabric $FABRIC_VERSION; add it to fabric_pseudo_version in $0" >&2
+    return 1
+  fi
+  echo "building Fabric $FABRIC_VERSION peer and orderer with PKCS#11 support into $FABRIC_PKCS11_BIN; the first build takes several minutes" >&2
+  mkdir -p "$TOOLKIT_CACHE"
+  CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_PKCS11_BIN" \
+    "$TOOLKIT_CACHE/build-fabric-$FABRIC_VERSION-pkcs11.log" "github.com/hyperledger/fabric@$pv" \
+    github.com/hyperledger/fabric/cmd/peer github.com/hyperledger/fabric/cmd/orderer
+}
+
+# build_fabric_ca_client_pkcs11: fabric-ca-client with PKCS#11 support, beside the PKCS#11 server,
+# for enrollments whose key pair is generated in the HSM (a node's MSP key with NODE_KEYS=hsm). Its
+# BCCSP (fabric-lib-go) compiles the PKCS11 factory only under the `pkcs11` tag, as Fabric's does.
+build_fabric_ca_client_pkcs11() {
+  if [[ -x "$FABRIC_CA_PKCS11_BIN/fabric-ca-client" ]]; then return 0; fi
+  require_go
+  if ! command -v gcc >/dev/null 2>&1; then
+    echo "error: the PKCS#11 build of fabric-ca-client needs cgo and a C compiler; install gcc" >&2
+    return 1
+  fi
+  echo "building fabric-ca-client $FABRIC_CA_VERSION with PKCS#11 support into $FABRIC_CA_PKCS11_BIN" >&2
+  mkdir -p "$TOOLKIT_CACHE"
+  CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_CA_PKCS11_BIN" \
+    "$TOOLKIT_CACHE/build-fabric-ca-client-$FABRIC_CA_VERSION-pkcs11.log" \
+    "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" github.com/hyperledger/fabric-ca/cmd/fabric-ca-client
 }
 
 # local-kms's own server listens on every interface; test-network/kms/main.go (ours) serves its
@@ -166,5 +209,10 @@ build_all() {
   build_fabric_ca
   # Only where SoftHSM2 is installed: without it the CAs keep their keys in files (see ca.sh).
   if command -v softhsm2-util >/dev/null 2>&1; then build_fabric_ca_pkcs11; fi
+  # Only for a network whose nodes keep their signing keys in the HSM (NODE_KEYS=hsm, recorded).
+  if [[ "${NODE_KEYS_MODE:-file}" == hsm ]]; then
+    build_fabric_pkcs11
+    build_fabric_ca_client_pkcs11
+  fi
   build_local_kms
 }

@@ -115,6 +115,15 @@ softhsm_library() {
   echo ""
 }
 
+# NODE_KEYS=hsm: every peer and orderer has a SoftHSM2 token of its own, labelled NODE_TOKEN_LABEL
+# with the network's HSM PIN, in a token directory of its own inside the node's data directory (so
+# deleting the node deletes its key). SoftHSM2's file store is not safe for several processes when
+# one of them writes: peers that opened one shared token together failed to find it. Here no two
+# processes share token files, and a token is written only by its node's enrollment, before the
+# node starts.
+NODE_TOKEN_LABEL=node
+node_hsm_dir() { echo "$DATA_DIR/$1/hsm"; }
+
 # Paths inside NETWORK_HOME.
 PIDS_DIR="$NETWORK_HOME/pids"
 LOGS_DIR="$NETWORK_HOME/logs"

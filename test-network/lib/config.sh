@@ -15,6 +15,44 @@ write_node_config() {
     die "could not blank vm.endpoint in core.yaml; check $FABRIC_SAMPLECONFIG/core.yaml"
   fi
   chmod u+w "$CONFIG_DIR"/*.yaml
+  if node_keys_in_hsm; then
+    bccsp_to_hsm "$CONFIG_DIR/core.yaml"
+    bccsp_to_hsm "$CONFIG_DIR/orderer.yaml"
+  fi
+}
+
+# bccsp_to_hsm <core.yaml|orderer.yaml>: NODE_KEYS=hsm: the node's BCCSP (peer.BCCSP, or the
+# orderer's General.BCCSP) becomes the node's own SoftHSM2 token (lib/common.sh: every node's has
+# the same label and PIN, and SOFTHSM2_CONF, set by nodes/peer.sh and orderer.sh, says which).
+# Fabric finds the MSP signing key there by the SKI of the certificate's public key (SHA-256 of the
+# EC point), the CKA_ID that fabric-ca-client's PKCS#11 BCCSP gave the key pair it generated at
+# enrollment. The PIN sits in the file as it does in the CAs' configuration: NETWORK_HOME is
+# readable by this user only.
+bccsp_to_hsm() {
+  local file="$1" out
+  out="$(mktemp)"
+  # The BCCSP block is a key at four spaces (peer.BCCSP, General.BCCSP); Default and the PKCS11 block
+  # sit at eight. Exactly six settings change; any other count means the sample's layout moved.
+  if ! awk -v lib="$(softhsm_library)" -v label="$NODE_TOKEN_LABEL" -v pin="$(cat "$CRYPTO_DIR/hsm.pin")" '
+    /^ *(#.*)?$/ { print; next }
+    { match($0, /^ */); ind = RLENGTH }
+    inb && ind <= 4 { inb = 0; inp = 0 }
+    inp && ind <= 8 { inp = 0 }
+    inb && ind == 8 && /^ *Default: *SW *$/ { sub(/SW *$/, "PKCS11"); n++ }
+    inp && /^ *Library: *$/ { $0 = $0 " " lib; n++ }
+    inp && /^ *Label: *$/ { $0 = $0 " " label; n++ }
+    inp && /^ *Pin: *$/ { $0 = $0 " \"" pin "\""; n++ }
+    inp && /^ *Hash: *$/ { $0 = $0 " SHA2"; n++ }
+    inp && /^ *Security: *$/ { $0 = $0 " 256"; n++ }
+    ind == 4 && /^ *BCCSP: *$/ { inb = 1 }
+    inb && ind == 8 && /^ *PKCS11: *$/ { inp = 1 }
+    { print }
+    END { exit n == 6 ? 0 : 1 }
+  ' "$file" >"$out"; then
+    rm -f "$out"
+    die "could not set the PKCS11 BCCSP in $file; check the BCCSP section of $FABRIC_SAMPLECONFIG/$(basename "$file")"
+  fi
+  mv "$out" "$file"
 }
 
 # org_block <org>: one application organisation of the channel (anchor peer: its first peer, when

@@ -13,11 +13,14 @@ new_secret() {
   printf 'Aa1%s' "$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
 }
 
+# ca_client <member|orderer> <args...>: fabric-ca-client against that CA, as its registrar (the
+# home's identity) unless the arguments enroll another. CA_CLIENT_HOME and CA_CLIENT_BIN, when set,
+# pick another client home and build (enroll_msp's PKCS#11 ones).
 ca_client() {
   local who="$1"
   shift
-  FABRIC_CA_CLIENT_HOME="$CRYPTO_DIR/${who,,}/registrar" \
-    "$FABRIC_CA_BIN/fabric-ca-client" "$@" --caname "ca-${who,,}" --tls.certfiles "$(ca_root "$who")" \
+  FABRIC_CA_CLIENT_HOME="${CA_CLIENT_HOME:-$CRYPTO_DIR/${who,,}/registrar}" \
+    "${CA_CLIENT_BIN:-$FABRIC_CA_BIN}/fabric-ca-client" "$@" --caname "ca-${who,,}" --tls.certfiles "$(ca_root "$who")" \
     >>"$LOGS_DIR/ca-client.log" 2>&1 || {
     echo "error: fabric-ca-client $1 against ca-${who,,} failed; last lines of $LOGS_DIR/ca-client.log:" >&2
     tail -n 10 "$LOGS_DIR/ca-client.log" >&2
@@ -56,6 +59,75 @@ normalise_msp() {
   write_nodeous "$msp"
 }
 
+# hsm_client_home: a fabric-ca-client home whose BCCSP is a node's SoftHSM2 token (the one
+# SOFTHSM2_CONF points at: every node's has the same label and PIN), so an enrollment through it
+# generates the key pair inside the token (sensitive, not extractable; CKA_ID: the SKI, SHA-256 of
+# the public EC point, which is what the nodes' PKCS11 BCCSP looks a key up by) and writes no
+# private key to the MSP's keystore. The CSR settings are those of the client's default configuration,
+# which the file-key enrollments get, so both kinds of certificate have the same subject names.
+hsm_client_home() {
+  local home="$CRYPTO_DIR/hsm-client"
+  if [[ ! -f "$home/fabric-ca-client-config.yaml" ]]; then
+    mkdir -p "$home"
+    cat >"$home/fabric-ca-client-config.yaml" <<EOF
+mspdir: msp
+csr:
+  keyrequest:
+    algo: ecdsa
+    size: 256
+  names:
+    - C: US
+      ST: North Carolina
+      O: Hyperledger
+      OU: Fabric
+bccsp:
+  default: PKCS11
+  pkcs11:
+    library: $(softhsm_library)
+    label: $NODE_TOKEN_LABEL
+    pin: "$(cat "$CRYPTO_DIR/hsm.pin")"
+    hash: SHA2
+    security: 256
+EOF
+  fi
+  echo "$home"
+}
+
+# init_node_token <node name>: a fresh SoftHSM2 token for the node (lib/common.sh). A token left by
+# an earlier enrollment of the same name (a failed command taken back, a node deleted and created
+# again) goes first, with its key: a second token of the same label would make the lookup ambiguous.
+init_node_token() {
+  local dir
+  dir="$(node_hsm_dir "$1")"
+  rm -rf "$dir"
+  mkdir -p "$dir/tokens"
+  printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$dir/tokens" >"$dir/softhsm2.conf"
+  SOFTHSM2_CONF="$dir/softhsm2.conf" softhsm2-util --init-token --free --label "$NODE_TOKEN_LABEL" \
+    --pin "$(cat "$CRYPTO_DIR/hsm.pin")" --so-pin "$(cat "$CRYPTO_DIR/hsm.sopin")" >>"$LOGS_DIR/softhsm.log" 2>&1 ||
+    die "initialising the SoftHSM2 token of $1 failed; see $LOGS_DIR/softhsm.log"
+}
+
+# enroll_msp <who> <type> <enrollment URL> <msp dir>: the enrollment of an identity's MSP. A peer's
+# or an orderer's key pair is generated in its own SoftHSM2 token when the network keeps node keys
+# there (NODE_KEYS=hsm); every other identity's, and every TLS key, in the MSP's keystore.
+enroll_msp() {
+  local who="$1" type="$2" url="$3" msp="$4"
+  if node_keys_in_hsm && [[ "$type" == peer || "$type" == orderer ]]; then
+    # The node's name is its identity folder's (crypto/org1/peer1-org1/msp, crypto/orderer/orderer1/msp).
+    local node
+    node="$(basename "$(dirname "$msp")")"
+    init_node_token "$node"
+    CA_CLIENT_HOME="$(hsm_client_home)" CA_CLIENT_BIN="$FABRIC_CA_PKCS11_BIN" \
+      SOFTHSM2_CONF="$(node_hsm_dir "$node")/softhsm2.conf" ca_client "$who" enroll -u "$url" -M "$msp"
+    # The PKCS#11 BCCSP keeps no key file; a stray one would mean the key left the HSM.
+    if compgen -G "$msp/keystore/*" >/dev/null; then
+      die "the enrollment of $msp left a file in its keystore although its key was to stay in the HSM: $(ls "$msp/keystore")"
+    fi
+  else
+    ca_client "$who" enroll -u "$url" -M "$msp"
+  fi
+}
+
 # register_and_enroll <who> <name> <type> <dir> [attrs] [tls hostname]
 register_and_enroll() {
   local who="$1" name="$2" type="$3" dir="$4" attrs="${5:-}" host="${6:-}" secret port
@@ -65,7 +137,7 @@ register_and_enroll() {
   [[ -n "$attrs" ]] && reg+=(--id.attrs "$attrs")
   ca_client "$who" "${reg[@]}"
   mkdir -p "$dir"
-  ca_client "$who" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/msp"
+  enroll_msp "$who" "$type" "https://$name:$secret@127.0.0.1:$port" "$dir/msp"
   normalise_msp "$dir/msp"
   if [[ -n "$host" ]]; then
     ca_client "$who" enroll -u "https://$name:$secret@127.0.0.1:$port" -M "$dir/tls-msp" \
@@ -144,6 +216,14 @@ forget_identity() {
   ca_client "$1" identity remove "$2" >/dev/null 2>&1 ||
     echo "warning: could not remove identity $2 from ca-${1,,} (is it running?); register it under another name or remove it by hand" >&2
   rm -rf "$3"
+  # A node's own SoftHSM2 token (NODE_KEYS=hsm) holds the identity's key: it goes too, and the
+  # node's data directory with it when nothing else is in it (a create taken back before the start).
+  local token
+  token="$(node_hsm_dir "$(basename "$3")")"
+  if [[ -d "$token" ]]; then
+    rm -rf "$token"
+    rmdir "$(dirname "$token")" 2>/dev/null || true
+  fi
 }
 
 # forget_registered_here: undoes every register_new of this invocation, newest first.

@@ -60,6 +60,8 @@ write_description() {
       printf '\n'
     done
     printf '  },\n  "Kms": { "Endpoint": "http://127.0.0.1:%s", "Region": "%s" },\n' "$(kms_port)" "${KMS_REGION:-eu-west-2}"
+    # Where the peers' and orderers' MSP signing keys are (NODE_KEYS at `up`): "file" or "hsm".
+    printf '  "NodeSigningKeys": "%s",\n' "$NODE_KEYS_MODE"
     if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then
       printf '  "Hsm": { "Library": "%s", "SoftHsm2Conf": "%s", "TokenLabel": "consortium", "Pin": "%s", "SoPin": "%s" }\n' \
         "$(softhsm_library)" "$NETWORK_HOME/softhsm2.conf" "$(cat "$CRYPTO_DIR/hsm.pin")" "$(cat "$CRYPTO_DIR/hsm.sopin")"

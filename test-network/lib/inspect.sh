@@ -27,6 +27,7 @@ cmd_env() {
   local line
   for line in \
     "FABRIC_CFG_PATH=$CONFIG_DIR" \
+    "CORE_PEER_BCCSP_DEFAULT=SW" \
     "CORE_PEER_LOCALMSPID=$(msp_id "$org")" \
     "CORE_PEER_MSPCONFIGPATH=$CRYPTO_DIR/${org,,}/admin/msp" \
     "CORE_PEER_ADDRESS=127.0.0.1:$(peer_port "$org" "$p")" \

@@ -264,15 +264,21 @@ check_same_topology() {
 
 cmd_up() {
   reset_clock
-  local shape members peers profile cap
+  local shape members peers profile cap keys
   shape="$(founding_topology_args)"
   read -r members peers <<<"$shape"
   shape="$(requested_profile)"
   read -r profile cap <<<"$shape"
+  keys="$(requested_node_keys)"
   if [[ -f "$INIT_MARK" ]]; then
     require_network
     check_same_topology "$members" "$peers"
     check_same_profile
+    check_same_node_keys
+  else
+    # What build_all builds depends on it (the PKCS#11 peer and orderer for hsm).
+    # shellcheck disable=SC2034 # read by build_all (lib/build.sh)
+    NODE_KEYS_MODE="$keys"
   fi
   build_all
   log "binaries ready: Fabric $FABRIC_VERSION, Fabric CA $FABRIC_CA_VERSION, local-kms $LOCAL_KMS_COMMIT (cache $TOOLKIT_CACHE)"
@@ -290,13 +296,13 @@ cmd_up() {
   check_ports_free
   mkdir -p "$PIDS_DIR" "$LOGS_DIR" "$DATA_DIR" "$CRYPTO_DIR" "$CONFIG_DIR" "$ARTIFACTS_DIR"
   write_topology
-  write_profile "$profile" "$cap"
+  write_profile "$profile" "$cap" "$keys"
   log "topology: $members member(s) with $peers peer(s) each, recorded in $TOPOLOGY_FILE"
-  log "profile $profile: Gateway service $(if [[ "$(gateway_enabled)" == true ]]; then echo on; else echo off; fi), application capability $cap, recorded in $PROFILE_FILE"
+  log "profile $profile: Gateway service $(if [[ "$(gateway_enabled)" == true ]]; then echo on; else echo off; fi), application capability $cap, node signing keys in $(node_keys_where), recorded in $PROFILE_FILE"
   local who
   for who in orderer "${ORGS[@]}"; do new_secret >"$CRYPTO_DIR/registrar-${who,,}.secret"; done
-  write_node_config
   init_softhsm
+  write_node_config
   if [[ -f "$NETWORK_HOME/softhsm2.conf" ]]; then
     log "starting local-kms and the certificate authorities (signing keys in the SoftHSM2 token)"
   else

@@ -6,7 +6,10 @@
 peer_cli() {
   local org="$1" p="$2"
   shift 2
+  # The admin's key is a file: the CLI keeps the SW BCCSP even where core.yaml names the HSM for
+  # the peers (NODE_KEYS=hsm), and the untagged CLI has no PKCS11 BCCSP anyway.
   FABRIC_CFG_PATH="$CONFIG_DIR" \
+    CORE_PEER_BCCSP_DEFAULT=SW \
     CORE_PEER_LOCALMSPID="$(msp_id "$org")" \
     CORE_PEER_MSPCONFIGPATH="$CRYPTO_DIR/${org,,}/admin/msp" \
     CORE_PEER_ADDRESS="127.0.0.1:$(peer_port "$org" "$p")" \

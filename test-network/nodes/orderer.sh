@@ -38,5 +38,11 @@ export ORDERER_CHANNELPARTICIPATION_ENABLED=true
 # Prometheus metrics on the operations endpoint tell which orderer leads Raft
 # (consensus_etcdraft_is_leader), for `status`, the recovery probe and the fault tests.
 export ORDERER_METRICS_PROVIDER="${ORDERER_METRICS_PROVIDER:-prometheus}"
+# NODE_KEYS=hsm: orderer.yaml's General.BCCSP is the SoftHSM2 token (lib/config.sh), which holds
+# this orderer's MSP signing key (block signatures); its TLS keys stay files, as Fabric needs them.
+if node_keys_in_hsm; then
+  SOFTHSM2_CONF="$(node_hsm_dir "orderer$n")/softhsm2.conf"
+  export SOFTHSM2_CONF
+fi
 mkdir -p "$DATA_DIR/orderer$n"
-exec "$FABRIC_BIN/orderer"
+exec "$(node_fabric_bin)/orderer"

@@ -57,5 +57,11 @@ CCAAS_PEER="$(ccaas_peer_key "$org" "$p")"
 export CCAAS_PEER
 export CCAAS_PEER_NAME="$name"
 export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas, path: $NETWORK_DIR/builders/ccaas, propagateEnvironment: [CCAAS_PEER, CCAAS_PEER_NAME]}]"
+# NODE_KEYS=hsm: core.yaml's peer.BCCSP is the SoftHSM2 token (lib/config.sh), which holds this
+# peer's MSP signing key; its TLS key stays in tls/server.key (Fabric reads TLS keys from files only).
+if node_keys_in_hsm; then
+  SOFTHSM2_CONF="$(node_hsm_dir "$name")/softhsm2.conf"
+  export SOFTHSM2_CONF
+fi
 mkdir -p "$DATA_DIR/$name"
-exec "$FABRIC_BIN/peer" node start
+exec "$(node_fabric_bin)/peer" node start

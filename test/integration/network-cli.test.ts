@@ -181,6 +181,11 @@ describe('network.sh as a new user meets it', function () {
         "NETWORK_PROFILE must be 2.5 (the default: Gateway service on, capability V2_5) or amb (Fabric 2.2 as on Amazon Managed Blockchain), got '2.2'",
       ],
       ['CHANNEL_CAPABILITY', 'V3_0', "CHANNEL_CAPABILITY must be V2_0 or V2_5, got 'V3_0'"],
+      [
+        'NODE_KEYS',
+        'HSM',
+        "NODE_KEYS must be file (the default: each peer's and orderer's signing key in its MSP keystore) or hsm (generated in a SoftHSM2 token of each node's own, never in a key file), got 'HSM'",
+      ],
     ] as const) {
       it(`refuses up with ${name}='${value}' before creating any state`, async () => {
         const r = await run(['up'], { [name]: value });
@@ -514,6 +519,17 @@ describe('network.sh as a new user meets it', function () {
           .split('\n')
           .filter((line) => line.trim() !== '' && !line.startsWith('warning:'));
         expect(answer).to.deep.equal(['2.5 V2_5']);
+      });
+
+      it('refuses up asking an existing network for node keys in the HSM, naming the recorded setting', async () => {
+        const r = await run(['up'], { NODE_KEYS: 'hsm' });
+        expect(r.code).to.equal(1);
+        expect(r.err).to.include(
+          "was brought up with NODE_KEYS=file (its nodes' signing keys are in files); NODE_KEYS=hsm asks otherwise",
+        );
+        expect(readFileSync(path.join(env.NETWORK_HOME, 'profile'), 'utf8')).to.include(
+          'node_keys=file\n',
+        );
       });
 
       it('refuses a node package that carries no node_modules, before installing anything', async () => {

@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -27,17 +27,44 @@ import {
   type NetworkConfig,
 } from '@oracle-consortium/gateway';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
-import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
+import {
+  describedMembers,
+  processAlive,
+  REPO_DIR,
+  softHsm2Installed,
+  type NetworkEnv,
+} from '../support/network';
 
 const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const CHANGE_FOR_TEST = path.join(REPO_DIR, 'test', 'support', 'apply-channel-change-for-test.sh');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-netmembers-'));
 
+// The peers' and orderers' signing keys in SoftHSM2 tokens (NODE_KEYS=hsm) where SoftHSM2 is
+// installed, so `node create` and `member create` are shown to enroll new peers the same way.
+const NODE_KEYS = softHsm2Installed() ? 'hsm' : 'file';
 const env: NetworkEnv = {
   NETWORK_NAME: 'netmembers',
   NETWORK_HOME: path.join(scratch, 'net'),
   PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
+  NODE_KEYS,
 };
+
+/**
+ * A peer created on a running NODE_KEYS=hsm network signs with a key generated in its own token:
+ * its MSP keystore is empty and its token directory exists (the node-key HSM suite of the
+ * governance network checks the token's key against the certificate).
+ */
+function expectKeyInToken(this: Mocha.Context, member: string, node: string): void {
+  if (NODE_KEYS !== 'hsm') {
+    console.warn(`SKIPPED node-key HSM check of ${node}: SoftHSM2 is not installed`);
+    this.skip();
+  }
+  const dir = path.join(env.NETWORK_HOME, 'crypto', member.toLowerCase(), node, 'msp');
+  expect(existsSync(path.join(dir, 'signcerts', 'cert.pem')), dir).to.equal(true);
+  expect(readdirSync(path.join(dir, 'keystore')), dir).to.deep.equal([]);
+  const tokens = path.join(env.NETWORK_HOME, 'data', node, 'hsm', 'tokens');
+  expect(readdirSync(tokens), tokens).to.have.length(1);
+}
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 const TOPOLOGY = path.join(env.NETWORK_HOME, 'topology');
 
@@ -204,6 +231,10 @@ describe('network.sh: peers and members that come and go', function () {
       expect((await ok(['topology'])).out).to.contain(
         'Org1 Org1MSP peer1-org1 peer2-org1 peer3-org1',
       );
+    });
+
+    it('enrolls the new peer with its signing key in its own HSM token, as the network was brought up (NODE_KEYS=hsm)', function () {
+      expectKeyInToken.call(this, 'Org1', 'peer3-org1');
     });
 
     it('serves the same height as the other peers, and has no blocks before its snapshot', async () => {
@@ -445,6 +476,10 @@ describe('network.sh: peers and members that come and go', function () {
       open.push(admin);
       const org3 = clients.newMembershipClient({ connection: admin });
       expect((await org3.getInvitation(invitation)).status).to.equal('ACCEPTED');
+    });
+
+    it("enrolls Org3's peer with its signing key in its own HSM token, as the network was brought up (NODE_KEYS=hsm)", function () {
+      expectKeyInToken.call(this, 'Org3', 'peer1-org3');
     });
 
     it('refuses to delete the last peer of Org3', async () => {

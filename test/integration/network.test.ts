@@ -24,7 +24,7 @@ import {
   type NetworkEnv,
 } from '../support/network';
 import { FABRIC_CA_BIN } from '../support/gateway/processes';
-import { privateKeysOf } from '../support/private-keys';
+import { nodeMsps, privateKeysOf } from '../support/private-keys';
 
 const execFileAsync = promisify(execFile);
 
@@ -297,6 +297,24 @@ describe('local test network of three members with two peers each', function () 
       ).to.deep.equal([
         { certificate: path.join(tls, 'server.crt'), files: [path.join(tls, 'server.key')] },
       ]);
+    });
+
+    it("finds every peer's and orderer's MSP signing key in its own keystore, the node keys being files here (NODE_KEYS=file; the HSM network's search covers the same folders)", () => {
+      const crypto = path.join(env.NETWORK_HOME, 'crypto');
+      const nodes = nodeMsps(crypto);
+      expect(nodes.map((n) => n.node)).to.deep.equal(
+        [...members.flatMap((m) => m.peers), 'orderer1', 'orderer2', 'orderer3'].sort(),
+      );
+      expect(
+        privateKeysOf(
+          [crypto],
+          nodes.map((n) => n.certificate),
+        ).sort((a, b) => a.certificate.localeCompare(b.certificate)),
+      ).to.deep.equal(
+        nodes
+          .map((n) => ({ certificate: n.certificate, files: [path.join(n.keystore, 'key.pem')] }))
+          .sort((a, b) => a.certificate.localeCompare(b.certificate)),
+      );
     });
 
     it('keeps no private key of any CA certificate or CA TLS certificate, in PEM, DER or raw form, in any CA home, MSP folder or the description', () => {

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
@@ -27,6 +27,29 @@ export interface NetworkEnv {
   MEMBERS?: string;
   /** Peers per founding member for `up` (1-4; default 2); later commands ignore it. */
   PEERS?: string;
+  /** Where `up` puts the peers' and orderers' signing keys (`file`, the default, or `hsm`). */
+  NODE_KEYS?: string;
+}
+
+/** The SoftHSM2 module paths test-network/lib/common.sh looks for. */
+const SOFTHSM2_LIBRARIES = [
+  '/usr/lib/softhsm/libsofthsm2.so',
+  '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so',
+  '/usr/local/lib/softhsm/libsofthsm2.so',
+  '/opt/homebrew/lib/softhsm/libsofthsm2.so',
+];
+
+/**
+ * Whether SoftHSM2 is installed as network.sh needs it for NODE_KEYS=hsm: its PKCS#11 module and
+ * `softhsm2-util` on the PATH.
+ *
+ * @returns true when both are there
+ */
+export function softHsm2Installed(): boolean {
+  const util = (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some((dir) => dir !== '' && existsSync(path.join(dir, 'softhsm2-util')));
+  return util && SOFTHSM2_LIBRARIES.some((f) => existsSync(f));
 }
 
 /**

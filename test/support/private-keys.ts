@@ -142,3 +142,39 @@ export function privateKeysOf(
   }
   return [...found].map(([certificate, files]) => ({ certificate, files }));
 }
+
+/** A peer's or an orderer's identity folder in a network's crypto directory, and what it holds. */
+export interface NodeMsp {
+  /** The node's name as network.sh knows it (`peer1-org1`, `orderer2`). */
+  readonly node: string;
+  /** Its MSP signing certificate (`<node>/msp/signcerts/cert.pem`). */
+  readonly certificate: string;
+  /** Its MSP keystore folder (`<node>/msp/keystore`). */
+  readonly keystore: string;
+}
+
+/**
+ * Every peer's and orderer's MSP in a network's crypto directory (`crypto/<member>/<node>/msp`,
+ * where a node folder is named `peer<p>-<member>` or `orderer<n>`), so a key search can cover the
+ * nodes' own signing keys as well as the CAs'. Admins and client users are not nodes.
+ *
+ * @param cryptoDir - `<network home>/crypto`
+ * @returns the nodes found, sorted by name
+ * @throws Error when the directory cannot be read
+ */
+export function nodeMsps(cryptoDir: string): NodeMsp[] {
+  const out: NodeMsp[] = [];
+  for (const member of readdirSync(cryptoDir, { withFileTypes: true })) {
+    if (!member.isDirectory()) continue;
+    for (const node of readdirSync(path.join(cryptoDir, member.name), { withFileTypes: true })) {
+      if (!node.isDirectory() || !/^(peer\d+-[a-z0-9]+|orderer\d+)$/.test(node.name)) continue;
+      const mspDir = path.join(cryptoDir, member.name, node.name, 'msp');
+      out.push({
+        node: node.name,
+        certificate: path.join(mspDir, 'signcerts', 'cert.pem'),
+        keystore: path.join(mspDir, 'keystore'),
+      });
+    }
+  }
+  return out.sort((a, b) => a.node.localeCompare(b.node));
+}

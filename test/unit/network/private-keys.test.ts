@@ -2,6 +2,7 @@
  * The private-key search the network tests run over a network's state (test/support/private-keys.ts):
  * it must find a certificate's key in each form a key can be written in, PEM, DER and the raw
  * scalar (a 32-byte file, hex, a JWK's base64url `d`), and nothing for keys of other certificates.
+ * Also the listing of the nodes' MSP folders that search covers (peers and orderers, not users).
  */
 import { expect } from 'chai';
 import { createHash, createPrivateKey } from 'node:crypto';
@@ -9,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
-import { privateKeysOf } from '../../support/private-keys';
+import { nodeMsps, privateKeysOf } from '../../support/private-keys';
 
 describe('private-key search of a network state', () => {
   let dir: string;
@@ -79,5 +80,43 @@ describe('private-key search of a network state', () => {
       search('state.json', JSON.stringify({ digests, cert: other.certPem, otherScalar })),
     ).to.deep.equal([]);
     expect(search('other.pem', other.keyPem)).to.deep.equal([]);
+  });
+});
+
+describe('node MSP folders of a network state', () => {
+  let crypto: string;
+
+  before(() => {
+    crypto = mkdtempSync(join(tmpdir(), 'node-msps-'));
+    for (const dir of [
+      'org1/peer1-org1',
+      'org1/peer2-org1',
+      'org1/admin',
+      'org1/user1',
+      'org1/registrar',
+      'orderer/orderer1',
+      'orderer/admin',
+      'org1/msp',
+    ]) {
+      mkdirSync(join(crypto, dir, 'msp', 'keystore'), { recursive: true });
+    }
+    writeFileSync(join(crypto, 'hsm.pin'), 'Aa1pin');
+  });
+  after(() => {
+    rmSync(crypto, { recursive: true, force: true });
+  });
+
+  it('lists the peers and orderers, sorted by name, and no admin, user, registrar or member MSP', () => {
+    expect(nodeMsps(crypto)).to.deep.equal(
+      [
+        ['orderer1', 'orderer/orderer1'],
+        ['peer1-org1', 'org1/peer1-org1'],
+        ['peer2-org1', 'org1/peer2-org1'],
+      ].map(([node, dir]) => ({
+        node,
+        certificate: join(crypto, dir!, 'msp', 'signcerts', 'cert.pem'),
+        keystore: join(crypto, dir!, 'msp', 'keystore'),
+      })),
+    );
   });
 });
