@@ -9,11 +9,9 @@
  * A rerun on the same network finds Org3 already a member and goes straight to the vote, so the
  * demo can be run again without `network.sh down`.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import {
   clients,
   connection,
@@ -28,9 +26,8 @@ import {
 } from '@oracle-consortium/gateway';
 import { localConfigtxlator } from '../lib/fabric-tools';
 import { selfSigned } from '../lib/openssl-ca';
+import { networkShCommand, runChecked } from '../lib/run-command';
 
-const execFileAsync = promisify(execFile);
-const REPO_DIR = path.resolve(__dirname, '..', '..');
 const MEMBERSHIP_CHAINCODE = 'membership';
 
 /** What the chapter needs from the story around it. */
@@ -51,18 +48,7 @@ export interface GovernanceContext {
 
 /** Runs network.sh with the demo's settings (scripts/demo.sh exported them); its stdout. */
 async function networkSh(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync(
-      'bash',
-      [path.join(REPO_DIR, 'test-network', 'network.sh'), ...args],
-      { maxBuffer: 16 * 1024 * 1024 },
-    );
-    return stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    const why = (e.stderr ?? '').trim().split('\n').slice(-3).join('\n');
-    throw new Error(`network.sh ${args.join(' ')} failed: ${why || e.message}`);
-  }
+  return (await runChecked(networkShCommand(...args))).out;
 }
 
 /** Prints what one agent pass did: its channel-change steps, then its chaincode-definition steps. */
