@@ -74,23 +74,9 @@ async function networkSh(...args: string[]): Promise<string> {
 
 /** Prints what one agent pass did: its channel-change steps, then its chaincode-definition steps. */
 function printPass(ctx: GovernanceContext, mspId: string, pass: AgentPass): void {
-  for (const s of pass.steps) {
-    const why = 'reason' in s.action ? `: ${s.action.reason}` : '';
-    ctx.info(
-      `${mspId}'s agent: ${s.action.kind}${why} -> ${s.outcome}${s.error ? ` (${s.error.message})` : ''}`,
-    );
-  }
-  for (const d of pass.definitions) {
-    const what =
-      d.action.kind === 'APPROVE'
-        ? `APPROVE ${d.action.which} definition (sequence ${d.action.sequence.toString()})`
-        : d.action.kind === 'COMMIT'
-          ? `COMMIT sequence ${d.action.sequence.toString()}, approved by ${d.action.approvers.join(', ')}`
-          : `${d.action.kind}: ${d.action.reason}`;
-    ctx.info(
-      `${mspId}'s agent: ${d.chaincode} ${what} -> ${d.outcome}${d.error ? ` (${d.error.message})` : ''}`,
-    );
-  }
+  for (const s of pass.steps) ctx.info(`${mspId}'s agent: ${governance.formatAgentStep(s)}`);
+  for (const d of pass.definitions)
+    ctx.info(`${mspId}'s agent: ${governance.formatDefinitionStep(d)}`);
 }
 
 /**
