@@ -10,6 +10,7 @@ import type { Pool, PoolClient } from 'pg';
 import { OracleNodeError } from '../errors';
 import { leaseLost, type Lease } from './lease';
 import { newPostgresLease, type PostgresLease } from './postgres-lease';
+import { errorOf, jobStateOf, roundOf, runOf, sourceOf, transmissionOf, type Row } from './rows';
 import type {
   ErrorRecord,
   JobState,
@@ -71,10 +72,6 @@ export interface PostgresStoreOptions {
   /** Told of every failed renewal. */
   readonly onLeaseError?: (err: unknown) => void;
 }
-
-type Row = Record<string, unknown>;
-const opt = <K extends string>(key: K, v: unknown): Partial<Record<K, string>> =>
-  typeof v === 'string' || typeof v === 'number' ? ({ [key]: String(v) } as Record<K, string>) : {};
 
 function storeFailed(what: string, err: unknown): OracleNodeError {
   return err instanceof OracleNodeError
@@ -287,9 +284,7 @@ class PostgresStore implements Store {
       'SELECT round_id, attempt FROM job_state WHERE job = $1',
       [job],
     );
-    return row === undefined
-      ? undefined
-      : { roundId: String(row.round_id), attempt: Number(row.attempt) };
+    return row === undefined ? undefined : jobStateOf(row);
   }
 
   async listRuns(job: string, limit: number): Promise<RunRecord[]> {
@@ -298,16 +293,7 @@ class PostgresStore implements Store {
       'SELECT * FROM job_runs WHERE job = $1 ORDER BY started_at DESC, seq DESC LIMIT $2',
       [job, limit],
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      job: String(r.job),
-      trigger: String(r.trigger),
-      startedAt: Number(r.started_at),
-      ...(r.finished_at === null ? {} : { finishedAt: Number(r.finished_at) }),
-      status: String(r.status) as RunRecord['status'],
-      ...opt('result', r.result),
-      ...opt('error', r.error),
-    }));
+    return rows.map(runOf);
   }
 
   async listSources(runId: string): Promise<SourceRecord[]> {
@@ -316,28 +302,14 @@ class PostgresStore implements Store {
       'SELECT * FROM run_sources WHERE run_id = $1 ORDER BY seq',
       [runId],
     );
-    return rows.map((r) => ({
-      runId: String(r.run_id),
-      bridge: String(r.bridge),
-      ...opt('value', r.value),
-      ...opt('errorCode', r.error_code),
-      ...opt('error', r.error),
-      latencyMs: Number(r.latency_ms),
-    }));
+    return rows.map(sourceOf);
   }
 
   async listErrors(limit: number): Promise<ErrorRecord[]> {
     const rows = await this.#q('listing errors', 'SELECT * FROM errors ORDER BY id DESC LIMIT $1', [
       limit,
     ]);
-    return rows.map((r) => ({
-      at: Number(r.at),
-      component: String(r.component),
-      ...opt('job', r.job),
-      ...opt('source', r.source),
-      code: String(r.code),
-      message: String(r.message),
-    }));
+    return rows.map(errorOf);
   }
 
   async listRounds(feedId: string, limit: number): Promise<RoundEntry[]> {
@@ -346,17 +318,7 @@ class PostgresStore implements Store {
       'SELECT * FROM rounds WHERE feed_id = $1 ORDER BY round_id DESC, attempt DESC LIMIT $2',
       [feedId, limit],
     );
-    return rows.map((r) => ({
-      feedId: String(r.feed_id),
-      roundId: String(r.round_id),
-      attempt: Number(r.attempt),
-      role: String(r.role) as RoundEntry['role'],
-      leader: String(r.leader),
-      status: String(r.status),
-      ...opt('answer', r.answer),
-      ...opt('reason', r.reason),
-      updatedAt: Number(r.updated_at),
-    }));
+    return rows.map(roundOf);
   }
 
   async listTransmissions(feedId: string, limit: number): Promise<TransmissionRecord[]> {
@@ -365,14 +327,7 @@ class PostgresStore implements Store {
       'SELECT * FROM transmissions WHERE feed_id = $1 ORDER BY id DESC LIMIT $2',
       [feedId, limit],
     );
-    return rows.map((r) => ({
-      feedId: String(r.feed_id),
-      roundId: String(r.round_id),
-      status: String(r.status) as TransmissionRecord['status'],
-      ...opt('txId', r.tx_id),
-      ...opt('error', r.error),
-      at: Number(r.at),
-    }));
+    return rows.map(transmissionOf);
   }
 
   async check(): Promise<void> {

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
 import { OracleNodeError } from '../errors';
 import { newSingleLease, type Lease } from './lease';
+import { errorOf, jobStateOf, roundOf, runOf, sourceOf, transmissionOf, type Row } from './rows';
 import type {
   ErrorRecord,
   JobState,
@@ -52,20 +53,6 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Successful runs kept per job. */
   readonly maxSuccessfulRuns: number;
-}
-
-type Row = Record<string, unknown>;
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string'
-    ? v
-    : typeof v === 'number' || typeof v === 'bigint'
-      ? v.toString()
-      : undefined;
-const num = (v: unknown): number => Number(v);
-
-function opt<K extends string>(key: K, v: unknown): Partial<Record<K, string>> {
-  const s = str(v);
-  return s === undefined ? {} : ({ [key]: s } as Record<K, string>);
 }
 
 class SqliteStore implements Store {
@@ -229,9 +216,7 @@ class SqliteStore implements Store {
       const row = this.#db.get('SELECT round_id, attempt FROM job_state WHERE job = ?', [
         job,
       ]) as Row | null;
-      return row === null
-        ? undefined
-        : { roundId: String(row.round_id), attempt: num(row.attempt) };
+      return row === null ? undefined : jobStateOf(row);
     });
   }
 
@@ -242,16 +227,7 @@ class SqliteStore implements Store {
           'SELECT * FROM job_runs WHERE job = ? ORDER BY started_at DESC, rowid DESC LIMIT ?',
           [job, limit],
         ) as Row[]
-      ).map((r) => ({
-        id: String(r.id),
-        job: String(r.job),
-        trigger: String(r.trigger),
-        startedAt: num(r.started_at),
-        ...(r.finished_at === null ? {} : { finishedAt: num(r.finished_at) }),
-        status: String(r.status) as RunRecord['status'],
-        ...opt('result', r.result),
-        ...opt('error', r.error),
-      })),
+      ).map(runOf),
     );
   }
 
@@ -259,28 +235,14 @@ class SqliteStore implements Store {
     return this.#do('listing sources', () =>
       (
         this.#db.all('SELECT * FROM run_sources WHERE run_id = ? ORDER BY rowid', [runId]) as Row[]
-      ).map((r) => ({
-        runId: String(r.run_id),
-        bridge: String(r.bridge),
-        ...opt('value', r.value),
-        ...opt('errorCode', r.error_code),
-        ...opt('error', r.error),
-        latencyMs: num(r.latency_ms),
-      })),
+      ).map(sourceOf),
     );
   }
 
   listErrors(limit: number): Promise<ErrorRecord[]> {
     return this.#do('listing errors', () =>
       (this.#db.all('SELECT * FROM errors ORDER BY id DESC LIMIT ?', [limit]) as Row[]).map(
-        (r) => ({
-          at: num(r.at),
-          component: String(r.component),
-          ...opt('job', r.job),
-          ...opt('source', r.source),
-          code: String(r.code),
-          message: String(r.message),
-        }),
+        errorOf,
       ),
     );
   }
@@ -292,17 +254,7 @@ class SqliteStore implements Store {
           'SELECT * FROM rounds WHERE feed_id = ? ORDER BY CAST(round_id AS INTEGER) DESC, attempt DESC LIMIT ?',
           [feedId, limit],
         ) as Row[]
-      ).map((r) => ({
-        feedId: String(r.feed_id),
-        roundId: String(r.round_id),
-        attempt: num(r.attempt),
-        role: String(r.role) as RoundEntry['role'],
-        leader: String(r.leader),
-        status: String(r.status),
-        ...opt('answer', r.answer),
-        ...opt('reason', r.reason),
-        updatedAt: num(r.updated_at),
-      })),
+      ).map(roundOf),
     );
   }
 
@@ -313,14 +265,7 @@ class SqliteStore implements Store {
           feedId,
           limit,
         ]) as Row[]
-      ).map((r) => ({
-        feedId: String(r.feed_id),
-        roundId: String(r.round_id),
-        status: String(r.status) as TransmissionRecord['status'],
-        ...opt('txId', r.tx_id),
-        ...opt('error', r.error),
-        at: num(r.at),
-      })),
+      ).map(transmissionOf),
     );
   }
 
