@@ -10,7 +10,19 @@ import type { Pool, PoolClient } from 'pg';
 import { OracleNodeError } from '../errors';
 import { leaseLost, type Lease } from './lease';
 import { newPostgresLease, type PostgresLease } from './postgres-lease';
-import { errorOf, jobStateOf, roundOf, runOf, sourceOf, transmissionOf, type Row } from './rows';
+import {
+  errorOf,
+  jobStateOf,
+  roundOf,
+  runOf,
+  sourceOf,
+  transmissionOf,
+  type Row,
+  errorParams,
+  roundParams,
+  sourceParams,
+  transmissionParams,
+} from './rows';
 import type {
   ErrorRecord,
   JobState,
@@ -174,7 +186,7 @@ class PostgresStore implements Store {
       for (const s of sources) {
         await c.query(
           'INSERT INTO run_sources (run_id, bridge, value, error_code, error, latency_ms) VALUES ($1, $2, $3, $4, $5, $6)',
-          [id, s.bridge, s.value ?? null, s.errorCode ?? null, s.error ?? null, s.latencyMs],
+          sourceParams(id, s),
         );
       }
       const job = r.rows[0]?.job;
@@ -194,7 +206,7 @@ class PostgresStore implements Store {
     await this.#q(
       'recording an error',
       'INSERT INTO errors (at, component, job, source, code, message) VALUES ($1, $2, $3, $4, $5, $6)',
-      [Date.now(), e.component, e.job ?? null, e.source ?? null, e.code, e.message],
+      errorParams(e, Date.now()),
     );
   }
 
@@ -207,17 +219,7 @@ class PostgresStore implements Store {
          leader = EXCLUDED.leader, status = EXCLUDED.status,
          answer = COALESCE(EXCLUDED.answer, rounds.answer),
          reason = COALESCE(EXCLUDED.reason, rounds.reason), updated_at = EXCLUDED.updated_at`,
-      [
-        r.feedId,
-        r.roundId,
-        r.attempt,
-        r.role,
-        r.leader,
-        r.status,
-        r.answer ?? null,
-        r.reason ?? null,
-        Date.now(),
-      ],
+      roundParams(r, Date.now()),
     );
   }
 
@@ -225,7 +227,7 @@ class PostgresStore implements Store {
     await this.#q(
       'recording a transmission',
       'INSERT INTO transmissions (feed_id, round_id, status, tx_id, error, at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [t.feedId, t.roundId, t.status, t.txId ?? null, t.error ?? null, Date.now()],
+      transmissionParams(t, Date.now()),
     );
   }
 

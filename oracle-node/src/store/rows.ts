@@ -1,5 +1,5 @@
 /**
- * From a database row to the store's records, for both stores: SQLite (node-sqlite3-wasm) and
+ * From a database row to the store's records and from a record to a statement's values, for both stores: SQLite (node-sqlite3-wasm) and
  * PostgreSQL (pg) return the same columns, with integers as numbers, bigints or decimal strings
  * depending on the driver and column type, and NULL for an absent optional column. One mapping
  * keeps the two stores returning the same records for the same rows.
@@ -111,4 +111,54 @@ export function transmissionOf(r: Row): TransmissionRecord {
     ...opt('error', r.error),
     at: Number(r.at),
   };
+}
+
+/** A statement parameter as both drivers take it: text, a number, or NULL. */
+export type Param = string | number | null;
+
+/**
+ * @param runId - the run
+ * @param s - one source's answer
+ * @returns the values of `run_sources (run_id, bridge, value, error_code, error, latency_ms)`
+ */
+export function sourceParams(runId: string, s: Readonly<SourceRecord>): Param[] {
+  return [runId, s.bridge, s.value ?? null, s.errorCode ?? null, s.error ?? null, s.latencyMs];
+}
+
+/**
+ * @param e - the error
+ * @param at - when it is recorded (the store's clock, not the caller's)
+ * @returns the values of `errors (at, component, job, source, code, message)`
+ */
+export function errorParams(e: Readonly<ErrorRecord>, at: number): Param[] {
+  return [at, e.component, e.job ?? null, e.source ?? null, e.code, e.message];
+}
+
+/**
+ * @param r - the round attempt
+ * @param updatedAt - when it is recorded
+ * @returns the values of `rounds (feed_id, round_id, attempt, role, leader, status, answer,
+ *   reason, updated_at)`
+ */
+export function roundParams(r: Readonly<RoundEntry>, updatedAt: number): Param[] {
+  return [
+    r.feedId,
+    r.roundId,
+    r.attempt,
+    r.role,
+    r.leader,
+    r.status,
+    r.answer ?? null,
+    r.reason ?? null,
+    updatedAt,
+  ];
+}
+
+/**
+ * @param t - the transmission
+ * @param at - when it is recorded
+ * @returns the values of `transmissions (feed_id, round_id, status, tx_id, error, at)`
+ */
+export function transmissionParams(t: Readonly<TransmissionRecord>, at: number): Param[] {
+  return [t.feedId, t.roundId, t.status, t.txId ?? null, t.error ?? null, at];
 }

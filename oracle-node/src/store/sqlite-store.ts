@@ -10,7 +10,19 @@ import * as path from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
 import { OracleNodeError } from '../errors';
 import { newSingleLease, type Lease } from './lease';
-import { errorOf, jobStateOf, roundOf, runOf, sourceOf, transmissionOf, type Row } from './rows';
+import {
+  errorOf,
+  jobStateOf,
+  roundOf,
+  runOf,
+  sourceOf,
+  transmissionOf,
+  type Row,
+  errorParams,
+  roundParams,
+  sourceParams,
+  transmissionParams,
+} from './rows';
 import type {
   ErrorRecord,
   JobState,
@@ -114,7 +126,7 @@ class SqliteStore implements Store {
         for (const s of sources) {
           this.#db.run(
             'INSERT INTO run_sources (run_id, bridge, value, error_code, error, latency_ms) VALUES (?, ?, ?, ?, ?, ?)',
-            [id, s.bridge, s.value ?? null, s.errorCode ?? null, s.error ?? null, s.latencyMs],
+            sourceParams(id, s),
           );
         }
         if (outcome.status === 'completed') this.#prune(id);
@@ -143,7 +155,7 @@ class SqliteStore implements Store {
     return this.#do('recording an error', () => {
       this.#db.run(
         'INSERT INTO errors (at, component, job, source, code, message) VALUES (?, ?, ?, ?, ?, ?)',
-        [Date.now(), e.component, e.job ?? null, e.source ?? null, e.code, e.message],
+        errorParams(e, Date.now()),
       );
     });
   }
@@ -157,17 +169,7 @@ class SqliteStore implements Store {
            leader = excluded.leader, status = excluded.status,
            answer = COALESCE(excluded.answer, rounds.answer), reason = COALESCE(excluded.reason, rounds.reason),
            updated_at = excluded.updated_at`,
-        [
-          r.feedId,
-          r.roundId,
-          r.attempt,
-          r.role,
-          r.leader,
-          r.status,
-          r.answer ?? null,
-          r.reason ?? null,
-          Date.now(),
-        ],
+        roundParams(r, Date.now()),
       );
     });
   }
@@ -176,7 +178,7 @@ class SqliteStore implements Store {
     return this.#do('recording a transmission', () => {
       this.#db.run(
         'INSERT INTO transmissions (feed_id, round_id, status, tx_id, error, at) VALUES (?, ?, ?, ?, ?, ?)',
-        [t.feedId, t.roundId, t.status, t.txId ?? null, t.error ?? null, Date.now()],
+        transmissionParams(t, Date.now()),
       );
     });
   }
