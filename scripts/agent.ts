@@ -21,8 +21,6 @@ import {
   governance,
   orderer,
   signers,
-  type AgentStep,
-  type DefinitionStep,
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
@@ -77,50 +75,6 @@ async function adminIdentity(
   };
 }
 
-function printStep(step: AgentStep): void {
-  const { action } = step;
-  console.log(
-    JSON.stringify({
-      proposalId: step.proposalId,
-      mspId: step.mspId,
-      action: action.kind,
-      ...('updateId' in action ? { updateId: action.updateId } : {}),
-      ...('reason' in action ? { reason: action.reason } : {}),
-      ...('newSequence' in action ? { newSequence: action.newSequence.toString() } : {}),
-      outcome: step.outcome,
-      ...(step.error !== undefined
-        ? {
-            error: step.error.message,
-            ...('code' in step.error ? { code: step.error.code } : {}),
-            ...('chaincodeCode' in step.error ? { chaincodeCode: step.error.chaincodeCode } : {}),
-          }
-        : {}),
-    }),
-  );
-}
-
-function printDefinitionStep(step: DefinitionStep): void {
-  const { action } = step;
-  console.log(
-    JSON.stringify({
-      chaincode: step.chaincode,
-      committedSequence: step.committedSequence.toString(),
-      action: action.kind,
-      ...('sequence' in action ? { sequence: action.sequence.toString() } : {}),
-      ...('which' in action ? { which: action.which } : {}),
-      ...('reason' in action ? { reason: action.reason } : {}),
-      policies: step.notes.map((n) => `${n.where}: ${n.plan} ${n.detail}`),
-      outcome: step.outcome,
-      ...(step.error !== undefined
-        ? {
-            error: step.error.message,
-            ...('code' in step.error ? { code: step.error.code } : {}),
-          }
-        : {}),
-    }),
-  );
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -173,8 +127,13 @@ async function main(): Promise<number> {
       values.checkpoint ??
       join(resolve(descriptionPath, '..'), `agent-${network.mspId}.checkpoint.json`),
     pollIntervalMs: pollSeconds * 1000,
-    onStep: printStep,
-    onDefinitionStep: printDefinitionStep,
+    // One JSON line a step, fields from the library's record of it (governance/step-format.ts).
+    onStep: (step) => {
+      console.log(JSON.stringify(governance.agentStepRecord(step)));
+    },
+    onDefinitionStep: (step) => {
+      console.log(JSON.stringify(governance.definitionStepRecord(step)));
+    },
   });
   try {
     if (values.once) {

@@ -191,6 +191,7 @@ export type {
   DefinitionPlan,
 } from './governance/definition-policy';
 export type { DefinitionView, DefinitionAction } from './governance/definition-decision';
+export type { StepRecord } from './governance/step-format';
 export type { ApprovedDefinition } from './governance/lifecycle';
 export type {
   DefinitionOperations,

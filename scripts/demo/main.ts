@@ -24,7 +24,7 @@ import {
   type Signer,
 } from '@oracle-consortium/gateway';
 import { observe, scale, startAdapter } from './adapter';
-import { inviteAndJoinOrg3, voteWithThree } from './governance';
+import { inviteAndJoinOrg3, voteWithThree, type MemberAdmin } from './governance';
 import { formatAge, formatElapsed, formatFixedPoint, formatUnixTime } from './format';
 
 const CHAINCODE = 'consortium';
@@ -319,21 +319,27 @@ async function main(): Promise<void> {
 
     // 6. Membership: the founders confirm the voting policy (once per network).
     step(6, 'The founding members confirm the membership policy');
-    const org1Admin = clients.newMembershipClient({
-      connection: track(connectAs(org1, await fileIdentity(org1, 'admin'))),
-      chaincodeName: MEMBERSHIP_CHAINCODE,
-    });
-    const org2Admin = clients.newMembershipClient({
-      connection: track(connectAs(org2, await fileIdentity(org2, 'admin'))),
-      chaincodeName: MEMBERSHIP_CHAINCODE,
-    });
+    // One admin connection per member for the rest of the story; the governance chapter uses
+    // these too rather than opening its own.
+    const openAdmin = async (network: NetworkConfig): Promise<MemberAdmin> => {
+      const id = await fileIdentity(network, 'admin');
+      const conn = track(connectAs(network, id));
+      return {
+        network,
+        id,
+        connection: conn,
+        membership: clients.newMembershipClient({
+          connection: conn,
+          chaincodeName: MEMBERSHIP_CHAINCODE,
+        }),
+      };
+    };
+    const founders = [await openAdmin(org1), await openAdmin(org2)] as const;
     // Initialisation completes only when every founding member's admin has confirmed it.
-    for (const [name, admin] of [
-      ['Org1', org1Admin],
-      ['Org2', org2Admin],
-    ] as const) {
+    for (const admin of founders) {
+      const name = admin.network.mspId;
       try {
-        const { value } = await admin.initialize(
+        const { value } = await admin.membership.initialize(
           {
             ThresholdPercentage: 50,
             ThresholdComparator: 'GREATER_THAN',
@@ -356,13 +362,13 @@ async function main(): Promise<void> {
       descriptionPath,
       step,
       info,
-      identity: fileIdentity,
-      connect: (network: NetworkConfig, id: { certificate: string; signer: Signer }) =>
-        track(connectAs(network, id)),
+      founders,
+      openAdmin: async (member: string) =>
+        openAdmin(await connection.loadNetworkDescription({ path: descriptionPath, member })),
       run,
     };
-    await inviteAndJoinOrg3(chapter, 7);
-    const vote = await voteWithThree(chapter, 8);
+    const org3 = await inviteAndJoinOrg3(chapter, 7);
+    const vote = await voteWithThree(chapter, 8, org3);
 
     // Let the consumer catch the last events before the summary.
     const deadline = Date.now() + 10_000;

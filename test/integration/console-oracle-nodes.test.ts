@@ -10,7 +10,7 @@
  * ORACLE_CONSOLE_PORT_BASE moves them).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -21,10 +21,11 @@ import {
   startConsoleServer,
   type ConsoleServer,
 } from '@oracle-consortium/console';
-import { clients, connection, signers, type Connection } from '@oracle-consortium/gateway';
+import type { Connection } from '@oracle-consortium/gateway';
 import { CHROMIUM, shot, waitForCount } from '../support/console-page';
 import { processAlive, REPO_DIR, sharedDescriptionFile } from '../support/network';
 import { makeNodeFiles, writeNodeConfig, type NodeFiles } from '../support/oracle-node/cluster';
+import { connectAdmin } from '../support/oracle-node/admin';
 import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-adapter';
 
 const CLI = join(REPO_DIR, 'oracle-node', 'dist', 'cli.js');
@@ -89,20 +90,12 @@ describe('operator console: the Oracle nodes page in a browser', function () {
       console.warn(`SKIPPED console oracle nodes test: no chromium at ${CHROMIUM}`);
       this.skip();
     }
-    const network = await connection.loadNetworkDescription({
-      path: description,
-      member: 'Org1',
-    });
-    const admin = network.identities.admin;
-    if (admin === undefined) throw new Error('the description lists no admin for Org1');
-    conn = connection.connect({
-      network,
-      identity: { certificate: readFileSync(admin.certificatePath, 'utf8') },
-      signer: await signers.newFileSigner({ path: admin.privateKeyPath }),
-    });
+    const org1 = await connectAdmin(description);
+    const admin = org1.files;
+    conn = org1.connection;
     root = mkdtempSync(join(tmpdir(), 'console-oracle-nodes-'));
     files = await makeNodeFiles(root, ids);
-    await clients.newFeedsClient({ connection: conn }).createFeed({
+    await org1.feeds.createFeed({
       feedId,
       description: 'ETH / USD (console oracle nodes test)',
       decimals: 8,

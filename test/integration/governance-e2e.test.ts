@@ -15,7 +15,6 @@
  * range, mocha runs the files one after the other), removed at the end.
  */
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -46,12 +45,12 @@ import {
 } from '@oracle-consortium/gateway';
 import { peer as fabricPeer } from '@hyperledger/fabric-protos';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
+import { networkShCommand, runCommand, type CommandResult } from '../../scripts/lib/run-command';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
 import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
 import { newOracles, signedReport } from '../support/oracles';
 import { enrollKmsAdmin } from '../support/ca-identities';
 
-const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
 
 const env: NetworkEnv = {
@@ -61,37 +60,16 @@ const env: NetworkEnv = {
 };
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 /** Runs a command (network.sh by default) on this file's network and reports how it ended. */
-function run(args: string[], command: string[] = ['bash', NETWORK_SH]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      command[0] ?? 'bash',
-      [...command.slice(1), ...args],
-      {
-        cwd: REPO_DIR,
-        env: { ...process.env, ...env, NETWORK_DESCRIPTION: DESCRIPTION },
-        maxBuffer: 16 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        const e = error as (Error & { code?: number }) | null;
-        resolve({
-          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
-          out: stdout,
-          err: stderr,
-        });
-      },
-    );
+function run(args: string[], command: string[] = networkShCommand()): Promise<CommandResult> {
+  return runCommand([...command, ...args], {
+    cwd: REPO_DIR,
+    env: { ...env, NETWORK_DESCRIPTION: DESCRIPTION },
   });
 }
 
 /** Runs a command and fails the test, with its output, unless it exits 0. */
-async function ok(args: string[], command?: string[]): Promise<Run> {
+async function ok(args: string[], command?: string[]): Promise<CommandResult> {
   const r = await run(args, command);
   expect(r.code, `${args.join(' ')}:\n${r.out}\n${r.err}`).to.equal(0);
   return r;

@@ -6,7 +6,7 @@
  * files run one after the other, each removing its network).
  */
 import { expect } from 'chai';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -22,8 +22,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectAs, loadMember, networkSh, REPO_DIR, type NetworkEnv } from '../support/network';
 import type { NetworkConfig } from '@oracle-consortium/gateway';
+import { NETWORK_SH, runCommand, type CommandResult } from '../../scripts/lib/run-command';
 
-const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const KV_DIR = path.join(REPO_DIR, 'test', 'fixtures', 'kv-chaincode');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-netcli-'));
 
@@ -33,36 +33,14 @@ const env: NetworkEnv = {
   PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
 };
 
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  out: string;
-  err: string;
-}
-
 /** Runs network.sh (or any command) and reports how it ended, without throwing. */
 function run(
   args: string[],
   extraEnv: Record<string, string> = {},
   command = 'bash',
   commandArgs: string[] = [NETWORK_SH],
-): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      command,
-      [...commandArgs, ...args],
-      { env: { ...process.env, ...env, ...extraEnv }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const e = error as (Error & { code?: number; signal?: NodeJS.Signals }) | null;
-        resolve({
-          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
-          signal: e?.signal ?? null,
-          out: stdout,
-          err: stderr,
-        });
-      },
-    );
-  });
+): Promise<CommandResult> {
+  return runCommand([command, ...commandArgs, ...args], { env: { ...env, ...extraEnv } });
 }
 
 interface NodeStatus {

@@ -8,7 +8,7 @@
  * network of its own on NETTEST_PORT_BASE, removed at the end.
  */
 import { expect } from 'chai';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,12 @@ import {
 } from '@oracle-consortium/gateway';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 import {
+  NETWORK_SH,
+  networkShCommand,
+  runCommand,
+  type CommandResult,
+} from '../../scripts/lib/run-command';
+import {
   describedMembers,
   processAlive,
   REPO_DIR,
@@ -35,7 +41,6 @@ import {
   type NetworkEnv,
 } from '../support/network';
 
-const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 const CHANGE_FOR_TEST = path.join(REPO_DIR, 'test', 'support', 'apply-channel-change-for-test.sh');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-netmembers-'));
 
@@ -68,33 +73,13 @@ function expectKeyInToken(this: Mocha.Context, member: string, node: string): vo
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 const TOPOLOGY = path.join(env.NETWORK_HOME, 'topology');
 
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
 /** Runs a command (network.sh by default) on this file's network and reports how it ended. */
-function run(args: string[], command: string[] = ['bash', NETWORK_SH]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      command[0] ?? 'bash',
-      [...command.slice(1), ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const e = error as (Error & { code?: number }) | null;
-        resolve({
-          code: e === null ? 0 : typeof e.code === 'number' ? e.code : null,
-          out: stdout,
-          err: stderr,
-        });
-      },
-    );
-  });
+function run(args: string[], command: string[] = networkShCommand()): Promise<CommandResult> {
+  return runCommand([...command, ...args], { env: { ...env } });
 }
 
 /** Runs network.sh and fails the test, with its output, unless it exits 0. */
-async function ok(args: string[], command?: string[]): Promise<Run> {
+async function ok(args: string[], command?: string[]): Promise<CommandResult> {
   const r = await run(args, command);
   expect(r.code, `${args.join(' ')}:\n${r.out}\n${r.err}`).to.equal(0);
   return r;
@@ -240,7 +225,7 @@ describe('network.sh: peers and members that come and go', function () {
     it('serves the same height as the other peers, and has no blocks before its snapshot', async () => {
       await sameHeight();
       // A peer joined from a snapshot holds no block below it; one joined from the genesis block does.
-      const fetch = (p: string): Promise<Run> =>
+      const fetch = (p: string): Promise<CommandResult> =>
         run(
           [
             '-c',

@@ -25,6 +25,7 @@ import {
 } from '../support/network';
 import { FABRIC_CA_BIN } from '../support/gateway/processes';
 import { nodeMsps, privateKeysOf } from '../support/private-keys';
+import { networkShCommand, runCommand, type CommandResult } from '../../scripts/lib/run-command';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,7 +56,6 @@ const env: NetworkEnv = {
   PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
 };
 const UP_ENV: NetworkEnv = { ...env, MEMBERS: '3', PEERS: '2' };
-const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 
 /** The nodes a 3-member, 2-peer network has before any chaincode is deployed. */
 const EXPECTED_NODES = [
@@ -88,19 +88,10 @@ interface NodeStatus {
 function runWithoutTopologyEnv(
   args: string[],
   extra: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-  const base: Record<string, string | undefined> = { ...process.env, ...env, ...extra };
-  if (extra.MEMBERS === undefined) delete base.MEMBERS;
-  if (extra.PEERS === undefined) delete base.PEERS;
-  return new Promise((resolve) => {
-    execFile('bash', [NETWORK_SH, ...args], { env: base }, (error, stdout, stderr) => {
-      const code = (error as { code?: unknown } | null)?.code;
-      resolve({
-        code: typeof code === 'number' ? code : error === null ? 0 : -1,
-        out: stdout,
-        err: stderr,
-      });
-    });
+): Promise<CommandResult> {
+  // An undefined value removes the variable from the command's environment.
+  return runCommand(networkShCommand(...args), {
+    env: { ...env, MEMBERS: undefined, PEERS: undefined, ...extra },
   });
 }
 

@@ -21,17 +21,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import {
-  clients,
-  connection,
   reports,
-  signers,
   type Connection,
   type FeedsClient,
-  type NetworkConfig,
   type Round,
   type SignedReport,
 } from '@oracle-consortium/gateway';
 import { REPO_DIR } from '../support/network';
+import { connectAdmin } from '../support/oracle-node/admin';
 import {
   enrollNodeIdentities,
   makeNodeFiles,
@@ -240,22 +237,14 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
     pg = await startPostgres({ port: PG_PORT });
     dbUrl = await pg.createDatabase('oracle0');
 
-    const network: NetworkConfig = await connection.loadNetworkDescription({
-      path: description,
-      member: 'Org1',
-    });
-    const admin = network.identities.admin!;
-    conn = connection.connect({
-      network,
-      identity: { certificate: readFileSync(admin.certificatePath, 'utf8') },
-      signer: await signers.newFileSigner({ path: admin.privateKeyPath }),
-    });
-    feeds = clients.newFeedsClient({ connection: conn });
+    const admin = await connectAdmin(description);
+    conn = admin.connection;
+    feeds = admin.feeds;
 
     const root = mkdtempSync(join(tmpdir(), 'oracle-node-ha-'));
     files = await makeNodeFiles(root, ids);
     // One Fabric identity per oracle; the two processes of oracle 0 share its identity and key.
-    await enrollNodeIdentities(network, files, root);
+    await enrollNodeIdentities(admin.network, files, root);
 
     await feeds.createFeed({
       feedId,

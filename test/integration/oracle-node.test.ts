@@ -11,17 +11,13 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
-  clients,
-  connection,
-  signers,
   type Connection,
   type FeedsClient,
-  type NetworkConfig,
   type Round,
   type SignedReport,
 } from '@oracle-consortium/gateway';
@@ -32,6 +28,7 @@ import {
   writeNodeConfig,
   type NodeFiles,
 } from '../support/oracle-node/cluster';
+import { connectAdmin } from '../support/oracle-node/admin';
 import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-adapter';
 
 const description = process.env.NETWORK_DESCRIPTION;
@@ -203,23 +200,15 @@ describe('oracle-node: four node processes report a feed (live network)', functi
       );
       this.skip();
     }
-    const network: NetworkConfig = await connection.loadNetworkDescription({
-      path: description,
-      member: 'Org1',
-    });
-    const admin = network.identities.admin!;
-    conn = connection.connect({
-      network,
-      identity: { certificate: readFileSync(admin.certificatePath, 'utf8') },
-      signer: await signers.newFileSigner({ path: admin.privateKeyPath }),
-    });
-    feeds = clients.newFeedsClient({ connection: conn });
+    const admin = await connectAdmin(description);
+    conn = admin.connection;
+    feeds = admin.feeds;
 
     const root = mkdtempSync(join(tmpdir(), 'oracle-node-it-'));
     files = await makeNodeFiles(root, ids);
     // Each node's Fabric identity: registered and enrolled with Org1's CA (a file key here; the
     // node takes a KMS or HSM key the same way).
-    await enrollNodeIdentities(network, files, root);
+    await enrollNodeIdentities(admin.network, files, root);
 
     await feeds.createFeed({
       feedId,

@@ -3,20 +3,16 @@
  * the library's reader and connect bare @hyperledger/fabric-gateway clients from it (the library
  * under test has its own connection code; tests of the network itself use the reference client).
  */
-import { execFile } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { connect, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import { connection, type NetworkConfig } from '@oracle-consortium/gateway';
-
-const execFileAsync = promisify(execFile);
+import { networkShCommand, runChecked } from '../../scripts/lib/run-command';
 
 /** Repository root. */
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
-const NETWORK_SH = path.join(REPO_DIR, 'test-network', 'network.sh');
 
 /** Settings that select one network (so several can run side by side). */
 export interface NetworkEnv {
@@ -55,21 +51,15 @@ export function softHsm2Installed(): boolean {
 /**
  * Runs one network.sh command and returns its combined output.
  *
- * @throws Error with the command's output when it exits non-zero
+ * @param env - the network's settings
+ * @param args - network.sh's arguments
+ * @returns its stdout followed by its stderr
+ * @throws CommandError (scripts/lib/run-command) with the command, exit code and stderr tail when
+ *   it exits non-zero
  */
 export async function networkSh(env: NetworkEnv, ...args: string[]): Promise<string> {
-  try {
-    const { stdout, stderr } = await execFileAsync('bash', [NETWORK_SH, ...args], {
-      env: { ...process.env, ...env },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    return stdout + stderr;
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `network.sh ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`,
-    );
-  }
+  const { out, err } = await runChecked(networkShCommand(...args), { env: { ...env } });
+  return out + err;
 }
 
 /**

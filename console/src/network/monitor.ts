@@ -6,6 +6,7 @@
  */
 import { metricValue, probeNode } from './operations';
 import type { NodeRef, Topology } from './topology';
+import { newPoller, type Poller } from '../lib/poller';
 
 /** A node with what the last probe found. */
 export interface NodeStatus extends NodeRef {
@@ -105,50 +106,31 @@ function comparable(s: NetworkSnapshot): string {
 
 class NetworkMonitorImpl implements NetworkMonitor {
   readonly #options: Readonly<NetworkMonitorOptions>;
-  readonly #listeners = new Set<(s: NetworkSnapshot) => void>();
-  #latest: NetworkSnapshot | undefined;
-  #inFlight: Promise<NetworkSnapshot> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #running = false;
+  readonly #poller: Poller<NetworkSnapshot>;
 
   constructor(options: Readonly<NetworkMonitorOptions>) {
     this.#options = options;
+    this.#poller = newPoller({
+      read: () => this.#probeAll(),
+      comparable,
+      intervalMs: options.intervalMs,
+    });
   }
 
-  async snapshot(): Promise<NetworkSnapshot> {
-    return this.#latest ?? (await this.#poll());
+  snapshot(): Promise<NetworkSnapshot> {
+    return this.#poller.snapshot();
   }
 
   onChange(listener: (snapshot: NetworkSnapshot) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#poller.onChange(listener);
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    const tick = (): void => {
-      void this.#poll()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.#running) this.#timer = setTimeout(tick, this.#options.intervalMs);
-        });
-    };
-    tick();
+    this.#poller.start();
   }
 
   stop(): void {
-    this.#running = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  // One round at a time: a caller arriving while probes run shares their result.
-  #poll(): Promise<NetworkSnapshot> {
-    this.#inFlight ??= this.#probeAll().finally(() => {
-      this.#inFlight = undefined;
-    });
-    return this.#inFlight;
+    this.#poller.stop();
   }
 
   async #probeAll(): Promise<NetworkSnapshot> {
@@ -178,9 +160,6 @@ class NetworkMonitorImpl implements NetworkMonitor {
       ...(leader !== undefined ? { leader } : {}),
       checkedAt: new Date().toISOString(),
     };
-    const changed = this.#latest === undefined || comparable(this.#latest) !== comparable(snapshot);
-    this.#latest = snapshot;
-    if (changed) for (const listener of this.#listeners) listener(snapshot);
     return snapshot;
   }
 }

@@ -9,6 +9,7 @@
  * as "n/a" (`lease: null`), so the page works with nodes from before and after it.
  */
 import { describeFailure, getText } from '../network/operations';
+import { newPoller, type Poller } from '../lib/poller';
 
 /** One node as configured: a name for the page and its operations URL. */
 export interface OracleNodeRef {
@@ -277,63 +278,41 @@ const defined = <T>(x: T | undefined): x is T => x !== undefined;
 
 class OracleNodesMonitorImpl implements OracleNodesMonitor {
   readonly #options: Readonly<OracleNodesMonitorOptions>;
-  readonly #listeners = new Set<(s: OracleNodesSnapshot) => void>();
-  #latest: OracleNodesSnapshot | undefined;
-  #inFlight: Promise<OracleNodesSnapshot> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #running = false;
+  readonly #poller: Poller<OracleNodesSnapshot>;
 
   constructor(options: Readonly<OracleNodesMonitorOptions>) {
     this.#options = options;
+    this.#poller = newPoller({
+      read: () => this.#readAll(),
+      // A change is a change of the nodes, not of the time they were read.
+      comparable: (s) => JSON.stringify(s.nodes),
+      intervalMs: options.intervalMs,
+    });
   }
 
   get nodes(): readonly OracleNodeRef[] {
     return this.#options.nodes;
   }
 
-  async snapshot(): Promise<OracleNodesSnapshot> {
-    return this.#latest ?? (await this.#poll());
+  snapshot(): Promise<OracleNodesSnapshot> {
+    return this.#poller.snapshot();
   }
 
   onChange(listener: (snapshot: OracleNodesSnapshot) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#poller.onChange(listener);
   }
 
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    const tick = (): void => {
-      void this.#poll()
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.#running) this.#timer = setTimeout(tick, this.#options.intervalMs);
-        });
-    };
-    tick();
+    this.#poller.start();
   }
 
   stop(): void {
-    this.#running = false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-  }
-
-  #poll(): Promise<OracleNodesSnapshot> {
-    this.#inFlight ??= this.#readAll().finally(() => {
-      this.#inFlight = undefined;
-    });
-    return this.#inFlight;
+    this.#poller.stop();
   }
 
   async #readAll(): Promise<OracleNodesSnapshot> {
     const nodes = await Promise.all(this.#options.nodes.map((n) => this.#read(n)));
-    const snapshot: OracleNodesSnapshot = { nodes, checkedAt: new Date().toISOString() };
-    const comparable = (s: OracleNodesSnapshot): string => JSON.stringify(s.nodes);
-    const changed = this.#latest === undefined || comparable(this.#latest) !== comparable(snapshot);
-    this.#latest = snapshot;
-    if (changed) for (const listener of this.#listeners) listener(snapshot);
-    return snapshot;
+    return { nodes, checkedAt: new Date().toISOString() };
   }
 
   async #json(node: OracleNodeRef, path: string): Promise<{ status: number; body: unknown }> {

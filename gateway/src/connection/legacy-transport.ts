@@ -90,8 +90,7 @@ class LegacyTransport implements Transport {
         (response) => {
           const block = response.getFilteredBlock();
           if (block !== undefined) {
-            const height = BigInt(block.getNumber()) + 1n;
-            if (height > this.#network.knownHeight) this.#network.knownHeight = height;
+            this.#sawBlock(block);
             onBlock(block);
           }
           return { done: false };
@@ -196,6 +195,16 @@ class LegacyTransport implements Transport {
   }
 
   /** How discovery names this peer: by the address it is dialled at, or its published name. */
+  /**
+   * Raises the ledger height the connection knows to past a block a deliver stream brought, so the
+   * next commit-status wait starts there rather than at a height already passed. Heights only
+   * grow: a slower stream's older block leaves it alone.
+   */
+  #sawBlock(block: peerProtos.FilteredBlock): void {
+    const height = BigInt(block.getNumber()) + 1n;
+    if (height > this.#network.knownHeight) this.#network.knownHeight = height;
+  }
+
   #selfEndpoint(plan: EndorsementPlan): string {
     const dialled = `${this.#peer.endpoint.address ?? this.#peer.endpoint.hostname}:${this.#peer.endpoint.port}`;
     for (const peers of plan.groups.values()) {
@@ -285,8 +294,7 @@ class LegacyTransport implements Transport {
       (response) => {
         const block = response.getFilteredBlock();
         if (block === undefined) return { done: false };
-        const height = BigInt(block.getNumber()) + 1n;
-        if (height > this.#network.knownHeight) this.#network.knownHeight = height;
+        this.#sawBlock(block);
         const found = findInFilteredBlock(block, transactionId);
         return found === undefined
           ? { done: false }

@@ -35,3 +35,9 @@ export {
   sameDefinition,
 } from './lifecycle';
 export { followDefinitions, lifecycleOperations } from './definition-follower';
+export {
+  formatAgentStep,
+  formatDefinitionStep,
+  agentStepRecord,
+  definitionStepRecord,
+} from './step-format';

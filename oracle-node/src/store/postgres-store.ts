@@ -10,6 +10,19 @@ import type { Pool, PoolClient } from 'pg';
 import { OracleNodeError } from '../errors';
 import { leaseLost, type Lease } from './lease';
 import { newPostgresLease, type PostgresLease } from './postgres-lease';
+import {
+  errorOf,
+  jobStateOf,
+  roundOf,
+  runOf,
+  sourceOf,
+  transmissionOf,
+  type Row,
+  errorParams,
+  roundParams,
+  sourceParams,
+  transmissionParams,
+} from './rows';
 import type {
   ErrorRecord,
   JobState,
@@ -71,10 +84,6 @@ export interface PostgresStoreOptions {
   /** Told of every failed renewal. */
   readonly onLeaseError?: (err: unknown) => void;
 }
-
-type Row = Record<string, unknown>;
-const opt = <K extends string>(key: K, v: unknown): Partial<Record<K, string>> =>
-  typeof v === 'string' || typeof v === 'number' ? ({ [key]: String(v) } as Record<K, string>) : {};
 
 function storeFailed(what: string, err: unknown): OracleNodeError {
   return err instanceof OracleNodeError
@@ -177,7 +186,7 @@ class PostgresStore implements Store {
       for (const s of sources) {
         await c.query(
           'INSERT INTO run_sources (run_id, bridge, value, error_code, error, latency_ms) VALUES ($1, $2, $3, $4, $5, $6)',
-          [id, s.bridge, s.value ?? null, s.errorCode ?? null, s.error ?? null, s.latencyMs],
+          sourceParams(id, s),
         );
       }
       const job = r.rows[0]?.job;
@@ -197,7 +206,7 @@ class PostgresStore implements Store {
     await this.#q(
       'recording an error',
       'INSERT INTO errors (at, component, job, source, code, message) VALUES ($1, $2, $3, $4, $5, $6)',
-      [Date.now(), e.component, e.job ?? null, e.source ?? null, e.code, e.message],
+      errorParams(e, Date.now()),
     );
   }
 
@@ -210,17 +219,7 @@ class PostgresStore implements Store {
          leader = EXCLUDED.leader, status = EXCLUDED.status,
          answer = COALESCE(EXCLUDED.answer, rounds.answer),
          reason = COALESCE(EXCLUDED.reason, rounds.reason), updated_at = EXCLUDED.updated_at`,
-      [
-        r.feedId,
-        r.roundId,
-        r.attempt,
-        r.role,
-        r.leader,
-        r.status,
-        r.answer ?? null,
-        r.reason ?? null,
-        Date.now(),
-      ],
+      roundParams(r, Date.now()),
     );
   }
 
@@ -228,7 +227,7 @@ class PostgresStore implements Store {
     await this.#q(
       'recording a transmission',
       'INSERT INTO transmissions (feed_id, round_id, status, tx_id, error, at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [t.feedId, t.roundId, t.status, t.txId ?? null, t.error ?? null, Date.now()],
+      transmissionParams(t, Date.now()),
     );
   }
 
@@ -287,9 +286,7 @@ class PostgresStore implements Store {
       'SELECT round_id, attempt FROM job_state WHERE job = $1',
       [job],
     );
-    return row === undefined
-      ? undefined
-      : { roundId: String(row.round_id), attempt: Number(row.attempt) };
+    return row === undefined ? undefined : jobStateOf(row);
   }
 
   async listRuns(job: string, limit: number): Promise<RunRecord[]> {
@@ -298,16 +295,7 @@ class PostgresStore implements Store {
       'SELECT * FROM job_runs WHERE job = $1 ORDER BY started_at DESC, seq DESC LIMIT $2',
       [job, limit],
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      job: String(r.job),
-      trigger: String(r.trigger),
-      startedAt: Number(r.started_at),
-      ...(r.finished_at === null ? {} : { finishedAt: Number(r.finished_at) }),
-      status: String(r.status) as RunRecord['status'],
-      ...opt('result', r.result),
-      ...opt('error', r.error),
-    }));
+    return rows.map(runOf);
   }
 
   async listSources(runId: string): Promise<SourceRecord[]> {
@@ -316,28 +304,14 @@ class PostgresStore implements Store {
       'SELECT * FROM run_sources WHERE run_id = $1 ORDER BY seq',
       [runId],
     );
-    return rows.map((r) => ({
-      runId: String(r.run_id),
-      bridge: String(r.bridge),
-      ...opt('value', r.value),
-      ...opt('errorCode', r.error_code),
-      ...opt('error', r.error),
-      latencyMs: Number(r.latency_ms),
-    }));
+    return rows.map(sourceOf);
   }
 
   async listErrors(limit: number): Promise<ErrorRecord[]> {
     const rows = await this.#q('listing errors', 'SELECT * FROM errors ORDER BY id DESC LIMIT $1', [
       limit,
     ]);
-    return rows.map((r) => ({
-      at: Number(r.at),
-      component: String(r.component),
-      ...opt('job', r.job),
-      ...opt('source', r.source),
-      code: String(r.code),
-      message: String(r.message),
-    }));
+    return rows.map(errorOf);
   }
 
   async listRounds(feedId: string, limit: number): Promise<RoundEntry[]> {
@@ -346,17 +320,7 @@ class PostgresStore implements Store {
       'SELECT * FROM rounds WHERE feed_id = $1 ORDER BY round_id DESC, attempt DESC LIMIT $2',
       [feedId, limit],
     );
-    return rows.map((r) => ({
-      feedId: String(r.feed_id),
-      roundId: String(r.round_id),
-      attempt: Number(r.attempt),
-      role: String(r.role) as RoundEntry['role'],
-      leader: String(r.leader),
-      status: String(r.status),
-      ...opt('answer', r.answer),
-      ...opt('reason', r.reason),
-      updatedAt: Number(r.updated_at),
-    }));
+    return rows.map(roundOf);
   }
 
   async listTransmissions(feedId: string, limit: number): Promise<TransmissionRecord[]> {
@@ -365,14 +329,7 @@ class PostgresStore implements Store {
       'SELECT * FROM transmissions WHERE feed_id = $1 ORDER BY id DESC LIMIT $2',
       [feedId, limit],
     );
-    return rows.map((r) => ({
-      feedId: String(r.feed_id),
-      roundId: String(r.round_id),
-      status: String(r.status) as TransmissionRecord['status'],
-      ...opt('txId', r.tx_id),
-      ...opt('error', r.error),
-      at: Number(r.at),
-    }));
+    return rows.map(transmissionOf);
   }
 
   async check(): Promise<void> {

@@ -10,6 +10,19 @@ import * as path from 'node:path';
 import { Database } from 'node-sqlite3-wasm';
 import { OracleNodeError } from '../errors';
 import { newSingleLease, type Lease } from './lease';
+import {
+  errorOf,
+  jobStateOf,
+  roundOf,
+  runOf,
+  sourceOf,
+  transmissionOf,
+  type Row,
+  errorParams,
+  roundParams,
+  sourceParams,
+  transmissionParams,
+} from './rows';
 import type {
   ErrorRecord,
   JobState,
@@ -52,20 +65,6 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Successful runs kept per job. */
   readonly maxSuccessfulRuns: number;
-}
-
-type Row = Record<string, unknown>;
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string'
-    ? v
-    : typeof v === 'number' || typeof v === 'bigint'
-      ? v.toString()
-      : undefined;
-const num = (v: unknown): number => Number(v);
-
-function opt<K extends string>(key: K, v: unknown): Partial<Record<K, string>> {
-  const s = str(v);
-  return s === undefined ? {} : ({ [key]: s } as Record<K, string>);
 }
 
 class SqliteStore implements Store {
@@ -127,7 +126,7 @@ class SqliteStore implements Store {
         for (const s of sources) {
           this.#db.run(
             'INSERT INTO run_sources (run_id, bridge, value, error_code, error, latency_ms) VALUES (?, ?, ?, ?, ?, ?)',
-            [id, s.bridge, s.value ?? null, s.errorCode ?? null, s.error ?? null, s.latencyMs],
+            sourceParams(id, s),
           );
         }
         if (outcome.status === 'completed') this.#prune(id);
@@ -156,7 +155,7 @@ class SqliteStore implements Store {
     return this.#do('recording an error', () => {
       this.#db.run(
         'INSERT INTO errors (at, component, job, source, code, message) VALUES (?, ?, ?, ?, ?, ?)',
-        [Date.now(), e.component, e.job ?? null, e.source ?? null, e.code, e.message],
+        errorParams(e, Date.now()),
       );
     });
   }
@@ -170,17 +169,7 @@ class SqliteStore implements Store {
            leader = excluded.leader, status = excluded.status,
            answer = COALESCE(excluded.answer, rounds.answer), reason = COALESCE(excluded.reason, rounds.reason),
            updated_at = excluded.updated_at`,
-        [
-          r.feedId,
-          r.roundId,
-          r.attempt,
-          r.role,
-          r.leader,
-          r.status,
-          r.answer ?? null,
-          r.reason ?? null,
-          Date.now(),
-        ],
+        roundParams(r, Date.now()),
       );
     });
   }
@@ -189,7 +178,7 @@ class SqliteStore implements Store {
     return this.#do('recording a transmission', () => {
       this.#db.run(
         'INSERT INTO transmissions (feed_id, round_id, status, tx_id, error, at) VALUES (?, ?, ?, ?, ?, ?)',
-        [t.feedId, t.roundId, t.status, t.txId ?? null, t.error ?? null, Date.now()],
+        transmissionParams(t, Date.now()),
       );
     });
   }
@@ -229,9 +218,7 @@ class SqliteStore implements Store {
       const row = this.#db.get('SELECT round_id, attempt FROM job_state WHERE job = ?', [
         job,
       ]) as Row | null;
-      return row === null
-        ? undefined
-        : { roundId: String(row.round_id), attempt: num(row.attempt) };
+      return row === null ? undefined : jobStateOf(row);
     });
   }
 
@@ -242,16 +229,7 @@ class SqliteStore implements Store {
           'SELECT * FROM job_runs WHERE job = ? ORDER BY started_at DESC, rowid DESC LIMIT ?',
           [job, limit],
         ) as Row[]
-      ).map((r) => ({
-        id: String(r.id),
-        job: String(r.job),
-        trigger: String(r.trigger),
-        startedAt: num(r.started_at),
-        ...(r.finished_at === null ? {} : { finishedAt: num(r.finished_at) }),
-        status: String(r.status) as RunRecord['status'],
-        ...opt('result', r.result),
-        ...opt('error', r.error),
-      })),
+      ).map(runOf),
     );
   }
 
@@ -259,28 +237,14 @@ class SqliteStore implements Store {
     return this.#do('listing sources', () =>
       (
         this.#db.all('SELECT * FROM run_sources WHERE run_id = ? ORDER BY rowid', [runId]) as Row[]
-      ).map((r) => ({
-        runId: String(r.run_id),
-        bridge: String(r.bridge),
-        ...opt('value', r.value),
-        ...opt('errorCode', r.error_code),
-        ...opt('error', r.error),
-        latencyMs: num(r.latency_ms),
-      })),
+      ).map(sourceOf),
     );
   }
 
   listErrors(limit: number): Promise<ErrorRecord[]> {
     return this.#do('listing errors', () =>
       (this.#db.all('SELECT * FROM errors ORDER BY id DESC LIMIT ?', [limit]) as Row[]).map(
-        (r) => ({
-          at: num(r.at),
-          component: String(r.component),
-          ...opt('job', r.job),
-          ...opt('source', r.source),
-          code: String(r.code),
-          message: String(r.message),
-        }),
+        errorOf,
       ),
     );
   }
@@ -292,17 +256,7 @@ class SqliteStore implements Store {
           'SELECT * FROM rounds WHERE feed_id = ? ORDER BY CAST(round_id AS INTEGER) DESC, attempt DESC LIMIT ?',
           [feedId, limit],
         ) as Row[]
-      ).map((r) => ({
-        feedId: String(r.feed_id),
-        roundId: String(r.round_id),
-        attempt: num(r.attempt),
-        role: String(r.role) as RoundEntry['role'],
-        leader: String(r.leader),
-        status: String(r.status),
-        ...opt('answer', r.answer),
-        ...opt('reason', r.reason),
-        updatedAt: num(r.updated_at),
-      })),
+      ).map(roundOf),
     );
   }
 
@@ -313,14 +267,7 @@ class SqliteStore implements Store {
           feedId,
           limit,
         ]) as Row[]
-      ).map((r) => ({
-        feedId: String(r.feed_id),
-        roundId: String(r.round_id),
-        status: String(r.status) as TransmissionRecord['status'],
-        ...opt('txId', r.tx_id),
-        ...opt('error', r.error),
-        at: num(r.at),
-      })),
+      ).map(transmissionOf),
     );
   }
 
