@@ -16,6 +16,8 @@ t0=$(date +%s%N)
 bash test-network/network.sh up
 t1=$(date +%s%N)
 bash scripts/deploy-local.sh
+# The no-op chaincode again under the channel's default policy (MAJORITY): the votes' baseline.
+bash test-network/network.sh deploy test/fixtures/kv-chaincode --name kvmajority
 bash test-network/network.sh stop
 t2=$(date +%s%N)
 bash test-network/network.sh start

@@ -5,9 +5,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunResult } from './load';
+import {
+  formatMeasured,
+  spreadOf,
+  verdict,
+  type MeasuredWorkload,
+  type TargetResult,
+} from './targets';
 
 /** One workload's headline figures. */
-export interface WorkloadResult {
+export interface WorkloadResult extends MeasuredWorkload {
   name: string;
   /** What the workload does, for the table. */
   description: string;
@@ -15,21 +22,90 @@ export interface WorkloadResult {
   knee: RunResult;
   /** An open-loop run offering 75% of the knee's throughput, for latency. */
   latency?: RunResult;
-  /** Every run of the knee search. */
+  /** Every run of the knee search (and of the head-to-head series). */
   runs: RunResult[];
-  /** CPU milliseconds per operation by component during the latency run. */
-  cpuMsPerOp?: Record<string, number>;
-  /** Ratio to the workload's baseline, when it has one. */
-  ratio?: { baseline: string; value: number; how: string; target?: number };
+}
+
+/** How steady the machine was: the spread of repeated measurements against a threshold. */
+export interface NoiseReport {
+  /** Spread ((max − min) / mean) above which a measurement is called noisy. */
+  threshold: number;
+  /** The largest spread seen (knee windows, head-to-head baselines). */
+  maxSpread: number;
+  /** Some measurement's spread exceeded the threshold. */
+  noisy: boolean;
+  /** What was noisy, with its spread. */
+  noisyParts: { part: string; spread: number }[];
+}
+
+/** The machine a run was on. */
+export interface MachineInfo {
+  cpus: number;
+  model: string;
+  memoryGiB: number;
+  node: string;
+  os?: string;
+  loadAverageAtStart?: number[];
+  loadAverageAtEnd?: number[];
 }
 
 /** The whole benchmark run. */
 export interface BenchReport {
   startedAt: string;
-  machine: { cpus: number; model: string; memoryGiB: number; node: string };
+  finishedAt?: string;
+  machine: MachineInfo;
+  versions?: Record<string, string>;
   settings: Record<string, string | number>;
   workloads: WorkloadResult[];
+  /** Issue 16's targets, evaluated once (targets.ts); every output reads these. */
+  targets?: TargetResult[];
+  noise?: NoiseReport;
+  /** Hyperledger Caliper's figures on the same network, when its run took place. */
+  caliper?: unknown;
   extra: Record<string, unknown>;
+}
+
+/**
+ * The noise verdict of a run: every knee's spread across its windows, and the spread of the
+ * baselines' head-to-head runs (the same workload measured three times).
+ *
+ * @param workloads - the measured workloads
+ * @param threshold - the spread above which a measurement is noisy
+ * @returns the verdict with what exceeded the threshold
+ */
+export function noiseOf(workloads: readonly WorkloadResult[], threshold: number): NoiseReport {
+  const parts: { part: string; spread: number }[] = [];
+  for (const w of workloads) {
+    if (w.knee.spread !== undefined)
+      parts.push({ part: `${w.name} knee windows`, spread: w.knee.spread });
+    if (w.paired !== undefined && w.paired.length > 1) {
+      parts.push({
+        part: `${w.ratio?.baseline ?? 'baseline'} across ${w.name}'s head-to-head runs`,
+        spread: spreadOf(w.paired.map((p) => p.baselineThroughput)),
+      });
+    }
+  }
+  const maxSpread = Math.max(0, ...parts.map((p) => p.spread));
+  const noisyParts = parts.filter((p) => p.spread > threshold);
+  return { threshold, maxSpread, noisy: noisyParts.length > 0, noisyParts };
+}
+
+/** One line per target: what, threshold, each figure, CPU figures, verdict. */
+export function targetRows(targets: readonly TargetResult[]): string[] {
+  const rows = [
+    '| target | threshold | measured (throughput) | measured (CPU per tx) | verdict |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const t of targets) {
+    const fig = (vs: readonly number[]): string => vs.map((v) => formatMeasured(t, v)).join(' / ');
+    const threshold = `${t.comparator === '>=' ? '≥' : '≤'} ${formatMeasured(t, t.threshold)}${t.unit === 'ms' ? ' ms' : ''}`;
+    const cpu =
+      t.cpuMeasured === undefined ? '' : `${fig(t.cpuMeasured)} (${verdict(t.metByCpu === true)})`;
+    rows.push(
+      `| ${t.label} | ${threshold} | ${fig(t.measured)}${t.unit === 'ms' ? ' ms' : ''} | ${cpu} | **${verdict(t.met)}** |`,
+    );
+  }
+  return rows;
 }
 
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
@@ -38,10 +114,27 @@ const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
 export function toMarkdown(report: BenchReport): string {
   const lines: string[] = [];
   lines.push(`# Benchmark results (${report.startedAt})`, '');
+  if (report.noise?.noisy === true) {
+    lines.push(
+      `**Noisy:** the spread across repeats exceeded ${(report.noise.threshold * 100).toFixed(0)}% (${report.noise.noisyParts.map((p) => `${p.part} ${(p.spread * 100).toFixed(0)}%`).join(', ')}); the figures of this run move between runs.`,
+      '',
+    );
+  }
+  const m = report.machine;
   lines.push(
-    `Machine: ${String(report.machine.cpus)} cores (${report.machine.model}), ${String(report.machine.memoryGiB)} GiB, Node ${report.machine.node}.`,
+    `Machine: ${String(m.cpus)} cores (${m.model}), ${String(m.memoryGiB)} GiB, Node ${m.node}${m.os === undefined ? '' : `, ${m.os}`}${m.loadAverageAtStart === undefined ? '' : `; load average ${m.loadAverageAtStart.join(' ')} at the start, ${(m.loadAverageAtEnd ?? []).join(' ')} at the end`}.`,
     '',
   );
+  if (report.versions !== undefined) {
+    lines.push(
+      'Versions: ' +
+        Object.entries(report.versions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; ') +
+        '.',
+      '',
+    );
+  }
   lines.push(
     'Settings: ' +
       Object.entries(report.settings)
@@ -51,15 +144,30 @@ export function toMarkdown(report: BenchReport): string {
     '',
   );
   lines.push(
-    '| workload | knee tx/s (in flight) | spread | failed | p50 ms | p95 ms | p99 ms (offered tx/s) | ratio | target |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| workload | knee tx/s (in flight) | spread | failed | p50 ms | p95 ms | p99 ms (offered tx/s) | ratio: throughput | ratio: CPU per tx | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const w of report.workloads) {
     const l = w.latency ?? w.knee;
-    const ratio = w.ratio === undefined ? '' : `${w.ratio.value.toFixed(2)} of ${w.ratio.baseline}`;
-    const target = w.ratio?.target === undefined ? '' : `≥ ${w.ratio.target.toFixed(2)}`;
+    const r = w.ratio;
+    const ratio =
+      r === undefined
+        ? ''
+        : `${r.value.toFixed(2)} of ${r.baseline}${r.runs === undefined ? '' : ` (runs ${r.runs.map((v) => v.toFixed(2)).join(' / ')})`}`;
+    const cpu =
+      r?.cpuValue === undefined
+        ? ''
+        : `${r.cpuValue.toFixed(2)}${r.cpuRuns === undefined ? '' : ` (runs ${r.cpuRuns.map((v) => v.toFixed(2)).join(' / ')})`}`;
+    const target = r?.target === undefined ? '' : `≥ ${r.target.toFixed(2)}`;
     lines.push(
-      `| ${w.name} | ${f1(w.knee.throughput)} (${String(w.knee.concurrency)}) | ${w.knee.spread === undefined ? '' : `${(w.knee.spread * 100).toFixed(0)}%`} | ${String(w.knee.failed + (w.latency?.failed ?? 0))} | ${f1(l.p50Ms)} | ${f1(l.p95Ms)} | ${f1(l.p99Ms)} (${String(l.concurrency)}) | ${ratio} | ${target} |`,
+      `| ${w.name} | ${f1(w.knee.throughput)} (${String(w.knee.concurrency)}) | ${w.knee.spread === undefined ? '' : `${(w.knee.spread * 100).toFixed(0)}%`} | ${String(w.knee.failed + (w.latency?.failed ?? 0))} | ${f1(l.p50Ms)} | ${f1(l.p95Ms)} | ${f1(l.p99Ms)} (${String(l.concurrency)}) | ${ratio} | ${cpu} | ${target} |`,
+    );
+  }
+  if (report.targets !== undefined && report.targets.length > 0) {
+    lines.push('', '## Targets (issue 16)', '', ...targetRows(report.targets));
+    lines.push(
+      '',
+      "A ratio target is met when the throughput ratio reaches it (for the library, in every head-to-head run); the CPU column applies the same threshold to the baseline's CPU ms per transaction over the workload's, which moves less than throughput on a shared machine.",
     );
   }
   lines.push(
