@@ -1,69 +1,19 @@
 /**
- * Writes benchmark results as JSON, a Markdown table and an SVG chart (throughput and latency per
- * workload), so a reader can compare them at a glance.
+ * Writes benchmark results as JSON, a Markdown table and SVG charts (charts.ts), all from the same
+ * stored figures and target evaluation, so a reader can compare them at a glance.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { RunResult } from './load';
+import type { BenchReport, NoiseReport, WorkloadResult } from './results';
+import { charts } from './charts';
 import {
+  cpuRatio,
+  evaluateTargets,
   formatMeasured,
   spreadOf,
   verdict,
-  type MeasuredWorkload,
   type TargetResult,
 } from './targets';
-
-/** One workload's headline figures. */
-export interface WorkloadResult extends MeasuredWorkload {
-  name: string;
-  /** What the workload does, for the table. */
-  description: string;
-  /** The run at the knee (highest throughput). */
-  knee: RunResult;
-  /** An open-loop run offering 75% of the knee's throughput, for latency. */
-  latency?: RunResult;
-  /** Every run of the knee search (and of the head-to-head series). */
-  runs: RunResult[];
-}
-
-/** How steady the machine was: the spread of repeated measurements against a threshold. */
-export interface NoiseReport {
-  /** Spread ((max − min) / mean) above which a measurement is called noisy. */
-  threshold: number;
-  /** The largest spread seen (knee windows, head-to-head baselines). */
-  maxSpread: number;
-  /** Some measurement's spread exceeded the threshold. */
-  noisy: boolean;
-  /** What was noisy, with its spread. */
-  noisyParts: { part: string; spread: number }[];
-}
-
-/** The machine a run was on. */
-export interface MachineInfo {
-  cpus: number;
-  model: string;
-  memoryGiB: number;
-  node: string;
-  os?: string;
-  loadAverageAtStart?: number[];
-  loadAverageAtEnd?: number[];
-}
-
-/** The whole benchmark run. */
-export interface BenchReport {
-  startedAt: string;
-  finishedAt?: string;
-  machine: MachineInfo;
-  versions?: Record<string, string>;
-  settings: Record<string, string | number>;
-  workloads: WorkloadResult[];
-  /** Issue 16's targets, evaluated once (targets.ts); every output reads these. */
-  targets?: TargetResult[];
-  noise?: NoiseReport;
-  /** Hyperledger Caliper's figures on the same network, when its run took place. */
-  caliper?: unknown;
-  extra: Record<string, unknown>;
-}
 
 /**
  * The noise verdict of a run: every knee's spread across its windows, and the spread of the
@@ -204,62 +154,43 @@ export function toMarkdown(report: BenchReport): string {
   return lines.join('\n') + '\n';
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+/**
+ * Fills what a run of an older bench did not store, by the method run.ts uses now: each ratio's
+ * CPU comparison (the baseline's CPU ms per transaction over the workload's, from the runs at 75%
+ * of the knee) and the targets' evaluation. A report that has them is returned as it is.
+ *
+ * @param report - a parsed results.json
+ * @returns the same report, completed
+ */
+export function completeReport(report: BenchReport): BenchReport {
+  for (const w of report.workloads) {
+    const r = w.ratio;
+    if (r === undefined || r.cpuValue !== undefined) continue;
+    const b = report.workloads.find((x) => x.name === r.baseline);
+    const v = cpuRatio(b?.cpuMsPerOp, w.cpuMsPerOp);
+    if (v !== undefined) r.cpuValue = v;
+  }
+  report.targets ??= evaluateTargets(
+    report.workloads.map((w) => ({
+      ...w,
+      submit:
+        w.submit ??
+        (w.name.endsWith('-submit') ||
+          w.name.startsWith('report-') ||
+          w.name === 'membership-vote'),
+    })),
+    String(report.settings.batchTimeout ?? '0.5s'),
+  );
+  return report;
 }
 
-/** A two-panel horizontal bar chart: throughput at the knee, and p50/p99 latency. */
-export function toSvg(report: BenchReport): string {
-  const ws = report.workloads;
-  const rowH = 26;
-  const top = 50;
-  const labelW = 230;
-  const panelW = 330;
-  const height = top + ws.length * rowH + 40;
-  const width = labelW + panelW * 2 + 60;
-  const maxTps = Math.max(1, ...ws.map((w) => w.knee.throughput));
-  const maxLat = Math.max(1, ...ws.map((w) => (w.latency ?? w.knee).p99Ms).filter(Number.isFinite));
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${String(width)}" height="${String(height)}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${String(labelW)}" y="20" font-size="14" font-weight="bold">Throughput at the knee (tx/s)</text>`,
-    `<text x="${String(labelW + panelW + 30)}" y="20" font-size="14" font-weight="bold">Latency at ~75% of the knee (ms): p50 dark, p99 light</text>`,
-  );
-  ws.forEach((w, i) => {
-    const y = top + i * rowH;
-    const tpsW = (w.knee.throughput / maxTps) * (panelW - 60);
-    const l = w.latency ?? w.knee;
-    const p50W = Number.isFinite(l.p50Ms) ? (l.p50Ms / maxLat) * (panelW - 60) : 0;
-    const p99W = Number.isFinite(l.p99Ms) ? (l.p99Ms / maxLat) * (panelW - 60) : 0;
-    const lx = labelW + panelW + 30;
-    parts.push(
-      `<text x="${String(labelW - 8)}" y="${String(y + 15)}" text-anchor="end">${esc(w.name)}</text>`,
-      `<rect x="${String(labelW)}" y="${String(y + 3)}" width="${tpsW.toFixed(1)}" height="16" fill="#3b6ea8"/>`,
-      `<text x="${(labelW + tpsW + 4).toFixed(1)}" y="${String(y + 15)}">${f1(w.knee.throughput)}</text>`,
-      `<rect x="${String(lx)}" y="${String(y + 3)}" width="${p99W.toFixed(1)}" height="16" fill="#f0a868"/>`,
-      `<rect x="${String(lx)}" y="${String(y + 3)}" width="${p50W.toFixed(1)}" height="16" fill="#c05a1a"/>`,
-      `<text x="${(lx + p99W + 4).toFixed(1)}" y="${String(y + 15)}">${f1(l.p50Ms)} / ${f1(l.p99Ms)}</text>`,
-    );
-  });
-  parts.push(
-    `<text x="10" y="${String(height - 12)}" fill="#555">${esc(
-      Object.entries(report.settings)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join('  '),
-    )}</text>`,
-    '</svg>',
-  );
-  return parts.join('\n') + '\n';
-}
-
-/** Writes results.json, results.md and chart.svg into `dir`. */
+/** Writes results.json, results.md and the three charts (chart-*.svg) into `dir`. */
 export function writeReport(dir: string, report: BenchReport): string[] {
   mkdirSync(dir, { recursive: true });
   const files = [
     [path.join(dir, 'results.json'), JSON.stringify(report, null, 2) + '\n'],
     [path.join(dir, 'results.md'), toMarkdown(report)],
-    [path.join(dir, 'chart.svg'), toSvg(report)],
+    ...Object.entries(charts(report)).map(([name, svg]) => [path.join(dir, name), svg] as const),
   ] as const;
   for (const [file, text] of files) writeFileSync(file, text);
   return files.map(([f]) => f);

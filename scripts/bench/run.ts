@@ -25,7 +25,8 @@ import {
   type RunResult,
   type Workload,
 } from './load';
-import { noiseOf, writeReport, type BenchReport, type WorkloadResult } from './report';
+import { noiseOf, writeReport } from './report';
+import type { BenchReport, WorkloadResult } from './results';
 import { perOperation, sampleCpu, type CpuSample } from './cpu';
 import { cpuRatio, evaluateTargets, type PairedRun, type Ratio } from './targets';
 import { errorText, extraWorkloads } from './workloads';
