@@ -165,9 +165,11 @@ async function middleBookmark(page: (bookmark: string) => Promise<Buffer | Uint8
     const p = JSON.parse(Buffer.from(await page(last)).toString()) as {
       bookmark?: string;
       records?: unknown[];
+      proposals?: unknown[];
       fetchedRecordsCount?: number;
     };
-    const n = p.records?.length ?? p.fetchedRecordsCount ?? 0;
+    // Feeds and rounds come as `records`, proposals as `proposals`.
+    const n = p.records?.length ?? p.proposals?.length ?? p.fetchedRecordsCount ?? 0;
     if (firstPageRecords < 0) firstPageRecords = n;
     if (n < PAGE_SIZE || p.bookmark === undefined || p.bookmark === '') break;
     bookmarks.push(p.bookmark);
@@ -246,6 +248,9 @@ async function roundsDimension(c: Contracts): Promise<CostDimension> {
     const seedSeconds = (performance.now() - t0) / 1000;
     log(`rounds: ${String(stored)} stored (seeding took ${seedSeconds.toFixed(0)} s)`);
     const deepest = all.reduce((a, b) => (b.round > a.round ? b : a));
+    // The state the operations are measured in, before they add rounds of their own.
+    const storedRounds = all.reduce((a, f) => a + f.round, 0);
+    const roundsOfPagedFeed = deepest.round;
     const proposalIds = await createProposals(c.membership, voteProposals, c.caPem);
     const page = (bookmark: string): Promise<Uint8Array> =>
       c.feeds.evaluateTransaction('getRoundHistory', deepest.feedId, String(PAGE_SIZE), bookmark);
@@ -276,9 +281,9 @@ async function roundsDimension(c: Contracts): Promise<CostDimension> {
     points.push({
       size,
       state: {
-        storedRounds: all.reduce((a, f) => a + f.round, 0),
+        storedRounds,
         feeds: ROUND_FEEDS,
-        roundsOfPagedFeed: deepest.round,
+        roundsOfPagedFeed,
         pagesOfPagedFeed: middle.pages,
         recordsPerPage: middle.firstPageRecords,
       },
@@ -403,7 +408,7 @@ async function membersDimension(c: Contracts): Promise<CostDimension> {
       state: {
         decidedProposals: decided,
         votes: decided * 2,
-        openProposals: proposalIds.length * points.length + proposalIds.length,
+        proposalsCreatedForVoteMeasurements: proposalIds.length * (points.length + 1),
         pages: middle.pages,
         recordsPerPage: middle.firstPageRecords,
       },
