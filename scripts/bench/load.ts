@@ -300,5 +300,7 @@ export interface Workload {
    * concurrency instead.
    */
   inProcess?: boolean;
+  /** Each operation submits a transaction and waits for its commit (the latency target applies). */
+  submit?: boolean;
   teardown?: () => Promise<void>;
 }

@@ -4,9 +4,12 @@
  *
  * Environment: BENCH_DURATION_MS (per measured window, default 5000), BENCH_WARMUP_MS (before
  * the windows of each knee-search level, default 3000), BENCH_REPEATS (windows per level, default
- * 3), BENCH_MAX_INFLIGHT (default 256),
- * BENCH_ONLY (comma-separated workload names), NETWORK_DESCRIPTION (set by scripts/bench.sh).
+ * 3), BENCH_MAX_INFLIGHT (default 256), BENCH_ONLY (comma-separated workload names),
+ * BENCH_NOISY_SPREAD (spread across a level's windows above which the run is called noisy, default
+ * 0.1), BENCH_OUT (output directory, default bench/results; smoke runs write elsewhere),
+ * NETWORK_DESCRIPTION (set by scripts/bench.sh).
  */
+import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -22,9 +25,11 @@ import {
   type RunResult,
   type Workload,
 } from './load';
-import { writeReport, type BenchReport, type WorkloadResult } from './report';
-import { perOperation, sampleCpu } from './cpu';
-import { extraWorkloads } from './workloads';
+import { noiseOf, writeReport } from './report';
+import type { BenchReport, WorkloadResult } from './results';
+import { perOperation, sampleCpu, type CpuSample } from './cpu';
+import { cpuRatio, evaluateTargets, type PairedRun, type Ratio } from './targets';
+import { errorText, extraWorkloads } from './workloads';
 
 /** Repository root: results go to bench/results/ there. */
 const REPO_DIR = path.resolve(__dirname, '..', '..');
@@ -34,6 +39,14 @@ const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 3000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter((s) => s !== '');
+const noisyThreshold = Number(process.env.BENCH_NOISY_SPREAD ?? 0.1);
+/** Where results go: bench/results/ unless BENCH_OUT names another directory (smoke runs). */
+const outDir = process.env.BENCH_OUT ?? path.join(REPO_DIR, 'bench', 'results');
+const networkHome = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
+/** The kv chaincode's second definition, under MAJORITY (scripts/bench.sh deploys it). */
+const KV_MAJORITY = 'kvmajority';
+/** Alternating runs of a paired workload and its baseline. */
+const HEAD_TO_HEAD_RUNS = 3;
 
 function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -66,23 +79,43 @@ async function measure(w: Workload): Promise<WorkloadResult> {
   });
   // Latency at 75% of the knee: operations offered at 0.75 x the knee's throughput (open loop),
   // so the system is loaded but not saturated.
-  const home = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
-  const before = sampleCpu(home);
+  const before = sampleCpu(networkHome);
   const latency =
     w.inProcess === true
       ? await runClosedLoop(op, seq, Math.max(1, Math.round(knee.concurrency * 0.75)), durationMs)
       : await runOpenLoop(op, seq, Math.max(1, knee.throughput * 0.75), durationMs);
-  const cpuMsPerOp = perOperation(before, sampleCpu(home), latency.completed);
+  const cpuMsPerOp = perOperation(before, sampleCpu(networkHome), latency.completed);
   log(describeRun(`${w.name} @75% rate`, latency));
   log(`${w.name}: CPU ms per operation ${JSON.stringify(cpuMsPerOp)}`);
-  return { name: w.name, description: w.description, knee, latency, runs, cpuMsPerOp };
+  return {
+    name: w.name,
+    description: w.description,
+    knee,
+    latency,
+    runs,
+    cpuMsPerOp,
+    ...(w.submit === true ? { submit: true } : {}),
+  };
 }
 
-/** Runs a workload and its baseline alternately at the same concurrency; returns the ratio of sums. */
+/** One closed-loop run with the CPU every component spent on it, per operation. */
+async function runWithCpu(
+  o: { op: Operation; seq: Sequence },
+  concurrency: number,
+): Promise<{ run: RunResult; cpu: CpuSample }> {
+  const before = sampleCpu(networkHome);
+  const run = await runClosedLoop(o.op, o.seq, concurrency, durationMs);
+  return { run, cpu: perOperation(before, sampleCpu(networkHome), run.completed) };
+}
+
+/**
+ * Runs a workload and its baseline alternately at the same concurrency, three times; each run's
+ * ratio is reported (the library's target must hold in every one), and the series' ratio of sums.
+ */
 async function headToHead(
   w: Workload,
   base: WorkloadResult,
-): Promise<{ value: number; runs: RunResult[] }> {
+): Promise<{ value: number; runs: RunResult[]; pairs: PairedRun[] }> {
   const mine = ops.get(w.name);
   const theirs = ops.get(base.name);
   if (mine === undefined || theirs === undefined) throw new Error(`no operation for ${w.name}`);
@@ -90,32 +123,67 @@ async function headToHead(
   let a = 0;
   let b = 0;
   const runs: RunResult[] = [];
-  for (let k = 0; k < 3; k++) {
-    const rb = await runClosedLoop(theirs.op, theirs.seq, c, durationMs);
-    const ra = await runClosedLoop(mine.op, mine.seq, c, durationMs);
-    log(describeRun(`${base.name} (paired)`, rb));
-    log(describeRun(`${w.name} (paired)`, ra));
-    b += rb.throughput;
-    a += ra.throughput;
-    runs.push(rb, ra);
+  const pairs: PairedRun[] = [];
+  for (let k = 0; k < HEAD_TO_HEAD_RUNS; k++) {
+    const rb = await runWithCpu(theirs, c);
+    const ra = await runWithCpu(mine, c);
+    log(describeRun(`${base.name} (paired ${String(k + 1)})`, rb.run));
+    log(describeRun(`${w.name} (paired ${String(k + 1)})`, ra.run));
+    b += rb.run.throughput;
+    a += ra.run.throughput;
+    runs.push(rb.run, ra.run);
+    pairs.push({
+      baselineThroughput: rb.run.throughput,
+      throughput: ra.run.throughput,
+      baselineCpuMsPerOp: rb.cpu,
+      cpuMsPerOp: ra.cpu,
+    });
   }
-  return { value: a / b, runs };
+  return { value: a / b, runs, pairs };
+}
+
+/** Name and version of an installed package, read from its package.json. */
+function packageVersion(name: string): string {
+  try {
+    const file = path.join(REPO_DIR, 'node_modules', name, 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_DIR });
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: REPO_DIR,
+    });
+    return `${head.toString().trim()}${dirty.length > 0 ? ' (uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
 }
 
 async function main(): Promise<void> {
   const descFile = process.env.NETWORK_DESCRIPTION;
   if (descFile === undefined)
     throw new Error('NETWORK_DESCRIPTION is not set; run through `npm run bench`');
+  const loadAtStart = os.loadavg();
+  const startedAt = new Date().toISOString();
   const org1Network = await connection.loadNetworkDescription({ path: descFile, member: 'Org1' });
   const channel = org1Network.channelName;
   const org1 = connectBare(org1Network, 'user1');
   const kv: Contract = org1.gateway.getNetwork(channel).getContract('kv');
+  // The same no-op chaincode under a second definition with the channel's default policy
+  // (MAJORITY): every submit needs an endorsement from each of the two members, as a vote does.
+  const kvMajority: Contract = org1.gateway.getNetwork(channel).getContract(KV_MAJORITY);
 
   const base: Workload[] = [
     {
       name: 'noop-submit',
       description:
         'baseline: a chaincode transaction that reads and writes nothing, submitted through bare @hyperledger/fabric-gateway and awaited until committed',
+      submit: true,
       setup: () => Promise.resolve(async () => kv.submitTransaction('noop')),
     },
     {
@@ -123,6 +191,12 @@ async function main(): Promise<void> {
       description:
         'baseline: the same no-op transaction evaluated (endorsement only, nothing ordered)',
       setup: () => Promise.resolve(async () => kv.evaluateTransaction('noop')),
+    },
+    {
+      name: 'noop-submit-majority',
+      description: `baseline for votes: the same no-op submitted to the ${KV_MAJORITY} definition, endorsed under the channel's MAJORITY policy (a peer of each of the two members), as the membership contract is`,
+      submit: true,
+      setup: () => Promise.resolve(async () => kvMajority.submitTransaction('noop')),
     },
   ];
   const workloads = [...base, ...(await extraWorkloads(descFile))].filter(
@@ -134,65 +208,87 @@ async function main(): Promise<void> {
     try {
       results.push(await measure(w));
     } catch (err) {
-      log(`${w.name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(`${w.name} failed: ${errorText(err)}`);
     }
   }
   for (const w of workloads) {
     const r = results.find((x) => x.name === w.name);
     const b =
       w.baseline === undefined ? undefined : results.find((x) => x.name === w.baseline?.name);
-    if (r !== undefined && b !== undefined && w.baseline !== undefined) {
-      let value = r.knee.throughput / b.knee.throughput;
-      let how = "knee throughput over the baseline's knee throughput";
-      if (w.paired === true) {
-        try {
-          const paired = await headToHead(w, b);
-          value = paired.value;
-          r.runs.push(...paired.runs);
-          how = `throughput over the baseline's, both run alternately 3 times at ${String(b.knee.concurrency)} in flight`;
-        } catch (err) {
-          log(
-            `${w.name}: head-to-head failed: ${err instanceof Error ? err.message : String(err)}`,
-          );
+    if (r === undefined || b === undefined || w.baseline === undefined) continue;
+    const cpuValue = cpuRatio(b.cpuMsPerOp, r.cpuMsPerOp);
+    const ratio: Ratio = {
+      baseline: b.name,
+      value: r.knee.throughput / b.knee.throughput,
+      how: "knee throughput over the baseline's knee throughput; CPU: the baseline's CPU ms per transaction over the workload's, both in the run at 75% of the knee",
+      ...(cpuValue === undefined ? {} : { cpuValue }),
+      ...(w.baseline.target === undefined ? {} : { target: w.baseline.target }),
+    };
+    if (w.paired === true) {
+      try {
+        const paired = await headToHead(w, b);
+        r.runs.push(...paired.runs);
+        r.paired = paired.pairs;
+        const cpuRuns = paired.pairs.map((p) => cpuRatio(p.baselineCpuMsPerOp, p.cpuMsPerOp));
+        ratio.value = paired.value;
+        ratio.runs = paired.pairs.map((p) => p.throughput / p.baselineThroughput);
+        if (cpuRuns.every((v) => v !== undefined)) {
+          ratio.cpuRuns = cpuRuns;
+          ratio.cpuValue = cpuRuns.reduce((x, y) => x + y, 0) / cpuRuns.length;
         }
+        ratio.how = `throughput over the baseline's, both run alternately ${String(HEAD_TO_HEAD_RUNS)} times at ${String(b.knee.concurrency)} in flight (each run's ratio listed; the headline is the ratio of the sums); CPU: the baseline's CPU ms per transaction over the workload's in each pair, the headline their mean`;
+      } catch (err) {
+        log(`${w.name}: head-to-head failed: ${err instanceof Error ? err.message : String(err)}`);
       }
-      r.ratio = {
-        baseline: b.name,
-        value,
-        how,
-        ...(w.baseline.target === undefined ? {} : { target: w.baseline.target }),
-      };
     }
+    r.ratio = ratio;
   }
   org1.close();
 
+  const batchTimeout = process.env.BATCH_TIMEOUT ?? '0.5s';
   const timings = process.env.BENCH_NETWORK_TIMINGS;
   const report: BenchReport = {
-    startedAt: new Date().toISOString(),
+    startedAt,
+    finishedAt: new Date().toISOString(),
     machine: {
       cpus: os.cpus().length,
       model: os.cpus()[0]?.model ?? 'unknown',
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      loadAverageAtStart: loadAtStart.map((v) => Math.round(v * 100) / 100),
+      loadAverageAtEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
+    },
+    versions: {
+      fabric: process.env.FABRIC_VERSION ?? '2.5.9',
+      '@hyperledger/fabric-gateway': packageVersion('@hyperledger/fabric-gateway'),
+      '@grpc/grpc-js': packageVersion('@grpc/grpc-js'),
+      'fabric-contract-api (chaincode)': packageVersion('fabric-contract-api'),
+      typescript: packageVersion('typescript'),
+      commit: gitCommit(),
     },
     settings: {
-      fabric: process.env.FABRIC_VERSION ?? '2.5.9',
-      batchTimeout: process.env.BATCH_TIMEOUT ?? '0.5s',
+      batchTimeout,
       batchSize: Number(process.env.BATCH_SIZE ?? 100),
-      endorsementPolicy: "OR('Org1MSP.peer','Org2MSP.peer')",
+      endorsementPolicy: `kv and consortium: OR('Org1MSP.peer','Org2MSP.peer'); ${KV_MAJORITY} and membership: the channel default, MAJORITY`,
       gatewayConcurrencyLimit: 'peer default (500)',
-      runMs: durationMs,
+      windowMs: durationMs,
       warmupMs,
       windowsPerLevel: repeats,
+      maxInFlight,
+      headToHeadRuns: HEAD_TO_HEAD_RUNS,
+      noisySpread: noisyThreshold,
       client: 'one gateway connection to peer1-org1, closed loop',
     },
     workloads: results,
+    targets: evaluateTargets(results, batchTimeout),
+    noise: noiseOf(results, noisyThreshold),
     extra:
       timings === undefined || timings === ''
         ? {}
         : { 'network start time': JSON.parse(readFileSync(timings, 'utf8')) as unknown },
   };
-  const files = writeReport(path.join(REPO_DIR, 'bench', 'results'), report);
+  const files = writeReport(outDir, report);
   process.stdout.write(readFileSync(files[1] ?? '', 'utf8'));
   log(`wrote ${files.join(', ')}`);
 }
