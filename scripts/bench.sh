@@ -32,8 +32,11 @@ printf '{"coldUpSeconds": %s, "warmStartSeconds": %s, "note": "cold = up from an
 export BENCH_NETWORK_TIMINGS="$timings"
 npx ts-node --transpile-only scripts/bench/run.ts
 if [[ "${BENCH_CALIPER:-1}" != 0 ]]; then
-  # Caliper 0.6.0 on the same network, installed once into a cache outside the clone.
-  npx ts-node --transpile-only scripts/bench/caliper.ts
+  # Caliper 0.6.0 on the same network, installed once into a cache outside the clone. Its failure
+  # (no registry, a bind error) costs only the anchor: the report below is still written, without it.
+  if ! npx ts-node --transpile-only scripts/bench/caliper.ts; then
+    echo "warning: the Caliper anchor failed (see above); the report is written without it" >&2
+  fi
 fi
 # The Markdown, the charts and the README's headline table, from the stored results.
 npx ts-node --transpile-only scripts/bench/report-cli.ts

@@ -60,10 +60,15 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export interface OpCost {
   /** Operations completed per second at the fixed number in flight. */
   throughput: number;
+  /** Median latency (ms). */
   p50Ms: number;
+  /** 99th percentile latency (ms). */
   p99Ms: number;
+  /** Operations that completed. */
   completed: number;
+  /** Operations that failed. */
   failed: number;
+  /** The first failure's message, when there was one. */
   firstError?: string;
   /** CPU ms per operation by component (client, peers, orderers, chaincode, cas+kms, total). */
   cpuMsPerOp: CpuSample;
@@ -71,6 +76,7 @@ export interface OpCost {
 
 /** One size of one dimension: the state measured in and each operation's cost. */
 export interface CostPoint {
+  /** The dimension's size at this point (rounds, feeds or members' worth). */
   size: number;
   /** What the ledger held when the operations were measured. */
   state: Record<string, number>;
@@ -81,17 +87,25 @@ export interface CostPoint {
 
 /** All sizes of one dimension. */
 export interface CostDimension {
+  /** Which state grows. */
   dimension: Dimension;
+  /** What grows and how it was seeded, in words. */
   description: string;
+  /** When it was measured (ISO 8601). */
   measuredAt: string;
+  /** One point per size, smallest first. */
   points: CostPoint[];
 }
 
 /** bench/results/cost.json. */
 export interface CostReport {
+  /** The run's id (its start time). */
   runId: string;
+  /** The machine it ran on. */
   machine: Record<string, unknown>;
+  /** Sizes, durations and concurrency. */
   settings: Record<string, string | number>;
+  /** The dimensions measured. */
   dimensions: CostDimension[];
 }
 
@@ -427,7 +441,12 @@ async function membersDimension(c: Contracts): Promise<CostDimension> {
 const fmt = (n: number | undefined, d = 1): string =>
   n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d);
 
-/** The curve of one dimension as text: per operation, CPU and latency at each size, and growth. */
+/**
+ * The curve of one dimension as text: per operation, CPU and latency at each size, and growth.
+ *
+ * @param d - the dimension's points
+ * @returns the printable table
+ */
 export function curveText(d: CostDimension): string {
   const lines = [`${d.dimension}: ${d.description}`];
   const header = [

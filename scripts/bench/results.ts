@@ -33,27 +33,42 @@ export interface NoiseReport {
 
 /** The machine a run was on. */
 export interface MachineInfo {
+  /** Logical CPUs. */
   cpus: number;
+  /** The CPU model. */
   model: string;
+  /** Memory, GiB. */
   memoryGiB: number;
+  /** Node.js version of the bench's client. */
   node: string;
+  /** Operating system and kernel. */
   os?: string;
+  /** 1, 5 and 15 minute load averages when the run started. */
   loadAverageAtStart?: number[];
+  /** The same when it ended. */
   loadAverageAtEnd?: number[];
 }
 
 /** The whole benchmark run. */
 export interface BenchReport {
+  /** When the run started (ISO 8601). */
   startedAt: string;
+  /** When it ended. */
   finishedAt?: string;
+  /** The machine it ran on. */
   machine: MachineInfo;
+  /** Versions of Fabric, the client packages and the repository commit. */
   versions?: Record<string, string>;
+  /** The network's and the bench's settings. */
   settings: Record<string, string | number>;
+  /** Every workload's figures. */
   workloads: WorkloadResult[];
   /** Issue 16's targets, evaluated once (targets.ts); every output reads these. */
   targets?: TargetResult[];
+  /** How far repeated measurements moved, and whether that makes the run noisy. */
   noise?: NoiseReport;
   /** Hyperledger Caliper's figures on the same network, when its run took place. */
   caliper?: unknown;
+  /** Further figures (network start timings and the like). */
   extra: Record<string, unknown>;
 }

@@ -40,10 +40,15 @@ export interface Ratio {
 
 /** The figures of one workload a target is evaluated from. */
 export interface MeasuredWorkload {
+  /** The workload's name, as the bench lists it. */
   name: string;
+  /** The knee-search level kept as the knee. */
   knee: RunResult;
+  /** The run at 75% of the knee, when it took place. */
   latency?: RunResult;
+  /** CPU ms per operation by component during the latency run. */
   cpuMsPerOp?: CpuPerOp;
+  /** The comparison with its baseline, when it has one. */
   ratio?: Ratio;
   /** The workload submits transactions (the latency target applies to it). */
   submit?: boolean;
@@ -63,6 +68,7 @@ export interface TargetResult {
   unit: 'ratio' | 'ms';
   /** At least (`>=`) or at most (`<=`) `threshold`. */
   comparator: '>=' | '<=';
+  /** The figure the issue asks for. */
   threshold: number;
   /** The figures compared with the threshold: one, or one per head-to-head run (all must pass). */
   measured: number[];
@@ -119,6 +125,9 @@ export const RATIO_TARGETS: readonly {
   },
 ];
 
+/** How many alternating head-to-head runs a target "in each run" needs before it has a verdict. */
+export const HEAD_TO_HEAD_RUNS = 3;
+
 /** The latency target's allowance above the batch timeout (ms). */
 export const LATENCY_ALLOWANCE_MS = 150;
 
@@ -136,7 +145,13 @@ export function durationMs(text: string): number {
   return m[2] === 's' ? n * 1000 : n;
 }
 
-/** Baseline CPU per operation over the workload's, from two per-operation samples. */
+/**
+ * Baseline CPU per operation over the workload's, from two per-operation samples.
+ *
+ * @param baseline - the baseline's CPU ms per operation
+ * @param workload - the workload's
+ * @returns their ratio of totals, or undefined when either is missing or not positive
+ */
 export function cpuRatio(baseline?: CpuPerOp, workload?: CpuPerOp): number | undefined {
   const b = baseline?.total;
   const w = workload?.total;
@@ -149,7 +164,10 @@ const passes = (cmp: '>=' | '<=', v: number, threshold: number): boolean =>
 
 /**
  * Evaluates every target issue 16 sets against one run's workloads. A target whose workload or
- * baseline did not run is left out (a partial run, `BENCH_ONLY`), never reported as met.
+ * baseline did not run is left out (a partial run, `BENCH_ONLY`), never reported as met; so is a
+ * target "in each head-to-head run" without {@link HEAD_TO_HEAD_RUNS} runs (the head-to-head
+ * failed, or the run predates per-run ratios), and the latency target of a workload whose run at
+ * 75% of the knee did not happen.
  *
  * @param workloads - the measured workloads, with their ratios filled in
  * @param batchTimeout - the channel's BatchTimeout as configured (`0.5s`)
@@ -164,13 +182,10 @@ export function evaluateTargets(
     const w = workloads.find((x) => x.name === t.workload);
     const r = w?.ratio;
     if (r?.baseline !== t.baseline) continue;
-    const measured = t.eachRun && r.runs !== undefined && r.runs.length > 0 ? r.runs : [r.value];
-    const cpuList =
-      t.eachRun && r.cpuRuns !== undefined && r.cpuRuns.length > 0
-        ? r.cpuRuns
-        : r.cpuValue === undefined
-          ? []
-          : [r.cpuValue];
+    const runs = r.runs ?? [];
+    if (t.eachRun && runs.length < HEAD_TO_HEAD_RUNS) continue;
+    const measured = t.eachRun ? runs : [r.value];
+    const cpuList = t.eachRun ? (r.cpuRuns ?? []) : r.cpuValue === undefined ? [] : [r.cpuValue];
     out.push({
       id: `ratio:${t.workload}`,
       label: t.label,
@@ -190,8 +205,8 @@ export function evaluateTargets(
   }
   const limit = durationMs(batchTimeout) + LATENCY_ALLOWANCE_MS;
   for (const w of workloads) {
-    if (w.submit !== true) continue;
-    const p50 = (w.latency ?? w.knee).p50Ms;
+    if (w.submit !== true || w.latency === undefined) continue;
+    const p50 = w.latency.p50Ms;
     out.push({
       id: `latency:${w.name}`,
       label: `${w.name}: p50 at 75% of the knee ≤ BatchTimeout + ${String(LATENCY_ALLOWANCE_MS)} ms`,
@@ -218,13 +233,24 @@ export function spreadOf(rates: readonly number[]): number {
   return mean === 0 ? 0 : (Math.max(...rates) - Math.min(...rates)) / mean;
 }
 
-/** Figures shown with two decimals (ratios) or none (ms), as every output of the report prints them. */
+/**
+ * Figures shown with two decimals (ratios) or none (ms), as every output of the report prints them.
+ *
+ * @param t - the target (its unit)
+ * @param v - the figure
+ * @returns the text, `-` for a figure that is not finite
+ */
 export function formatMeasured(t: Pick<TargetResult, 'unit'>, v: number): string {
   if (!Number.isFinite(v)) return '-';
   return t.unit === 'ratio' ? v.toFixed(2) : v.toFixed(0);
 }
 
-/** `met` / `missed`, the words every output uses. */
+/**
+ * `met` / `missed`, the words every output uses.
+ *
+ * @param met - whether the target was met
+ * @returns the word
+ */
 export function verdict(met: boolean): 'met' | 'missed' {
   return met ? 'met' : 'missed';
 }

@@ -54,6 +54,29 @@ describe('bench: targets', () => {
     expect(t?.measured).to.deep.equal([1.1, 0.98, 1.07]);
   });
 
+  it('gives the library target no verdict without three head-to-head runs, whatever the series figure', () => {
+    const lib = (runs?: number[]): MeasuredWorkload =>
+      workload('lib-noop-evaluate', 20, {
+        ratio: {
+          baseline: 'noop-evaluate',
+          value: 1.2,
+          how: 'knee',
+          ...(runs === undefined ? {} : { runs }),
+        },
+      });
+    expect(evaluateTargets([lib()], '0.5s')).to.deep.equal([]);
+    expect(evaluateTargets([lib([1.1, 1.2])], '0.5s')).to.deep.equal([]);
+    expect(evaluateTargets([lib([1.1, 1.2, 1.3])], '0.5s')[0]).to.include({
+      id: 'ratio:lib-noop-evaluate',
+      met: true,
+    });
+  });
+
+  it('leaves out the latency target of a submit workload whose run at 75% of the knee did not happen', () => {
+    const noLatency: MeasuredWorkload = { name: 'noop-submit', knee: run(100, 100), submit: true };
+    expect(evaluateTargets([noLatency], '0.5s')).to.deep.equal([]);
+  });
+
   it('compares votes with the MAJORITY no-op and leaves the target out when another baseline was used', () => {
     const vote = (baseline: string): MeasuredWorkload =>
       workload('membership-vote', 500, { ratio: { baseline, value: 0.85, how: 'knee' } });
