@@ -112,13 +112,17 @@ export function runCommand(
       },
       (error, stdout, stderr) => {
         const e = error as (Error & { code?: number | string; signal?: NodeJS.Signals }) | null;
+        // A program that could not be started (ENOENT, EACCES) has a string code and no exit
+        // status: 127, as a shell says for a missing command. Any other string code means Node
+        // ended a running child (ERR_CHILD_PROCESS_STDIO_MAXBUFFER): no exit code, and the reason
+        // goes last in stderr, so the error's stderr tail names it.
+        const notStarted = e !== null && (e.code === 'ENOENT' || e.code === 'EACCES');
+        const nodeError = e !== null && typeof e.code === 'string';
         resolve({
-          // A spawn failure (ENOENT) has a string code and no exit status: report it as 127, as a
-          // shell does for a missing command.
-          code: e === null ? 0 : typeof e.code === 'number' ? e.code : e.signal ? null : 127,
+          code: e === null ? 0 : typeof e.code === 'number' ? e.code : notStarted ? 127 : null,
           signal: e?.signal ?? null,
           out: stdout,
-          err: stderr === '' && e !== null && typeof e.code === 'string' ? e.message : stderr,
+          err: nodeError ? `${stderr === '' ? '' : `${stderr.trimEnd()}\n`}${e.message}` : stderr,
         });
       },
     );

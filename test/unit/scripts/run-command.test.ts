@@ -29,6 +29,12 @@ describe('run-command', () => {
     expect(r.err).to.contain('no-such-program-here');
   });
 
+  it('reports a command Node ended for too much output with no exit code, naming the reason', async () => {
+    const r = await runCommand(['head', '-c', '17000000', '/dev/zero']);
+    expect(r.code).to.equal(null);
+    expect(r.err).to.match(/maxBuffer/i);
+  });
+
   it('sets the given variables and removes the ones given as undefined', async () => {
     process.env.RUN_COMMAND_TEST_GONE = 'still here';
     try {
