@@ -165,9 +165,18 @@ async function voteInvitation(
   definitionHash: string,
 ): Promise<{ invitationId: string; proposalId: string }> {
   const [org1] = ctx.founders;
-  const open = (await org1.membership.listProposals({ status: 'IN_PROGRESS' })).proposals.find(
-    (p) => invitesWith(p, definitionHash),
-  );
+  // Every page of open proposals: a network used for more than the demo may hold many.
+  let open: Proposal | undefined;
+  let bookmark: string | undefined;
+  do {
+    const page = await org1.membership.listProposals({
+      status: 'IN_PROGRESS',
+      pageSize: 100,
+      ...(bookmark === undefined ? {} : { bookmark }),
+    });
+    open = page.proposals.find((p) => invitesWith(p, definitionHash));
+    bookmark = page.bookmark === '' || page.proposals.length === 0 ? undefined : page.bookmark;
+  } while (open === undefined && bookmark !== undefined);
   let proposal: Proposal;
   if (open === undefined) {
     proposal = (
