@@ -194,7 +194,6 @@ class LegacyTransport implements Transport {
     };
   }
 
-  /** How discovery names this peer: by the address it is dialled at, or its published name. */
   /**
    * Raises the ledger height the connection knows to past a block a deliver stream brought, so the
    * next commit-status wait starts there rather than at a height already passed. Heights only
@@ -205,6 +204,7 @@ class LegacyTransport implements Transport {
     if (height > this.#network.knownHeight) this.#network.knownHeight = height;
   }
 
+  /** How discovery names this peer: by the address it is dialled at, or its published name. */
   #selfEndpoint(plan: EndorsementPlan): string {
     const dialled = `${this.#peer.endpoint.address ?? this.#peer.endpoint.hostname}:${this.#peer.endpoint.port}`;
     for (const peers of plan.groups.values()) {
