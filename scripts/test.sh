@@ -70,8 +70,12 @@ check_nothing_skipped "$logs/integration.log"
 # held in SoftHSM2 tokens (NODE_KEYS=hsm), which its node-key suite checks; without SoftHSM2 they
 # keep file keys and that suite is skipped, loudly.
 step "integration tests that change the channel's organisations"
+# The same check network.sh makes for NODE_KEYS=hsm: the tool and the PKCS#11 module.
 gov_node_keys="file"
-command -v softhsm2-util >/dev/null 2>&1 && gov_node_keys=hsm
+if command -v softhsm2-util >/dev/null 2>&1 &&
+  [[ -n "$(bash -c 'source test-network/lib/common.sh && softhsm_library')" ]]; then
+  gov_node_keys=hsm
+fi
 NETWORK_NAME=it-gov PORT_BASE="${GOV_PORT_BASE:-26000}" NODE_KEYS="$gov_node_keys" \
   bash scripts/with-network.sh npx mocha --config test/.mocharc.governance.json | tee "$logs/integration-governance.log"
 check_nothing_skipped "$logs/integration-governance.log"
