@@ -206,13 +206,17 @@ export class MembershipContract extends CheckedContract {
   @Transaction()
   @Returns('string')
   async voteOnProposal(ctx: Context, proposalId: string, vote: string): Promise<string> {
-    const policy = await loadPolicy(ctx);
     const id = parseProposalId(proposalId);
     const value = parseVote(vote);
-    const voter = await requireCallerMember(ctx);
+    // The policy is read only when the vote approves (castVote): before initialisation there are
+    // no members, so a caller that is not one learns first whether the contract is initialised.
+    const voter = await requireCallerMember(ctx).catch(async (err: unknown) => {
+      await loadPolicy(ctx);
+      throw err;
+    });
     requireAdmin(ctx, 'voting');
     const voters = parseVotersCast(transientText(ctx, VOTERS_CAST_FIELD));
-    return canonicalJson(await castVote(ctx, policy, id, voter, value, voters));
+    return canonicalJson(await castVote(ctx, id, voter, value, voters));
   }
 
   /**

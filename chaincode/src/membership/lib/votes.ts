@@ -21,10 +21,9 @@ import { txTimeIso, txTimeMs } from '../../lib/context';
 import { readJson, writeJson } from '../../lib/state';
 import { applyTally, checkVote, tally } from '../proposal-rules';
 import type { MembershipEventType, ProposalRecord, VoteRecord, VoteValue } from '../types';
-import type { VotingPolicy } from '../voting-rules';
 import { applyApproval } from './effects';
 import { KEY_TYPES, key } from './keys';
-import { emit, loadProposal, readVotes, readVotesOf, saveProposal } from './store';
+import { emit, loadPolicy, loadProposal, readVotes, readVotesOf, saveProposal } from './store';
 
 /**
  * The votes a vote transaction counts: the named voters' and the caller's own (to refuse a second
@@ -57,8 +56,11 @@ async function votesToCount(
 /**
  * Casts a member's vote, once and for good, and decides the proposal when the vote settles it.
  *
+ * The voting policy is read only by a vote that approves (an invitation lasts the policy's proposal
+ * duration): a vote that leaves the proposal open or rejects it needs nothing of it, since the
+ * proposal carries its eligible voters and the YES votes it needs.
+ *
  * @param ctx - the transaction context
- * @param policy - the voting policy
  * @param proposalId - the proposal
  * @param voter - the voting member (checked to be a member with the admin attribute)
  * @param value - `YES` or `NO`
@@ -69,7 +71,6 @@ async function votesToCount(
  */
 export async function castVote(
   ctx: Context,
-  policy: VotingPolicy,
   proposalId: string,
   voter: string,
   value: VoteValue,
@@ -89,7 +90,7 @@ export async function castVote(
     types.push('ProposalStatusChanged');
   }
   if (next.status === 'APPROVED') {
-    const applied = await applyApproval(ctx, next, policy);
+    const applied = await applyApproval(ctx, next, await loadPolicy(ctx));
     next = applied.proposal;
     types.push(...applied.types);
     membersRemoved = applied.membersRemoved;
