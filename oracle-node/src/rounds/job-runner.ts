@@ -537,7 +537,13 @@ export class JobRunner {
         await failed(`${signatures.length} signatures, ${feed.minSignatures} needed`);
         return;
       }
-      const report: SignedReport = { ...own, signatures: sortByOracle(signatures) };
+      // Exactly minSignatures signatures go on chain, the lowest oracle indices first, as OCR2's
+      // transmit carries exactly f+1: more prove nothing the contract's threshold does not, and
+      // each costs every endorser a verification and every peer the bytes.
+      const report: SignedReport = {
+        ...own,
+        signatures: sortByOracle(signatures).slice(0, feed.minSignatures),
+      };
       await this.#d.store.recordRound({
         ...entry,
         status: 'reported',

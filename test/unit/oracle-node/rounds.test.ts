@@ -94,7 +94,10 @@ describe('oracle-node rounds (four nodes in process, in-memory ledger)', functio
   it('reports the first round with the median of the nodes observations, with f+1 signatures', async () => {
     const first = await until('round 1', () => ledger.rounds[0]);
     expect(first).to.include({ roundId: '1', answer: '10000' });
-    expect(first.report.signatures.length).to.be.at.least(2);
+    // f = 1 of 4: exactly f+1 signatures, by distinct oracles in index order.
+    const signers = first.report.signatures.map((x) => x.oracle);
+    expect(signers).to.have.length(2);
+    expect(signers[0]).to.be.below(signers[1]!);
     expect(first.report.observations.length).to.be.at.least(3);
   });
 
