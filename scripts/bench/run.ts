@@ -13,7 +13,6 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import type { Contract } from '@hyperledger/fabric-gateway';
 import { connection } from '@oracle-consortium/gateway';
 import { connectBare } from './fabric-client';
 import {
@@ -35,7 +34,7 @@ import {
   type PairedRun,
   type Ratio,
 } from './targets';
-import { errorText, extraWorkloads } from './workloads';
+import { KV_MAJORITY, baselineWorkloads, errorText, extraWorkloads } from './workloads';
 
 /** Repository root: results go to bench/results/ there. */
 const REPO_DIR = path.resolve(__dirname, '..', '..');
@@ -49,8 +48,6 @@ const noisyThreshold = Number(process.env.BENCH_NOISY_SPREAD ?? 0.1);
 /** Where results go: bench/results/ unless BENCH_OUT names another directory (smoke runs). */
 const outDir = process.env.BENCH_OUT ?? path.join(REPO_DIR, 'bench', 'results');
 const networkHome = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
-/** The kv chaincode's second definition, under MAJORITY (scripts/bench.sh deploys it). */
-const KV_MAJORITY = 'kvmajority';
 /** Alternating runs of a paired workload and its baseline. */
 
 function log(msg: string): void {
@@ -178,32 +175,7 @@ async function main(): Promise<void> {
   const org1Network = await connection.loadNetworkDescription({ path: descFile, member: 'Org1' });
   const channel = org1Network.channelName;
   const org1 = connectBare(org1Network, 'user1');
-  const kv: Contract = org1.gateway.getNetwork(channel).getContract('kv');
-  // The same no-op chaincode under a second definition with the channel's default policy
-  // (MAJORITY): every submit needs an endorsement from each of the two members, as a vote does.
-  const kvMajority: Contract = org1.gateway.getNetwork(channel).getContract(KV_MAJORITY);
-
-  const base: Workload[] = [
-    {
-      name: 'noop-submit',
-      description:
-        'baseline: a chaincode transaction that reads and writes nothing, submitted through bare @hyperledger/fabric-gateway and awaited until committed',
-      submit: true,
-      setup: () => Promise.resolve(async () => kv.submitTransaction('noop')),
-    },
-    {
-      name: 'noop-evaluate',
-      description:
-        'baseline: the same no-op transaction evaluated (endorsement only, nothing ordered)',
-      setup: () => Promise.resolve(async () => kv.evaluateTransaction('noop')),
-    },
-    {
-      name: 'noop-submit-majority',
-      description: `baseline for votes: the same no-op submitted to the ${KV_MAJORITY} definition, endorsed under the channel's MAJORITY policy (a peer of each of the two members), as the membership contract is`,
-      submit: true,
-      setup: () => Promise.resolve(async () => kvMajority.submitTransaction('noop')),
-    },
-  ];
+  const base = baselineWorkloads(org1.gateway.getNetwork(channel));
   const workloads = [...base, ...(await extraWorkloads(descFile))].filter(
     (w) => only.length === 0 || only.includes(w.name),
   );
