@@ -23,14 +23,19 @@ interface WinstonLogger {
   [GATED]?: true;
 }
 
+/** The packages whose loggers the gate covers: each may load a nested winston of its own. */
+const LOGGING_PACKAGES = ['fabric-shim', 'fabric-contract-api'];
+
 /**
- * The winston Logger class fabric-shim itself loads (its own nested copy when it has one), or
- * `undefined` when it cannot be found.
+ * The winston Logger class a package loads (its own nested copy when it has one), or `undefined`
+ * when it cannot be found.
+ *
+ * @param pkg - the package name
  */
-function shimWinstonLogger(): { prototype: WinstonLogger } | undefined {
+function winstonLoggerOf(pkg: string): { prototype: WinstonLogger } | undefined {
   try {
-    const shimDir = dirname(require.resolve('fabric-shim/package.json'));
-    const file = require.resolve('winston/lib/winston/logger', { paths: [shimDir] });
+    const dir = dirname(require.resolve(`${pkg}/package.json`));
+    const file = require.resolve('winston/lib/winston/logger', { paths: [dir] });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file) as { prototype: WinstonLogger };
   } catch {
@@ -39,13 +44,11 @@ function shimWinstonLogger(): { prototype: WinstonLogger } | undefined {
 }
 
 /**
- * Makes the shim's loggers drop a message they would not print before formatting it.
+ * Gates one winston Logger class: `log` and `write` drop a message whose level is not enabled.
  *
- * @returns `true` when the gate is in place (now or from an earlier call), `false` when the shim's
- *   winston was not found or is not the winston 3 this expects (logging then stays as it was)
+ * @returns whether the class is gated (now or before)
  */
-export function gateShimLogging(): boolean {
-  const logger = shimWinstonLogger();
+function gate(logger: { prototype: WinstonLogger } | undefined): boolean {
   const proto = logger?.prototype;
   if (proto === undefined || typeof proto.isLevelEnabled !== 'function') return false;
   if (proto[GATED] === true) return true;
@@ -67,4 +70,18 @@ export function gateShimLogging(): boolean {
   };
   proto[GATED] = true;
   return true;
+}
+
+/**
+ * Makes the loggers of fabric-shim and fabric-contract-api drop a message they would not print
+ * before formatting it.
+ *
+ * @returns how many winston copies are gated (now or by an earlier call): 0 when none of the
+ *   expected winston 3 was found, and logging then stays as it was
+ */
+export function gateShimLogging(): number {
+  const classes = new Set(LOGGING_PACKAGES.map(winstonLoggerOf));
+  let gated = 0;
+  for (const c of classes) if (gate(c)) gated++;
+  return gated;
 }

@@ -1,6 +1,7 @@
 /**
- * The gate on fabric-shim's logging (chaincode/src/lib/shim-logging): a message below the level
- * never reaches winston's formats or transport, and what is at or above it prints as before.
+ * The gate on the logging of fabric-shim and fabric-contract-api (chaincode/src/lib/shim-logging):
+ * a message below the level never reaches winston's formats or transport, and what is at or above
+ * it prints as before.
  */
 import { expect } from 'chai';
 import * as sinon from 'sinon';
@@ -33,9 +34,9 @@ describe('fabric-shim logging gate', () => {
     sinon.restore();
   });
 
-  it('finds the shim’s winston, and a second call leaves one gate in place', () => {
-    expect(gateShimLogging()).to.equal(true);
-    expect(gateShimLogging()).to.equal(true);
+  it('finds the winston copies of fabric-shim and fabric-contract-api, and a second call leaves one gate on each', () => {
+    expect(gateShimLogging()).to.equal(2);
+    expect(gateShimLogging()).to.equal(2);
   });
 
   it('drops debug and info messages before formatting them, and formats and writes warnings and errors', () => {
@@ -60,5 +61,18 @@ describe('fabric-shim logging gate', () => {
     expect(written.callCount).to.equal(2);
     const first = written.firstCall.args[0] as { level: string; message: string };
     expect(first.message).to.contain('a warning with');
+  });
+
+  it('gates fabric-contract-api’s own winston too', () => {
+    gateShimLogging();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const apiLogger = require('fabric-contract-api/lib/logger') as {
+      getLogger: (name: string) => ShimLogger;
+    };
+    const contractLogger = apiLogger.getLogger('shim-logging-test-api');
+    const transform = sinon.spy(contractLogger.format, 'transform');
+    contractLogger.debug('a debug message with %s', 'an argument');
+    contractLogger.info('an info message');
+    expect(transform.callCount).to.equal(0);
   });
 });
