@@ -111,12 +111,16 @@ describe('legacy commit watch: one filtered-block stream per peer', () => {
     });
   });
 
-  it('leaves a request starting below the stream to a stream of its own (undefined)', () => {
+  it('leaves a request starting below the stream to a stream of its own (undefined)', async () => {
     const streams = new ScriptedStreams();
     const watch = new CommitWatch(streams.open, 'peer:1');
-    void watch.status('tx-a', 10n, env(1), far());
+    const waiting = watch.status('tx-a', 10n, env(1), far());
     expect(watch.status('tx-b', 9n, env(2), far())).to.equal(undefined);
     expect(streams.opened).to.have.length(1);
+    // tx-a never commits here: closing the watch ends its wait now, not at the deadline after the
+    // suite (where its rejection would be unhandled).
+    watch.close();
+    await rejection(waiting!);
   });
 
   it(`forgets blocks beyond the last ${RETAINED_BLOCKS} and then refuses requests from below them`, () => {
