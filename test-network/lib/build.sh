@@ -53,6 +53,17 @@ require_go() {
   fi
 }
 
+# require_cgo <what>: Go and a C compiler, for a build that needs cgo (Fabric CA, the PKCS#11
+# builds); names what needs them when gcc is missing. Creates the cache directory.
+require_cgo() {
+  require_go || return 1
+  if ! command -v gcc >/dev/null 2>&1; then
+    echo "error: $1 needs cgo and a C compiler; install gcc" >&2
+    return 1
+  fi
+  mkdir -p "$TOOLKIT_CACHE"
+}
+
 # go_build_into <bin dir> <log file> <module@version> <package>... (GO_BUILD_TAGS: build tags)
 go_build_into() {
   local bindir="$1" log="$2" modver="$3"
@@ -106,13 +117,8 @@ build_fabric() {
 
 build_fabric_ca() {
   if [[ -x "$FABRIC_CA_BIN/fabric-ca-server" && -x "$FABRIC_CA_BIN/fabric-ca-client" ]]; then return 0; fi
-  require_go
-  if ! command -v gcc >/dev/null 2>&1; then
-    echo "error: fabric-ca-server needs cgo and a C compiler; install gcc" >&2
-    return 1
-  fi
+  require_cgo fabric-ca-server || return 1
   echo "building Fabric CA $FABRIC_CA_VERSION into $FABRIC_CA_BIN" >&2
-  mkdir -p "$TOOLKIT_CACHE"
   CGO_ENABLED=1 go_build_into "$FABRIC_CA_BIN" "$TOOLKIT_CACHE/build-fabric-ca-$FABRIC_CA_VERSION.log" \
     "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" \
     github.com/hyperledger/fabric-ca/cmd/fabric-ca-server github.com/hyperledger/fabric-ca/cmd/fabric-ca-client
@@ -122,13 +128,8 @@ build_fabric_ca() {
 # network's SoftHSM2 token (the client needs no HSM for that: the untagged one serves).
 build_fabric_ca_pkcs11() {
   if [[ -x "$FABRIC_CA_PKCS11_BIN/fabric-ca-server" ]]; then return 0; fi
-  require_go
-  if ! command -v gcc >/dev/null 2>&1; then
-    echo "error: fabric-ca-server needs cgo and a C compiler; install gcc" >&2
-    return 1
-  fi
+  require_cgo fabric-ca-server || return 1
   echo "building Fabric CA $FABRIC_CA_VERSION with PKCS#11 support into $FABRIC_CA_PKCS11_BIN" >&2
-  mkdir -p "$TOOLKIT_CACHE"
   CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_CA_PKCS11_BIN" \
     "$TOOLKIT_CACHE/build-fabric-ca-$FABRIC_CA_VERSION-pkcs11.log" \
     "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" github.com/hyperledger/fabric-ca/cmd/fabric-ca-server
@@ -139,18 +140,13 @@ build_fabric_ca_pkcs11() {
 # CLI sign with the admin's file key, so the untagged build serves for them.
 build_fabric_pkcs11() {
   if [[ -x "$FABRIC_PKCS11_BIN/peer" && -x "$FABRIC_PKCS11_BIN/orderer" ]]; then return 0; fi
-  require_go
-  if ! command -v gcc >/dev/null 2>&1; then
-    echo "error: the PKCS#11 build of peer and orderer needs cgo and a C compiler; install gcc" >&2
-    return 1
-  fi
+  require_cgo "the PKCS#11 build of peer and orderer" || return 1
   local pv
   if ! pv="$(fabric_pseudo_version "$FABRIC_VERSION")"; then
     echo "error: no pinned commit for Fabric $FABRIC_VERSION; add it to fabric_pseudo_version in $0" >&2
     return 1
   fi
   echo "building Fabric $FABRIC_VERSION peer and orderer with PKCS#11 support into $FABRIC_PKCS11_BIN; the first build takes several minutes" >&2
-  mkdir -p "$TOOLKIT_CACHE"
   CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_PKCS11_BIN" \
     "$TOOLKIT_CACHE/build-fabric-$FABRIC_VERSION-pkcs11.log" "github.com/hyperledger/fabric@$pv" \
     github.com/hyperledger/fabric/cmd/peer github.com/hyperledger/fabric/cmd/orderer
@@ -161,13 +157,8 @@ build_fabric_pkcs11() {
 # BCCSP (fabric-lib-go) compiles the PKCS11 factory only under the `pkcs11` tag, as Fabric's does.
 build_fabric_ca_client_pkcs11() {
   if [[ -x "$FABRIC_CA_PKCS11_BIN/fabric-ca-client" ]]; then return 0; fi
-  require_go
-  if ! command -v gcc >/dev/null 2>&1; then
-    echo "error: the PKCS#11 build of fabric-ca-client needs cgo and a C compiler; install gcc" >&2
-    return 1
-  fi
+  require_cgo "the PKCS#11 build of fabric-ca-client" || return 1
   echo "building fabric-ca-client $FABRIC_CA_VERSION with PKCS#11 support into $FABRIC_CA_PKCS11_BIN" >&2
-  mkdir -p "$TOOLKIT_CACHE"
   CGO_ENABLED=1 GO_BUILD_TAGS=pkcs11 go_build_into "$FABRIC_CA_PKCS11_BIN" \
     "$TOOLKIT_CACHE/build-fabric-ca-client-$FABRIC_CA_VERSION-pkcs11.log" \
     "github.com/hyperledger/fabric-ca@v$FABRIC_CA_VERSION" github.com/hyperledger/fabric-ca/cmd/fabric-ca-client
