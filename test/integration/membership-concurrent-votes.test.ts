@@ -6,21 +6,19 @@
  * the votes it read so that the contract reads only those keys.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   ContractError,
   clients,
-  connection,
-  signers,
   type Connection,
   type MembershipClient,
   type TransactionRequest,
 } from '@oracle-consortium/gateway';
 import { describedMembers } from '../support/network';
-import { suiteTransport } from '../support/gateway/transport';
+import { connectLibraryAs } from '../support/gateway/transport';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
@@ -80,13 +78,7 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
     let admins: MembershipClient[] = [];
 
     async function connectAs(member: string, counts: Map<string, number>): Promise<Connection> {
-      const network = await connection.loadNetworkDescription({ path: DESCRIPTION!, member });
-      const files = network.identities.admin!;
-      const c = connection.connect({
-        ...suiteTransport(),
-        network,
-        identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
-        signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+      const c = await connectLibraryAs(DESCRIPTION!, member, 'admin', {
         timeouts: { evaluateMs: 5000, endorseMs: 15000 },
       });
       open.push(c);

@@ -23,7 +23,7 @@ import {
   type SignedReport,
 } from '@oracle-consortium/gateway';
 import { describedMembers } from '../../support/network';
-import { suiteTransport } from '../../support/gateway/transport';
+import { connectLibraryAs } from '../../support/gateway/transport';
 import { selfSigned } from '../../../scripts/lib/openssl-ca';
 import { committedOn } from '../../support/gateway/committed';
 
@@ -100,13 +100,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
     let now = Math.floor(Date.now() / 1000);
 
     async function connectAs(member: string, identity: string): Promise<Connection> {
-      const network = await connection.loadNetworkDescription({ path: DESCRIPTION!, member });
-      const files = network.identities[identity]!;
-      const c = connection.connect({
-        ...suiteTransport(),
-        network,
-        identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
-        signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+      const c = await connectLibraryAs(DESCRIPTION!, member, identity, {
         timeouts: { evaluateMs: 5000, endorseMs: 15000 },
         failover: { initialBackoffMs: 500, maxBackoffMs: 5000 },
       });

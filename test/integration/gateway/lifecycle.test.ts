@@ -6,16 +6,13 @@
  * member's admin for its own organisation and committed once a majority approved.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import {
   TransactionError,
-  connection,
   governance,
-  signers,
   type ChaincodeDefinition,
   type Connection,
 } from '@oracle-consortium/gateway';
-import { suiteTransport } from '../../support/gateway/transport';
+import { connectLibraryAs } from '../../support/gateway/transport';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
 const CHAINCODE = 'kv';
@@ -27,14 +24,7 @@ const CHAINCODE = 'kv';
     const open: Connection[] = [];
 
     async function adminOf(member: string): Promise<Connection> {
-      const network = await connection.loadNetworkDescription({ path: DESCRIPTION!, member });
-      const files = network.identities.admin!;
-      const c = connection.connect({
-        ...suiteTransport(),
-        network,
-        identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
-        signer: await signers.newFileSigner({ path: files.privateKeyPath }),
-      });
+      const c = await connectLibraryAs(DESCRIPTION!, member, 'admin');
       open.push(c);
       return c;
     }

@@ -4,7 +4,13 @@
  * the same 2.5 network, whose peers serve those services beside the Gateway service;
  * `gateway` or `auto` (the library's default, when unset) use the Gateway service.
  */
-import type { ConnectOptions } from '@oracle-consortium/gateway';
+import { readFileSync } from 'node:fs';
+import {
+  connection,
+  signers,
+  type Connection,
+  type ConnectOptions,
+} from '@oracle-consortium/gateway';
 
 const MODES = ['gateway', 'legacy', 'auto'] as const;
 
@@ -22,4 +28,34 @@ export function suiteTransport(): Pick<ConnectOptions, 'transport'> {
     throw new Error(`GATEWAY_TRANSPORT=${value} is not one of ${MODES.join(', ')}`);
   }
   return { transport: mode };
+}
+
+/**
+ * A library connection as one identity the network description lists for a member, over the
+ * suites' transport (GATEWAY_TRANSPORT), signing with the identity's key file.
+ *
+ * @param description - the network description's path
+ * @param member - the member's name in the description (`Org1`)
+ * @param identity - one of the member's identities (`admin`, `user1`)
+ * @param options - further connection options (timeouts, failover)
+ * @returns the open connection; the caller closes it
+ * @throws Error when the description lists no such identity
+ */
+export async function connectLibraryAs(
+  description: string,
+  member: string,
+  identity: string,
+  options: Readonly<Pick<ConnectOptions, 'timeouts' | 'failover'>> = {},
+): Promise<Connection> {
+  const network = await connection.loadNetworkDescription({ path: description, member });
+  const files = network.identities[identity];
+  if (files === undefined)
+    throw new Error(`no identity ${identity} for ${member} in ${description}`);
+  return connection.connect({
+    ...suiteTransport(),
+    ...options,
+    network,
+    identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
+    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+  });
 }
