@@ -44,6 +44,7 @@ import {
   initializeMembership,
   newOracles,
   reportSigner,
+  submitFreshVote,
   type BenchFeed,
 } from './workloads';
 
@@ -212,14 +213,42 @@ function reportOp(
   };
 }
 
-/** Org1 votes YES on each of `ids` in turn (one vote per proposal). */
+/** Org1 votes YES on each of `ids` in turn (one vote per proposal), as the library votes. */
 function voteOp(membership: Contract, ids: string[]): Operation {
   let next = 0;
   return async () => {
     const id = ids[next++];
     if (id === undefined) throw new Error('out of fresh proposals for the vote measurement');
-    await membership.submitTransaction('voteOnProposal', id, 'YES');
+    await submitFreshVote(membership, id);
   };
+}
+
+/**
+ * The submits every dimension measures in its state: a report to each of `measured` in turn and
+ * a vote on each of `proposalIds`.
+ */
+async function measureSubmits(
+  c: Contracts,
+  measured: readonly BenchFeed[],
+  sign: (f: BenchFeed, r: number) => string,
+  proposalIds: string[],
+): Promise<Record<string, OpCost>> {
+  return {
+    report: await measureOp(
+      'report',
+      c.networkHome,
+      reportOp(c.feeds, new FeedPool([...measured]), sign),
+    ),
+    vote: await measureOp('vote', c.networkHome, voteOp(c.membership, proposalIds)),
+  };
+}
+
+/** A latest-round read of each of `measured` in turn (the rounds and feeds dimensions). */
+function measureLatestRead(c: Contracts, measured: readonly BenchFeed[]): Promise<OpCost> {
+  let k = 0;
+  return measureOp('read latestRoundData', c.networkHome, () =>
+    c.feeds.evaluateTransaction('latestRoundData', measured[k++ % measured.length]?.feedId ?? ''),
+  );
 }
 
 interface Contracts {
@@ -269,20 +298,8 @@ async function roundsDimension(c: Contracts): Promise<CostDimension> {
     const page = (bookmark: string): Promise<Uint8Array> =>
       c.feeds.evaluateTransaction('getRoundHistory', deepest.feedId, String(PAGE_SIZE), bookmark);
     const middle = await middleBookmark(page);
-    const ops: Record<string, OpCost> = {};
-    ops.report = await measureOp(
-      'report',
-      c.networkHome,
-      reportOp(c.feeds, new FeedPool(measured), sign),
-    );
-    ops.vote = await measureOp('vote', c.networkHome, voteOp(c.membership, proposalIds));
-    let k = 0;
-    ops['read latestRoundData'] = await measureOp('read latestRoundData', c.networkHome, () =>
-      c.feeds.evaluateTransaction(
-        'latestRoundData',
-        (measured[k++ % measured.length] ?? deepest).feedId,
-      ),
-    );
+    const ops = await measureSubmits(c, measured, sign, proposalIds);
+    ops['read latestRoundData'] = await measureLatestRead(c, measured);
     ops['read getRoundData (round 1)'] = await measureOp('read getRoundData', c.networkHome, () =>
       c.feeds.evaluateTransaction('getRoundData', deepest.feedId, '1'),
     );
@@ -333,20 +350,8 @@ async function feedsDimension(c: Contracts): Promise<CostDimension> {
     const page = (bookmark: string): Promise<Uint8Array> =>
       c.feeds.evaluateTransaction('listFeeds', String(PAGE_SIZE), bookmark);
     const middle = await middleBookmark(page);
-    const ops: Record<string, OpCost> = {};
-    ops.report = await measureOp(
-      'report',
-      c.networkHome,
-      reportOp(c.feeds, new FeedPool(measured), sign),
-    );
-    ops.vote = await measureOp('vote', c.networkHome, voteOp(c.membership, proposalIds));
-    let k = 0;
-    ops['read latestRoundData'] = await measureOp('read latestRoundData', c.networkHome, () =>
-      c.feeds.evaluateTransaction(
-        'latestRoundData',
-        (measured[k++ % measured.length] ?? all[0])?.feedId ?? '',
-      ),
-    );
+    const ops = await measureSubmits(c, measured, sign, proposalIds);
+    ops['read latestRoundData'] = await measureLatestRead(c, measured);
     ops['page listFeeds: first'] = await measureOp('page first', c.networkHome, () => page(''));
     ops['page listFeeds: middle'] = await measureOp('page middle', c.networkHome, () =>
       page(middle.bookmark),
@@ -402,13 +407,7 @@ async function membersDimension(c: Contracts): Promise<CostDimension> {
     const page = (bookmark: string): Promise<Uint8Array> =>
       c.membership.evaluateTransaction('listProposals', '', String(PAGE_SIZE), bookmark);
     const middle = await middleBookmark(page);
-    const ops: Record<string, OpCost> = {};
-    ops.report = await measureOp(
-      'report',
-      c.networkHome,
-      reportOp(c.feeds, new FeedPool(measured), sign),
-    );
-    ops.vote = await measureOp('vote', c.networkHome, voteOp(c.membership, proposalIds));
+    const ops = await measureSubmits(c, measured, sign, proposalIds);
     let k = 0;
     ops['read getProposal'] = await measureOp('read getProposal', c.networkHome, () =>
       c.membership.evaluateTransaction('getProposal', proposalIds[k++ % proposalIds.length] ?? ''),

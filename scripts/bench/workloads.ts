@@ -304,19 +304,36 @@ export async function createProposals(
   });
 }
 
+/**
+ * Votes YES on a proposal no one has voted on yet, as the library votes: naming the votes its
+ * client has seen (`votersCast`, here none), so the contract reads only those vote keys and
+ * concurrent votes by other members cannot invalidate it. The library learns them with a
+ * `listProposalVotes` read before the vote; that read is an evaluate of its own and is not part
+ * of what is measured. With `votersCast` false (BENCH_VOTE_VOTERS_CAST=0) none is sent and the
+ * contract reads the proposal's vote range.
+ *
+ * @param membership - the membership contract, as the voting member's admin
+ * @param proposalId - the fresh proposal
+ * @param votersCast - whether to name the votes seen
+ */
+export async function submitFreshVote(
+  membership: Contract,
+  proposalId: string,
+  votersCast = true,
+): Promise<void> {
+  await membership.submit('voteOnProposal', {
+    arguments: [proposalId, 'YES'],
+    ...(votersCast ? { transientData: { votersCast: '[]' } } : {}),
+  });
+}
+
 function voteWorkload(
   admin: Contract,
   org2Admin: Contract,
   proposals: number,
   caPem: string,
 ): Workload {
-  // As the library votes: naming the votes it has seen (`votersCast`, here none, on a fresh
-  // proposal), so the contract reads only those vote keys and concurrent votes by other members
-  // cannot invalidate it. The library learns them with a `listProposalVotes` read before the
-  // vote; the read is an evaluate of its own and is not part of what is measured here.
-  // BENCH_VOTE_VOTERS_CAST=0 sends none: the contract then reads the proposal's vote range.
   const votersCast = process.env.BENCH_VOTE_VOTERS_CAST !== '0';
-  const transient = votersCast ? { transientData: { votersCast: '[]' } } : {};
   return {
     name: 'membership-vote',
     description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open; endorsed by a peer of each member under MAJORITY); ${String(proposals)} proposals created beforehand; ${votersCast ? "the vote names the votes its client has seen (none) as the library's does, so only its own vote key is read" : 'no votersCast, so the contract reads the vote range'}`,
@@ -330,7 +347,7 @@ function voteWorkload(
       return async () => {
         const id = ids[next++];
         if (id === undefined) throw new Error('out of proposals');
-        await admin.submit('voteOnProposal', { arguments: [id, 'YES'], ...transient });
+        await submitFreshVote(admin, id, votersCast);
       };
     },
   };
