@@ -115,6 +115,38 @@ softhsm_library() {
   echo ""
 }
 
+# Fabric CA configuration fragments shared by the CA servers (nodes/ca.sh) and the HSM enrollment
+# client (lib/crypto.sh), each printed at the indentation it takes in the file.
+# ca_csr_subject_yaml: the key request and subject names under `csr:` (the client's defaults, so
+# every certificate of the network has the same subject names).
+ca_csr_subject_yaml() {
+  cat <<'EOF'
+  keyrequest:
+    algo: ecdsa
+    size: 256
+  names:
+    - C: US
+      ST: North Carolina
+      O: Hyperledger
+      OU: Fabric
+EOF
+}
+
+# ca_pkcs11_bccsp_yaml <token label>: a `bccsp:` block for the SoftHSM2 token of that label, with
+# the network's PIN (CRYPTO_DIR/hsm.pin).
+ca_pkcs11_bccsp_yaml() {
+  cat <<EOF
+bccsp:
+  default: PKCS11
+  pkcs11:
+    library: $(softhsm_library)
+    label: $1
+    pin: "$(cat "$CRYPTO_DIR/hsm.pin")"
+    hash: SHA2
+    security: 256
+EOF
+}
+
 # NODE_KEYS=hsm: every peer and orderer has a SoftHSM2 token of its own, labelled NODE_TOKEN_LABEL
 # with the network's HSM PIN, in a token directory of its own inside the node's data directory (so
 # deleting the node deletes its key). SoftHSM2's file store is not safe for several processes when

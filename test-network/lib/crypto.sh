@@ -72,22 +72,8 @@ hsm_client_home() {
     cat >"$home/fabric-ca-client-config.yaml" <<EOF
 mspdir: msp
 csr:
-  keyrequest:
-    algo: ecdsa
-    size: 256
-  names:
-    - C: US
-      ST: North Carolina
-      O: Hyperledger
-      OU: Fabric
-bccsp:
-  default: PKCS11
-  pkcs11:
-    library: $(softhsm_library)
-    label: $NODE_TOKEN_LABEL
-    pin: "$(cat "$CRYPTO_DIR/hsm.pin")"
-    hash: SHA2
-    security: 256
+$(ca_csr_subject_yaml)
+$(ca_pkcs11_bccsp_yaml "$NODE_TOKEN_LABEL")
 EOF
   fi
   echo "$home"

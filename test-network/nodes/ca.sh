@@ -62,27 +62,13 @@ signing:
       usage: [signing, key encipherment, server auth, client auth, key agreement]
       expiry: 8760h
 csr:
-  keyrequest:
-    algo: ecdsa
-    size: 256
-  names:
-    - C: US
-      ST: North Carolina
-      O: Hyperledger
-      OU: Fabric
+$(ca_csr_subject_yaml)
   ca:
     expiry: 131400h
     pathlength: 1
 crl:
   expiry: 24h
-bccsp:
-  default: PKCS11
-  pkcs11:
-    library: $(softhsm_library)
-    label: consortium
-    pin: "$(cat "$CRYPTO_DIR/hsm.pin")"
-    hash: SHA2
-    security: 256
+$(ca_pkcs11_bccsp_yaml consortium)
 EOF
 fi
 exec "$server" start \
