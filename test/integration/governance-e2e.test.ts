@@ -45,9 +45,14 @@ import {
 } from '@oracle-consortium/gateway';
 import { peer as fabricPeer } from '@hyperledger/fabric-protos';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
-import { networkShCommand, runCommand, type CommandResult } from '../../scripts/lib/run-command';
 import { localConfigtxlator } from '../../scripts/lib/fabric-tools';
-import { describedMembers, processAlive, REPO_DIR, type NetworkEnv } from '../support/network';
+import {
+  describedMembers,
+  networkCommands,
+  processAlive,
+  REPO_DIR,
+  type NetworkEnv,
+} from '../support/network';
 import { newOracles, signedReport } from '../support/oracles';
 import { enrollKmsAdmin } from '../support/ca-identities';
 
@@ -60,39 +65,13 @@ const env: NetworkEnv = {
 };
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 
-/** Runs a command (network.sh by default) on this file's network and reports how it ended. */
-function run(args: string[], command: string[] = networkShCommand()): Promise<CommandResult> {
-  return runCommand([...command, ...args], {
-    cwd: REPO_DIR,
-    env: { ...env, NETWORK_DESCRIPTION: DESCRIPTION },
-  });
-}
-
-/** Runs a command and fails the test, with its output, unless it exits 0. */
-async function ok(args: string[], command?: string[]): Promise<CommandResult> {
-  const r = await run(args, command);
-  expect(r.code, `${args.join(' ')}:\n${r.out}\n${r.err}`).to.equal(0);
-  return r;
-}
-
-interface NodeStatus {
-  name: string;
-  kind: string;
-  state: string;
-  height?: number | null;
-}
+const { run, ok, status, peersAtOneHeight } = networkCommands(env, {
+  NETWORK_DESCRIPTION: DESCRIPTION,
+});
 
 /** Waits until every running peer reports the same height, and returns the peers' names. */
 async function sameHeight(): Promise<string[]> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const all = JSON.parse((await ok(['status', '--json'])).out) as NodeStatus[];
-    const peers = all.filter((n) => n.kind === 'peer' && n.state === 'running');
-    const heights = new Set(peers.map((p) => p.height));
-    if (heights.size === 1 && typeof peers[0]?.height === 'number') return peers.map((p) => p.name);
-    if (Date.now() > deadline) throw new Error(`peers differ in height: ${JSON.stringify(peers)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  return (await peersAtOneHeight()).map((p) => p.name);
 }
 
 const open: Connection[] = [];
@@ -776,9 +755,7 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
   });
 
   it('deletes Org2 once the channel no longer has it: its processes stopped, the others go on', async () => {
-    const all = JSON.parse((await ok(['status', '--json'])).out) as (NodeStatus & {
-      pid: number | null;
-    })[];
+    const all = await status();
     const org2Nodes = all.filter((n) => n.name.endsWith('-org2') && n.pid !== null);
     expect(org2Nodes.map((n) => n.name)).to.include.members(['ca-org2', 'peer1-org2']);
     await ok(['member', 'delete', 'Org2']);

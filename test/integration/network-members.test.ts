@@ -27,14 +27,10 @@ import {
   type NetworkConfig,
 } from '@oracle-consortium/gateway';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
-import {
-  NETWORK_SH,
-  networkShCommand,
-  runCommand,
-  type CommandResult,
-} from '../../scripts/lib/run-command';
+import { NETWORK_SH, type CommandResult } from '../../scripts/lib/run-command';
 import {
   describedMembers,
+  networkCommands,
   processAlive,
   REPO_DIR,
   softHsm2Installed,
@@ -73,29 +69,7 @@ function expectKeyInToken(this: Mocha.Context, member: string, node: string): vo
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 const TOPOLOGY = path.join(env.NETWORK_HOME, 'topology');
 
-/** Runs a command (network.sh by default) on this file's network and reports how it ended. */
-function run(args: string[], command: string[] = networkShCommand()): Promise<CommandResult> {
-  return runCommand([...command, ...args], { env: { ...env } });
-}
-
-/** Runs network.sh and fails the test, with its output, unless it exits 0. */
-async function ok(args: string[], command?: string[]): Promise<CommandResult> {
-  const r = await run(args, command);
-  expect(r.code, `${args.join(' ')}:\n${r.out}\n${r.err}`).to.equal(0);
-  return r;
-}
-
-interface NodeStatus {
-  name: string;
-  kind: string;
-  pid: number | null;
-  state: string;
-  height?: number | null;
-}
-
-async function status(): Promise<NodeStatus[]> {
-  return JSON.parse((await ok(['status', '--json'])).out) as NodeStatus[];
-}
+const { run, ok, status, peersAtOneHeight } = networkCommands(env);
 
 /** The running processes of the network, as "name pid" lines: what a refused command must not change. */
 async function processes(): Promise<string[]> {
@@ -104,15 +78,9 @@ async function processes(): Promise<string[]> {
 
 /** Waits until every running peer reports the same height, and returns it. */
 async function sameHeight(): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const peers = (await status()).filter((n) => n.kind === 'peer' && n.state === 'running');
-    const heights = new Set(peers.map((p) => p.height));
-    const h = peers[0]?.height;
-    if (heights.size === 1 && typeof h === 'number') return h;
-    if (Date.now() > deadline) throw new Error(`peers differ in height: ${JSON.stringify(peers)}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
+  const h = (await peersAtOneHeight())[0]?.height;
+  if (typeof h !== 'number') throw new Error('no running peer reports a height');
+  return h;
 }
 
 /**

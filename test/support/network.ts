@@ -9,7 +9,13 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import { connection, type NetworkConfig } from '@oracle-consortium/gateway';
-import { networkShCommand, runChecked } from '../../scripts/lib/run-command';
+import { expect } from 'chai';
+import {
+  networkShCommand,
+  runChecked,
+  runCommand,
+  type CommandResult,
+} from '../../scripts/lib/run-command';
 
 /** Repository root. */
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
@@ -202,4 +208,63 @@ export function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A node as `network.sh status --json` lists it. */
+export interface NodeStatus {
+  /** The node's name (`peer1-org1`, `ca-org2`, `cc-kv-peer1-org1`). */
+  readonly name: string;
+  /** `peer`, `orderer`, `ca`, `chaincode` or `kms`. */
+  readonly kind: string;
+  /** Its process id, or null when it is not running. */
+  readonly pid: number | null;
+  /** `running` or `stopped`. */
+  readonly state: string;
+  /** A peer's ledger height, or null when it could not be read. */
+  readonly height?: number | null;
+}
+
+/** network.sh on one test network, for the suites that drive it. */
+export interface NetworkCommands {
+  /** Runs a command (network.sh unless `command` names another) and reports how it ended. */
+  readonly run: (args: readonly string[], command?: readonly string[]) => Promise<CommandResult>;
+  /** Runs a command as `run` does and fails the test, with its output, unless it exits 0. */
+  readonly ok: (args: readonly string[], command?: readonly string[]) => Promise<CommandResult>;
+  /** Every node of the network, from `status --json`. */
+  readonly status: () => Promise<NodeStatus[]>;
+  /** Waits up to a minute until every running peer reports the same height; returns those peers. */
+  readonly peersAtOneHeight: () => Promise<NodeStatus[]>;
+}
+
+/**
+ * network.sh commands on the network `env` selects, run from the repository root.
+ *
+ * @param env - the network's settings
+ * @param extraEnv - further variables for every command (NETWORK_DESCRIPTION)
+ * @returns the commands
+ */
+export function networkCommands(
+  env: NetworkEnv,
+  extraEnv: Readonly<Record<string, string>> = {},
+): NetworkCommands {
+  const run = (args: readonly string[], command: readonly string[] = networkShCommand()) =>
+    runCommand([...command, ...args], { cwd: REPO_DIR, env: { ...env, ...extraEnv } });
+  const ok = async (args: readonly string[], command?: readonly string[]) => {
+    const r = await run(args, command);
+    expect(r.code, `${args.join(' ')}:\n${r.out}\n${r.err}`).to.equal(0);
+    return r;
+  };
+  const status = async () => JSON.parse((await ok(['status', '--json'])).out) as NodeStatus[];
+  const peersAtOneHeight = async () => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const peers = (await status()).filter((n) => n.kind === 'peer' && n.state === 'running');
+      const heights = new Set(peers.map((p) => p.height));
+      if (heights.size === 1 && typeof peers[0]?.height === 'number') return peers;
+      if (Date.now() > deadline)
+        throw new Error(`peers differ in height: ${JSON.stringify(peers)}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  return { run, ok, status, peersAtOneHeight };
 }
