@@ -11,7 +11,6 @@
  * identity store (`--identity-store <dir> --identity <name>`) whose key may be in the KMS or HSM.
  * Prints one JSON line per step on stdout; exits 1 when a pass had a failed step (with `--once`).
  */
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -20,10 +19,10 @@ import {
   connection,
   governance,
   orderer,
-  signers,
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
+import { describedIdentity } from './lib/described-identity';
 import { localConfigtxlator } from './lib/fabric-tools';
 
 const USAGE = `Usage: npm run agent -- --member <Org> [options]
@@ -64,15 +63,7 @@ async function adminIdentity(
   if (storeDir !== undefined) {
     return ca.openStoredIdentity({ directory: storeDir, name, network });
   }
-  const files = network.identities[name];
-  if (files === undefined) {
-    throw new Error(`the description lists no identity ${name} for ${network.mspId}`);
-  }
-  return {
-    mspId: files.mspId,
-    certificate: readFileSync(files.certificatePath, 'utf8'),
-    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
-  };
+  return describedIdentity(network, name);
 }
 
 async function main(): Promise<number> {

@@ -6,10 +6,10 @@
  * phantom. Run through scripts/chaos.sh, which brings up the network (NETWORK_DESCRIPTION).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { common } from '@hyperledger/fabric-protos';
-import { connection, signers, type Connection } from '@oracle-consortium/gateway';
+import { connection, type Connection } from '@oracle-consortium/gateway';
+import { describedIdentity } from '../lib/described-identity';
 import {
   buildSchedule,
   inject,
@@ -165,12 +165,11 @@ async function main(): Promise<number> {
     path: descriptionPath,
     member: 'Org1',
   });
-  const user = network.identities.user1;
-  if (user === undefined) throw new Error(`no user1 identity for Org1 in ${descriptionPath}`);
+  const user = await describedIdentity(network, 'user1');
   const conn = connection.connect({
     network,
-    identity: { certificate: readFileSync(user.certificatePath, 'utf8') },
-    signer: await signers.newFileSigner({ path: user.privateKeyPath }),
+    identity: { certificate: user.certificate },
+    signer: user.signer,
   });
   const control = new NodeControl(REPO_DIR, process.env);
   // Node names by listening port, to name the peer the client prefers at each fault.

@@ -10,7 +10,7 @@
  * its helpers (format.ts, adapter.ts) live beside it.
  */
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   ca,
@@ -23,6 +23,7 @@ import {
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
+import { describedIdentity } from '../lib/described-identity';
 import { observe, scale, startAdapter } from './adapter';
 import { inviteAndJoinOrg3, voteWithThree, type MemberAdmin } from './governance';
 import { formatAge, formatElapsed, formatFixedPoint, formatUnixTime } from './format';
@@ -56,19 +57,6 @@ function announceNodeSupport(): void {
     `note: Node ${process.version}; the AWS SDK for JavaScript v3 (KMS signer) needs Node >= ${String(AWS_SDK_NEXT_NODE_MAJOR)} for its releases after the first week of January 2027`,
   );
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-}
-
-async function fileIdentity(
-  network: NetworkConfig,
-  name: string,
-): Promise<{ certificate: string; signer: Signer }> {
-  const files = network.identities[name];
-  if (files === undefined)
-    throw new Error(`the network description has no ${name} identity for ${network.mspId}`);
-  return {
-    certificate: readFileSync(files.certificatePath, 'utf8'),
-    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
-  };
 }
 
 function connectAs(
@@ -212,7 +200,7 @@ async function main(): Promise<void> {
       );
 
     // 4. A consumer of the other member follows the rounds as they commit.
-    const org2User = await fileIdentity(org2, 'user1');
+    const org2User = await describedIdentity(org2, 'user1');
     const consumer = track(connectAs(org2, org2User));
     const consumerFeeds = clients.newFeedsClient({
       connection: consumer,
@@ -322,7 +310,7 @@ async function main(): Promise<void> {
     // One admin connection per member for the rest of the story; the governance chapter uses
     // these too rather than opening its own.
     const openAdmin = async (network: NetworkConfig): Promise<MemberAdmin> => {
-      const id = await fileIdentity(network, 'admin');
+      const id = await describedIdentity(network, 'admin');
       const conn = track(connectAs(network, id));
       return {
         network,

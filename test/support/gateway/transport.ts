@@ -4,13 +4,8 @@
  * the same 2.5 network, whose peers serve those services beside the Gateway service;
  * `gateway` or `auto` (the library's default, when unset) use the Gateway service.
  */
-import { readFileSync } from 'node:fs';
-import {
-  connection,
-  signers,
-  type Connection,
-  type ConnectOptions,
-} from '@oracle-consortium/gateway';
+import { connection, type Connection, type ConnectOptions } from '@oracle-consortium/gateway';
+import { describedIdentity } from '../../../scripts/lib/described-identity';
 
 const MODES = ['gateway', 'legacy', 'auto'] as const;
 
@@ -48,14 +43,12 @@ export async function connectLibraryAs(
   options: Readonly<Pick<ConnectOptions, 'timeouts' | 'failover'>> = {},
 ): Promise<Connection> {
   const network = await connection.loadNetworkDescription({ path: description, member });
-  const files = network.identities[identity];
-  if (files === undefined)
-    throw new Error(`no identity ${identity} for ${member} in ${description}`);
+  const id = await describedIdentity(network, identity);
   return connection.connect({
     ...suiteTransport(),
     ...options,
     network,
-    identity: { certificate: readFileSync(files.certificatePath, 'utf8') },
-    signer: await signers.newFileSigner({ path: files.privateKeyPath }),
+    identity: { certificate: id.certificate },
+    signer: id.signer,
   });
 }
