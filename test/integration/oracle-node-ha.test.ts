@@ -14,11 +14,9 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import {
   reports,
@@ -27,7 +25,6 @@ import {
   type Round,
   type SignedReport,
 } from '@oracle-consortium/gateway';
-import { REPO_DIR } from '../support/network';
 import { connectAdmin } from '../support/oracle-node/admin';
 import {
   enrollNodeIdentities,
@@ -36,10 +33,14 @@ import {
   type NodeFiles,
 } from '../support/oracle-node/cluster';
 import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-adapter';
+import {
+  startNodeProcess,
+  stopNodeProcess,
+  type NodeProcess,
+} from '../support/oracle-node/process';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 
 const description = process.env.NETWORK_DESCRIPTION;
-const CLI = join(REPO_DIR, 'oracle-node', 'dist', 'cli.js');
 const PG_PORT = 22500;
 const P2P_BASE = 22510;
 const API_BASE = 22530;
@@ -52,11 +53,6 @@ const HEARTBEAT_S = 20;
 
 /** The processes: 0 and 1-3 by oracle index, 'standby' the second process of oracle 0. */
 type ProcName = 0 | 1 | 2 | 3 | 'standby';
-
-interface NodeProcess {
-  child: ChildProcess;
-  events: Record<string, unknown>[];
-}
 
 interface LeaseView {
   store: string;
@@ -128,43 +124,15 @@ describe('oracle-node: an active and a standby process over PostgreSQL (live net
   }
 
   function startProc(p: ProcName): void {
-    const child = spawn(process.execPath, [CLI, 'start', '--config', configs.get(p)!], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    const events: Record<string, unknown>[] = [];
     const dir = files[p === 'standby' ? 0 : p]!.dir;
-    const log = createWriteStream(join(dir, p === 'standby' ? 'node-b.log' : 'node.log'), {
-      flags: 'a',
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      log.write(line + '\n');
-      try {
-        events.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // Not a log line of the node: kept in the log file only.
-      }
-    });
-    child.stderr.pipe(log);
-    procs.set(p, { child, events });
+    const log = join(dir, p === 'standby' ? 'node-b.log' : 'node.log');
+    procs.set(p, startNodeProcess(configs.get(p)!, log));
   }
 
   async function stopProc(p: ProcName, signal: NodeJS.Signals): Promise<void> {
     const n = procs.get(p);
     procs.delete(p);
-    if (n === undefined || n.child.exitCode !== null || n.child.pid === undefined) return;
-    const exited = new Promise<void>((resolve) =>
-      n.child.once('exit', () => {
-        resolve();
-      }),
-    );
-    process.kill(n.child.pid, signal);
-    const timer = setTimeout(() => {
-      if (n.child.pid !== undefined && n.child.exitCode === null)
-        process.kill(n.child.pid, 'SIGKILL');
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
+    await stopNodeProcess(n, signal);
   }
 
   async function api(p: ProcName, path: string): Promise<string> {

@@ -10,18 +10,15 @@
  * the middle of a round and the round committed through another node. Processes are ended by PID.
  */
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   type Connection,
   type FeedsClient,
   type Round,
   type SignedReport,
 } from '@oracle-consortium/gateway';
-import { REPO_DIR } from '../support/network';
 import {
   enrollNodeIdentities,
   makeNodeFiles,
@@ -30,9 +27,13 @@ import {
 } from '../support/oracle-node/cluster';
 import { connectAdmin } from '../support/oracle-node/admin';
 import { startFakeAdapter, type FakeAdapter } from '../support/oracle-node/fake-adapter';
+import {
+  startNodeProcess,
+  stopNodeProcess,
+  type NodeProcess,
+} from '../support/oracle-node/process';
 
 const description = process.env.NETWORK_DESCRIPTION;
-const CLI = join(REPO_DIR, 'oracle-node', 'dist', 'cli.js');
 // The oracle-node test range is 23000-23999; this file takes 23000-23099, or 100 ports from
 // ORACLE_NODE_TEST_PORT_BASE (an engineer sharing the machine runs it in their own range).
 const PORT_BASE = Number(process.env.ORACLE_NODE_TEST_PORT_BASE ?? 23000);
@@ -40,11 +41,6 @@ const P2P_BASE = PORT_BASE + 1;
 const API_BASE = PORT_BASE + 11;
 const DECIMALS = 8;
 const HEARTBEAT_S = 20;
-
-interface NodeProcess {
-  child: ChildProcess;
-  events: Record<string, unknown>[];
-}
 
 /** Scales a price with two decimals to the feed's 8. */
 const scaled = (price: number): bigint => BigInt(Math.round(price * 100)) * 1_000_000n;
@@ -98,40 +94,13 @@ describe('oracle-node: four node processes report a feed (live network)', functi
   }
 
   function startNode(i: number): void {
-    const child = spawn(process.execPath, [CLI, 'start', '--config', configs[i]!], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    const events: Record<string, unknown>[] = [];
-    const log = createWriteStream(join(files[i]!.dir, 'node.log'), { flags: 'a' });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      log.write(line + '\n');
-      try {
-        events.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        // Not a log line of the node (a library's warning): kept in node.log only.
-      }
-    });
-    child.stderr.pipe(log);
-    nodes[i] = { child, events };
+    nodes[i] = startNodeProcess(configs[i]!, join(files[i]!.dir, 'node.log'));
   }
 
   async function stopNode(i: number, signal: NodeJS.Signals): Promise<void> {
     const n = nodes[i];
     nodes[i] = undefined;
-    if (n === undefined || n.child.exitCode !== null || n.child.pid === undefined) return;
-    const exited = new Promise<void>((resolve) =>
-      n.child.once('exit', () => {
-        resolve();
-      }),
-    );
-    process.kill(n.child.pid, signal);
-    const timer = setTimeout(() => {
-      if (n.child.pid !== undefined && n.child.exitCode === null)
-        process.kill(n.child.pid, 'SIGKILL');
-    }, 10_000);
-    await exited;
-    clearTimeout(timer);
+    await stopNodeProcess(n, signal);
   }
 
   async function api(i: number, path: string): Promise<string> {
