@@ -162,6 +162,12 @@ class Run {
   /** Sends the envelope through one peer; returns whether it was handed over. */
   async send(peer: PoolPeer): Promise<'sent' | 'peer-fault' | 'ordering-unavailable'> {
     const started = Date.now();
+    // The legacy wire hands the envelope to the orderers itself: an answer from them says nothing
+    // about the peer, so a stalled peer whose probe slot a send used stays suspect.
+    const answered = () => {
+      if (peer.transport.kind === 'legacy') this.#ctx.pool.released(peer, started);
+      else this.#ctx.pool.succeeded(peer);
+    };
     const budget = Math.max(1, Math.min(this.#ctx.timings.submitMs, this.remaining()));
     this.attempts++;
     try {
@@ -170,7 +176,7 @@ class Run {
       const err = translateFor(raw, 'submit', peer, this.#tx.transactionId);
       this.failures.push(err);
       if (isOrderingUnavailable(err)) {
-        this.#ctx.pool.succeeded(peer);
+        answered();
         // Some orderer may have taken the envelope before failing, so it may still be ordered.
         this.maybeSent = true;
         return 'ordering-unavailable';
@@ -183,13 +189,13 @@ class Run {
         if (!neverDelivered(err)) this.maybeSent = true;
         return 'peer-fault';
       }
-      this.#ctx.pool.succeeded(peer);
+      answered();
       if (!this.maybeSent) throw err;
       // The ordering service refused this copy, but an earlier one may be in flight: only the
       // ledger can settle the call now, and a failure must not be reported while it may commit.
       throw new RefusedResend(err);
     }
-    this.#ctx.pool.succeeded(peer);
+    answered();
     this.maybeSent = true;
     return 'sent';
   }
