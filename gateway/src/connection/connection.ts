@@ -10,7 +10,7 @@ import type {
 } from '@hyperledger/fabric-gateway';
 import { connect as fabricConnect, hash } from '@hyperledger/fabric-gateway';
 import { ConfigError, ConnectionError } from '../errors';
-import type { Signer } from '../signers/signer';
+import { signMessageWith, type Signer } from '../signers/signer';
 import { newSelectingTransport, TransportSelector, type TransportMode } from './auto-transport';
 import { newGatewayTransport } from './gateway-transport';
 import { LegacyNetwork, newLegacyTransport } from './legacy-transport';
@@ -282,8 +282,11 @@ class ConnectionImpl implements Connection {
   async evaluate(request: Readonly<TransactionRequest>): Promise<Uint8Array> {
     this.#checkOpen();
     const signer = this.#requireSigner();
-    const proposal = this.#proposals.proposal(request);
-    const signed = { bytes: proposal.bytes, signature: await signer.sign(proposal.digest) };
+    const proposal = this.#proposals.signableProposal(request);
+    const signed = {
+      bytes: proposal.bytes,
+      signature: await signMessageWith(signer, proposal.message, proposal.digest),
+    };
     // Private inputs stay with the member's own peers.
     const foreign = request.transientData === undefined;
     return onAnyPeer(this.#pool, 'evaluate', proposal.transactionId, foreign, (peer) =>
@@ -294,10 +297,13 @@ class ConnectionImpl implements Connection {
   async submit(request: Readonly<TransactionRequest>): Promise<SubmitResult> {
     this.#checkOpen();
     const signer = this.#requireSigner();
-    const proposal = this.#proposals.proposal(request);
+    const proposal = this.#proposals.signableProposal(request);
     const transactionId = proposal.transactionId;
     const foreign = request.transientData === undefined;
-    const signedProposal = { bytes: proposal.bytes, signature: await signer.sign(proposal.digest) };
+    const signedProposal = {
+      bytes: proposal.bytes,
+      signature: await signMessageWith(signer, proposal.message, proposal.digest),
+    };
     const endorsed = await endorseUntilAgreed(() =>
       onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
         peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
@@ -306,10 +312,10 @@ class ConnectionImpl implements Connection {
     const commit =
       endorsed.commitHeight !== undefined
         ? this.#proposals.legacyCommit(transactionId, endorsed.commitHeight)
-        : this.#proposals.commit(transactionId);
+        : this.#proposals.signableCommit(transactionId);
     const [txSignature, commitSignature] = await Promise.all([
-      signer.sign(endorsed.digest),
-      signer.sign(commit.digest),
+      signMessageWith(signer, endorsed.message, endorsed.digest),
+      signMessageWith(signer, commit.message, commit.digest),
     ]);
     const { status, attempts } = await submitAndWait(
       { pool: this.#pool, timings: this.#timings, isClosed: () => this.#closed },

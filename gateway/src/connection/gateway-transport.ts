@@ -1,8 +1,10 @@
 /**
  * The transport for peers that run Fabric's Gateway service (Fabric 2.4 and later): one gRPC client
- * per peer, TLS always on with the node hostname as server name, keepalive the peer accepts, and
- * fabric-gateway's signed-request calls with the caller's deadline.
+ * per peer, TLS always on with the node hostname as server name, keepalive the peer accepts. The
+ * four calls of a transaction go to the Gateway service's gRPC methods directly, with the bytes the
+ * connection signed and the caller's deadline; fabric-gateway's client serves the event streams.
  */
+import { createHash } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   connect as fabricConnect,
@@ -12,10 +14,85 @@ import {
   type CloseableAsyncIterable,
   type Gateway,
 } from '@hyperledger/fabric-gateway';
+import {
+  common,
+  gateway as gatewayProtos,
+  google,
+  peer as peerProtos,
+} from '@hyperledger/fabric-protos';
 import { dialTarget, endpointName } from '../lib/endpoint';
 import type { Signer } from '../signers/signer';
 import type { PeerConfig } from './network-config';
+import { unary } from './legacy/rpc';
 import type { CommitStatusAnswer, Endorsement, SignedBytes, Transport } from './transport';
+
+/** The Gateway service's unary methods. */
+const METHODS = {
+  evaluate: '/gateway.Gateway/Evaluate',
+  endorse: '/gateway.Gateway/Endorse',
+  submit: '/gateway.Gateway/Submit',
+  commitStatus: '/gateway.Gateway/CommitStatus',
+} as const;
+
+/** The proposal a connection built, with the signature set on its signed proposal. */
+function proposedTransaction(proposal: SignedBytes): gatewayProtos.ProposedTransaction {
+  const proposed = gatewayProtos.ProposedTransaction.deserializeBinary(proposal.bytes);
+  const signed = proposed.getProposal();
+  if (signed === undefined) throw new Error('the proposal bytes hold no signed proposal');
+  signed.setSignature(proposal.signature);
+  return proposed;
+}
+
+/** The chaincode's return value in an endorsed transaction's payload (its first action). */
+function chaincodeResult(payload: Uint8Array): Uint8Array {
+  const transaction = peerProtos.Transaction.deserializeBinary(
+    common.Payload.deserializeBinary(payload).getData_asU8(),
+  );
+  const action = transaction.getActionsList()[0];
+  const endorsed = peerProtos.ChaincodeActionPayload.deserializeBinary(
+    action?.getPayload_asU8() ?? new Uint8Array(),
+  ).getAction();
+  if (endorsed === undefined) throw new Error('the endorsed transaction holds no chaincode action');
+  const response = peerProtos.ChaincodeAction.deserializeBinary(
+    peerProtos.ProposalResponsePayload.deserializeBinary(
+      endorsed.getProposalResponsePayload_asU8(),
+    ).getExtension_asU8(),
+  ).getResponse();
+  return response?.getPayload_asU8() ?? new Uint8Array();
+}
+
+/** A Gateway-service failure: the gRPC status and the per-peer errors the service attached. */
+class GatewayCallError extends Error {
+  readonly code: number;
+  readonly details: { address: string; mspId: string; message: string }[];
+  readonly transactionId: string;
+
+  constructor(err: grpc.ServiceError, transactionId: string) {
+    super(err.message, { cause: err });
+    this.name = 'GatewayError';
+    this.code = err.code;
+    this.transactionId = transactionId;
+    this.details = err.metadata.get('grpc-status-details-bin').flatMap((value) =>
+      google.rpc.Status.deserializeBinary(typeof value === 'string' ? Buffer.from(value) : value)
+        .getDetailsList()
+        .map((packed: { getValue_asU8(): Uint8Array }) => {
+          const detail = gatewayProtos.ErrorDetail.deserializeBinary(packed.getValue_asU8());
+          return {
+            address: detail.getAddress(),
+            mspId: detail.getMspId(),
+            message: detail.getMessage(),
+          };
+        }),
+    );
+  }
+}
+
+function gatewayError(err: unknown, transactionId: string): unknown {
+  const e = err as Partial<grpc.ServiceError>;
+  return err instanceof Error && typeof e.code === 'number' && e.metadata instanceof grpc.Metadata
+    ? new GatewayCallError(err as grpc.ServiceError, transactionId)
+    : err;
+}
 
 /** What every Gateway-service transport of one connection shares. */
 export interface GatewayTransportOptions {
@@ -50,10 +127,12 @@ class GatewayTransport implements Transport {
   readonly #client: grpc.Client;
   readonly #ownsClient: boolean;
   readonly #channelName: string;
+  readonly #ed25519: boolean;
 
   constructor(peer: PeerConfig, options: Readonly<GatewayTransportOptions>) {
     this.endpoint = endpointName(peer.endpoint);
     this.#channelName = options.channelName;
+    this.#ed25519 = options.ed25519;
     this.#ownsClient = options.client === undefined;
     this.#client =
       options.client ??
@@ -69,8 +148,7 @@ class GatewayTransport implements Transport {
           'grpc.keepalive_permit_without_calls': 1,
         },
       );
-    // Evaluate, endorse, submit and commit status arrive here already signed; the signer serves
-    // only the requests fabric-gateway builds and signs itself, event streams.
+    // The signer serves only the requests fabric-gateway builds and signs itself, event streams.
     const signer = options.signer;
     this.gateway = fabricConnect({
       client: this.#client,
@@ -80,34 +158,86 @@ class GatewayTransport implements Transport {
     });
   }
 
-  evaluate(proposal: SignedBytes, deadline: number): Promise<Uint8Array> {
-    return this.gateway
-      .newSignedProposal(proposal.bytes, proposal.signature)
-      .evaluate({ deadline });
+  async evaluate(proposal: SignedBytes, deadline: number): Promise<Uint8Array> {
+    const proposed = proposedTransaction(proposal);
+    const request = new gatewayProtos.EvaluateRequest();
+    request.setTransactionId(proposed.getTransactionId());
+    request.setChannelId(this.#channelName);
+    request.setProposedTransaction(proposed.getProposal());
+    request.setTargetOrganizationsList(proposed.getEndorsingOrganizationsList());
+    const response = gatewayProtos.EvaluateResponse.deserializeBinary(
+      await this.#call(METHODS.evaluate, request, deadline, proposed.getTransactionId()),
+    );
+    return response.getResult()?.getPayload_asU8() ?? new Uint8Array();
   }
 
   async endorse(proposal: SignedBytes, deadline: number): Promise<Endorsement> {
-    const tx = await this.gateway
-      .newSignedProposal(proposal.bytes, proposal.signature)
-      .endorse({ deadline });
-    return { bytes: tx.getBytes(), digest: tx.getDigest(), result: tx.getResult() };
+    const proposed = proposedTransaction(proposal);
+    const transactionId = proposed.getTransactionId();
+    const request = new gatewayProtos.EndorseRequest();
+    request.setTransactionId(transactionId);
+    request.setChannelId(this.#channelName);
+    request.setProposedTransaction(proposed.getProposal());
+    request.setEndorsingOrganizationsList(proposed.getEndorsingOrganizationsList());
+    const response = gatewayProtos.EndorseResponse.deserializeBinary(
+      await this.#call(METHODS.endorse, request, deadline, transactionId),
+    );
+    const envelope = response.getPreparedTransaction();
+    if (envelope === undefined) {
+      throw new Error(`the peer's endorse answer for ${transactionId} holds no transaction`);
+    }
+    const prepared = new gatewayProtos.PreparedTransaction();
+    prepared.setTransactionId(transactionId);
+    prepared.setEnvelope(envelope);
+    const payload = envelope.getPayload_asU8();
+    return {
+      bytes: prepared.serializeBinary(),
+      digest: this.#ed25519 ? payload : createHash('sha256').update(payload).digest(),
+      message: payload,
+      result: chaincodeResult(payload),
+    };
   }
 
   async submit(transaction: SignedBytes, deadline: number): Promise<void> {
-    await this.gateway
-      .newSignedTransaction(transaction.bytes, transaction.signature)
-      .submit({ deadline });
+    const prepared = gatewayProtos.PreparedTransaction.deserializeBinary(transaction.bytes);
+    const envelope = prepared.getEnvelope();
+    if (envelope === undefined) throw new Error('the prepared transaction holds no envelope');
+    envelope.setSignature(transaction.signature);
+    const request = new gatewayProtos.SubmitRequest();
+    request.setTransactionId(prepared.getTransactionId());
+    request.setChannelId(this.#channelName);
+    request.setPreparedTransaction(envelope);
+    await this.#call(METHODS.submit, request, deadline, prepared.getTransactionId());
   }
 
   async commitStatus(request: SignedBytes, deadline: number): Promise<CommitStatusAnswer> {
-    const status = await this.gateway
-      .newSignedCommit(request.bytes, request.signature)
-      .getStatus({ deadline });
+    const signed = gatewayProtos.SignedCommitStatusRequest.deserializeBinary(request.bytes);
+    const transactionId = gatewayProtos.CommitStatusRequest.deserializeBinary(
+      signed.getRequest_asU8(),
+    ).getTransactionId();
+    signed.setSignature(request.signature);
+    const response = gatewayProtos.CommitStatusResponse.deserializeBinary(
+      await this.#call(METHODS.commitStatus, signed, deadline, transactionId),
+    );
     return {
-      transactionId: status.transactionId,
-      blockNumber: status.blockNumber,
-      code: status.code,
+      transactionId,
+      blockNumber: BigInt(response.getBlockNumber()),
+      code: response.getResult(),
     };
+  }
+
+  /** One unary call of the Gateway service; a gRPC failure comes back with the peers' details. */
+  async #call(
+    method: string,
+    request: { serializeBinary(): Uint8Array },
+    deadline: number,
+    transactionId: string,
+  ): Promise<Buffer> {
+    try {
+      return await unary(this.#client, method, request.serializeBinary(), deadline);
+    } catch (err) {
+      throw gatewayError(err, transactionId);
+    }
   }
 
   chaincodeEvents(

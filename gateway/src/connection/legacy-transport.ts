@@ -189,6 +189,7 @@ class LegacyTransport implements Transport {
     return {
       bytes: prepared.bytes,
       digest: digestOf(this.#network.options.creator, prepared.payload),
+      message: prepared.payload,
       result: prepared.result,
       commitHeight: this.#network.knownHeight,
     };

@@ -12,6 +12,15 @@ function toBytes(value: string | Uint8Array): Uint8Array {
   return typeof value === 'string' ? Buffer.from(value) : value;
 }
 
+/**
+ * An unsigned request together with the bytes Fabric verifies its signature over, so a signer
+ * with `signMessage` can hash and sign them in one native call.
+ */
+export interface Signable extends Unsigned {
+  /** The signed message: the digest is its SHA-256 (or the message itself for Ed25519). */
+  readonly message: Uint8Array;
+}
+
 /** Builds and parses a connection's requests. */
 export class Proposals {
   readonly #gateway: Gateway;
@@ -41,11 +50,24 @@ export class Proposals {
     this.#ed25519 = ed25519;
   }
 
+  get #creator(): { mspId: string; certificate: string; ed25519: boolean } {
+    return { mspId: this.#mspId, certificate: this.#certificate, ed25519: this.#ed25519 };
+  }
+
   /**
    * @param request - the invocation
    * @returns the unsigned proposal
    */
   proposal(request: Readonly<TransactionRequest>): Unsigned {
+    const { bytes, digest, transactionId } = this.signableProposal(request);
+    return { bytes, digest, transactionId };
+  }
+
+  /**
+   * @param request - the invocation
+   * @returns the unsigned proposal and the proposal bytes its digest covers
+   */
+  signableProposal(request: Readonly<TransactionRequest>): Signable {
     const network = this.#gateway.getNetwork(this.#channelName);
     const contract =
       request.contract !== undefined
@@ -64,10 +86,16 @@ export class Proposals {
         ? { endorsingOrganizations: [...request.endorsingOrganizations] }
         : {}),
     });
+    const bytes = proposal.getBytes();
+    const message =
+      gatewayProtos.ProposedTransaction.deserializeBinary(bytes)
+        .getProposal()
+        ?.getProposalBytes_asU8() ?? new Uint8Array();
     return {
-      bytes: proposal.getBytes(),
-      digest: proposal.getDigest(),
+      bytes,
+      digest: digestOf(this.#creator, message),
       transactionId: proposal.getTransactionId(),
+      message,
     };
   }
 
@@ -76,6 +104,15 @@ export class Proposals {
    * @returns the unsigned commit-status request for it
    */
   commit(transactionId: string): Unsigned {
+    const { bytes, digest } = this.signableCommit(transactionId);
+    return { bytes, digest, transactionId };
+  }
+
+  /**
+   * @param transactionId - the transaction
+   * @returns the unsigned commit-status request and the request bytes its digest covers
+   */
+  signableCommit(transactionId: string): Signable {
     const identity = new msp.SerializedIdentity();
     identity.setMspid(this.#mspId);
     identity.setIdBytes(Buffer.from(this.#certificate));
@@ -83,10 +120,15 @@ export class Proposals {
     request.setChannelId(this.#channelName);
     request.setTransactionId(transactionId);
     request.setIdentity(identity.serializeBinary());
+    const message = request.serializeBinary();
     const signed = new gatewayProtos.SignedCommitStatusRequest();
-    signed.setRequest(request.serializeBinary());
-    const bytes = signed.serializeBinary();
-    return { bytes, digest: this.#gateway.newCommit(bytes).getDigest(), transactionId };
+    signed.setRequest(message);
+    return {
+      bytes: signed.serializeBinary(),
+      digest: digestOf(this.#creator, message),
+      transactionId,
+      message,
+    };
   }
 
   /**
@@ -98,13 +140,13 @@ export class Proposals {
    * @param startBlock - a ledger height seen before the transaction was endorsed
    * @returns the unsigned request
    */
-  legacyCommit(transactionId: string, startBlock: bigint): Unsigned {
-    const creator = { mspId: this.#mspId, certificate: this.#certificate, ed25519: this.#ed25519 };
-    const payload = newSeekPayload(creator, this.#channelName, startBlock, transactionId);
+  legacyCommit(transactionId: string, startBlock: bigint): Signable {
+    const payload = newSeekPayload(this.#creator, this.#channelName, startBlock, transactionId);
     return {
       bytes: envelopeOf(payload, new Uint8Array()),
-      digest: digestOf(creator, payload),
+      digest: digestOf(this.#creator, payload),
       transactionId,
+      message: payload,
     };
   }
 

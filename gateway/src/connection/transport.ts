@@ -25,6 +25,8 @@ export interface Endorsement {
   readonly bytes: Uint8Array;
   /** Digest (or message, for Ed25519 identities) to sign. */
   readonly digest: Uint8Array;
+  /** The signed message, the envelope's payload: the digest is its SHA-256. */
+  readonly message: Uint8Array;
   /** The chaincode's return value. */
   readonly result: Uint8Array;
   /**

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 
 /**
  * Where a signing key lives. An identity store keeps this next to the certificate; for KMS and
@@ -54,6 +54,16 @@ export interface Signer {
    */
   sign(digest: Uint8Array): Promise<Uint8Array>;
   /**
+   * Optional: signs a whole message, for an ECDSA_P256 key the SHA-256 of `message` (the same
+   * signature {@link Signer.sign} makes over that digest: DER, low S). A signer that holds its key
+   * in this process implements it so the hash and the signature run in native code; the connection
+   * uses it whenever it is present and the key is ECDSA_P256.
+   *
+   * @param message - the bytes whose SHA-256 is signed
+   * @returns DER ECDSA signature with low S
+   */
+  signMessage?(message: Uint8Array): Promise<Uint8Array>;
+  /**
    * The public key matching the signing key; fetched once and cached.
    *
    * @returns the public key
@@ -62,4 +72,23 @@ export interface Signer {
   publicKey(): Promise<KeyObject>;
   /** Releases sessions and clients held by the signer. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Signs a Fabric message with a signer: the message itself for Ed25519; for ECDSA its SHA-256,
+ * through {@link Signer.signMessage} when the signer has it, else through {@link Signer.sign}.
+ *
+ * @param signer - the signer
+ * @param message - the bytes Fabric verifies the signature over
+ * @param digest - the message's SHA-256 when the caller already has it
+ * @returns the signature
+ */
+export function signMessageWith(
+  signer: Signer,
+  message: Uint8Array,
+  digest?: Uint8Array,
+): Promise<Uint8Array> {
+  if (signer.algorithm === 'ED25519') return signer.sign(message);
+  if (signer.signMessage !== undefined) return signer.signMessage(message);
+  return signer.sign(digest ?? createHash('sha256').update(message).digest());
 }

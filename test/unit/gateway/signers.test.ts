@@ -67,6 +67,21 @@ describe('signers', function () {
       }
     });
 
+    it('signs whole messages natively (signMessage) so the SHA-256 verifies, always low-S', async () => {
+      const signer = await signers.generateFileKey({ path: join(dir, 'native.pem') });
+      const pub = await signer.publicKey();
+      expect(typeof signer.signMessage).to.equal('function');
+      for (let i = 0; i < 64; i++) {
+        const message = randomBytes(200 + i);
+        const sig = await signer.signMessage!(message);
+        expect(verifyDigestSignature(pub, message, sig)).to.be.true;
+        expect(isLowS(sig)).to.be.true;
+        // The same message signed through the digest path verifies against the same key.
+        const viaDigest = await signer.sign(createHash('sha256').update(message).digest());
+        expect(verifyDigestSignature(pub, message, viaDigest)).to.be.true;
+      }
+    });
+
     it('writes generated keys with mode 0600 and refuses to overwrite', async () => {
       const path = join(dir, 'once.pem');
       await signers.generateFileKey({ path });

@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { endpointName, type Endpoint } from '../../lib/endpoint';
 import { newOrdererClient, type OrdererEndpoint } from '../../orderer/broadcast';
-import type { Signer } from '../../signers/signer';
+import { signMessageWith, type Signer } from '../../signers/signer';
 import type { PeerConfig } from '../network-config';
 import {
   newDiscoveryRequest,
@@ -18,7 +18,7 @@ import {
   type ChaincodeInterest,
   type DiscoveryResult,
 } from './discovery';
-import { digestOf, LegacyCallError, type Creator } from './messages';
+import { LegacyCallError, type Creator } from './messages';
 import { METHODS, unary } from './rpc';
 
 /** What every legacy transport of one connection shares. */
@@ -156,9 +156,9 @@ export class LegacyNetwork {
     if (request === undefined) {
       const signer = this.#requireSigner('discovery');
       const payload = newDiscoveryRequest(this.options.creator, this.options.channelName, interest);
-      request = signer
-        .sign(digestOf(this.options.creator, payload))
-        .then((signature) => signedDiscoveryRequest(payload, signature));
+      request = signMessageWith(signer, payload).then((signature) =>
+        signedDiscoveryRequest(payload, signature),
+      );
       // A failed signature is not kept: the next call signs again.
       request.catch(() => this.#signedRequests.delete(key));
       this.#signedRequests.set(key, request);
@@ -236,7 +236,7 @@ export class LegacyNetwork {
    * @returns the signature
    */
   sign(payload: Uint8Array, what: string): Promise<Uint8Array> {
-    return this.#requireSigner(what).sign(digestOf(this.options.creator, payload));
+    return signMessageWith(this.#requireSigner(what), payload);
   }
 
   /** Closes every client. */
