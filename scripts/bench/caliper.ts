@@ -8,9 +8,10 @@
  * client, once.
  *
  * Its figures differ from the bench's for a reason measured here too: the binding installs
- * fabric-gateway 1.5.0, whose signer is the pure-JS `elliptic`, while the library's fabric-gateway
- * signs with the noble curves. Both sign the same digests with the same key in this process and
- * the CPU per signature of each is stored.
+ * fabric-gateway 1.5.0, whose signer is the pure-JS `elliptic`, while the bench's bare client
+ * (fabric-gateway 1.11) signs with the noble curves, and the library's file signer hashes and signs
+ * in OpenSSL. All three sign with the same key in this process and the CPU per signature of each is
+ * stored.
  *
  * Environment: NETWORK_DESCRIPTION (set by scripts/bench.sh), CALIPER_HOME, BENCH_CALIPER_DURATION_S
  * (seconds per round, default 30), BENCH_CALIPER_SUBMIT_LOAD / BENCH_CALIPER_EVALUATE_LOAD
@@ -25,7 +26,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { signers } from '@hyperledger/fabric-gateway';
-import { connection } from '@oracle-consortium/gateway';
+import { connection, signers as librarySigners } from '@oracle-consortium/gateway';
 import type { BenchReport } from './results';
 
 const REPO_DIR = path.resolve(__dirname, '..', '..');
@@ -51,7 +52,7 @@ function log(msg: string): void {
  */
 export function caliperWhy(rounds: readonly CaliperRound[], report?: BenchReport): string {
   const facts =
-    "Caliper's binding installs fabric-gateway 1.5.0, which signs with the pure-JS elliptic library; the library's fabric-gateway signs with the noble curves. Every transaction is signed twice by the client (proposal and envelope), and on two shared cores that client CPU comes out of the network's; Caliper's fixed-load controller also starts from a low rate and counts its ramp.";
+    "Caliper's binding installs fabric-gateway 1.5.0, which signs with the pure-JS elliptic library; the bench's bare fabric-gateway 1.11 signs with the noble curves (and the library's file signer in OpenSSL). Every transaction is signed twice by the client (proposal and envelope), and on two shared cores that client CPU comes out of the network's; Caliper's fixed-load controller also starts from a low rate and counts its ramp.";
   const compared = (['noop-submit', 'noop-evaluate'] as const).flatMap((name) => {
     const theirs = rounds.find((r) => r.name === name)?.throughput;
     const ours = report?.workloads.find((w) => w.name === name)?.knee.throughput;
@@ -158,10 +159,14 @@ async function cpuPerSignature(sign: (digest: Uint8Array) => Promise<Uint8Array>
   return (used.user + used.system) / signatures;
 }
 
-/** Caliper's signer (its fabric-gateway 1.5.0) against the library's, on one key. */
+/**
+ * Caliper's signer (its fabric-gateway 1.5.0) against the bench's bare fabric-gateway and the
+ * library's file signer (signMessage: hash and sign in OpenSSL), on one key.
+ */
 async function signingComparison(key: KeyObject): Promise<{
   ellipticUsPerSign: number;
   nobleUsPerSign: number;
+  nativeUsPerSign: number;
   ratio: number;
   calipersFabricGateway: string;
   signatures: number;
@@ -171,9 +176,18 @@ async function signingComparison(key: KeyObject): Promise<{
   const version = (req('@hyperledger/fabric-gateway/package.json') as { version: string }).version;
   const elliptic = await cpuPerSignature(theirs.signers.newPrivateKeySigner(key));
   const noble = await cpuPerSignature(signers.newPrivateKeySigner(key));
+  const ours = librarySigners.newPemSigner({
+    pem: key.export({ type: 'pkcs8', format: 'pem' }),
+  });
+  // The library signs the message itself (a 1 KB proposal-sized one here), hashing included.
+  const message = Buffer.alloc(1024, 7);
+  const signMessage = ours.signMessage?.bind(ours);
+  if (signMessage === undefined) throw new Error('the library file signer has no signMessage');
+  const native = await cpuPerSignature(() => signMessage(message));
   return {
     ellipticUsPerSign: elliptic,
     nobleUsPerSign: noble,
+    nativeUsPerSign: native,
     ratio: elliptic / noble,
     calipersFabricGateway: version,
     signatures,
