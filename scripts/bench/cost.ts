@@ -159,6 +159,26 @@ async function measureOp(name: string, networkHome: string, op: Operation): Prom
 }
 
 /** Runs `work` with `workers` concurrent loops, each calling it until it returns false. */
+/**
+ * Submits through a bare client, asking again when the endorsers disagreed (gRPC ABORTED): a vote
+ * right after the other member's vote committed on its own peer may reach a peer of the second
+ * member that has not committed that block yet, and the two endorsements then differ. The gateway
+ * library asks again itself; the bare client used for seeding does not.
+ */
+async function submitAgreed(submit: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await submit();
+      return;
+    } catch (err) {
+      // Only an endorsement failure: nothing was sent for ordering, so a new attempt is safe.
+      const { name, code } = err as { name?: unknown; code?: unknown };
+      if (name !== 'EndorseError' || code !== 10 || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 async function inParallel(workers: number, work: () => Promise<boolean>): Promise<void> {
   await Promise.all(
     Array.from({ length: workers }, async () => {
@@ -393,8 +413,8 @@ async function membersDimension(c: Contracts): Promise<CostDimension> {
       await inParallel(Math.min(seedInFlight, ids.length), async () => {
         const id = ids[next++];
         if (id === undefined) return false;
-        await c.membership.submitTransaction('voteOnProposal', id, 'YES');
-        await c.org2Membership.submitTransaction('voteOnProposal', id, 'NO');
+        await submitAgreed(() => c.membership.submitTransaction('voteOnProposal', id, 'YES'));
+        await submitAgreed(() => c.org2Membership.submitTransaction('voteOnProposal', id, 'NO'));
         return true;
       });
       decided += want;
