@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { cpuPerOperation } from './load';
 
 const TICKS_PER_SECOND = 100;
 
@@ -59,14 +60,58 @@ export function sampleCpu(networkHome: string): CpuSample {
 }
 
 /** CPU milliseconds per completed operation, by component, between two samples. */
-export function perOperation(before: CpuSample, after: CpuSample, completed: number): CpuSample {
-  const out: CpuSample = {};
-  let total = 0;
-  for (const k of Object.keys(after)) {
-    const v = ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, completed);
-    out[k] = Math.round(v * 100) / 100;
-    total += v;
+export const perOperation: (before: CpuSample, after: CpuSample, completed: number) => CpuSample =
+  cpuPerOperation;
+
+/** The network's CPU milliseconds in a sample: every component but this client. */
+function networkMs(sample: CpuSample): number {
+  return Object.entries(sample)
+    .filter(([k]) => k !== 'client')
+    .reduce((sum, [, v]) => sum + v, 0);
+}
+
+/** How {@link settle} decides the network is quiet. */
+export interface SettleOptions {
+  /** Length of each sampling interval (ms, default 500). */
+  readonly intervalMs?: number;
+  /** The network's CPU use below which an interval counts as quiet (ms per second, default 100). */
+  readonly quietMsPerSecond?: number;
+  /** Quiet intervals in a row needed (default 2). */
+  readonly quietIntervals?: number;
+  /** Longest wait (ms, default 30,000). */
+  readonly maxWaitMs?: number;
+}
+
+/**
+ * Waits until the network's processes are quiet: after a saturating run, peers other than the
+ * one the client waited on may still be validating and committing blocks for seconds, and a run
+ * started then pays for that work in its latency and its CPU figures.
+ *
+ * @param networkHome - the network's state directory (its `pids/`)
+ * @param opts - interval, threshold and limits
+ * @returns how long it waited, and the network's CPU use in the last interval (ms per second)
+ */
+export async function settle(
+  networkHome: string,
+  opts: Readonly<SettleOptions> = {},
+): Promise<{ waitedMs: number; lastMsPerSecond: number; quiet: boolean }> {
+  const intervalMs = opts.intervalMs ?? 500;
+  const quietMsPerSecond = opts.quietMsPerSecond ?? 100;
+  const needed = opts.quietIntervals ?? 2;
+  const maxWaitMs = opts.maxWaitMs ?? 30_000;
+  const start = performance.now();
+  let quietInRow = 0;
+  let last = networkMs(sampleCpu(networkHome));
+  let lastMsPerSecond = Number.NaN;
+  for (;;) {
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, intervalMs));
+    const now = networkMs(sampleCpu(networkHome));
+    lastMsPerSecond = ((now - last) * 1000) / Math.max(1, performance.now() - t0);
+    last = now;
+    quietInRow = lastMsPerSecond < quietMsPerSecond ? quietInRow + 1 : 0;
+    const waitedMs = performance.now() - start;
+    if (quietInRow >= needed) return { waitedMs, lastMsPerSecond, quiet: true };
+    if (waitedMs >= maxWaitMs) return { waitedMs, lastMsPerSecond, quiet: false };
   }
-  out.total = Math.round(total * 100) / 100;
-  return out;
 }

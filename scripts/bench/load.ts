@@ -26,6 +26,11 @@ export interface RunResult {
   windows?: number[];
   /** (max − min) / mean of `windows`: how much the runs moved; above 0.1 the machine was noisy. */
   spread?: number;
+  /**
+   * CPU milliseconds per completed operation by component over the measured windows, when the run
+   * was given a sampler ({@link SteadyOptions.sampleCpu}).
+   */
+  cpuMsPerOp?: Record<string, number>;
 }
 
 /** A shared sequence so operations never reuse a number across runs of one workload. */
@@ -76,6 +81,7 @@ export async function runClosedLoop(
   concurrency: number,
   durationMs: number,
   warmupMs = 1000,
+  onMeasureStart?: () => void,
 ): Promise<RunResult> {
   const latencies: number[] = [];
   let failed = 0;
@@ -83,6 +89,7 @@ export async function runClosedLoop(
   const warmEnd = performance.now() + warmupMs;
   const end = warmEnd + durationMs;
   let measuredEnd = warmEnd;
+  const mark = atTime(warmEnd, onMeasureStart);
   const worker = async (): Promise<void> => {
     for (;;) {
       const start = performance.now();
@@ -101,7 +108,24 @@ export async function runClosedLoop(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  mark.fire();
   return summarise(concurrency, latencies, failed, Math.max(1, measuredEnd - warmEnd), firstError);
+}
+
+/**
+ * Calls `fn` once at `when` (a `performance.now()` time), or at `fire()` if that comes first: the
+ * moment a run's measurement starts, for a CPU sample taken then rather than before the warm-up.
+ */
+function atTime(when: number, fn: (() => void) | undefined): { fire: () => void } {
+  let done = fn === undefined;
+  const fire = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    fn?.();
+  };
+  const timer = setTimeout(fire, Math.max(0, when - performance.now()));
+  return { fire };
 }
 
 /** How a steady-state run at one concurrency is measured. */
@@ -112,6 +136,28 @@ export interface SteadyOptions {
   readonly windowMs: number;
   /** Number of back-to-back windows; their spread says how steady the rate was. */
   readonly windows: number;
+  /**
+   * Reads the CPU time used so far, by component (ms); sampled when the windows start and when
+   * they end, for the CPU each operation cost at this load.
+   */
+  readonly sampleCpu?: () => Record<string, number>;
+}
+
+/** CPU milliseconds per operation by component between two samples, with their total. */
+export function cpuPerOperation(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  completed: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const k of Object.keys(after)) {
+    const v = ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, completed);
+    out[k] = Math.round(v * 100) / 100;
+    total += v;
+  }
+  out.total = Math.round(total * 100) / 100;
+  return out;
 }
 
 /**
@@ -140,6 +186,16 @@ export async function runSteady(
   let firstError: string | undefined;
   const warmEnd = performance.now() + opts.warmupMs;
   const end = warmEnd + opts.windowMs * opts.windows;
+  let cpuAtStart: Record<string, number> | undefined;
+  let cpuAtEnd: Record<string, number> | undefined;
+  const sampler = opts.sampleCpu;
+  const timers =
+    sampler === undefined
+      ? []
+      : [
+          setTimeout(() => (cpuAtStart = sampler()), opts.warmupMs),
+          setTimeout(() => (cpuAtEnd = sampler()), end - performance.now()),
+        ];
   const worker = async (): Promise<void> => {
     for (;;) {
       const start = performance.now();
@@ -159,6 +215,7 @@ export async function runSteady(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
+  for (const t of timers) clearTimeout(t);
   const windows = perWindow.map((n) => (n * 1000) / opts.windowMs);
   const total = perWindow.reduce((a, b) => a + b, 0);
   const measuredMs = opts.windowMs * opts.windows;
@@ -169,6 +226,9 @@ export async function runSteady(
     throughput: mean,
     windows,
     spread: mean === 0 ? 0 : (Math.max(...windows) - Math.min(...windows)) / mean,
+    ...(cpuAtStart !== undefined && cpuAtEnd !== undefined
+      ? { cpuMsPerOp: cpuPerOperation(cpuAtStart, cpuAtEnd, total) }
+      : {}),
   };
 }
 
@@ -197,6 +257,7 @@ export async function findKnee(
     repeats?: number;
     minGain?: number;
     log?: (r: RunResult) => void;
+    sampleCpu?: () => Record<string, number>;
   }>,
 ): Promise<KneeResult> {
   const runs: RunResult[] = [];
@@ -208,6 +269,7 @@ export async function findKnee(
       warmupMs: opts.warmupMs ?? 3000,
       windowMs: opts.durationMs ?? 5000,
       windows: opts.repeats ?? 3,
+      ...(opts.sampleCpu === undefined ? {} : { sampleCpu: opts.sampleCpu }),
     });
     runs.push(r);
     opts.log?.(r);
@@ -223,58 +285,82 @@ export async function findKnee(
   return { runs, knee: best };
 }
 
+/** How an open-loop run is warmed up and measured. */
+export interface OpenLoopOptions {
+  /**
+   * Time the operations are offered at the same rate before anything is counted (ms, default 0),
+   * so the pipeline is full when the measurement starts.
+   */
+  readonly warmupMs?: number;
+  /** Called when the measured part starts (after the warm-up), e.g. to sample CPU. */
+  readonly onMeasureStart?: () => void;
+  /** Operations in flight at most; a slot that finds the cap reached counts as failed. */
+  readonly maxOutstanding?: number;
+}
+
 /**
- * Offers operations at a fixed rate (open loop) for `durationMs` and records each latency from its
- * scheduled start, so a slow system shows up as latency rather than as a lower offered load. At
- * most `maxOutstanding` operations are in flight; a schedule slot that finds the cap reached counts
- * as failed.
+ * Offers operations at a fixed rate (open loop) for a warm-up and then `durationMs`, and records
+ * the latency of each operation scheduled after the warm-up from its scheduled start, so a slow
+ * system shows up as latency rather than as a lower offered load. At most `maxOutstanding`
+ * operations are in flight; a schedule slot that finds the cap reached counts as failed.
  *
- * @returns achieved throughput and latency percentiles at the offered rate
+ * @returns achieved throughput (measured operations over the time from the warm-up's end until
+ *   the last of them completed) and latency percentiles at the offered rate
  */
 export async function runOpenLoop(
   op: Operation,
   seq: Sequence,
   ratePerSecond: number,
   durationMs: number,
-  maxOutstanding = 4096,
+  opts: Readonly<OpenLoopOptions> = {},
 ): Promise<RunResult> {
+  const warmupMs = opts.warmupMs ?? 0;
+  const maxOutstanding = opts.maxOutstanding ?? 4096;
   const latencies: number[] = [];
   let failed = 0;
   let firstError: string | undefined;
   let outstanding = 0;
   const interval = 1000 / ratePerSecond;
   const start = performance.now();
+  const warmEnd = start + warmupMs;
+  const mark = atTime(warmEnd, opts.onMeasureStart);
+  let measuredEnd = warmEnd;
   const pending: Promise<void>[] = [];
   for (let k = 0; ; k++) {
     const due = start + k * interval;
-    if (due - start >= durationMs) break;
+    if (due - warmEnd >= durationMs) break;
+    const measured = due >= warmEnd;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (outstanding >= maxOutstanding) {
-      failed++;
+      if (measured) failed++;
       continue;
     }
     outstanding++;
     pending.push(
       op(seq.take()).then(
         () => {
-          latencies.push(performance.now() - due);
           outstanding--;
+          if (!measured) return;
+          const now = performance.now();
+          latencies.push(now - due);
+          measuredEnd = Math.max(measuredEnd, now);
         },
         (err: unknown) => {
-          failed++;
           outstanding--;
+          if (measured) failed++;
           firstError ??= err instanceof Error ? err.message.slice(0, 300) : String(err);
         },
       ),
     );
   }
   await Promise.all(pending);
+  mark.fire();
   return summarise(
     Math.round(ratePerSecond),
     latencies,
     failed,
-    Math.max(1, performance.now() - start),
+    Math.max(1, measuredEnd - warmEnd),
     firstError,
   );
 }

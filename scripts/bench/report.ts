@@ -132,17 +132,18 @@ export function toMarkdown(report: BenchReport): string {
   }
   lines.push(
     '',
-    'CPU milliseconds per operation during the latency run, by component (2 cores = 2000 ms per second):',
+    'CPU milliseconds per operation during the latency run, by component (2 cores = 2000 ms per second), and the total per operation in the knee run (fuller blocks spread the per-block work over more transactions; runs before this column was measured leave it empty):',
     '',
-    '| workload | client | peers | chaincode | orderers | CAs+KMS | total |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| workload | client | peers | chaincode | orderers | CAs+KMS | total | total at the knee |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   );
   for (const w of report.workloads) {
     const c = w.cpuMsPerOp;
     if (c === undefined) continue;
     const v = (k: string): string => (c[k] ?? 0).toFixed(2);
+    const atKnee = w.knee.cpuMsPerOp?.total;
     lines.push(
-      `| ${w.name} | ${v('client')} | ${v('peers')} | ${v('chaincode')} | ${v('orderers')} | ${v('cas+kms')} | ${v('total')} |`,
+      `| ${w.name} | ${v('client')} | ${v('peers')} | ${v('chaincode')} | ${v('orderers')} | ${v('cas+kms')} | ${v('total')} | ${atKnee === undefined ? '' : atKnee.toFixed(2)} |`,
     );
   }
   lines.push('', 'Workloads:', '');

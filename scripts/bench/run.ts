@@ -5,6 +5,7 @@
  * Environment: BENCH_DURATION_MS (per measured window, default 5000), BENCH_WARMUP_MS (before
  * the windows of each knee-search level, default 3000), BENCH_REPEATS (windows per level, default
  * 3), BENCH_MAX_INFLIGHT (default 256), BENCH_ONLY (comma-separated workload names),
+ * BENCH_LATENCY_WARMUP_MS (offered load before each latency run's measurement, default 2000),
  * BENCH_NOISY_SPREAD (spread across a level's windows above which the run is called noisy, default
  * 0.1), BENCH_OUT (output directory, default bench/results; smoke runs write elsewhere),
  * NETWORK_DESCRIPTION (set by scripts/bench.sh).
@@ -26,7 +27,7 @@ import {
 } from './load';
 import { noiseOf, writeReport } from './report';
 import type { BenchReport, WorkloadResult } from './results';
-import { perOperation, sampleCpu, type CpuSample } from './cpu';
+import { perOperation, sampleCpu, settle, type CpuSample } from './cpu';
 import {
   HEAD_TO_HEAD_RUNS,
   cpuRatio,
@@ -64,9 +65,21 @@ function describeRun(name: string, r: RunResult): string {
 
 const ops = new Map<string, { op: Operation; seq: Sequence }>();
 
+/** Warm-up of each latency run at its own rate (ms). */
+const latencyWarmupMs = Number(process.env.BENCH_LATENCY_WARMUP_MS ?? 2000);
+
+/** Waits for the network to go quiet before a measured run, and logs the wait. */
+async function settleNetwork(what: string): Promise<void> {
+  const s = await settle(networkHome);
+  log(
+    `${what}: network ${s.quiet ? 'quiet' : 'still busy'} after ${(s.waitedMs / 1000).toFixed(1)} s (${s.lastMsPerSecond.toFixed(0)} CPU ms/s)`,
+  );
+}
+
 async function measure(w: Workload): Promise<WorkloadResult> {
   log(`${w.name}: setting up`);
   const op = await w.setup();
+  await settleNetwork(`${w.name} knee search`);
   const seq = new Sequence();
   ops.set(w.name, { op, seq });
   const { runs, knee } = await findKnee(op, seq, {
@@ -78,14 +91,31 @@ async function measure(w: Workload): Promise<WorkloadResult> {
     log: (r) => {
       log(describeRun(w.name, r));
     },
+    sampleCpu: () => sampleCpu(networkHome),
   });
   // Latency at 75% of the knee: operations offered at 0.75 x the knee's throughput (open loop),
-  // so the system is loaded but not saturated.
-  const before = sampleCpu(networkHome);
+  // so the system is loaded but not saturated. The knee search ends saturated, with peers still
+  // catching up; the latency run starts once the network is quiet, and after a warm-up at its
+  // own rate, so neither that backlog nor an empty pipeline is in its figures.
+  await settleNetwork(`${w.name} latency run`);
+  let before = sampleCpu(networkHome);
+  const startMeasuring = (): void => {
+    before = sampleCpu(networkHome);
+  };
   const latency =
     w.inProcess === true
-      ? await runClosedLoop(op, seq, Math.max(1, Math.round(knee.concurrency * 0.75)), durationMs)
-      : await runOpenLoop(op, seq, Math.max(1, knee.throughput * 0.75), durationMs);
+      ? await runClosedLoop(
+          op,
+          seq,
+          Math.max(1, Math.round(knee.concurrency * 0.75)),
+          durationMs,
+          latencyWarmupMs,
+          startMeasuring,
+        )
+      : await runOpenLoop(op, seq, Math.max(1, knee.throughput * 0.75), durationMs, {
+          warmupMs: latencyWarmupMs,
+          onMeasureStart: startMeasuring,
+        });
   const cpuMsPerOp = perOperation(before, sampleCpu(networkHome), latency.completed);
   log(describeRun(`${w.name} @75% rate`, latency));
   log(`${w.name}: CPU ms per operation ${JSON.stringify(cpuMsPerOp)}`);
@@ -105,8 +135,11 @@ async function runWithCpu(
   o: { op: Operation; seq: Sequence },
   concurrency: number,
 ): Promise<{ run: RunResult; cpu: CpuSample }> {
-  const before = sampleCpu(networkHome);
-  const run = await runClosedLoop(o.op, o.seq, concurrency, durationMs);
+  await settleNetwork('head-to-head run');
+  let before = sampleCpu(networkHome);
+  const run = await runClosedLoop(o.op, o.seq, concurrency, durationMs, 1000, () => {
+    before = sampleCpu(networkHome);
+  });
   return { run, cpu: perOperation(before, sampleCpu(networkHome), run.completed) };
 }
 

@@ -3,7 +3,7 @@
  * from the same completions, and failures are counted. Nothing here asserts a speed.
  */
 import { expect } from 'chai';
-import { runSteady, Sequence } from '../../../scripts/bench/load';
+import { runClosedLoop, runOpenLoop, runSteady, Sequence } from '../../../scripts/bench/load';
 
 describe('bench: a steady-state run', () => {
   it('reports one rate per window, their mean as the throughput, and their spread', async () => {
@@ -25,6 +25,39 @@ describe('bench: a steady-state run', () => {
     expect(r).to.include({ concurrency: 2, durationMs: 90, failed: 0 });
   });
 
+  it("reports the CPU each counted operation cost between the windows' start and end", async () => {
+    let cpu = 0;
+    const samples: number[] = [];
+    const r = await runSteady(
+      () =>
+        new Promise((resolve) =>
+          setImmediate(() => {
+            cpu += 3;
+            resolve(undefined);
+          }),
+        ),
+      new Sequence(),
+      1,
+      {
+        warmupMs: 10,
+        windowMs: 20,
+        windows: 2,
+        sampleCpu: () => {
+          samples.push(cpu);
+          return { peers: cpu, client: 1 };
+        },
+      },
+    );
+    expect(samples).to.have.length(2);
+    const [first = 0, last = 0] = samples;
+    expect(r.completed).to.be.greaterThan(0);
+    expect(r.cpuMsPerOp?.client).to.equal(0);
+    // 3 ms of "CPU" per operation, counted over the operations completed inside the windows.
+    const counted = ((r.windows ?? []).reduce((a, b) => a + b, 0) * 20) / 1000;
+    expect(r.cpuMsPerOp?.peers).to.be.closeTo((last - first) / counted, 0.01);
+    expect(r.cpuMsPerOp?.peers).to.be.within(2, 4);
+  });
+
   it('counts failed operations and keeps the first error, with no rate from them', async () => {
     const r = await runSteady(
       () =>
@@ -41,5 +74,73 @@ describe('bench: a steady-state run', () => {
     expect(r.firstError).to.equal('endorsement refused');
     expect(r.windows).to.deep.equal([0, 0]);
     expect(r).to.include({ throughput: 0, spread: 0, completed: 0 });
+  });
+});
+
+describe('bench: an open-loop run', () => {
+  it('offers a warm-up it does not count, and marks when the measurement starts', async () => {
+    const started: number[] = [];
+    let markedAt: number | undefined;
+    const t0 = performance.now();
+    const r = await runOpenLoop(
+      () => {
+        started.push(performance.now() - t0);
+        return new Promise((resolve) => setTimeout(resolve, 5));
+      },
+      new Sequence(),
+      200,
+      100,
+      {
+        warmupMs: 50,
+        onMeasureStart: () => {
+          markedAt = performance.now() - t0;
+        },
+      },
+    );
+    // 150 ms at 200/s: about 30 offered, of which the 20 scheduled after the warm-up count.
+    expect(started.length).to.be.within(29, 31);
+    expect(r.completed).to.be.within(19, 21);
+    expect(r.failed).to.equal(0);
+    expect(markedAt).to.be.a('number');
+    expect(markedAt).to.be.at.least(45);
+  });
+
+  it('counts only measured failures, and calls the mark even when the run ends first', async () => {
+    let marks = 0;
+    const r = await runOpenLoop(
+      () => Promise.reject(new Error('endorsement refused')),
+      new Sequence(),
+      100,
+      50,
+      {
+        warmupMs: 30,
+        onMeasureStart: () => {
+          marks++;
+        },
+      },
+    );
+    expect(r.completed).to.equal(0);
+    expect(r.failed).to.be.within(4, 6);
+    expect(r.firstError).to.equal('endorsement refused');
+    expect(marks).to.equal(1);
+  });
+});
+
+describe('bench: a closed-loop run', () => {
+  it('counts operations started after the warm-up and marks the measurement start once', async () => {
+    let marks = 0;
+    const r = await runClosedLoop(
+      () => new Promise((resolve) => setTimeout(resolve, 2)),
+      new Sequence(),
+      2,
+      40,
+      20,
+      () => {
+        marks++;
+      },
+    );
+    expect(marks).to.equal(1);
+    expect(r.completed).to.be.greaterThan(0);
+    expect(r.failed).to.equal(0);
   });
 });
