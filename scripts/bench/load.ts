@@ -93,6 +93,7 @@ export async function runClosedLoop(
   const worker = async (): Promise<void> => {
     for (;;) {
       const start = performance.now();
+      mark.check(start);
       if (start >= end) return;
       try {
         await op(seq.take());
@@ -113,10 +114,15 @@ export async function runClosedLoop(
 }
 
 /**
- * Calls `fn` once at `when` (a `performance.now()` time), or at `fire()` if that comes first: the
- * moment a run's measurement starts, for a CPU sample taken then rather than before the warm-up.
+ * Calls `fn` once at `when` (a `performance.now()` time): from a timer, from `check(now)` when a
+ * worker sees that time pass first, or at `fire()` if the run ends before. Workers check because an
+ * operation that never waits on I/O (an in-process signer) runs only microtasks, and a timer would
+ * not fire until the run ended. Used for CPU samples taken when a run's measurement starts or ends.
  */
-function atTime(when: number, fn: (() => void) | undefined): { fire: () => void } {
+function atTime(
+  when: number,
+  fn: (() => void) | undefined,
+): { fire: () => void; check: (now: number) => void } {
   let done = fn === undefined;
   const fire = (): void => {
     if (done) return;
@@ -125,7 +131,12 @@ function atTime(when: number, fn: (() => void) | undefined): { fire: () => void 
     fn?.();
   };
   const timer = setTimeout(fire, Math.max(0, when - performance.now()));
-  return { fire };
+  return {
+    fire,
+    check: (now) => {
+      if (now >= when) fire();
+    },
+  };
 }
 
 /** How a steady-state run at one concurrency is measured. */
@@ -189,16 +200,16 @@ export async function runSteady(
   let cpuAtStart: Record<string, number> | undefined;
   let cpuAtEnd: Record<string, number> | undefined;
   const sampler = opts.sampleCpu;
-  const timers =
-    sampler === undefined
-      ? []
-      : [
-          setTimeout(() => (cpuAtStart = sampler()), opts.warmupMs),
-          setTimeout(() => (cpuAtEnd = sampler()), end - performance.now()),
-        ];
+  const startMark = atTime(
+    warmEnd,
+    sampler === undefined ? undefined : () => (cpuAtStart = sampler()),
+  );
+  const endMark = atTime(end, sampler === undefined ? undefined : () => (cpuAtEnd = sampler()));
   const worker = async (): Promise<void> => {
     for (;;) {
       const start = performance.now();
+      startMark.check(start);
+      endMark.check(start);
       if (start >= end) return;
       try {
         await op(seq.take());
@@ -215,7 +226,8 @@ export async function runSteady(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, () => worker()));
-  for (const t of timers) clearTimeout(t);
+  startMark.fire();
+  endMark.fire();
   const windows = perWindow.map((n) => (n * 1000) / opts.windowMs);
   const total = perWindow.reduce((a, b) => a + b, 0);
   const measuredMs = opts.windowMs * opts.windows;
@@ -330,6 +342,7 @@ export async function runOpenLoop(
     const due = start + k * interval;
     if (due - warmEnd >= durationMs) break;
     const measured = due >= warmEnd;
+    mark.check(performance.now());
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (outstanding >= maxOutstanding) {

@@ -124,7 +124,7 @@ export function toMarkdown(report: BenchReport): string {
     '',
     'Each knee-search level runs continuously through a warm-up and then back-to-back windows; the knee is their total rate and the spread is (max − min) / mean of the windows at the knee (above 10%: a noisy machine).',
     '',
-    'Latency columns come from an open-loop run offering 75% of the knee throughput (for the in-process signer workloads, a closed loop at 75% of the knee concurrency). Ratios:',
+    'Latency columns come from an open-loop run offering 75% of the knee throughput (for the in-process signer workloads, a closed loop at 75% of the knee concurrency), started once the network is quiet after the knee search and measured after a warm-up at the same load. Ratios:',
     '',
   );
   for (const w of report.workloads) {

@@ -127,6 +127,53 @@ describe('bench: an open-loop run', () => {
 });
 
 describe('bench: a closed-loop run', () => {
+  it('marks the measurement start in time for an operation that never yields to timers', async () => {
+    let done = 0;
+    let doneAtMark: number | undefined;
+    const r = await runClosedLoop(
+      () => {
+        done++;
+        return Promise.resolve();
+      },
+      new Sequence(),
+      1,
+      30,
+      20,
+      () => {
+        doneAtMark = done;
+      },
+    );
+    // A timer alone would fire only after the run, when every operation is done.
+    expect(doneAtMark).to.be.a('number');
+    expect(doneAtMark).to.be.greaterThan(0);
+    expect(doneAtMark).to.be.lessThan(done);
+    expect(r.completed).to.be.greaterThan(0);
+  });
+
+  it('samples the CPU at both ends of a steady run whose operations never yield', async () => {
+    let cpu = 0;
+    let samples = 0;
+    const r = await runSteady(
+      () => {
+        cpu += 1;
+        return Promise.resolve();
+      },
+      new Sequence(),
+      1,
+      {
+        warmupMs: 10,
+        windowMs: 10,
+        windows: 2,
+        sampleCpu: () => {
+          samples++;
+          return { peers: cpu };
+        },
+      },
+    );
+    expect(samples).to.equal(2);
+    expect(r.cpuMsPerOp?.peers).to.be.closeTo(1, 0.05);
+  });
+
   it('counts operations started after the warm-up and marks the measurement start once', async () => {
     let marks = 0;
     const r = await runClosedLoop(
