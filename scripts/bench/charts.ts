@@ -173,7 +173,8 @@ function ratioNote(w: WorkloadResult): string {
 
 /**
  * Transactions per second: each workload's knee, the ratio targets as ticks on their workloads,
- * the library's head-to-head runs as pairs with each run's ratio, and Caliper's figures.
+ * the head-to-head runs (the library's, the reports', the votes') as pairs with each run's ratio
+ * and the target ticked on them, and Caliper's figures.
  */
 export function throughputChart(report: BenchReport): string {
   const targets = report.targets ?? [];
@@ -181,7 +182,11 @@ export function throughputChart(report: BenchReport): string {
   const bars: Bar[] = [];
   for (const w of report.workloads) {
     if (isSigner(w)) continue;
-    const spec = RATIO_TARGETS.find((t) => t.workload === w.name && !t.eachRun);
+    // A workload compared head to head gets its target on those runs' bars below.
+    const headToHead = w.paired !== undefined && w.paired.length > 0;
+    const spec = headToHead
+      ? undefined
+      : RATIO_TARGETS.find((t) => t.workload === w.name && !t.eachRun);
     const t = spec === undefined ? undefined : targetFor(targets, `ratio:${w.name}`);
     const base = spec === undefined ? undefined : byName.get(spec.baseline);
     bars.push({
@@ -200,7 +205,7 @@ export function throughputChart(report: BenchReport): string {
           }),
     });
   }
-  for (const spec of RATIO_TARGETS.filter((s) => s.eachRun)) {
+  for (const spec of RATIO_TARGETS) {
     const w = byName.get(spec.workload);
     const t = targetFor(targets, `ratio:${spec.workload}`);
     (w?.paired ?? []).forEach((p, k) => {
@@ -220,7 +225,7 @@ export function throughputChart(report: BenchReport): string {
         target: {
           at: spec.threshold * p.baselineThroughput,
           met,
-          text: `≥ ${spec.threshold.toFixed(2)}×: ${verdict(met)}${t !== undefined && k === (w?.paired?.length ?? 0) - 1 ? ` (all runs: ${verdict(t.met)})` : ''}`,
+          text: `≥ ${spec.threshold.toFixed(2)}×: ${verdict(met)}${t !== undefined && k === (w?.paired?.length ?? 0) - 1 ? ` (${spec.eachRun ? 'all runs' : 'runs together'}: ${verdict(t.met)})` : ''}`,
         },
       });
     });

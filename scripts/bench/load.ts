@@ -389,10 +389,13 @@ export interface Workload {
   /** Fixed in-flight counts to try instead of doubling from 1 (for expensive operations). */
   startInFlight?: number;
   /**
-   * Compare with the baseline head to head: both run alternately at the baseline's knee
-   * concurrency, three times each, so machine noise hits both alike.
+   * Compare with the baseline head to head: both run alternately, three times each, so machine
+   * noise and drift over the minutes between two knee searches hit both alike. `true` or
+   * `'baseline-knee'`: both at the baseline's knee concurrency (the library against the client it
+   * wraps, on equal terms); `'own-knee'`: each at its own knee concurrency (a heavier workload
+   * whose throughput falls past its own knee is compared at its best, as the knee ratio is).
    */
-  paired?: boolean;
+  paired?: boolean | 'baseline-knee' | 'own-knee';
   /**
    * The operation runs inside this process (a signer): an open-loop schedule would measure the
    * scheduler, not the operation, so latency comes from a closed loop at 75% of the knee's

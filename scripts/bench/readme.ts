@@ -34,8 +34,10 @@ function ratioCell(w: WorkloadResult | undefined, baseline?: string): string {
   const runs = r.runs === undefined ? undefined : r.runs.map((v) => v.toFixed(2)).join(' / ');
   const cpuRuns =
     r.cpuRuns === undefined ? undefined : r.cpuRuns.map((v) => v.toFixed(2)).join(' / ');
-  const tput = runs === undefined ? r.value.toFixed(2) : `runs ${runs}`;
-  const cpu = cpuRuns ?? (r.cpuValue === undefined ? undefined : r.cpuValue.toFixed(2));
+  const tput = runs === undefined ? r.value.toFixed(2) : `${r.value.toFixed(2)} (runs ${runs})`;
+  const cpuHead = r.cpuValue === undefined ? undefined : r.cpuValue.toFixed(2);
+  const cpu =
+    cpuRuns === undefined || cpuHead === undefined ? cpuHead : `${cpuHead} (runs ${cpuRuns})`;
   return `${tput}${cpu === undefined ? '' : `; by CPU per tx ${cpu}`}`;
 }
 

@@ -149,19 +149,21 @@ async function runWithCpu(
  */
 async function headToHead(
   w: Workload,
+  own: WorkloadResult,
   base: WorkloadResult,
-): Promise<{ value: number; runs: RunResult[]; pairs: PairedRun[] }> {
+): Promise<{ value: number; runs: RunResult[]; pairs: PairedRun[]; concurrency: string }> {
   const mine = ops.get(w.name);
   const theirs = ops.get(base.name);
   if (mine === undefined || theirs === undefined) throw new Error(`no operation for ${w.name}`);
   const c = base.knee.concurrency;
+  const cMine = w.paired === 'own-knee' ? own.knee.concurrency : c;
   let a = 0;
   let b = 0;
   const runs: RunResult[] = [];
   const pairs: PairedRun[] = [];
   for (let k = 0; k < HEAD_TO_HEAD_RUNS; k++) {
     const rb = await runWithCpu(theirs, c);
-    const ra = await runWithCpu(mine, c);
+    const ra = await runWithCpu(mine, cMine);
     log(describeRun(`${base.name} (paired ${String(k + 1)})`, rb.run));
     log(describeRun(`${w.name} (paired ${String(k + 1)})`, ra.run));
     b += rb.run.throughput;
@@ -174,7 +176,15 @@ async function headToHead(
       cpuMsPerOp: ra.cpu,
     });
   }
-  return { value: a / b, runs, pairs };
+  return {
+    value: a / b,
+    runs,
+    pairs,
+    concurrency:
+      cMine === c
+        ? `at ${String(c)} in flight`
+        : `each at its own knee (${String(cMine)} and ${String(c)} in flight)`,
+  };
 }
 
 /** Name and version of an installed package, read from its package.json. */
@@ -234,9 +244,9 @@ async function main(): Promise<void> {
       ...(cpuValue === undefined ? {} : { cpuValue }),
       ...(w.baseline.target === undefined ? {} : { target: w.baseline.target }),
     };
-    if (w.paired === true) {
+    if (w.paired !== undefined && w.paired !== false) {
       try {
-        const paired = await headToHead(w, b);
+        const paired = await headToHead(w, r, b);
         r.runs.push(...paired.runs);
         r.paired = paired.pairs;
         const cpuRuns = paired.pairs.map((p) => cpuRatio(p.baselineCpuMsPerOp, p.cpuMsPerOp));
@@ -247,7 +257,7 @@ async function main(): Promise<void> {
           ratio.cpuRuns = cpuRuns;
           ratio.cpuValue = cpuRuns.reduce((x, y) => x + y, 0) / cpuRuns.length;
         }
-        ratio.how = `throughput over the baseline's, both run alternately ${String(HEAD_TO_HEAD_RUNS)} times at ${String(b.knee.concurrency)} in flight (each run's ratio listed; the headline is the ratio of the sums); CPU: ${
+        ratio.how = `throughput over the baseline's, both run alternately ${String(HEAD_TO_HEAD_RUNS)} times ${paired.concurrency} (each run's ratio listed; the headline is the ratio of the sums); CPU: ${
           pairedCpu
             ? "the baseline's CPU ms per transaction over the workload's in each pair, the headline their mean"
             : 'a pair lacked CPU figures, so the CPU ratio is the one from the runs at 75% of the knee'

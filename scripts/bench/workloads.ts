@@ -195,6 +195,7 @@ function reportWorkload(
       name: 'noop-submit',
       target: oracleCount === 16 ? 0.75 : oracleCount === 31 ? 0.6 : undefined,
     },
+    paired: 'own-knee',
     submit: true,
     setup: async () => {
       const keys = newOracles(oracleCount);
@@ -339,6 +340,7 @@ function voteWorkload(
     description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open; endorsed by a peer of each member under MAJORITY); ${String(proposals)} proposals created beforehand; ${votersCast ? "the vote names the votes its client has seen (none) as the library's does, so only its own vote key is read" : 'no votersCast, so the contract reads the vote range'}`,
     // The fair baseline: a no-op under the same MAJORITY policy needs one endorsement per member too.
     baseline: { name: 'noop-submit-majority', target: 0.8 },
+    paired: 'own-knee',
     submit: true,
     setup: async () => {
       await initializeMembership(admin, org2Admin);

@@ -10,6 +10,7 @@ import {
   replaceSection,
   START_MARKER,
 } from '../../../scripts/bench/readme';
+import { throughputChart } from '../../../scripts/bench/charts';
 import type { BenchReport } from '../../../scripts/bench/results';
 
 const run = (throughput: number) => ({
@@ -76,5 +77,63 @@ describe('bench: report', () => {
     expect(lines).to.include(
       '| 31-oracle report over no-op submit | not measured in this run |  | not measured |',
     );
+  });
+
+  it('shows a head-to-head ratio with its runs, and ticks the target on those runs in the chart', () => {
+    const pair = (baselineThroughput: number, throughput: number) => ({
+      baselineThroughput,
+      throughput,
+      baselineCpuMsPerOp: { total: 10 },
+      cpuMsPerOp: { total: 13 },
+    });
+    const report: BenchReport = {
+      startedAt: '2026-12-03T07:00:00.000Z',
+      machine: { cpus: 2, model: 'test', memoryGiB: 24, node: 'v20' },
+      settings: { batchTimeout: '0.5s' },
+      workloads: [
+        { name: 'noop-submit', description: '', knee: run(200), runs: [] },
+        {
+          name: 'report-16-oracles',
+          description: '',
+          knee: run(150),
+          runs: [],
+          paired: [pair(200, 160), pair(180, 130), pair(190, 140)],
+          ratio: {
+            baseline: 'noop-submit',
+            value: 430 / 570,
+            runs: [0.8, 130 / 180, 140 / 190],
+            cpuValue: 10 / 13,
+            cpuRuns: [10 / 13, 10 / 13, 10 / 13],
+            how: 'alternately',
+          },
+        },
+      ],
+      targets: [
+        {
+          id: 'ratio:report-16-oracles',
+          label: '16-oracle report over no-op submit',
+          workload: 'report-16-oracles',
+          unit: 'ratio',
+          comparator: '>=',
+          threshold: 0.75,
+          measured: [430 / 570],
+          cpuMeasured: [10 / 13],
+          met: true,
+          metByCpu: true,
+        },
+      ],
+      extra: {},
+    };
+    expect(headlineSection(report).split('\n')).to.include(
+      '| 16-oracle report over no-op submit | 0.75 (runs 0.80 / 0.72 / 0.74); by CPU per tx 0.77 (runs 0.77 / 0.77 / 0.77) | ≥ 0.75 | **met** (by CPU: met) |',
+    );
+    const svg = throughputChart(report);
+    // Each run's own verdict, and the verdict of the runs together on the last one.
+    expect(svg).to.include('head to head 1: report-16-oracles');
+    expect(svg).to.include('≥ 0.75×: met');
+    expect(svg).to.include('≥ 0.75×: missed (runs together: met)');
+    // No second tick on the knee bar, whose ratio is not the one judged.
+    expect(svg).to.include('(knee; ratio from the head-to-head runs)');
+    expect(svg.match(/target ≥ 0\.75×/g)).to.equal(null);
   });
 });
