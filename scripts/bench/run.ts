@@ -19,6 +19,7 @@ import { connectBare } from './fabric-client';
 import {
   findKnee,
   runClosedLoop,
+  runSteady,
   runOpenLoop,
   Sequence,
   type Operation,
@@ -64,6 +65,9 @@ function describeRun(name: string, r: RunResult): string {
 }
 
 const ops = new Map<string, { op: Operation; seq: Sequence }>();
+
+/** Measured windows of each head-to-head run (after the knee search's warm-up). */
+const HEAD_TO_HEAD_WINDOWS = 2;
 
 /** Warm-up of each latency run at its own rate (ms). */
 const latencyWarmupMs = Number(process.env.BENCH_LATENCY_WARMUP_MS ?? 2000);
@@ -130,17 +134,24 @@ async function measure(w: Workload): Promise<WorkloadResult> {
   };
 }
 
-/** One closed-loop run with the CPU every component spent on it, per operation. */
+/**
+ * One head-to-head run: a steady-state run as a knee-search level is (the same warm-up, then two
+ * windows), with the CPU every component spent per operation over the windows. A short run with a
+ * one-second warm-up measured a workload whose latency is two seconds at 256 in flight before its
+ * pipeline was full, and so favoured the lighter side of a pair.
+ */
 async function runWithCpu(
   o: { op: Operation; seq: Sequence },
   concurrency: number,
 ): Promise<{ run: RunResult; cpu: CpuSample }> {
   await settleNetwork('head-to-head run');
-  let before = sampleCpu(networkHome);
-  const run = await runClosedLoop(o.op, o.seq, concurrency, durationMs, 1000, () => {
-    before = sampleCpu(networkHome);
+  const run = await runSteady(o.op, o.seq, concurrency, {
+    warmupMs,
+    windowMs: durationMs,
+    windows: HEAD_TO_HEAD_WINDOWS,
+    sampleCpu: () => sampleCpu(networkHome),
   });
-  return { run, cpu: perOperation(before, sampleCpu(networkHome), run.completed) };
+  return { run, cpu: run.cpuMsPerOp ?? {} };
 }
 
 /**
@@ -257,7 +268,7 @@ async function main(): Promise<void> {
           ratio.cpuRuns = cpuRuns;
           ratio.cpuValue = cpuRuns.reduce((x, y) => x + y, 0) / cpuRuns.length;
         }
-        ratio.how = `throughput over the baseline's, both run alternately ${String(HEAD_TO_HEAD_RUNS)} times ${paired.concurrency} (each run's ratio listed; the headline is the ratio of the sums); CPU: ${
+        ratio.how = `throughput over the baseline's, both run alternately ${String(HEAD_TO_HEAD_RUNS)} times ${paired.concurrency}, each run a ${String(warmupMs / 1000)} s warm-up and ${String(HEAD_TO_HEAD_WINDOWS)} windows of ${String(durationMs / 1000)} s (each run's ratio listed; the headline is the ratio of the sums); CPU: ${
           pairedCpu
             ? "the baseline's CPU ms per transaction over the workload's in each pair, the headline their mean"
             : 'a pair lacked CPU figures, so the CPU ratio is the one from the runs at 75% of the knee'
