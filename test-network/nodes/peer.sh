@@ -63,5 +63,12 @@ if node_keys_in_hsm; then
   SOFTHSM2_CONF="$(node_hsm_dir "$name")/softhsm2.conf"
   export SOFTHSM2_CONF
 fi
+# PEER_PPROF=1: Go's pprof endpoint on the operations port + 1000 (past the network's own ports),
+# for profiling a peer under load: go tool pprof http://127.0.0.1:<port>/debug/pprof/profile
+if [[ "${PEER_PPROF:-0}" == 1 ]]; then
+  export CORE_PEER_PROFILE_ENABLED=true
+  CORE_PEER_PROFILE_LISTENADDRESS="127.0.0.1:$(($(peer_ops_port "$org" "$p") + 1000))"
+  export CORE_PEER_PROFILE_LISTENADDRESS
+fi
 mkdir -p "$DATA_DIR/$name"
 exec "$(node_fabric_bin)/peer" node start
