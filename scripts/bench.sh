@@ -9,8 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/network-session.sh
 source scripts/lib/network-session.sh
-network_session bench 29000
 bash scripts/bootstrap.sh
+# A mistyped BENCH_* value stops the run here, before any network is started or removed.
+npx ts-node --transpile-only scripts/bench/settings.ts
+network_session bench 29000
 # The benchmark uses the packages by name, which resolve to their built dist/.
 npm run build --silent
 

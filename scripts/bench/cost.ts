@@ -35,6 +35,7 @@ import { connection } from '@oracle-consortium/gateway';
 import { connectBare } from './fabric-client';
 import { perOperation, sampleCpu, type CpuSample } from './cpu';
 import { runClosedLoop, Sequence, type Operation } from './load';
+import { envNumber } from './settings';
 import {
   createFeeds,
   createProposals,
@@ -122,9 +123,11 @@ function sizes(name: string, fallback: string): number[] {
   return [...list].sort((a, b) => a - b);
 }
 
-const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+/** A whole-number setting ≥ 1 (≥ 0 for a warm-up), checked as `npm run bench`'s are. */
+const num = (name: string, fallback: number, min = 1): number =>
+  envNumber(process.env, name, fallback, { min, integer: true, unit: 'a count or milliseconds' });
 const durationMs = num('BENCH_COST_DURATION_MS', 10_000);
-const warmupMs = num('BENCH_COST_WARMUP_MS', 2000);
+const warmupMs = num('BENCH_COST_WARMUP_MS', 2000, 0);
 const inFlight = num('BENCH_COST_INFLIGHT', 8);
 const seedInFlight = num('BENCH_COST_SEED_INFLIGHT', 128);
 const oracleCount = num('BENCH_COST_ORACLES', 4);

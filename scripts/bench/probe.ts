@@ -16,6 +16,7 @@ import { connection } from '@oracle-consortium/gateway';
 import { perOperation, sampleCpu } from './cpu';
 import { connectBare } from './fabric-client';
 import { runSteady, Sequence } from './load';
+import { envNumber } from './settings';
 import { baselineWorkloads, errorText, extraWorkloads } from './workloads';
 
 async function main(): Promise<void> {
@@ -24,11 +25,13 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2);
   if (names.length === 0) throw new Error('name the workloads to probe');
   process.env.BENCH_PROPOSALS ??= '4000';
-  const inFlight = Number(process.env.BENCH_PROBE_INFLIGHT ?? 128);
+  const env = process.env;
+  const count = (unit: string) => ({ min: 1, integer: true, unit });
+  const inFlight = envNumber(env, 'BENCH_PROBE_INFLIGHT', 128, count('transactions in flight'));
   const options = {
-    warmupMs: Number(process.env.BENCH_WARMUP_MS ?? 3000),
-    windowMs: Number(process.env.BENCH_DURATION_MS ?? 10_000),
-    windows: Number(process.env.BENCH_REPEATS ?? 2),
+    warmupMs: envNumber(env, 'BENCH_WARMUP_MS', 3000, { ...count('milliseconds'), min: 0 }),
+    windowMs: envNumber(env, 'BENCH_DURATION_MS', 10_000, count('milliseconds')),
+    windows: envNumber(env, 'BENCH_REPEATS', 2, count('windows')),
   };
   const networkHome = path.dirname(descFile);
   const org1Network = await connection.loadNetworkDescription({ path: descFile, member: 'Org1' });

@@ -4,11 +4,12 @@
  *
  * Environment: BENCH_DURATION_MS (per measured window, default 5000), BENCH_WARMUP_MS (before
  * the windows of each knee-search level, default 3000), BENCH_REPEATS (windows per level, default
- * 3), BENCH_MAX_INFLIGHT (default 256), BENCH_ONLY (comma-separated workload names),
+ * 3), BENCH_MAX_INFLIGHT (default 256), BENCH_ONLY (comma-separated workload names, or none),
  * BENCH_LATENCY_WARMUP_MS (offered load before each latency run's measurement, default 2000),
  * BENCH_NOISY_SPREAD (spread across a level's windows above which the run is called noisy, default
  * 0.1), BENCH_OUT (output directory, default bench/results; smoke runs write elsewhere),
- * NETWORK_DESCRIPTION (set by scripts/bench.sh).
+ * BENCH_PROPOSALS (the vote workload's proposals, default 16000), NETWORK_DESCRIPTION (set by
+ * scripts/bench.sh). settings.ts reads and checks them.
  */
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
@@ -37,16 +38,13 @@ import {
   type Ratio,
 } from './targets';
 import { KV_MAJORITY, baselineWorkloads, errorText, extraWorkloads } from './workloads';
+import { WORKLOAD_NAMES, benchSettings } from './settings';
 
 /** Repository root: results go to bench/results/ there. */
 const REPO_DIR = path.resolve(__dirname, '..', '..');
 
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5000);
-const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 3000);
-const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
-const only = (process.env.BENCH_ONLY ?? '').split(',').filter((s) => s !== '');
-const noisyThreshold = Number(process.env.BENCH_NOISY_SPREAD ?? 0.1);
+const { durationMs, warmupMs, repeats, maxInFlight, only, noisyThreshold, latencyWarmupMs } =
+  benchSettings();
 /** Where results go: bench/results/ unless BENCH_OUT names another directory (smoke runs). */
 const outDir = process.env.BENCH_OUT ?? path.join(REPO_DIR, 'bench', 'results');
 const networkHome = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
@@ -68,9 +66,6 @@ const ops = new Map<string, { op: Operation; seq: Sequence }>();
 
 /** Measured windows of each head-to-head run (after the knee search's warm-up). */
 const HEAD_TO_HEAD_WINDOWS = 2;
-
-/** Warm-up of each latency run at its own rate (ms). */
-const latencyWarmupMs = Number(process.env.BENCH_LATENCY_WARMUP_MS ?? 2000);
 
 /** Waits for the network to go quiet before a measured run, and logs the wait. */
 async function settleNetwork(what: string): Promise<void> {
@@ -230,9 +225,14 @@ async function main(): Promise<void> {
   const channel = org1Network.channelName;
   const org1 = connectBare(org1Network, 'user1');
   const base = baselineWorkloads(org1.gateway.getNetwork(channel));
-  const workloads = [...base, ...(await extraWorkloads(descFile))].filter(
-    (w) => only.length === 0 || only.includes(w.name),
-  );
+  const all = [...base, ...(await extraWorkloads(descFile))];
+  const built = all.map((w) => w.name).join(', ');
+  if (built !== WORKLOAD_NAMES.join(', ')) {
+    throw new Error(
+      `settings.ts's WORKLOAD_NAMES (${WORKLOAD_NAMES.join(', ')}) differ from the workloads built (${built})`,
+    );
+  }
+  const workloads = all.filter((w) => only.length === 0 || only.includes(w.name));
 
   const results: WorkloadResult[] = [];
   for (const w of workloads) {

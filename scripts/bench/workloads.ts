@@ -27,6 +27,7 @@ import {
 import { encodeReport } from '@oracle-consortium/protocol';
 import { connectBare } from './fabric-client';
 import type { Operation, Workload } from './load';
+import { benchSettings } from './settings';
 
 const CHAINCODE = 'consortium';
 /** The kv chaincode's second definition, under MAJORITY (scripts/bench.sh deploys it). */
@@ -569,7 +570,7 @@ export async function extraWorkloads(descriptionPath: string): Promise<Workload[
   const org2Membership = connectBare(org2Network, 'admin')
     .gateway.getNetwork(channel)
     .getContract(MEMBERSHIP_CHAINCODE, 'membership');
-  const maxInFlight = Number(process.env.BENCH_MAX_INFLIGHT ?? 256);
+  const { maxInFlight, proposals } = benchSettings();
   return [
     ...libraryWorkloads(network),
     reportWorkload(feeds, 4, maxInFlight),
@@ -579,7 +580,7 @@ export async function extraWorkloads(descriptionPath: string): Promise<Workload[
       membership,
       org2Membership,
       // The knee search, latency run and head-to-head runs vote about 8,500 times at 95 votes/s.
-      Number(process.env.BENCH_PROPOSALS ?? 16000),
+      proposals,
       firstPeerTlsRoot(network),
     ),
     ...signerWorkloads(network),

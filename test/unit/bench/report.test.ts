@@ -11,7 +11,8 @@ import {
   START_MARKER,
 } from '../../../scripts/bench/readme';
 import { throughputChart } from '../../../scripts/bench/charts';
-import type { BenchReport } from '../../../scripts/bench/results';
+import type { BenchReport, WorkloadResult } from '../../../scripts/bench/results';
+import type { TargetResult } from '../../../scripts/bench/targets';
 
 const run = (throughput: number) => ({
   concurrency: 64,
@@ -22,6 +23,38 @@ const run = (throughput: number) => ({
   p50Ms: 450,
   p95Ms: 600,
   p99Ms: 700,
+});
+
+/**
+ * A report of a noop-submit baseline at 200 tx/s, the given workloads after it and the given
+ * targets; the rest is what the writers need and nothing they judge.
+ */
+const reportWith = (workloads: WorkloadResult[], targets: TargetResult[]): BenchReport => ({
+  startedAt: '2026-12-03T07:00:00.000Z',
+  machine: { cpus: 2, model: 'test', memoryGiB: 24, node: 'v20' },
+  settings: { batchTimeout: '0.5s' },
+  workloads: [{ name: 'noop-submit', description: '', knee: run(200), runs: [] }, ...workloads],
+  targets,
+  extra: {},
+});
+
+/** The 16-oracle report target as evaluated, with what was measured. */
+const report16Target = (
+  measured: number,
+  cpuMeasured: number,
+  met: boolean,
+  metByCpu: boolean,
+): TargetResult => ({
+  id: 'ratio:report-16-oracles',
+  label: '16-oracle report over no-op submit',
+  workload: 'report-16-oracles',
+  unit: 'ratio',
+  comparator: '>=',
+  threshold: 0.75,
+  measured: [measured],
+  cpuMeasured: [cpuMeasured],
+  met,
+  metByCpu,
 });
 
 describe('bench: report', () => {
@@ -40,12 +73,8 @@ describe('bench: report', () => {
   });
 
   it('shows the stored verdict of a target and says when a target was not measured', () => {
-    const report: BenchReport = {
-      startedAt: '2026-12-02T15:00:00.000Z',
-      machine: { cpus: 2, model: 'test', memoryGiB: 24, node: 'v20' },
-      settings: { batchTimeout: '0.5s' },
-      workloads: [
-        { name: 'noop-submit', description: '', knee: run(200), runs: [] },
+    const report = reportWith(
+      [
         {
           name: 'report-16-oracles',
           description: '',
@@ -54,22 +83,8 @@ describe('bench: report', () => {
           ratio: { baseline: 'noop-submit', value: 0.6, cpuValue: 0.7, how: 'knee' },
         },
       ],
-      targets: [
-        {
-          id: 'ratio:report-16-oracles',
-          label: '16-oracle report over no-op submit',
-          workload: 'report-16-oracles',
-          unit: 'ratio',
-          comparator: '>=',
-          threshold: 0.75,
-          measured: [0.6],
-          cpuMeasured: [0.7],
-          met: false,
-          metByCpu: false,
-        },
-      ],
-      extra: {},
-    };
+      [report16Target(0.6, 0.7, false, false)],
+    );
     const lines = headlineSection(report).split('\n');
     expect(lines).to.include(
       '| 16-oracle report over no-op submit | 0.60; by CPU per tx 0.70 | ≥ 0.75 | **missed** (by CPU: missed) |',
@@ -86,12 +101,8 @@ describe('bench: report', () => {
       baselineCpuMsPerOp: { total: 10 },
       cpuMsPerOp: { total: 13 },
     });
-    const report: BenchReport = {
-      startedAt: '2026-12-03T07:00:00.000Z',
-      machine: { cpus: 2, model: 'test', memoryGiB: 24, node: 'v20' },
-      settings: { batchTimeout: '0.5s' },
-      workloads: [
-        { name: 'noop-submit', description: '', knee: run(200), runs: [] },
+    const report = reportWith(
+      [
         {
           name: 'report-16-oracles',
           description: '',
@@ -108,22 +119,8 @@ describe('bench: report', () => {
           },
         },
       ],
-      targets: [
-        {
-          id: 'ratio:report-16-oracles',
-          label: '16-oracle report over no-op submit',
-          workload: 'report-16-oracles',
-          unit: 'ratio',
-          comparator: '>=',
-          threshold: 0.75,
-          measured: [430 / 570],
-          cpuMeasured: [10 / 13],
-          met: true,
-          metByCpu: true,
-        },
-      ],
-      extra: {},
-    };
+      [report16Target(430 / 570, 10 / 13, true, true)],
+    );
     expect(headlineSection(report).split('\n')).to.include(
       '| 16-oracle report over no-op submit | 0.75 (runs 0.80 / 0.72 / 0.74); by CPU per tx 0.77 (runs 0.77 / 0.77 / 0.77) | ≥ 0.75 | **met** (by CPU: met) |',
     );
