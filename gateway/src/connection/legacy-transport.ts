@@ -53,6 +53,28 @@ function staticPlan(peers: readonly PeerConfig[]): EndorsementPlan {
   return { groups, layouts: [new Map([...groups.keys()].map((g) => [g, 1]))] };
 }
 
+/**
+ * Fabric's chaincode handler refuses a proposal whose transaction it is still simulating
+ * ("txid: <id>(<channel>) exists"). Here that is an earlier copy of the same signed proposal: one
+ * sent by an attempt whose stage deadline cut the client's wait while the peer went on running
+ * it. The peer is healthy and the proposal valid, so the copy is sent again once that run is over.
+ */
+const STILL_SIMULATING = /\btxid: [0-9a-f]+\([^)]*\) exists\b/;
+
+/** Pause before sending a proposal again to a peer still simulating an earlier copy. */
+const STILL_SIMULATING_PAUSE_MS = 50;
+
+/**
+ * Whether a peer answered that it is still simulating an earlier copy of this proposal.
+ *
+ * @param response - the peer's answer
+ * @returns true for Fabric's "txid … exists" refusal
+ */
+function stillSimulating(response: peerProtos.ProposalResponse): boolean {
+  const r = response.getResponse();
+  return (r?.getStatus() ?? 500) >= 400 && STILL_SIMULATING.test(r?.getMessage() ?? '');
+}
+
 function refusal(
   address: string,
   mspId: string,
@@ -109,24 +131,36 @@ class LegacyTransport implements Transport {
       mspId: this.#peer.mspId,
     },
   ) {
-    let bytes: Buffer;
-    try {
-      bytes = await unary(client, METHODS.processProposal, signed.serializeBinary(), deadline);
-    } catch (err) {
-      const e = err as { code?: unknown; message?: unknown };
-      if (
-        typeof e.code !== 'number' ||
-        e.code === (grpc.status.UNAVAILABLE as number) ||
-        e.code === (grpc.status.DEADLINE_EXCEEDED as number)
-      ) {
-        throw err;
+    const request = signed.serializeBinary();
+    for (;;) {
+      let bytes: Buffer;
+      try {
+        bytes = await unary(client, METHODS.processProposal, request, deadline);
+      } catch (err) {
+        const e = err as { code?: unknown; message?: unknown };
+        if (
+          typeof e.code !== 'number' ||
+          e.code === (grpc.status.UNAVAILABLE as number) ||
+          e.code === (grpc.status.DEADLINE_EXCEEDED as number)
+        ) {
+          throw err;
+        }
+        // The endorser refused the proposal before running it (access denied, malformed): the
+        // refusal names the peer, as a chaincode's would.
+        const message = typeof e.message === 'string' ? e.message : 'refused';
+        throw new LegacyCallError(e.code, message, [{ ...peer, message }]);
       }
-      // The endorser refused the proposal before running it (access denied, malformed): the
-      // refusal names the peer, as a chaincode's would.
-      const message = typeof e.message === 'string' ? e.message : 'refused';
-      throw new LegacyCallError(e.code, message, [{ ...peer, message }]);
+      const response = peerProtos.ProposalResponse.deserializeBinary(bytes);
+      if (!stillSimulating(response)) return response;
+      if (Date.now() + STILL_SIMULATING_PAUSE_MS >= deadline) {
+        // A peer busy past the stage deadline is treated as a stalled one: the next peer is tried.
+        const message = `${peer.address} was still simulating an earlier copy of this proposal at the stage deadline`;
+        throw new LegacyCallError(grpc.status.DEADLINE_EXCEEDED, message, [
+          { ...peer, message },
+        ]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, STILL_SIMULATING_PAUSE_MS));
     }
-    return peerProtos.ProposalResponse.deserializeBinary(bytes);
   }
 
   async evaluate(proposal: SignedBytes, deadline: number): Promise<Uint8Array> {

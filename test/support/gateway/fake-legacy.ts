@@ -282,6 +282,11 @@ export class FakeLegacyPeer {
   divergent = false;
   /** Chaincode answer status (200 unless set) and message. */
   refuse: { status: number; message: string } | undefined;
+  /**
+   * How many of the next chaincode proposals to refuse as Fabric does while it is still
+   * simulating an earlier copy of the same transaction ("txid: <id>(<channel>) exists").
+   */
+  stillSimulating = 0;
   /** Proposals received. */
   proposals = 0;
   /** Discovery requests received. */
@@ -355,6 +360,15 @@ export class FakeLegacyPeer {
               fakeBlock(found.block, input[2] ?? '', found.code).serializeBinary(),
             );
           }
+        } else if (this.stillSimulating > 0) {
+          this.stillSimulating--;
+          const txId = common.ChannelHeader.deserializeBinary(
+            common.Header.deserializeBinary(proposal.getHeader_asU8()).getChannelHeader_asU8(),
+          ).getTxId();
+          response.setStatus(500);
+          response.setMessage(
+            `error in simulation: failed to execute transaction ${txId}: error sending: txid: ${txId}(fake-channel) exists`,
+          );
         } else if (this.refuse !== undefined) {
           response.setStatus(this.refuse.status);
           response.setMessage(this.refuse.message);

@@ -180,7 +180,9 @@ describe('bench: a closed-loop run', () => {
       () => new Promise((resolve) => setTimeout(resolve, 2)),
       new Sequence(),
       2,
-      40,
+      // Long enough that a pause of the event loop (GC, another suite's timers) cannot swallow
+      // the whole window: at 40 ms it did once in a full unit run.
+      300,
       20,
       () => {
         marks++;

@@ -376,6 +376,32 @@ describe('legacy transport against fake peers and orderers', function () {
     expect(err.details.map((d) => d.mspId)).to.deep.equal(['Org2MSP']);
   });
 
+  it('asks a peer still simulating an earlier copy of the proposal again, and commits once', async () => {
+    await setUp([
+      ['p1', 'Org1MSP'],
+      ['p2', 'Org2MSP'],
+    ]);
+    // Fabric's answer when a copy sent by an attempt that gave up at its deadline is still running.
+    net.peers[0]!.stillSimulating = 2;
+    const c = connect();
+    const out = await c.submit({ chaincode: 'kv', transaction: 'put', arguments: ['k', 'v'] });
+    expect(text(out.result)).to.equal('put ok');
+    expect(net.peers.map((p) => p.proposals)).to.deep.equal([3, 1]);
+    expect(net.fabric.copies(out.transactionId)).to.equal(1);
+    // An evaluation meets the same answer the same way.
+    net.peers[0]!.stillSimulating = 1;
+    expect(text(await c.evaluate({ chaincode: 'kv', transaction: 'get' }))).to.equal('get ok');
+  });
+
+  it('fails a peer still simulating past the stage deadline as stalled, naming the peer', async () => {
+    await setUp([['p1', 'Org1MSP']]);
+    net.peers[0]!.stillSimulating = 1000;
+    const err = await rejection(connect().evaluate({ chaincode: 'kv', transaction: 'get' }));
+    if (!(err instanceof ConnectionError)) return expect.fail(String(err));
+    expect(err.code).to.equal('UNAVAILABLE');
+    expect(err.message).to.match(/still simulating an earlier copy of this proposal/);
+  });
+
   it('moves to the next orderer after SERVICE_UNAVAILABLE and orders the envelope once', async () => {
     await setUp([['p1', 'Org1MSP']]);
     net.orderers[0]!.script.push('unavailable');
