@@ -155,9 +155,7 @@ class LegacyTransport implements Transport {
       if (Date.now() + STILL_SIMULATING_PAUSE_MS >= deadline) {
         // A peer busy past the stage deadline is treated as a stalled one: the next peer is tried.
         const message = `${peer.address} was still simulating an earlier copy of this proposal at the stage deadline`;
-        throw new LegacyCallError(grpc.status.DEADLINE_EXCEEDED, message, [
-          { ...peer, message },
-        ]);
+        throw new LegacyCallError(grpc.status.DEADLINE_EXCEEDED, message, [{ ...peer, message }]);
       }
       await new Promise((resolve) => setTimeout(resolve, STILL_SIMULATING_PAUSE_MS));
     }
@@ -192,6 +190,14 @@ class LegacyTransport implements Transport {
     }
     const { plan, tlsRoots } = await this.#plan(parsed, interest, deadline);
     const ask = async (peer: DiscoveredPeer): Promise<AskResult> => {
+      // Past the stage deadline a proposal could still reach the peer and run there, only to
+      // collide with the next attempt's copy: it is not sent at all.
+      if (Date.now() >= deadline) {
+        return {
+          kind: 'fault',
+          message: `stage deadline passed before ${peer.endpoint} was asked`,
+        };
+      }
       const { client, name } =
         peer.endpoint === this.endpoint
           ? { client: this.#client, name: this.endpoint }
