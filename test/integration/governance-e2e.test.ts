@@ -61,7 +61,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
 const env: NetworkEnv = {
   NETWORK_NAME: 'gove2e',
   NETWORK_HOME: path.join(scratch, 'net'),
-  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '24000',
 };
 const DESCRIPTION = path.join(env.NETWORK_HOME, 'network.json');
 

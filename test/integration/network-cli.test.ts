@@ -30,7 +30,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-netcli-'));
 const env: NetworkEnv = {
   NETWORK_NAME: 'netcli',
   NETWORK_HOME: path.join(scratch, 'net'),
-  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '24000',
 };
 
 /** Runs network.sh (or any command) and reports how it ended, without throwing. */
@@ -492,7 +492,7 @@ describe('network.sh as a new user meets it', function () {
         const r = await run(['up'], { NETWORK_PROFILE: 'amb' });
         expect(r.code).to.equal(1);
         expect(r.err).to.include('has profile 2.5 with application capability V2_5');
-        // Only the answer: the default NETTEST_PORT_BASE also draws the ephemeral-range warning.
+        // Only the answer: a NETTEST_PORT_BASE in the ephemeral range also draws a warning.
         const answer = (await networkSh(env, 'profile'))
           .split('\n')
           .filter((line) => line.trim() !== '' && !line.startsWith('warning:'));

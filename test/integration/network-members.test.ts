@@ -46,7 +46,7 @@ const NODE_KEYS = softHsm2Installed() ? 'hsm' : 'file';
 const env: NetworkEnv = {
   NETWORK_NAME: 'netmembers',
   NETWORK_HOME: path.join(scratch, 'net'),
-  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '24000',
   NODE_KEYS,
 };
 

@@ -53,7 +53,7 @@ interface DescriptionFormat {
 const env: NetworkEnv = {
   NETWORK_NAME: 'nettest',
   NETWORK_HOME: path.join(mkdtempSync(path.join(os.tmpdir(), 'fabric-nettest-')), 'net'),
-  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '32000',
+  PORT_BASE: process.env.NETTEST_PORT_BASE ?? '24000',
 };
 const UP_ENV: NetworkEnv = { ...env, MEMBERS: '3', PEERS: '2' };
 
