@@ -129,6 +129,60 @@ export interface ProposalRecord {
   readonly invitationIds: readonly string[];
 }
 
+/**
+ * What a proposal's votes change: its decision, the counts and the invitations an approval
+ * created. The fields of {@link ProposalRecord} fixed at creation (actions, description, dates,
+ * eligible voters) are left out, so a vote answering with it carries a few hundred bytes where the
+ * whole record, with the invited MSP definitions, carries kilobytes.
+ */
+export type ProposalTally = Pick<
+  ProposalRecord,
+  | 'proposalId'
+  | 'status'
+  | 'statusChangedDate'
+  | 'actionFailureReason'
+  | 'requiredYesVotes'
+  | 'yesVoteCount'
+  | 'noVoteCount'
+  | 'outstandingVoteCount'
+  | 'invitationIds'
+>;
+
+/**
+ * The optional transient field of `voteOnProposal` that chooses its answer: `"proposal"` (also
+ * when absent) for the whole {@link ProposalRecord}, `"tally"` for its {@link ProposalTally}.
+ * Every transaction a vote sends through the network carries its answer to the orderers and to
+ * every peer, so a client that already holds the proposal asks for the tally.
+ */
+export const VOTE_RESULT_FIELD = 'voteResult';
+
+/** The answers `voteOnProposal` can give, named by {@link VOTE_RESULT_FIELD}. */
+export type VoteResultForm = 'proposal' | 'tally';
+
+/**
+ * The tally of a proposal record.
+ *
+ * @param proposal - the record
+ * @returns the fields a vote can change, and the id
+ */
+export function proposalTally(proposal: ProposalRecord): ProposalTally {
+  return {
+    proposalId: proposal.proposalId,
+    status: proposal.status,
+    ...(proposal.statusChangedDate === undefined
+      ? {}
+      : { statusChangedDate: proposal.statusChangedDate }),
+    ...(proposal.actionFailureReason === undefined
+      ? {}
+      : { actionFailureReason: proposal.actionFailureReason }),
+    requiredYesVotes: proposal.requiredYesVotes,
+    yesVoteCount: proposal.yesVoteCount,
+    noVoteCount: proposal.noVoteCount,
+    outstandingVoteCount: proposal.outstandingVoteCount,
+    invitationIds: proposal.invitationIds,
+  };
+}
+
 /** One cast vote, a key of its own. */
 export interface VoteRecord {
   /** The proposal. */

@@ -5,6 +5,7 @@
  *
  * Run as a script it only checks: `npx ts-node --transpile-only scripts/bench/settings.ts`.
  */
+import type { VoteResultForm } from '@oracle-consortium/protocol';
 
 /** What a numeric setting accepts. */
 interface NumberRule {
@@ -93,6 +94,14 @@ export interface BenchSettings {
   readonly latencyWarmupMs: number;
   /** Proposals the vote workload creates beforehand. */
   readonly proposals: number;
+  /** The answer the vote workload's votes ask for (`BENCH_VOTE_RESULT`, default `tally`). */
+  readonly voteResult: VoteResultForm;
+}
+
+function voteResultSetting(value: string | undefined): VoteResultForm {
+  if (value === undefined || value === '' || value === 'tally') return 'tally';
+  if (value === 'proposal') return 'proposal';
+  throw new Error(`BENCH_VOTE_RESULT must be 'tally' or 'proposal', got '${value}'`);
 }
 
 /**
@@ -136,6 +145,7 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       integer: true,
       unit: 'proposals',
     }),
+    voteResult: voteResultSetting(env.BENCH_VOTE_RESULT),
   };
 }
 

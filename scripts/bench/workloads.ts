@@ -24,7 +24,7 @@ import {
   type NetworkConfig,
   type Signer,
 } from '@oracle-consortium/gateway';
-import { encodeReport } from '@oracle-consortium/protocol';
+import { encodeReport, VOTE_RESULT_FIELD, type VoteResultForm } from '@oracle-consortium/protocol';
 import { connectBare } from './fabric-client';
 import type { Operation, Workload } from './load';
 import { benchSettings } from './settings';
@@ -311,22 +311,29 @@ export async function createProposals(
  * Votes YES on a proposal no one has voted on yet, as the library votes: naming the votes its
  * client has seen (`votersCast`, here none), so the contract reads only those vote keys and
  * concurrent votes by other members cannot invalidate it. The library learns them with a
- * `listProposalVotes` read before the vote; that read is an evaluate of its own and is not part
+ * `listProposalVotes` read before the vote, and reads the proposal beside it so that the vote
+ * asks for the tally only (`voteResult`); those reads are evaluates of their own and are not part
  * of what is measured. With `votersCast` false (BENCH_VOTE_VOTERS_CAST=0) none is sent and the
- * contract reads the proposal's vote range.
+ * contract reads the proposal's vote range; with `result` `proposal` (BENCH_VOTE_RESULT=proposal)
+ * the vote answers with the whole proposal, as it does for a client that does not ask.
  *
  * @param membership - the membership contract, as the voting member's admin
  * @param proposalId - the fresh proposal
  * @param votersCast - whether to name the votes seen
+ * @param result - the answer the vote asks for
  */
 export async function submitFreshVote(
   membership: Contract,
   proposalId: string,
   votersCast = true,
+  result: VoteResultForm = 'tally',
 ): Promise<void> {
   await membership.submit('voteOnProposal', {
     arguments: [proposalId, 'YES'],
-    ...(votersCast ? { transientData: { votersCast: '[]' } } : {}),
+    transientData: {
+      ...(votersCast ? { votersCast: '[]' } : {}),
+      [VOTE_RESULT_FIELD]: result,
+    },
   });
 }
 
@@ -335,11 +342,12 @@ function voteWorkload(
   org2Admin: Contract,
   proposals: number,
   caPem: string,
+  result: VoteResultForm,
 ): Workload {
   const votersCast = process.env.BENCH_VOTE_VOTERS_CAST !== '0';
   return {
     name: 'membership-vote',
-    description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open; endorsed by a peer of each member under MAJORITY); ${String(proposals)} proposals created beforehand; ${votersCast ? "the vote names the votes its client has seen (none) as the library's does, so only its own vote key is read" : 'no votersCast, so the contract reads the vote range'}`,
+    description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open; endorsed by a peer of each member under MAJORITY); ${String(proposals)} proposals created beforehand; ${votersCast ? "the vote names the votes its client has seen (none) as the library's does, so only its own vote key is read" : 'no votersCast, so the contract reads the vote range'}; ${result === 'tally' ? "the vote answers with the proposal's tally, as the library asks" : 'the vote answers with the whole proposal'}`,
     // The fair baseline: a no-op under the same MAJORITY policy needs one endorsement per member too.
     baseline: { name: 'noop-submit-majority', target: 0.8 },
     paired: 'own-knee',
@@ -351,7 +359,7 @@ function voteWorkload(
       return async () => {
         const id = ids[next++];
         if (id === undefined) throw new Error('out of proposals');
-        await submitFreshVote(admin, id, votersCast);
+        await submitFreshVote(admin, id, votersCast, result);
       };
     },
   };
@@ -570,7 +578,7 @@ export async function extraWorkloads(descriptionPath: string): Promise<Workload[
   const org2Membership = connectBare(org2Network, 'admin')
     .gateway.getNetwork(channel)
     .getContract(MEMBERSHIP_CHAINCODE, 'membership');
-  const { maxInFlight, proposals } = benchSettings();
+  const { maxInFlight, proposals, voteResult } = benchSettings();
   return [
     ...libraryWorkloads(network),
     reportWorkload(feeds, 4, maxInFlight),
@@ -582,6 +590,7 @@ export async function extraWorkloads(descriptionPath: string): Promise<Workload[
       // The knee search, latency run and head-to-head runs vote about 8,500 times at 95 votes/s.
       proposals,
       firstPeerTlsRoot(network),
+      voteResult,
     ),
     ...signerWorkloads(network),
   ];

@@ -7,7 +7,7 @@
  * It runs past 400 lines because each of its 22 functions carries its wire contract in TSDoc
  * (arguments, result, every error code); the code itself is under 250 lines.
  */
-import { canonicalJson } from '@oracle-consortium/protocol';
+import { canonicalJson, proposalTally, VOTE_RESULT_FIELD } from '@oracle-consortium/protocol';
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { CheckedContract } from '../lib/checked-contract';
 import { transientText } from '../lib/context';
@@ -38,6 +38,7 @@ import {
   parseToken,
   parseUpdateId,
   parseVote,
+  parseVoteResult,
   parseVotersCast,
   VOTERS_CAST_FIELD,
 } from './lib/inputs';
@@ -188,12 +189,19 @@ export class MembershipContract extends CheckedContract {
    * and a concurrent vote invalidates the transaction. Votes that reach the decision only together
    * are recorded as decided by the next vote or by `closeProposal`.
    *
+   * The answer is the whole updated proposal, or with the optional transient field `voteResult`
+   * set to `tally` only what a vote changes ({@link ProposalTally}: status, counts, invitations).
+   * The answer travels in the transaction to the orderers and every peer, and an invitation's MSP
+   * definition makes the whole record kilobytes; a client that read the proposal before voting,
+   * as the gateway library does, asks for the tally.
+   *
    * @param ctx - the transaction context
    * @param proposalId - the proposal
    * @param vote - `YES` or `NO`
-   * @returns the updated {@link ProposalRecord} as JSON
+   * @returns the updated {@link ProposalRecord}, or its {@link ProposalTally}, as JSON
    * @throws ChaincodeError `NOT_INITIALIZED` before initialisation
-   * @throws ChaincodeError `MALFORMED_INPUT` for a malformed proposal id or `votersCast`
+   * @throws ChaincodeError `MALFORMED_INPUT` for a malformed proposal id, `votersCast` or
+   *   `voteResult`
    * @throws ChaincodeError `INVALID_VOTE` for anything but `YES` or `NO`
    * @throws ChaincodeError `NOT_A_MEMBER` when the caller's organisation is not a current member
    * @throws ChaincodeError `NOT_AUTHORIZED` without `membership.admin=true`
@@ -208,6 +216,7 @@ export class MembershipContract extends CheckedContract {
   async voteOnProposal(ctx: Context, proposalId: string, vote: string): Promise<string> {
     const id = parseProposalId(proposalId);
     const value = parseVote(vote);
+    const form = parseVoteResult(transientText(ctx, VOTE_RESULT_FIELD));
     // The policy is read only when the vote approves (castVote): before initialisation there are
     // no members, so a caller that is not one learns first whether the contract is initialised.
     const voter = await requireCallerMember(ctx).catch(async (err: unknown) => {
@@ -216,7 +225,8 @@ export class MembershipContract extends CheckedContract {
     });
     requireAdmin(ctx, 'voting');
     const voters = parseVotersCast(transientText(ctx, VOTERS_CAST_FIELD));
-    return canonicalJson(await castVote(ctx, id, voter, value, voters));
+    const next = await castVote(ctx, id, voter, value, voters);
+    return canonicalJson(form === 'tally' ? proposalTally(next) : next);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../connection/connection';
+import { VOTE_RESULT_FIELD, type ProposalTally } from '@oracle-consortium/protocol';
 import { TransactionError, type ContractError } from '../errors';
 
 /** How many times a vote invalidated by a concurrent vote on the same proposal is cast. */
@@ -32,6 +33,24 @@ import {
   type VoteRecord,
   type VotingPolicy,
 } from './membership-types';
+
+/**
+ * A proposal as a vote left it: the fields fixed at creation from the record read before the vote,
+ * the rest from the vote's answer (its tally, or a whole record from a contract that answers so).
+ *
+ * @param before - the proposal read before voting
+ * @param tally - the vote's answer
+ * @returns the proposal after the vote
+ */
+function withTally(before: Proposal, tally: ProposalTally): Proposal {
+  const after: Proposal = { ...before, ...tally };
+  // Present in the record only once the status left IN_PROGRESS: a tally without them has none.
+  if (!('statusChangedDate' in tally))
+    delete (after as { statusChangedDate?: string }).statusChangedDate;
+  if (!('actionFailureReason' in tally))
+    delete (after as { actionFailureReason?: string }).actionFailureReason;
+  return after;
+}
 
 /** Options of {@link newMembershipClient}. */
 export interface MembershipClientOptions {
@@ -94,7 +113,9 @@ export interface MembershipClient {
   /**
    * Casts the caller's organisation's vote. It first reads the votes already cast
    * (`listProposalVotes`) and names them to the contract, which then reads only those, so members
-   * voting on one proposal at the same moment do not invalidate each other. Votes that reach the
+   * voting on one proposal at the same moment do not invalidate each other. It reads the proposal
+   * at the same time and asks the contract to answer with the tally only, so the transaction does
+   * not carry the proposal's invited MSP definitions to every peer. Votes that reach the
    * decision only together leave it to the next vote or to {@link MembershipClient.closeProposal}.
    *
    * @param proposalId - the proposal
@@ -344,12 +365,25 @@ class MembershipClientImpl implements MembershipClient {
     // the proposal itself; one invalidated that way (MVCC_READ_CONFLICT, nothing of it committed)
     // is voted again, with the votes read afresh (if it did count, the chaincode answers
     // ALREADY_VOTED).
+    //
+    // The proposal is read beside the votes, and the vote asks for the tally only (voteResult):
+    // the answer travels in the transaction to the orderers and every peer, and the whole record
+    // repeats the invited MSP definitions, kilobytes the client already holds. The fields a vote
+    // cannot change come from that read. A contract that does not know the field answers with
+    // the whole record, which the merge below takes as it is.
     for (let attempt = 1; ; attempt++) {
       try {
-        const seen = await this.listProposalVotes(proposalId);
-        return await submitJson<Proposal>(this.#t, 'voteOnProposal', [proposalId, vote], {
-          transientData: { votersCast: JSON.stringify(seen.map((v) => v.memberId)) },
+        const [seen, before] = await Promise.all([
+          this.listProposalVotes(proposalId),
+          this.getProposal(proposalId),
+        ]);
+        const out = await submitJson<ProposalTally>(this.#t, 'voteOnProposal', [proposalId, vote], {
+          transientData: {
+            votersCast: JSON.stringify(seen.map((v) => v.memberId)),
+            [VOTE_RESULT_FIELD]: 'tally',
+          },
         });
+        return { ...out, value: withTally(before, out.value) };
       } catch (err) {
         // Both codes mean the vote was invalidated by a write committed after it read, and that
         // nothing of it was committed.

@@ -18,7 +18,16 @@ describe('bench: settings', () => {
       noisyThreshold: 0.1,
       latencyWarmupMs: 2000,
       proposals: 16000,
+      voteResult: 'tally',
     });
+  });
+
+  it("takes the vote's answer as tally or proposal and refuses anything else, naming it", () => {
+    expect(benchSettings({ BENCH_VOTE_RESULT: 'proposal' }).voteResult).to.equal('proposal');
+    expect(benchSettings({ BENCH_VOTE_RESULT: 'tally' }).voteResult).to.equal('tally');
+    expect(() => benchSettings({ BENCH_VOTE_RESULT: 'full' })).to.throw(
+      "BENCH_VOTE_RESULT must be 'tally' or 'proposal', got 'full'",
+    );
   });
 
   it('takes values in range, zero warm-ups and a fractional noise threshold included', () => {

@@ -9,6 +9,7 @@ import {
   TransactionError,
   clients,
   type Connection,
+  type Proposal,
   type SubmitResult,
   type TransactionRequest,
 } from '../../../gateway/src';
@@ -39,6 +40,11 @@ function fakeConnection(answer: (r: TransactionRequest) => unknown): {
       })),
   } as unknown as Connection;
   return { connection, requests };
+}
+
+/** What the reads before a vote answer in the fakes: no votes, an open proposal. */
+function readBeforeVote(r: TransactionRequest): unknown {
+  return r.transaction === 'listProposalVotes' ? [] : { proposalId: 'p-1', status: 'IN_PROGRESS' };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -162,17 +168,84 @@ describe('gateway typed clients (fake connection)', () => {
     await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
     expect(requests.map((r) => [r.transaction, r.arguments])).to.deep.equal([
       ['listProposalVotes', ['p-1']],
+      ['getProposal', ['p-1']],
       ['voteOnProposal', ['p-1', 'YES']],
     ]);
-    expect(requests[1]!.transientData).to.deep.equal({
+    expect(requests[2]!.transientData).to.deep.equal({
       votersCast: JSON.stringify(['Org2MSP', 'Org3MSP']),
+      voteResult: 'tally',
     });
+  });
+
+  it('asks the vote for the tally and returns the proposal read before it with the tally applied', async () => {
+    const before: Proposal = {
+      proposalId: 'p-1',
+      proposedBy: 'Org2MSP',
+      description: 'invite Org3',
+      actions: {
+        Invitations: [
+          { Principal: 'Org3MSP', MspDefinition: definitionFor('Org3MSP'), MspDefinitionHash: 'h' },
+        ],
+      },
+      clientRequestToken: 't',
+      status: 'IN_PROGRESS',
+      creationDate: '2026-01-01T00:00:00.000Z',
+      expirationDate: '2026-01-02T00:00:00.000Z',
+      eligibleVoters: ['Org1MSP', 'Org2MSP', 'Org3MSP'],
+      requiredYesVotes: 2,
+      yesVoteCount: 1,
+      noVoteCount: 0,
+      outstandingVoteCount: 2,
+      detailsHash: null,
+      invitationIds: [],
+    };
+    const tally = {
+      proposalId: 'p-1',
+      status: 'APPROVED',
+      statusChangedDate: '2026-01-01T01:00:00.000Z',
+      requiredYesVotes: 2,
+      yesVoteCount: 2,
+      noVoteCount: 0,
+      outstandingVoteCount: 1,
+      invitationIds: ['i-0123456789abcdef'],
+    };
+    const { connection } = fakeConnection((r) =>
+      r.transaction === 'listProposalVotes' ? [] : r.transaction === 'getProposal' ? before : tally,
+    );
+    const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+    expect(out.value).to.deep.equal({ ...before, ...tally });
+    expect(out.transactionId).to.equal('a'.repeat(64));
+    // A contract that does not know voteResult answers with the whole record; that is taken as is.
+    const whole = { ...before, ...tally, description: 'as the contract has it' };
+    const old = fakeConnection((r) =>
+      r.transaction === 'listProposalVotes' ? [] : r.transaction === 'getProposal' ? before : whole,
+    );
+    const fromOld = await clients
+      .newMembershipClient({ connection: old.connection })
+      .voteOnProposal('p-1', 'YES');
+    expect(fromOld.value).to.deep.equal(whole);
+  });
+
+  it('drops a decision date the proposal read before the vote had when the tally has none', async () => {
+    const before = {
+      proposalId: 'p-1',
+      status: 'IN_PROGRESS',
+      statusChangedDate: 'stale',
+      actionFailureReason: 'stale',
+    };
+    const tally = { proposalId: 'p-1', status: 'IN_PROGRESS', yesVoteCount: 1 };
+    const { connection } = fakeConnection((r) =>
+      r.transaction === 'listProposalVotes' ? [] : r.transaction === 'getProposal' ? before : tally,
+    );
+    const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+    expect(out.value).to.deep.equal(tally);
   });
 
   it('votes again, with the votes read afresh, when a deciding vote invalidated the first attempt', async () => {
     let calls = 0;
     const { connection, requests } = fakeConnection((r) => {
       if (r.transaction === 'listProposalVotes') return [];
+      if (r.transaction === 'getProposal') return { proposalId: 'p-1', status: 'IN_PROGRESS' };
       calls++;
       return calls === 1
         ? new TransactionError({
@@ -186,8 +259,10 @@ describe('gateway typed clients (fake connection)', () => {
     expect(out.value).to.deep.equal({ proposalId: 'p-1', status: 'APPROVED' });
     expect(requests.map((r) => r.transaction)).to.deep.equal([
       'listProposalVotes',
+      'getProposal',
       'voteOnProposal',
       'listProposalVotes',
+      'getProposal',
       'voteOnProposal',
     ]);
   });
@@ -196,6 +271,7 @@ describe('gateway typed clients (fake connection)', () => {
     let calls = 0;
     const { connection, requests } = fakeConnection((r) => {
       if (r.transaction === 'listProposalVotes') return [];
+      if (r.transaction === 'getProposal') return { proposalId: 'p-1', status: 'IN_PROGRESS' };
       calls++;
       return calls === 1
         ? new TransactionError({
@@ -212,8 +288,8 @@ describe('gateway typed clients (fake connection)', () => {
 
   it('gives up after three conflicting attempts and does not retry other failures', async () => {
     const conflict = (r: TransactionRequest) =>
-      r.transaction === 'listProposalVotes'
-        ? []
+      r.transaction !== 'voteOnProposal'
+        ? readBeforeVote(r)
         : new TransactionError({
             code: 'COMMIT_FAILED',
             message: 'failed validation with MVCC_READ_CONFLICT',
@@ -226,8 +302,8 @@ describe('gateway typed clients (fake connection)', () => {
     expect(err).to.be.instanceOf(TransactionError);
     expect(busy.requests.filter((r) => r.transaction === 'voteOnProposal')).to.have.length(3);
     const other = fakeConnection((r) =>
-      r.transaction === 'listProposalVotes'
-        ? []
+      r.transaction !== 'voteOnProposal'
+        ? readBeforeVote(r)
         : new TransactionError({
             code: 'COMMIT_FAILED',
             message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',

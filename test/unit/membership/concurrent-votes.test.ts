@@ -22,6 +22,7 @@ import {
   propose,
   type World,
 } from './helpers';
+import { inviting } from '../../support/msp-vectors';
 
 const REMOVE_ORG5 = { Removals: [{ MemberId: 'Org5MSP' }] };
 const voteKey = (id: string, mspId: string): string =>
@@ -209,5 +210,90 @@ describe('membership: votes that do not conflict', () => {
         ),
       'PROPOSAL_NOT_EXPIRED',
     );
+  });
+});
+
+describe('membership: the answer a vote gives (voteResult)', () => {
+  let w: World;
+  let id: string;
+  beforeEach(async () => {
+    // Three members, 50% GREATER_THAN: 2 YES approve; the proposal invites Org4.
+    w = await initialised(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    id = (await propose(w, admin('Org1MSP'), inviting('Org4MSP'))).proposalId;
+  });
+
+  const vote = async (
+    mspId: string,
+    value: string,
+    voteResult?: string,
+    seen: readonly string[] = [],
+  ): Promise<string> =>
+    w.ledger.submit(
+      w.contract,
+      admin(mspId, T0, {
+        votersCast: JSON.stringify(seen),
+        ...(voteResult === undefined ? {} : { voteResult }),
+      }),
+      (c, ctx) => c.voteOnProposal(ctx, id, value),
+    );
+
+  it('answers with the whole proposal when the field is absent or "proposal"', async () => {
+    const whole = JSON.parse(await vote('Org2MSP', 'NO')) as ProposalRecord;
+    expect(whole).to.include({ description: 'a proposal', noVoteCount: 1 });
+    expect(whole).to.include.keys('actions', 'eligibleVoters', 'creationDate', 'expirationDate');
+    const again = JSON.parse(
+      await vote('Org3MSP', 'NO', 'proposal', ['Org2MSP']),
+    ) as ProposalRecord;
+    expect(again).to.have.property('actions');
+    expect(again.status).to.equal('REJECTED');
+  });
+
+  it('answers with the tally only for "tally": what the vote changed, none of the fixed fields', async () => {
+    const out = await vote('Org2MSP', 'YES', 'tally');
+    const tally = JSON.parse(out) as Record<string, unknown>;
+    expect(tally).to.deep.equal({
+      proposalId: id,
+      status: 'IN_PROGRESS',
+      requiredYesVotes: 2,
+      yesVoteCount: 1,
+      noVoteCount: 0,
+      outstandingVoteCount: 2,
+      invitationIds: [],
+    });
+    const whole = await getProposal(w, id);
+    expect(out.length).to.be.below(JSON.stringify(whole).length / 4);
+  });
+
+  it('gives the decision, its date and the invitations it created in the tally', async () => {
+    await vote('Org2MSP', 'YES', 'tally');
+    const decided = JSON.parse(await vote('Org3MSP', 'YES', 'tally', ['Org2MSP'])) as Record<
+      string,
+      unknown
+    >;
+    const stored = await getProposal(w, id);
+    expect(stored.status).to.equal('APPROVED');
+    expect(decided).to.deep.equal({
+      proposalId: id,
+      status: 'APPROVED',
+      statusChangedDate: stored.statusChangedDate,
+      requiredYesVotes: 2,
+      yesVoteCount: 2,
+      noVoteCount: 0,
+      outstandingVoteCount: 1,
+      invitationIds: stored.invitationIds,
+    });
+    expect(stored.invitationIds).to.have.length(1);
+  });
+
+  it('refuses any other value with MALFORMED_INPUT naming the field, and writes nothing', async () => {
+    for (const bad of ['full', 'TALLY', '']) {
+      const err = await expectRejected(
+        w.ledger,
+        () => vote('Org2MSP', 'YES', bad),
+        'MALFORMED_INPUT',
+      );
+      expect(err.message).to.contain('voteResult');
+    }
+    expect(w.ledger.state.has(voteKey(id, 'Org2MSP'))).to.equal(false);
   });
 });

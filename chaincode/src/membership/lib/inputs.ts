@@ -7,7 +7,9 @@ import {
   MspDefinitionError,
   canonicalMspDefinition,
   mspDefinitionHash,
+  VOTE_RESULT_FIELD,
   type MspDefinition,
+  type VoteResultForm,
 } from '@oracle-consortium/protocol';
 import { ensure, fail } from '../../lib/errors';
 import { isJsonObject, parseJsonArg } from '../../lib/inputs';
@@ -293,6 +295,25 @@ export function parseVotersCast(text: string | undefined): string[] | undefined 
   );
   const ids = (value as unknown[]).map((v, i) => parseMspId(v, `${VOTERS_CAST_FIELD}[${i}]`));
   return [...new Set(ids)];
+}
+
+/**
+ * Parses the optional `voteResult` transient field: which answer the vote gives.
+ *
+ * @param text - the field as UTF-8 text, or `undefined` when absent
+ * @returns `proposal` (the default) or `tally`
+ * @throws ChaincodeError `MALFORMED_INPUT` for any other value
+ */
+export function parseVoteResult(text: string | undefined): VoteResultForm {
+  if (text === undefined || text === 'proposal') {
+    return 'proposal';
+  }
+  ensure(
+    text === 'tally',
+    'MALFORMED_INPUT',
+    `${VOTE_RESULT_FIELD} must be "proposal" or "tally", got ${JSON.stringify(text.slice(0, 40))}`,
+  );
+  return 'tally';
 }
 
 /**
