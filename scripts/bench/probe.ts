@@ -16,7 +16,7 @@ import { connection } from '@oracle-consortium/gateway';
 import { perOperation, sampleCpu } from './cpu';
 import { connectBare } from './fabric-client';
 import { runSteady, Sequence } from './load';
-import { envNumber } from './settings';
+import { benchSettings, envNumber } from './settings';
 import { baselineWorkloads, errorText, extraWorkloads } from './workloads';
 
 async function main(): Promise<void> {
@@ -24,7 +24,6 @@ async function main(): Promise<void> {
   if (descFile === undefined) throw new Error('NETWORK_DESCRIPTION is not set');
   const names = process.argv.slice(2);
   if (names.length === 0) throw new Error('name the workloads to probe');
-  process.env.BENCH_PROPOSALS ??= '4000';
   const env = process.env;
   const count = (unit: string) => ({ min: 1, integer: true, unit });
   const inFlight = envNumber(env, 'BENCH_PROBE_INFLIGHT', 128, count('transactions in flight'));
@@ -38,7 +37,8 @@ async function main(): Promise<void> {
   const org1 = connectBare(org1Network, 'user1');
   const all = [
     ...baselineWorkloads(org1.gateway.getNetwork(org1Network.channelName)),
-    ...(await extraWorkloads(descFile)),
+    // Fewer proposals than a bench run: a probe votes for seconds, not minutes.
+    ...(await extraWorkloads(descFile, benchSettings({ BENCH_PROPOSALS: '4000', ...env }))),
   ];
   for (const name of names) {
     const w = all.find((x) => x.name === name);

@@ -43,8 +43,9 @@ import { WORKLOAD_NAMES, benchSettings } from './settings';
 /** Repository root: results go to bench/results/ there. */
 const REPO_DIR = path.resolve(__dirname, '..', '..');
 
+const settings = benchSettings();
 const { durationMs, warmupMs, repeats, maxInFlight, only, noisyThreshold, latencyWarmupMs } =
-  benchSettings();
+  settings;
 /** Where results go: bench/results/ unless BENCH_OUT names another directory (smoke runs). */
 const outDir = process.env.BENCH_OUT ?? path.join(REPO_DIR, 'bench', 'results');
 const networkHome = path.dirname(process.env.NETWORK_DESCRIPTION ?? '.');
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
   const channel = org1Network.channelName;
   const org1 = connectBare(org1Network, 'user1');
   const base = baselineWorkloads(org1.gateway.getNetwork(channel));
-  const all = [...base, ...(await extraWorkloads(descFile))];
+  const all = [...base, ...(await extraWorkloads(descFile, settings))];
   const built = all.map((w) => w.name).join(', ');
   if (built !== WORKLOAD_NAMES.join(', ')) {
     throw new Error(

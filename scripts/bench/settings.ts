@@ -6,18 +6,9 @@
  * Run as a script it only checks: `npx ts-node --transpile-only scripts/bench/settings.ts`.
  */
 import type { VoteResultForm } from '@oracle-consortium/protocol';
+import { checkedNumber, type NumberRule } from '../lib/checked-number';
 
-/** What a numeric setting accepts. */
-interface NumberRule {
-  /** Smallest value accepted. */
-  readonly min: number;
-  /** Largest value accepted (default: no bound). */
-  readonly max?: number;
-  /** Whether the value must be a whole number. */
-  readonly integer: boolean;
-  /** What the value means, for the error message (e.g. `milliseconds`). */
-  readonly unit: string;
-}
+export type { NumberRule };
 
 /**
  * Reads one numeric setting.
@@ -37,18 +28,7 @@ export function envNumber(
 ): number {
   const text = env[name];
   if (text === undefined || text.trim() === '') return fallback;
-  const value = Number(text);
-  const inRange =
-    Number.isFinite(value) &&
-    value >= rule.min &&
-    (rule.max === undefined || value <= rule.max) &&
-    (!rule.integer || Number.isInteger(value));
-  if (!inRange) {
-    const kind = rule.integer ? 'a whole number' : 'a number';
-    const range = rule.max === undefined ? `≥ ${rule.min}` : `from ${rule.min} to ${rule.max}`;
-    throw new Error(`${name} must be ${kind} ${range} (${rule.unit}), got '${text}'`);
-  }
-  return value;
+  return checkedNumber(name, text, rule);
 }
 
 /**

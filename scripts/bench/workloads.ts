@@ -27,7 +27,7 @@ import {
 import { encodeReport, VOTE_RESULT_FIELD, type VoteResultForm } from '@oracle-consortium/protocol';
 import { connectBare } from './fabric-client';
 import type { Operation, Workload } from './load';
-import { benchSettings } from './settings';
+import type { BenchSettings } from './settings';
 
 const CHAINCODE = 'consortium';
 /** The kv chaincode's second definition, under MAJORITY (scripts/bench.sh deploys it). */
@@ -560,8 +560,17 @@ export function baselineWorkloads(channel: Network): Workload[] {
   ];
 }
 
-/** Workloads beyond the baseline. */
-export async function extraWorkloads(descriptionPath: string): Promise<Workload[]> {
+/**
+ * Workloads beyond the baseline.
+ *
+ * @param descriptionPath - the bench network's description
+ * @param settings - the bench settings they take (see `settings.ts`)
+ * @returns the library, report, vote and signer workloads
+ */
+export async function extraWorkloads(
+  descriptionPath: string,
+  settings: Pick<BenchSettings, 'maxInFlight' | 'proposals' | 'voteResult'>,
+): Promise<Workload[]> {
   const network = await connection.loadNetworkDescription({
     path: descriptionPath,
     member: 'Org1',
@@ -578,7 +587,7 @@ export async function extraWorkloads(descriptionPath: string): Promise<Workload[
   const org2Membership = connectBare(org2Network, 'admin')
     .gateway.getNetwork(channel)
     .getContract(MEMBERSHIP_CHAINCODE, 'membership');
-  const { maxInFlight, proposals, voteResult } = benchSettings();
+  const { maxInFlight, proposals, voteResult } = settings;
   return [
     ...libraryWorkloads(network),
     reportWorkload(feeds, 4, maxInFlight),

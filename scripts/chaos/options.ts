@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkedNumber } from '../lib/checked-number';
 import { buildSchedule, FAULT_KINDS, parseFaultKinds, type FaultKind } from './faults';
 
 /** Usage text of `npm run chaos -- --help`. */
@@ -87,18 +88,12 @@ const PROFILES: Readonly<Record<string, Profile>> = {
 
 function positive(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) {
-    throw new Error(`--${name} must be a positive number, got '${text}'`);
-  }
-  return n;
+  return checkedNumber(`--${name}`, text, { min: 0, minExclusive: true, integer: false });
 }
 
 function whole(name: string, text: string | undefined, fallback: number): number {
-  const n = positive(name, text, fallback);
-  if (!Number.isInteger(n))
-    throw new Error(`--${name} must be a whole number, got '${String(text)}'`);
-  return n;
+  if (text === undefined) return fallback;
+  return checkedNumber(`--${name}`, text, { min: 0, minExclusive: true, integer: true });
 }
 
 /**

@@ -70,12 +70,12 @@ describe('chaos options', () => {
   });
 
   it('refuses bad input, naming the flag', () => {
-    expect(() => parse('--rate', 'x')).to.throw(Error, "--rate must be a positive number, got 'x'");
-    expect(() => parse('--hold', '0')).to.throw(Error, "--hold must be a positive number, got '0'");
-    expect(() => parse('--ops', '')).to.throw(Error, "--ops must be a positive number, got ''");
+    expect(() => parse('--rate', 'x')).to.throw(Error, "--rate must be a number > 0, got 'x'");
+    expect(() => parse('--hold', '0')).to.throw(Error, "--hold must be a number > 0, got '0'");
+    expect(() => parse('--ops', '')).to.throw(Error, "--ops must be a whole number > 0, got ''");
     expect(() => parse('--ops', '10.5')).to.throw(
       Error,
-      "--ops must be a whole number, got '10.5'",
+      "--ops must be a whole number > 0, got '10.5'",
     );
     expect(() => parse('--profile', 'huge')).to.throw(
       Error,
