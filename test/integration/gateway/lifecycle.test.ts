@@ -37,6 +37,19 @@ const CHAINCODE = 'kv';
       return found;
     }
 
+    /**
+     * Reads until `done` holds or 30 s pass, and returns the last reading: a transaction's commit
+     * status comes from one peer, and a peer of another member may commit the block a moment later.
+     */
+    async function settled<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const value = await read();
+        if (done(value) || Date.now() > deadline) return value;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+
     after(() => {
       for (const c of open) c.close();
     });
@@ -62,10 +75,17 @@ const CHAINCODE = 'kv';
       });
 
       await governance.approveDefinitionForMyOrg(org1, next, packages[0]!);
-      const approved = await governance.queryApprovedDefinition(org1, CHAINCODE, next.sequence);
+      const approved = await settled(
+        () => governance.queryApprovedDefinition(org1, CHAINCODE, next.sequence),
+        (a) => a !== undefined,
+      );
       expect(approved?.packageId).to.equal(packages[0]);
       expect(governance.sameDefinition(approved!.definition, next)).to.be.true;
-      expect(await governance.checkCommitReadiness(org2, next)).to.deep.equal({
+      const readiness = await settled(
+        () => governance.checkCommitReadiness(org2, next),
+        (r) => r.Org1MSP === true,
+      );
+      expect(readiness).to.deep.equal({
         Org1MSP: true,
         Org2MSP: false,
       });
@@ -84,9 +104,18 @@ const CHAINCODE = 'kv';
       expect((await committed(org2)).sequence).to.equal(current.sequence);
 
       await governance.approveDefinitionForMyOrg(org2, next, packages[1]!);
+      // Both endorsers of the commit read both approvals: Org1's peer must have Org2's first.
+      const ready = await settled(
+        () => governance.checkCommitReadiness(org1, next),
+        (r) => r.Org2MSP === true,
+      );
+      expect(ready).to.deep.equal({ Org1MSP: true, Org2MSP: true });
       await governance.commitDefinition(org2, next, ['Org1MSP', 'Org2MSP']);
       for (const c of [org1, org2]) {
-        const now = await committed(c);
+        const now = await settled(
+          () => committed(c),
+          (d) => d.sequence >= next.sequence,
+        );
         expect(now.sequence).to.equal(next.sequence);
         expect(governance.sameDefinition(now, next)).to.be.true;
       }
