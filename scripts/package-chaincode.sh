@@ -102,7 +102,7 @@ cp protocol/package.json "$STAGE/src/dist/node_modules/@oracle-consortium/protoc
 npx tsc -p chaincode/amb/tsconfig.json || die "tsc failed on the contracts (ES2019, fabric-contract-api 2.2)"
 find "$STAGE/src/dist" -name '*.js' -exec sed -i -E 's/require\("node:([a-z_/]+)"\)/require("\1")/g' {} +
 if grep -rlE 'require\("node:' "$STAGE/src/dist" --include='*.js' >/dev/null; then
-  die "a node: require is left in $(grep -rlE 'require\("node:' "$STAGE/src/dist" --include='*.js' | head -n 1)"
+  die "a node: require is left in $(grep -rlE 'require\("node:' "$STAGE/src/dist" --include='*.js' | sed -n 1p)"
 fi
 
 # 3. The code archive: src/... only, files sorted, fixed owner and times (as the peer CLI writes it).

@@ -27,7 +27,7 @@ unpack_node_package() {
   local pkg="$1" dir="$2" meta
   meta="$(tar -xzOf "$pkg" metadata.json 2>/dev/null)" ||
     die "$pkg is not a chaincode package (no metadata.json in a tar.gz)"
-  tr -d ' \n\t' <<<"$meta" | grep -qi '"type":"node"' ||
+  tr -d ' \n\t' <<<"$meta" | grep -i '"type":"node"' >/dev/null ||
     die "$pkg is a chaincode package of another type ($meta); deploy takes type node"
   rm -rf "$dir"
   mkdir -p "$dir"

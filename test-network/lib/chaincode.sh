@@ -50,9 +50,9 @@ wait_ccserver() {
   local logfile="$LOGS_DIR/${name%.next}.log" cause
   while ((SECONDS < deadline)); do
     port_in_use "$port" && return 0
-    if ! is_running "$name" || tail -c "+$((from + 1))" "$logfile" 2>/dev/null | grep -q '^chaincode server exited'; then
+    if ! is_running "$name" || tail -c "+$((from + 1))" "$logfile" 2>/dev/null | grep '^chaincode server exited' >/dev/null; then
       # The cause is the first error line, not the stack frames printed after it.
-      cause="$(tail -c "+$((from + 1))" "$logfile" | grep -E 'Error|error|Cannot find' | grep -vE '^\s+at ' | head -n 3)"
+      cause="$(tail -c "+$((from + 1))" "$logfile" | grep -E 'Error|error|Cannot find' | grep -vE '^\s+at ' | sed -n 1,3p)"
       echo "error: chaincode server $name exited at start-up: ${cause:-see its log}" >&2
       echo "full log: $logfile" >&2
       return 1
@@ -263,7 +263,7 @@ cmd_deploy() {
   log "installing $package_id on every peer"
   for org in "${ORGS[@]}"; do
     for p in $(peer_numbers "$org"); do
-      if ! peer_cli "$org" "$p" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$package_id"; then
+      if ! peer_cli "$org" "$p" lifecycle chaincode queryinstalled 2>/dev/null | grep -F "$package_id" >/dev/null; then
         cli_step "install on peer$p-${org,,}" deploy peer_cli "$org" "$p" lifecycle chaincode install "$next/$label.tgz"
       fi
     done

@@ -32,7 +32,10 @@ ORDERERS=3
 # Managed-service-style identifiers: stable for a given network name, so hostnames and
 # certificates survive stop/start.
 short_id() {
-  printf '%s' "$1" | sha256sum | tr -dc '[:lower:][:digit:]' | head -c 26 | tr '[:lower:]' '[:upper:]'
+  local hash
+  hash="$(printf '%s' "$1" | sha256sum)"
+  hash="${hash%% *}"
+  printf '%s' "${hash:0:26}" | tr '[:lower:]' '[:upper:]'
 }
 NETWORK_ID="n-$(short_id "network:$NETWORK_NAME")"
 HOST_SUFFIX="${NETWORK_ID,,}.managedblockchain.local"

@@ -10,7 +10,9 @@ ca_root() { echo "$DATA_DIR/ca-${1,,}/ca-cert.pem"; }
 
 new_secret() {
   # Meets the managed service's password rules: 8-32 characters, upper, lower and digit.
-  printf 'Aa1%s' "$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)"
+  local random
+  random="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+  printf 'Aa1%s' "${random:0:20}"
 }
 
 # ca_client <member|orderer> <args...>: fabric-ca-client against that CA, as its registrar (the

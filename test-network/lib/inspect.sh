@@ -21,7 +21,7 @@ cmd_env() {
   require_network
   org="$(org_of "${member,,}")" || die "unknown member '$member'; members: ${ORGS[*]}"
   [[ -n "$p" ]] || p="$(first_peer "$org")"
-  if ! peer_numbers "$org" | grep -qxF -- "$p"; then
+  if ! peer_numbers "$org" | grep -xF -- "$p" >/dev/null; then
     die "$org has no peer '$p'; its peers: $(peer_numbers "$org" | paste -sd ' ')"
   fi
   local line

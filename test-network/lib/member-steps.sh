@@ -36,8 +36,8 @@ query_invitation() {
   if ((rc != 0)); then
     # The contract's own message ("[INVITATION_NOT_FOUND] ...") is inside the CLI's error line.
     local why
-    why="$(grep -o '\[[A-Z_]*\][^"]*' <<<"$out" | head -n 1)"
-    die "invitation $3 cannot be read from $CHANNEL_NAME: ${why:-$(grep '^Error' <<<"$out" | head -n 1)}"
+    why="$(grep -o '\[[A-Z_]*\][^"]*' <<<"$out" | sed -n 1p)"
+    die "invitation $3 cannot be read from $CHANNEL_NAME: ${why:-$(grep '^Error' <<<"$out" | sed -n 1p)}"
   fi
   printf '%s' "$out"
 }

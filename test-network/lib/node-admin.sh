@@ -81,7 +81,7 @@ take_snapshot() {
     for n in "$dir"/*; do
       n="${n##*/}"
       if [[ "$before" != *" $n "* && "$n" =~ ^[0-9]+$ ]] &&
-        peer_cli "$org" "$p" snapshot listpending -c "$CHANNEL_NAME" "${target[@]}" 2>/dev/null | grep -q '\[\]'; then
+        peer_cli "$org" "$p" snapshot listpending -c "$CHANNEL_NAME" "${target[@]}" 2>/dev/null | grep '\[\]' >/dev/null; then
         echo "$dir/$n"
         return 0
       fi
@@ -121,7 +121,7 @@ install_chaincodes() {
     state="$(cc_state "$cc")"
     pkg="$(cc_package "$cc")"
     id="$(cat "$state/package-id")"
-    if ! peer_cli "$org" "$p" lifecycle chaincode queryinstalled 2>/dev/null | grep -qF "$id"; then
+    if ! peer_cli "$org" "$p" lifecycle chaincode queryinstalled 2>/dev/null | grep -F "$id" >/dev/null; then
       cli_step "install of $cc on peer$p-${org,,}" node-admin peer_cli "$org" "$p" lifecycle chaincode install "$pkg"
     fi
     local name="cc-$cc-peer$p-${org,,}" from
@@ -259,7 +259,7 @@ node_delete() {
   mkdir -p "$work"
   cli_step "fetching the channel configuration" node-admin config_fetch "$org" "$work/current.pb"
   cli_step "decoding the channel configuration" node-admin config_decode "$work/current.pb" "$work/current.json"
-  if config_anchor_peers "$work/current.json" "$(msp_id "$org")" | grep -qxF "127.0.0.1:$(peer_port "$org" "$p")"; then
+  if config_anchor_peers "$work/current.json" "$(msp_id "$org")" | grep -xF "127.0.0.1:$(peer_port "$org" "$p")" >/dev/null; then
     other=""
     for other in $(peer_numbers "$org"); do
       ((other != p)) && is_running "peer$other-${org,,}" && break

@@ -163,7 +163,7 @@ peer_numbers() {
 }
 # first_peer <member>: the peer that acts for the member where one peer is enough (admin CLI
 # calls, the anchor peer).
-first_peer() { peer_numbers "$1" | head -n 1; }
+first_peer() { peer_numbers "$1" | sed -n 1p; }
 # peer_count: every peer of every member.
 peer_count() {
   local org n=0
