@@ -156,8 +156,21 @@ export type ProposalTally = Pick<
  */
 export const VOTE_RESULT_FIELD = 'voteResult';
 
-/** The answers `voteOnProposal` can give, named by {@link VOTE_RESULT_FIELD}. */
-export type VoteResultForm = 'proposal' | 'tally';
+/** The answers `voteOnProposal` can give, named by {@link VOTE_RESULT_FIELD}, the default first. */
+export const VOTE_RESULT_FORMS = ['proposal', 'tally'] as const;
+
+/** One of {@link VOTE_RESULT_FORMS}. */
+export type VoteResultForm = (typeof VOTE_RESULT_FORMS)[number];
+
+/**
+ * Whether a text names one of the vote's answers.
+ *
+ * @param text - e.g. the value of the {@link VOTE_RESULT_FIELD} transient field
+ * @returns `true` for a member of {@link VOTE_RESULT_FORMS}
+ */
+export function isVoteResultForm(text: string): text is VoteResultForm {
+  return (VOTE_RESULT_FORMS as readonly string[]).includes(text);
+}
 
 /**
  * The tally of a proposal record.

@@ -5,7 +5,11 @@
  *
  * Run as a script it only checks: `npx ts-node --transpile-only scripts/bench/settings.ts`.
  */
-import type { VoteResultForm } from '@oracle-consortium/protocol';
+import {
+  VOTE_RESULT_FORMS,
+  isVoteResultForm,
+  type VoteResultForm,
+} from '@oracle-consortium/protocol';
 import { checkedNumber, type NumberRule } from '../lib/checked-number';
 
 export type { NumberRule };
@@ -79,9 +83,11 @@ export interface BenchSettings {
 }
 
 function voteResultSetting(value: string | undefined): VoteResultForm {
-  if (value === undefined || value === '' || value === 'tally') return 'tally';
-  if (value === 'proposal') return 'proposal';
-  throw new Error(`BENCH_VOTE_RESULT must be 'tally' or 'proposal', got '${value}'`);
+  if (value === undefined || value === '') return 'tally';
+  if (isVoteResultForm(value)) return value;
+  throw new Error(
+    `BENCH_VOTE_RESULT must be ${VOTE_RESULT_FORMS.map((f) => `'${f}'`).join(' or ')}, got '${value}'`,
+  );
 }
 
 /**

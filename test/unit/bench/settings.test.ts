@@ -26,7 +26,7 @@ describe('bench: settings', () => {
     expect(benchSettings({ BENCH_VOTE_RESULT: 'proposal' }).voteResult).to.equal('proposal');
     expect(benchSettings({ BENCH_VOTE_RESULT: 'tally' }).voteResult).to.equal('tally');
     expect(() => benchSettings({ BENCH_VOTE_RESULT: 'full' })).to.throw(
-      "BENCH_VOTE_RESULT must be 'tally' or 'proposal', got 'full'",
+      "BENCH_VOTE_RESULT must be 'proposal' or 'tally', got 'full'",
     );
   });
 

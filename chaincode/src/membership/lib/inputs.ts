@@ -8,6 +8,8 @@ import {
   canonicalMspDefinition,
   mspDefinitionHash,
   VOTE_RESULT_FIELD,
+  VOTE_RESULT_FORMS,
+  isVoteResultForm,
   type MspDefinition,
   type VoteResultForm,
 } from '@oracle-consortium/protocol';
@@ -305,15 +307,15 @@ export function parseVotersCast(text: string | undefined): string[] | undefined 
  * @throws ChaincodeError `MALFORMED_INPUT` for any other value
  */
 export function parseVoteResult(text: string | undefined): VoteResultForm {
-  if (text === undefined || text === 'proposal') {
-    return 'proposal';
+  if (text === undefined) {
+    return VOTE_RESULT_FORMS[0];
   }
   ensure(
-    text === 'tally',
+    isVoteResultForm(text),
     'MALFORMED_INPUT',
-    `${VOTE_RESULT_FIELD} must be "proposal" or "tally", got ${JSON.stringify(text.slice(0, 40))}`,
+    `${VOTE_RESULT_FIELD} must be ${VOTE_RESULT_FORMS.map((f) => JSON.stringify(f)).join(' or ')}, got ${JSON.stringify(text.slice(0, 40))}`,
   );
-  return 'tally';
+  return text;
 }
 
 /**
