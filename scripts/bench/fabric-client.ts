@@ -14,6 +14,8 @@ import type { NetworkConfig } from '@oracle-consortium/gateway';
 export interface BareConnection {
   /** The fabric-gateway connection. */
   readonly gateway: Gateway;
+  /** Its gRPC client (a test closes it alone to cut the connection). */
+  readonly client: grpc.Client;
   /** Closes the gateway and its gRPC client. */
   readonly close: () => void;
 }
@@ -53,6 +55,7 @@ export function connectBare(
   });
   return {
     gateway,
+    client,
     close: () => {
       gateway.close();
       client.close();

@@ -9,62 +9,17 @@
  *
  * Run: npx ts-node --transpile-only scripts/bench/report-state.ts [--iterations N]
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import {
-  canonicalJson,
-  computeConfigDigest,
-  encodeReport,
-  type FeedRecord,
-  type RoundRecord,
-  type SignedReport,
-} from '@oracle-consortium/protocol';
+import { canonicalJson, type RoundRecord } from '@oracle-consortium/protocol';
 import { parseReport } from '../../chaincode/src/feeds/lib/report-inputs';
 import { verifyReport } from '../../chaincode/src/feeds/verify-report';
+import { signedReportCase } from '../lib/signed-report-case';
+import { checkedNumber } from '../lib/checked-number';
 
 const iterArg = process.argv.indexOf('--iterations');
-const ITERATIONS = iterArg > 0 ? Number(process.argv[iterArg + 1]) : 300;
-
-type VerifyingFeed = Pick<
-  FeedRecord,
-  'feedId' | 'oracles' | 'minSignatures' | 'minObservations' | 'configDigest'
->;
-
-function signedCase(n: number): { feed: VerifyingFeed; report: SignedReport } {
-  const keys: KeyObject[] = [];
-  const oracles = Array.from({ length: n }, (_, i) => {
-    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    keys.push(pair.privateKey);
-    return {
-      id: `oracle-${i}`,
-      keyType: 'p256' as const,
-      publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-    };
-  });
-  const f = Math.floor((n - 1) / 3);
-  const thresholds = { f, minSignatures: f + 1, minObservations: 2 * f + 1 };
-  const configDigest = computeConfigDigest({
-    feedId: 'bench',
-    configVersion: 1,
-    oracles,
-    ...thresholds,
-  });
-  const body = {
-    feedId: 'bench',
-    roundId: '1',
-    observationsTimestamp: 1_767_225_600,
-    configDigest,
-    observations: oracles.map((_, i) => ({ oracle: i, value: String(350_000_000_000 + i) })),
-  };
-  const bytes = encodeReport(body);
-  const signatures = keys.map((key, i) => ({
-    oracle: i,
-    signature: sign('sha256', bytes, { key, dsaEncoding: 'der' }).toString('base64'),
-  }));
-  return {
-    feed: { feedId: 'bench', oracles, configDigest, ...thresholds },
-    report: { ...body, signatures },
-  };
-}
+const ITERATIONS =
+  iterArg > 0
+    ? checkedNumber('--iterations', process.argv[iterArg + 1] ?? '', { min: 1, integer: true })
+    : 300;
 
 /** CPU microseconds per call of `fn`, after a warm-up. */
 function cpuMicros(fn: () => unknown): number {
@@ -82,7 +37,7 @@ console.log(
   'oracles  tx arg B  state B before  state B now  parse µs  verify µs  record µs before  record µs now',
 );
 for (const n of [4, 16, 31]) {
-  const { feed, report } = signedCase(n);
+  const { feed, report } = signedReportCase(n);
   const text = JSON.stringify(report);
   const verified = verifyReport(feed, report);
   const now: RoundRecord = {

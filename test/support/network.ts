@@ -3,13 +3,11 @@
  * the library's reader and connect bare @hyperledger/fabric-gateway clients from it (the library
  * under test has its own connection code; tests of the network itself use the reference client).
  */
-import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
-import { connect, signers, type Gateway } from '@hyperledger/fabric-gateway';
 import { connection, type NetworkConfig } from '@oracle-consortium/gateway';
 import { expect } from 'chai';
+import { connectBare, type BareConnection } from '../../scripts/bench/fabric-client';
 import {
   networkShCommand,
   runChecked,
@@ -149,9 +147,8 @@ export function splitEndpoint(endpoint: string): { host: string; port: number } 
 
 /**
  * A bare fabric-gateway connection as one enrolled identity of a member, through one of its peers,
- * reached the way an app reaches a managed network through a VPC endpoint: dial the address the
- * hostname maps to, verify TLS against the member's root chain with the node hostname as the
- * server name.
+ * reached the way an app reaches a managed network through a VPC endpoint (the benchmark's
+ * `connectBare`, so tests and the bench's baselines connect the same way).
  *
  * @param network - the member's settings ({@link loadMember})
  * @param identityName - an identity the description lists for the member (`admin`, `user1`)
@@ -163,34 +160,8 @@ export function connectAs(
   network: NetworkConfig,
   identityName: string,
   peerIndex = 0,
-): { gateway: Gateway; client: grpc.Client; close: () => void } {
-  const id = network.identities[identityName];
-  if (id === undefined) throw new Error(`no identity ${identityName} for ${network.mspId}`);
-  const peer = network.peers[peerIndex];
-  if (peer === undefined) throw new Error(`no peer ${String(peerIndex)} for ${network.mspId}`);
-  const { hostname, port, address } = peer.endpoint;
-  const client = new grpc.Client(
-    `${address ?? hostname}:${String(port)}`,
-    grpc.credentials.createSsl(Buffer.from(peer.tlsRootCerts)),
-    { 'grpc.ssl_target_name_override': hostname, 'grpc.default_authority': hostname },
-  );
-  const gateway = connect({
-    client,
-    identity: { mspId: id.mspId, credentials: readFileSync(id.certificatePath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(id.privateKeyPath))),
-    evaluateOptions: () => ({ deadline: Date.now() + 10_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 30_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 10_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 60_000 }),
-  });
-  return {
-    gateway,
-    client,
-    close: () => {
-      gateway.close();
-      client.close();
-    },
-  };
+): BareConnection {
+  return connectBare(network, identityName, peerIndex);
 }
 
 /**
