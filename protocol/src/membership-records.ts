@@ -196,6 +196,25 @@ export function proposalTally(proposal: ProposalRecord): ProposalTally {
   };
 }
 
+/**
+ * The decision a proposal's counters settle whatever the time: APPROVED once its YES votes reach
+ * the requirement, REJECTED once its YES and outstanding votes together no longer can, otherwise
+ * none (it stays open until more votes or its expiration). The contract decides by this rule; a
+ * client uses it to see that an open proposal's votes, counted afresh, have decided it.
+ *
+ * @param counts - the required YES votes and the YES and outstanding counts
+ * @returns `APPROVED`, `REJECTED` or `undefined`
+ */
+export function decisionByVotes(
+  counts: Pick<ProposalRecord, 'requiredYesVotes' | 'yesVoteCount' | 'outstandingVoteCount'>,
+): 'APPROVED' | 'REJECTED' | undefined {
+  if (counts.yesVoteCount >= counts.requiredYesVotes) return 'APPROVED';
+  if (counts.yesVoteCount + counts.outstandingVoteCount < counts.requiredYesVotes) {
+    return 'REJECTED';
+  }
+  return undefined;
+}
+
 /** One cast vote, a key of its own. */
 export interface VoteRecord {
   /** The proposal. */

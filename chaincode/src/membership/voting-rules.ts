@@ -4,6 +4,7 @@
  */
 import {
   THRESHOLD_COMPARATORS,
+  decisionByVotes,
   type ThresholdComparator,
   type VotingPolicy,
 } from '@oracle-consortium/protocol';
@@ -100,11 +101,13 @@ export function decide(
       `inconsistent tally: ${tally.yes} yes, ${tally.no} no, ${tally.eligible} eligible`,
     );
   }
-  if (tally.yes >= required) {
-    return 'APPROVED';
-  }
-  if (tally.yes + outstanding < required) {
-    return 'REJECTED';
+  const byVotes = decisionByVotes({
+    requiredYesVotes: required,
+    yesVoteCount: tally.yes,
+    outstandingVoteCount: outstanding,
+  });
+  if (byVotes !== undefined) {
+    return byVotes;
   }
   return nowMs >= expirationMs ? 'EXPIRED' : 'IN_PROGRESS';
 }

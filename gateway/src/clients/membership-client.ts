@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from '../connection/connection';
-import { VOTE_RESULT_FIELD, type ProposalTally } from '@oracle-consortium/protocol';
-import { TransactionError, type ContractError } from '../errors';
+import {
+  VOTE_RESULT_FIELD,
+  decisionByVotes,
+  type ProposalTally,
+} from '@oracle-consortium/protocol';
+import { ConsortiumError, ContractError, TransactionError } from '../errors';
 
 /** How many times a vote invalidated by a concurrent vote on the same proposal is cast. */
 const VOTE_ATTEMPTS = 3;
@@ -115,12 +119,22 @@ export interface MembershipClient {
    * (`listProposalVotes`) and names them to the contract, which then reads only those, so members
    * voting on one proposal at the same moment do not invalidate each other. It reads the proposal
    * at the same time and asks the contract to answer with the tally only, so the transaction does
-   * not carry the proposal's invited MSP definitions to every peer. Votes that reach the
-   * decision only together leave it to the next vote or to {@link MembershipClient.closeProposal}.
+   * not carry the proposal's invited MSP definitions to every peer.
+   *
+   * The contract counts only the votes named, so votes cast at the same moment, or committed on
+   * other members' peers before this client's peer had them, are not in the vote's own tally, and
+   * together they may have decided the proposal while each vote left it open. When the vote leaves
+   * it open, the client therefore reads it again (its counters are counted from every vote key,
+   * and its peer now holds every block up to the vote's) and, if those votes decide it, records
+   * the decision with {@link MembershipClient.closeProposal}, as another member's client may do
+   * at the same moment (either record stands). If recording fails, the proposal is returned as
+   * read: still open, its counters showing the decision, which the next vote or a
+   * `closeProposal` records; if the read fails, as the vote answered.
    *
    * @param proposalId - the proposal
    * @param vote - `YES` or `NO`
-   * @returns the updated proposal
+   * @returns the vote's transaction, and the proposal after it (decided, when the votes counted
+   *   afresh decided it)
    * @throws MembershipError `NOT_INITIALIZED`, `MALFORMED_INPUT`, `INVALID_VOTE`, `NOT_A_MEMBER`,
    *   `NOT_AUTHORIZED`, `PROPOSAL_NOT_FOUND`, `NOT_ELIGIBLE`, `PROPOSAL_EXPIRED`, `PROPOSAL_CLOSED`,
    *   `ALREADY_VOTED`
@@ -358,7 +372,41 @@ class MembershipClientImpl implements MembershipClient {
     return hasDetails && salt !== undefined ? { ...out, salt } : out;
   }
 
-  async voteOnProposal(proposalId: string, vote: Vote) {
+  async voteOnProposal(proposalId: string, vote: Vote): Promise<Committed<Proposal>> {
+    const cast = await this.#castVote(proposalId, vote);
+    if (cast.value.status !== 'IN_PROGRESS') return cast;
+    try {
+      return { ...cast, value: await this.#recordDecisionReached(proposalId) };
+    } catch (err) {
+      // The vote is committed whatever happens to the reads and the record after it.
+      if (err instanceof ConsortiumError) return cast;
+      throw err;
+    }
+  }
+
+  /**
+   * Reads an open proposal afresh and, when its votes decide it, records the decision.
+   *
+   * @param proposalId - the proposal, which the caller's vote left open
+   * @returns the proposal as recorded, or as read when recording failed
+   * @throws ConsortiumError when a read fails
+   */
+  async #recordDecisionReached(proposalId: string): Promise<Proposal> {
+    const now = await this.getProposal(proposalId);
+    if (now.status !== 'IN_PROGRESS' || decisionByVotes(now) === undefined) return now;
+    try {
+      return (await this.closeProposal(proposalId)).value;
+    } catch (err) {
+      // Another member's client recorded it first (PROPOSAL_CLOSED), or its record invalidated
+      // this one: either way the decision stands, and a fresh read shows it.
+      const recordedElsewhere =
+        (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') ||
+        (err instanceof TransactionError && err.code === 'COMMIT_FAILED');
+      return recordedElsewhere ? this.getProposal(proposalId) : now;
+    }
+  }
+
+  async #castVote(proposalId: string, vote: Vote): Promise<Committed<Proposal>> {
     // The vote names the votes this client has seen (votersCast), and the contract then reads only
     // those vote keys, which never change once written: a member voting at the same moment writes
     // a key this vote does not read, so both commit. Only a vote that decides the proposal writes

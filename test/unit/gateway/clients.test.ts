@@ -170,6 +170,8 @@ describe('gateway typed clients (fake connection)', () => {
       ['listProposalVotes', ['p-1']],
       ['getProposal', ['p-1']],
       ['voteOnProposal', ['p-1', 'YES']],
+      // The vote left it open: read again, to see whether votes it did not count decided it.
+      ['getProposal', ['p-1']],
     ]);
     expect(requests[2]!.transientData).to.deep.equal({
       votersCast: JSON.stringify(['Org2MSP', 'Org3MSP']),
@@ -234,11 +236,117 @@ describe('gateway typed clients (fake connection)', () => {
       actionFailureReason: 'stale',
     };
     const tally = { proposalId: 'p-1', status: 'IN_PROGRESS', yesVoteCount: 1 };
-    const { connection } = fakeConnection((r) =>
-      r.transaction === 'listProposalVotes' ? [] : r.transaction === 'getProposal' ? before : tally,
-    );
+    let reads = 0;
+    const { connection } = fakeConnection((r) => {
+      if (r.transaction === 'listProposalVotes') return [];
+      if (r.transaction !== 'getProposal') return tally;
+      // The read after the vote fails: the vote's own answer is what the call returns.
+      return ++reads === 1
+        ? before
+        : new TransactionError({ code: 'EVALUATE_FAILED', message: 'peer unreachable' });
+    });
     const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
     expect(out.value).to.deep.equal(tally);
+  });
+
+  describe('a vote that leaves the proposal open', () => {
+    const open = {
+      proposalId: 'p-1',
+      status: 'IN_PROGRESS',
+      requiredYesVotes: 2,
+      yesVoteCount: 0,
+      noVoteCount: 0,
+      outstandingVoteCount: 2,
+    };
+    // The vote counted only its own YES: Org2's YES, committed on Org2's peer, was not yet on this
+    // client's peer when it read the votes.
+    const ownTally = { ...open, yesVoteCount: 1, outstandingVoteCount: 1 };
+    const bothCounted = { ...open, yesVoteCount: 2, outstandingVoteCount: 0 };
+    const approved = {
+      ...bothCounted,
+      status: 'APPROVED',
+      statusChangedDate: '2026-01-01T01:00:00.000Z',
+      invitationIds: ['i-0123456789abcdef'],
+    };
+
+    /** A fake whose getProposal answers `reads` in turn and whose closeProposal answers `close`. */
+    function afterVote(reads: unknown[], close: unknown) {
+      let n = 0;
+      return fakeConnection((r) => {
+        if (r.transaction === 'listProposalVotes') return [];
+        if (r.transaction === 'getProposal') return reads[Math.min(n++, reads.length - 1)];
+        if (r.transaction === 'voteOnProposal') return ownTally;
+        return close;
+      });
+    }
+
+    it('records the decision when the votes counted afresh reach it', async () => {
+      const { connection, requests } = afterVote([open, bothCounted], approved);
+      const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+      expect(out.value).to.deep.equal(approved);
+      expect(out.transactionId).to.equal('a'.repeat(64));
+      expect(requests.map((r) => r.transaction)).to.deep.equal([
+        'listProposalVotes',
+        'getProposal',
+        'voteOnProposal',
+        'getProposal',
+        'closeProposal',
+      ]);
+    });
+
+    it('records a rejection the votes counted afresh reach', async () => {
+      const rejected = { ...open, noVoteCount: 2, outstandingVoteCount: 0 };
+      const closed = { ...rejected, status: 'REJECTED' };
+      const { connection, requests } = afterVote([open, rejected], closed);
+      const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'NO');
+      expect(out.value).to.deep.equal(closed);
+      expect(requests.at(-1)!.transaction).to.equal('closeProposal');
+    });
+
+    it('leaves it open when the votes counted afresh do not decide it', async () => {
+      const { connection, requests } = afterVote([open, ownTally], approved);
+      const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+      expect(out.value).to.deep.equal(ownTally);
+      expect(requests.map((r) => r.transaction)).to.not.include('closeProposal');
+    });
+
+    it("reads the decision another member's client recorded first", async () => {
+      const closedElsewhere = new ContractError({
+        message: '[PROPOSAL_CLOSED] p-1 is already APPROVED',
+        chaincodeCode: 'PROPOSAL_CLOSED',
+        chaincodeMessage: 'p-1 is already APPROVED',
+      });
+      const { connection, requests } = afterVote([open, bothCounted, approved], closedElsewhere);
+      const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+      expect(out.value).to.deep.equal(approved);
+      expect(requests.map((r) => r.transaction).slice(3)).to.deep.equal([
+        'getProposal',
+        'closeProposal',
+        'getProposal',
+      ]);
+      // A record invalidated by the other client's (MVCC) reads the same way.
+      const lostRace = new TransactionError({
+        code: 'COMMIT_FAILED',
+        message: 'failed validation with MVCC_READ_CONFLICT',
+        validationCode: 'MVCC_READ_CONFLICT',
+      });
+      const raced = afterVote([open, bothCounted, approved], lostRace);
+      const again = await clients
+        .newMembershipClient({ connection: raced.connection })
+        .voteOnProposal('p-1', 'YES');
+      expect(again.value).to.deep.equal(approved);
+    });
+
+    it('returns the proposal as read when recording fails for another reason', async () => {
+      const refused = new ContractError({
+        message: '[NOT_A_MEMBER] Org1MSP is not a member of the network',
+        chaincodeCode: 'NOT_A_MEMBER',
+        chaincodeMessage: 'Org1MSP is not a member of the network',
+      });
+      const { connection } = afterVote([open, bothCounted], refused);
+      const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
+      expect(out.value).to.deep.equal(bothCounted);
+    });
   });
 
   it('votes again, with the votes read afresh, when a deciding vote invalidated the first attempt', async () => {
