@@ -55,6 +55,7 @@ import {
 } from '../support/network';
 import { newOracles, signedReport } from '../support/oracles';
 import { enrollKmsAdmin } from '../support/ca-identities';
+import { committedOn } from '../support/gateway/committed';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fabric-gove2e-'));
 
@@ -234,6 +235,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
   this.timeout(900_000);
   let org1: MembershipClient;
   let org2: MembershipClient;
+  /** Org1's admin connection, which org1 uses. */
+  let org1Connection: Connection;
   let org3: MembershipClient;
   let org2Kms: ConfigSigningIdentity | undefined;
   let definition: MspDefinition;
@@ -244,7 +247,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
   before(async () => {
     await ok(['up']);
     await ok([], ['bash', path.join(REPO_DIR, 'scripts', 'deploy-local.sh')]);
-    org1 = clients.newMembershipClient({ connection: await connectAs('Org1', 'admin') });
+    org1Connection = await connectAs('Org1', 'admin');
+    org1 = clients.newMembershipClient({ connection: org1Connection });
     org2 = clients.newMembershipClient({ connection: await connectAs('Org2', 'admin') });
     const policy = {
       ProposalDurationInHours: 24,
@@ -275,10 +279,11 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
     expect(proposal.requiredYesVotes).to.equal(2);
     inviteProposal = proposal.proposalId;
     await org1.voteOnProposal(inviteProposal, 'YES');
-    const { value: decided } = await org2.voteOnProposal(inviteProposal, 'YES');
+    const { value: decided, blockNumber } = await org2.voteOnProposal(inviteProposal, 'YES');
     expect(decided.status).to.equal('APPROVED');
     invitation = decided.invitationIds[0]!;
     expect(invitation).to.be.a('string');
+    await committedOn(org1Connection, blockNumber);
     const change = (await org1.listChannelChanges()).find((c) => c.proposalId === inviteProposal);
     expect(change).to.include({ mspId: 'Org3MSP', action: 'ADD_ORG' });
     expect(change?.status).to.equal('PENDING_CHANNEL_UPDATE');
@@ -454,7 +459,7 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
 
   it('shares membershipPrivate with Org3 now: its admin reads the private rationale of a new proposal from its own peer', async () => {
     const rationale = `Org4 brings a price source (${randomUUID()})`;
-    const { value: proposal } = await org1.createProposal({
+    const created = await org1.createProposal({
       actions: {
         Invitations: [
           {
@@ -471,13 +476,15 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
       description: 'private details for Org3 to read',
       rationale,
     });
-    const reader = clients.newMembershipClient({ connection: await connectAs('Org3', 'admin') });
+    const org3Connection = await connectAs('Org3', 'admin');
+    const reader = clients.newMembershipClient({ connection: org3Connection });
+    await committedOn(org3Connection, created.blockNumber);
     // Disseminated at endorsement or pulled by the reconciler (every minute): wait for either.
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {
-        const details = await reader.getProposalDetails(proposal.proposalId);
-        expect(details).to.include({ proposalId: proposal.proposalId, rationale });
+        const details = await reader.getProposalDetails(created.value.proposalId);
+        expect(details).to.include({ proposalId: created.value.proposalId, rationale });
         return;
       } catch (err) {
         const unavailable =
@@ -566,6 +573,8 @@ describe('governance end to end: agents invite Org3, Org3 joins and votes, Org2 
       transaction: 'grantSubscription',
       arguments: [feedId, 'Org3MSP'],
     });
+    // Org3's peer endorses the report below: it must have the feed and the grant first.
+    await sameHeight();
     const premium = { observations: ['2000', '2001', '2002', '2003'], note: 'for Org3' };
     const salt = randomBytes(32).toString('hex');
     const out = await admin1.submit({

@@ -36,6 +36,7 @@ import { canonicalMspDefinition, type MspDefinition } from '@oracle-consortium/p
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 import { registrarSession, revokeFreshIdentity } from '../support/ca-identities';
 import { groupsOf, orgGroup } from '../support/config-updates';
+import { committedOn } from '../support/gateway/committed';
 import {
   REPO_DIR,
   connectAs as connectBare,
@@ -231,12 +232,13 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
     });
 
     it('records the ConfigUpdate compute_update built for the approved invitation', async () => {
-      ({ value: posted } = await admin1.membership.proposeChannelUpdate(
+      const proposed = await admin1.membership.proposeChannelUpdate(
         proposalId,
         invitee,
         updateBytes,
         sequence,
-      ));
+      );
+      posted = proposed.value;
       expect(posted).to.deep.include({
         updateId: createHash('sha256').update(updateBytes).digest('hex'),
         proposalId,
@@ -249,6 +251,7 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
         status: 'COLLECTING_SIGNATURES',
       });
       expect(posted.signatures).to.deep.equal([]);
+      await committedOn(admin2.connection, proposed.blockNumber);
       const change = (await admin2.membership.listChannelChanges()).find(
         (c) => c.proposalId === proposalId,
       );
@@ -307,12 +310,14 @@ async function rejection(promise: Promise<unknown>): Promise<ContractError> {
         sequence = BigInt(config.getSequence());
         expect(sequence > firstSequence, 'the channel config sequence moved').to.equal(true);
         updateBytes = await computeAddUpdate(config, channelId);
-        ({ value: posted } = await admin2.membership.proposeChannelUpdate(
+        const proposed = await admin2.membership.proposeChannelUpdate(
           proposalId,
           invitee,
           updateBytes,
           sequence,
-        ));
+        );
+        posted = proposed.value;
+        await committedOn(admin1.connection, proposed.blockNumber);
       });
 
       it('supersedes the update built on the older configuration', async () => {

@@ -21,6 +21,7 @@ import {
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectAs, loadMember, networkSh, REPO_DIR, type NetworkEnv } from '../support/network';
+import { committedOn } from '../support/live-ledger';
 import type { NetworkConfig } from '@oracle-consortium/gateway';
 import { NETWORK_SH, runCommand, type CommandResult } from '../../scripts/lib/run-command';
 
@@ -264,25 +265,29 @@ describe('network.sh as a new user meets it', function () {
       await networkSh(env, 'down');
     });
 
-    async function put(key: string, value: string): Promise<void> {
+    /** Writes through Org1's peer; returns the block the write committed in. */
+    async function put(key: string, value: string): Promise<bigint> {
       const c = connectAs(org1, 'user1');
       try {
-        await c.gateway
+        const submitted = await c.gateway
           .getNetwork(org1.channelName)
           .getContract('kv')
-          .submitTransaction('put', key, value);
+          .submitAsync('put', { arguments: [key, value] });
+        const status = await submitted.getStatus();
+        expect(status.successful, `put ${key}`).to.equal(true);
+        return status.blockNumber;
       } finally {
         c.close();
       }
     }
 
-    async function get(key: string): Promise<string> {
+    /** Reads through Org2's peer, once it has committed block `after` when one is given. */
+    async function get(key: string, after?: bigint): Promise<string> {
       const c = connectAs(org2, 'user1');
       try {
-        const bytes = await c.gateway
-          .getNetwork(org1.channelName)
-          .getContract('kv')
-          .evaluateTransaction('get', key);
+        const network = c.gateway.getNetwork(org1.channelName);
+        if (after !== undefined) await committedOn(network, after);
+        const bytes = await network.getContract('kv').evaluateTransaction('get', key);
         return Buffer.from(bytes).toString();
       } finally {
         c.close();
@@ -574,8 +579,8 @@ describe('network.sh as a new user meets it', function () {
           expect(pid, name).to.be.a('number').and.not.equal(before[name]);
           expect(alive(before[name]!), `old ${name}`).to.be.false;
         }
-        await put('after-upgrade', 'v2');
-        expect(await get('after-upgrade')).to.equal('v2');
+        const written = await put('after-upgrade', 'v2');
+        expect(await get('after-upgrade', written)).to.equal('v2');
         expect(await networkSh(env, 'chaincode', 'list')).to.match(/^kv\s+2\s+2\s/m);
       });
     });

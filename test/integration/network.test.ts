@@ -25,6 +25,7 @@ import {
 } from '../support/network';
 import { FABRIC_CA_BIN } from '../support/gateway/processes';
 import { nodeMsps, privateKeysOf } from '../support/private-keys';
+import { committedOn } from '../support/live-ledger';
 import { networkShCommand, runCommand, type CommandResult } from '../../scripts/lib/run-command';
 
 const execFileAsync = promisify(execFile);
@@ -222,19 +223,26 @@ describe('local test network of three members with two peers each', function () 
     );
     const org3User = connectAs(org3, 'user1', 1);
     const value = `value-${String(process.pid)}`;
+    let written: bigint;
     try {
       const contract = org3User.gateway.getNetwork(org3.channelName).getContract('kv');
       // deploy returned once discovery at every peer finds endorsers under the AND policy, so the
       // first submit needs no retry.
-      const result = await contract.submitTransaction('put', 'greeting', value);
-      expect(Buffer.from(result).toString()).to.equal(value);
+      const submitted = await contract.submitAsync('put', { arguments: ['greeting', value] });
+      expect(Buffer.from(submitted.getResult()).toString()).to.equal(value);
+      const status = await submitted.getStatus();
+      expect(status.successful).to.equal(true);
+      written = status.blockNumber;
     } finally {
       org3User.close();
     }
-    // The second Org1 peer: the write reached it through the ordering service and gossip.
+    // The second Org1 peer: the write reached it through the ordering service (it commits the
+    // block on its own time, so the read waits for that block first).
     const org1User = connectAs(org1, 'user1', 1);
     try {
-      const contract = org1User.gateway.getNetwork(org1.channelName).getContract('kv');
+      const network = org1User.gateway.getNetwork(org1.channelName);
+      await committedOn(network, written);
+      const contract = network.getContract('kv');
       expect(
         Buffer.from(await contract.evaluateTransaction('get', 'greeting')).toString(),
       ).to.equal(value);

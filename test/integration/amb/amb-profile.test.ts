@@ -266,9 +266,21 @@ describe('amb profile: the AMB build on gateway-less peers (live network)', func
       ],
     );
     expect(round).to.include({ roundId: '1', answer: '1084250' });
-    const latest = JSON.parse(
-      await query(org2, 'consortium', 'feeds:latestRoundData', [feedId]),
-    ) as { roundId: string; answer: string };
+    // The invoke waited for Org1's peer, which endorsed it; Org2's commits the blocks on its own
+    // time, and answers FEED_NOT_FOUND or NO_DATA until then.
+    const deadline = Date.now() + 30_000;
+    let text: string;
+    for (;;) {
+      try {
+        text = await query(org2, 'consortium', 'feeds:latestRoundData', [feedId]);
+        break;
+      } catch (err) {
+        const behind = /FEED_NOT_FOUND|NO_DATA/.test(String(err));
+        if (!behind || Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    const latest = JSON.parse(text) as { roundId: string; answer: string };
     expect(latest).to.include({ roundId: '1', answer: '1084250' });
   });
 

@@ -386,6 +386,7 @@ async function take<T>(stream: EventStream<T>, count: number): Promise<ContractE
         expect((await admin2.listInvitations(invitee)).map((i) => i.invitationId)).to.deep.equal([
           invitationId,
         ]);
+        await committedOn(org1Admin, decided.blockNumber);
         expect((await admin1.getProposal(p.proposalId)).status).to.equal('APPROVED');
         const page = await admin1.listProposals({ status: 'APPROVED', pageSize: 100 });
         expect(page.proposals.length).to.be.greaterThan(0);
