@@ -125,14 +125,21 @@ async function main(): Promise<number> {
     onDefinitionStep: (step) => {
       console.log(JSON.stringify(governance.definitionStepRecord(step)));
     },
+    onDecision: (decision) => {
+      console.log(JSON.stringify(governance.decisionRecord(decision)));
+    },
   });
   try {
     if (values.once) {
       const pass = await agent.runOnce();
       process.stderr.write(
-        `${network.mspId}: ${pass.pending} pending change(s), ${pass.steps.length} step(s), ${pass.definitions.length} definition step(s)\n`,
+        `${network.mspId}: ${pass.decisions.length} decision(s) recorded, ${pass.pending} pending change(s), ${pass.steps.length} step(s), ${pass.definitions.length} definition step(s)\n`,
       );
-      return [...pass.steps, ...pass.definitions].some((s) => s.outcome === 'failed') ? 1 : 0;
+      return [...pass.decisions, ...pass.steps, ...pass.definitions].some(
+        (s) => s.outcome === 'failed',
+      )
+        ? 1
+        : 0;
     }
     const stop = () => {
       agent.stop();

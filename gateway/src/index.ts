@@ -179,6 +179,7 @@ export type {
   ChannelOperations,
   AgentStep,
   AgentPass,
+  RecordedDecision,
 } from './governance/agent';
 export type {
   PrincipalRole,

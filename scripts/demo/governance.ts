@@ -74,6 +74,7 @@ async function networkSh(...args: string[]): Promise<string> {
 
 /** Prints what one agent pass did: its channel-change steps, then its chaincode-definition steps. */
 function printPass(ctx: GovernanceContext, mspId: string, pass: AgentPass): void {
+  for (const d of pass.decisions) ctx.info(`${mspId}'s agent: ${governance.formatDecision(d)}`);
   for (const s of pass.steps) ctx.info(`${mspId}'s agent: ${governance.formatAgentStep(s)}`);
   for (const d of pass.definitions)
     ctx.info(`${mspId}'s agent: ${governance.formatDefinitionStep(d)}`);

@@ -15,12 +15,15 @@ import { expect } from 'chai';
 import {
   ContractError,
   clients,
+  governance,
+  type AgentMembership,
   type Connection,
   type MembershipClient,
   type TransactionRequest,
 } from '@oracle-consortium/gateway';
 import { describedMembers } from '../support/network';
 import { connectLibraryAs } from '../support/gateway/transport';
+import { committedOn } from '../support/gateway/committed';
 import { selfSigned } from '../../scripts/lib/openssl-ca';
 
 const DESCRIPTION = process.env.NETWORK_DESCRIPTION;
@@ -79,19 +82,21 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
     let racedProposal: string | undefined;
     let admins: MembershipClient[] = [];
 
-    async function connectAs(member: string, counts: Map<string, number>): Promise<Connection> {
+    /** The members' admin connections, without the counting barrier the clients' go through. */
+    let connections: Connection[] = [];
+
+    async function connectAs(member: string): Promise<Connection> {
       const c = await connectLibraryAs(DESCRIPTION!, member, 'admin', {
         timeouts: { evaluateMs: 5000, endorseMs: 15000 },
       });
       open.push(c);
-      return counting(c, counts, barrier);
+      return c;
     }
 
     before(async () => {
-      admins = await Promise.all(
-        members.map(async (m, i) =>
-          clients.newMembershipClient({ connection: await connectAs(m.name, submits[i]!) }),
-        ),
+      connections = await Promise.all(members.map((m) => connectAs(m.name)));
+      admins = connections.map((c, i) =>
+        clients.newMembershipClient({ connection: counting(c, submits[i]!, barrier) }),
       );
       // Every founder confirms; another file may have initialised a kept network already.
       for (const admin of admins) {
@@ -192,6 +197,92 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
       }
       expect(refused).to.be.instanceOf(ContractError);
       expect((refused as ContractError).chaincodeCode).to.equal('PROPOSAL_CLOSED');
+    });
+
+    it("has a member's governance agent record a decision votes reached together that no client recorded", async function () {
+      if (founders.length !== 2) this.skip();
+      const [first, second] = admins;
+      const invitee = `Unrecorded${randomBytes(3).toString('hex')}MSP`;
+      const dir = mkdtempSync(join(tmpdir(), 'unrecorded-decision-'));
+      writeFileSync(join(dir, 'ca.pem'), selfSigned(`ca.${invitee}`).certPem);
+      writeFileSync(join(dir, 'tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
+      const created = await first!.createProposal({
+        actions: {
+          Invitations: [
+            {
+              Principal: invitee,
+              MspDefinition: await clients.mspDefinitions.fromPemFiles({
+                mspId: invitee,
+                rootCertFiles: [join(dir, 'ca.pem')],
+                tlsRootCertFiles: [join(dir, 'tlsca.pem')],
+              }),
+            },
+          ],
+        },
+        description: 'a decision left open',
+      });
+      const id = created.value.proposalId;
+      await seen(second!, id);
+      // Two votes as a client that records nothing after its vote sends them (an older library,
+      // or one that stopped right after): each names no votes, so each counts only its own.
+      for (const c of connections.slice(0, 2)) {
+        const out = await c.submit({
+          chaincode: 'membership',
+          contract: 'membership',
+          transaction: 'voteOnProposal',
+          arguments: [id, 'YES'],
+          transientData: { votersCast: '[]', voteResult: 'tally' },
+        });
+        expect(JSON.parse(Buffer.from(out.result).toString('utf8'))).to.include({
+          status: 'IN_PROGRESS',
+          yesVoteCount: 1,
+        });
+        await committedOn(connections[0]!, out.blockNumber);
+      }
+      expect(await first!.getProposal(id)).to.include({
+        status: 'IN_PROGRESS',
+        yesVoteCount: 2,
+        outstandingVoteCount: 0,
+      });
+
+      // Org1's agent, with only its decision duty live: no channel changes listed, no definitions.
+      const unused = (): never => {
+        throw new Error('not used by this pass');
+      };
+      const membership: AgentMembership = {
+        listChannelChanges: () => Promise.resolve([]),
+        listChannelUpdates: unused,
+        getChannelUpdate: unused,
+        proposeChannelUpdate: unused,
+        signChannelUpdate: unused,
+        recordChannelUpdateApplied: unused,
+        listProposals: (options) => first!.listProposals(options),
+        closeProposal: (proposalId) => first!.closeProposal(proposalId),
+      };
+      const pass = await governance
+        .newGovernanceAgent({
+          membership,
+          admin: { mspId: founders[0]!, certificate: '', signer: undefined as never },
+          channel: { read: unused, build: unused, sign: unused, apply: unused },
+          definitions: false,
+        })
+        .runOnce();
+      expect(pass.decisions.filter((d) => d.proposalId === id)).to.deep.equal([
+        { proposalId: id, reason: 'VOTES', outcome: 'ok', status: 'APPROVED' },
+      ]);
+      const read = await first!.getProposal(id);
+      expect(read).to.include({ status: 'APPROVED', yesVoteCount: 2 });
+      expect(read.invitationIds).to.have.length(1);
+      // A second pass finds nothing left to record for it.
+      const again = await governance
+        .newGovernanceAgent({
+          membership,
+          admin: { mspId: founders[0]!, certificate: '', signer: undefined as never },
+          channel: { read: unused, build: unused, sign: unused, apply: unused },
+          definitions: false,
+        })
+        .runOnce();
+      expect(again.decisions.filter((d) => d.proposalId === id)).to.deep.equal([]);
     });
   },
 );

@@ -36,6 +36,7 @@ import {
   type DefinitionStep,
 } from './definition-follower';
 import { memberSetsOver, type AppliedMembershipChange } from './definition-policy';
+import { decisionByVotes } from '@oracle-consortium/protocol';
 import {
   changeInConfig,
   currentUpdateOf,
@@ -43,7 +44,11 @@ import {
   type AgentAction,
 } from './agent-decision';
 
-/** The membership contract calls the agent makes. */
+/**
+ * The membership contract calls the agent makes. `listProposals` and `closeProposal` are for its
+ * first duty, recording decisions (see {@link RecordedDecision}); a membership without them (a
+ * test's fake of the channel-update calls) skips that duty.
+ */
 export type AgentMembership = Pick<
   MembershipClient,
   | 'listChannelChanges'
@@ -52,7 +57,30 @@ export type AgentMembership = Pick<
   | 'proposeChannelUpdate'
   | 'signChannelUpdate'
   | 'recordChannelUpdateApplied'
->;
+> &
+  Partial<Pick<MembershipClient, 'listProposals' | 'closeProposal'>>;
+
+/**
+ * A decision the agent recorded with `closeProposal`: an open proposal whose votes, counted afresh,
+ * decide it (votes cast at the same moment each count only the votes their client had read, so
+ * none records the decision they reach together), or whose expiration has passed. Until it is
+ * recorded an approval creates no channel change, so no agent would act on it.
+ */
+export interface RecordedDecision {
+  /** The proposal. */
+  readonly proposalId: string;
+  /** Why the agent closed it: its votes decide it, or it expired. */
+  readonly reason: 'VOTES' | 'EXPIRED';
+  /**
+   * `ok` (recorded, `status` says how), `elsewhere` (another member's client or agent recorded
+   * it first) or `failed`.
+   */
+  readonly outcome: 'ok' | 'elsewhere' | 'failed';
+  /** The status recorded, with `ok`. */
+  readonly status?: string;
+  /** The error of a `failed` attempt. */
+  readonly error?: Error;
+}
 
 /** The channel side of the agent: config reads, update builds, signatures and submission. */
 export interface ChannelOperations {
@@ -97,6 +125,8 @@ export interface AgentStep {
 
 /** The outcome of one pass over the pending changes. */
 export interface AgentPass {
+  /** The decisions recorded before the changes were listed (see {@link RecordedDecision}). */
+  readonly decisions: readonly RecordedDecision[];
   /** The changes not yet applied when the pass began. */
   readonly pending: number;
   /** Every step taken, in order; DONE and WAIT end a change's turn. */
@@ -143,13 +173,16 @@ export interface GovernanceAgentOptions {
   readonly definitions?: DefinitionOperations | false;
   /** Called with every definition step as it is taken. */
   readonly onDefinitionStep?: (step: DefinitionStep) => void;
+  /** Called with every decision the agent records, as it is recorded. */
+  readonly onDecision?: (decision: RecordedDecision) => void;
 }
 
 /** A member's governance agent. */
 export interface GovernanceAgent {
   /**
-   * One pass: every change not yet applied, stepped until it is done or waits on others; then
-   * every committed chaincode definition, stepped towards one over the current members.
+   * One pass: the decisions open proposals have reached recorded; every change not yet applied,
+   * stepped until it is done or waits on others; then every committed chaincode definition,
+   * stepped towards one over the current members.
    *
    * @returns the steps taken; none when the membership contract is not initialised yet
    * @throws ContractError or ConnectionError when the changes cannot be listed
@@ -170,6 +203,8 @@ export interface GovernanceAgent {
 
 /** Event types after which a pass may find something to do. */
 const RELEVANT: ReadonlySet<string> = new Set([
+  // A vote may leave a decision to record (votes cast at the same moment, see RecordedDecision).
+  'VoteCast',
   'ProposalStatusChanged',
   'ChannelUpdateProposed',
   'ChannelUpdateSigned',
@@ -400,12 +435,14 @@ class GovernanceAgentImpl implements GovernanceAgent {
 
   async runOnce(): Promise<AgentPass> {
     let listed: ChannelChange[];
+    let decisions: RecordedDecision[];
     try {
+      decisions = await this.#recordDecisions();
       listed = await this.#options.membership.listChannelChanges();
     } catch (err) {
       // A membership contract nobody initialised yet has had no vote, so no change to carry out.
       if (err instanceof ContractError && err.chaincodeCode === 'NOT_INITIALIZED') {
-        return { pending: 0, steps: [], definitions: [] };
+        return { decisions: [], pending: 0, steps: [], definitions: [] };
       }
       throw err;
     }
@@ -416,7 +453,54 @@ class GovernanceAgentImpl implements GovernanceAgent {
       await this.#step(change, steps);
     }
     const definitions = this.#stopped ? [] : await this.#followDefinitions();
-    return { pending: changes.length, steps, definitions };
+    return { decisions, pending: changes.length, steps, definitions };
+  }
+
+  /**
+   * Closes every open proposal whose votes decide it or whose expiration has passed (by this
+   * machine's clock; the contract checks its own transaction time and refuses an early close with
+   * PROPOSAL_NOT_EXPIRED, which leaves it for a later pass).
+   */
+  async #recordDecisions(): Promise<RecordedDecision[]> {
+    const { listProposals, closeProposal } = this.#options.membership;
+    if (listProposals === undefined || closeProposal === undefined) return [];
+    const due: { proposalId: string; reason: RecordedDecision['reason'] }[] = [];
+    let bookmark = '';
+    do {
+      const page = await listProposals({ status: 'IN_PROGRESS', pageSize: 100, bookmark });
+      for (const p of page.proposals) {
+        if (p.status !== 'IN_PROGRESS') continue;
+        if (decisionByVotes(p) !== undefined)
+          due.push({ proposalId: p.proposalId, reason: 'VOTES' });
+        else if (Date.parse(p.expirationDate) <= Date.now()) {
+          due.push({ proposalId: p.proposalId, reason: 'EXPIRED' });
+        }
+      }
+      bookmark = page.proposals.length < 100 ? '' : page.bookmark;
+    } while (bookmark !== '');
+    const recorded: RecordedDecision[] = [];
+    const push = (decision: RecordedDecision) => {
+      recorded.push(decision);
+      this.#options.onDecision?.(decision);
+    };
+    for (const { proposalId, reason } of due) {
+      if (this.#stopped) break;
+      try {
+        const closed = await closeProposal(proposalId);
+        push({ proposalId, reason, outcome: 'ok', status: closed.value.status });
+      } catch (err) {
+        const elsewhere =
+          (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') ||
+          (err instanceof TransactionError && err.code === 'COMMIT_FAILED');
+        const error = err instanceof Error ? err : new Error(String(err));
+        push(
+          elsewhere
+            ? { proposalId, reason, outcome: 'elsewhere' }
+            : { proposalId, reason, outcome: 'failed', error },
+        );
+      }
+    }
+    return recorded;
   }
 
   /**

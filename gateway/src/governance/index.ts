@@ -38,6 +38,8 @@ export { followDefinitions, lifecycleOperations } from './definition-follower';
 export {
   formatAgentStep,
   formatDefinitionStep,
+  formatDecision,
   agentStepRecord,
   definitionStepRecord,
+  decisionRecord,
 } from './step-format';

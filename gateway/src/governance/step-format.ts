@@ -3,7 +3,7 @@
  * (what the demo prints) and one flat record per step (what `npm run agent` prints as JSON lines).
  * Both come from here so an action kind added to the agent shows the same way everywhere.
  */
-import type { AgentStep } from './agent';
+import type { AgentStep, RecordedDecision } from './agent';
 import type { DefinitionStep } from './definition-follower';
 
 /** A step as flat JSON-ready fields: bigints as decimal strings, the error as its message and codes. */
@@ -102,5 +102,35 @@ export function definitionStepRecord(step: DefinitionStep): StepRecord {
     policies: step.notes.map((n) => `${n.where}: ${n.plan} ${n.detail}`),
     outcome: step.outcome,
     ...errorFields(step.error),
+  };
+}
+
+/**
+ * A decision the agent recorded as a line.
+ *
+ * @param decision - the decision
+ * @returns e.g. `CLOSE p-0123456789abcdef (its votes decide it) -> ok: APPROVED`
+ */
+export function formatDecision(decision: RecordedDecision): string {
+  const why = decision.reason === 'VOTES' ? 'its votes decide it' : 'it expired';
+  const status = decision.status === undefined ? '' : `: ${decision.status}`;
+  return `CLOSE ${decision.proposalId} (${why}) ${outcomeText(decision)}${status}`;
+}
+
+/**
+ * A decision the agent recorded as flat fields.
+ *
+ * @param decision - the decision
+ * @returns proposalId, action `CLOSE`, reason, outcome, the status recorded and the error's
+ *   message and codes
+ */
+export function decisionRecord(decision: RecordedDecision): StepRecord {
+  return {
+    proposalId: decision.proposalId,
+    action: 'CLOSE',
+    reason: decision.reason,
+    outcome: decision.outcome,
+    ...(decision.status === undefined ? {} : { status: decision.status }),
+    ...errorFields(decision.error),
   };
 }

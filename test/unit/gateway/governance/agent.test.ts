@@ -7,8 +7,11 @@
 import { expect } from 'chai';
 import {
   ContractError,
+  TransactionError,
   governance,
+  type AgentMembership,
   type AgentPass,
+  type Proposal,
   type ChaincodeDefinition,
   type ChannelChange,
   type ConfigSigningIdentity,
@@ -251,9 +254,141 @@ describe('governance agent passes', function () {
     });
     fake.intercept = () => notInitialized;
     expect(await agentFor(fake, org1).runOnce()).to.deep.equal({
+      decisions: [],
       pending: 0,
       steps: [],
       definitions: [],
+    });
+  });
+
+  describe('recording the decisions open proposals reached', () => {
+    const HOUR = 3_600_000;
+    function open(proposalId: string, fields: Partial<Proposal> = {}): Proposal {
+      return {
+        proposalId,
+        proposedBy: 'Org1MSP',
+        description: proposalId,
+        actions: { Removals: [{ MemberId: 'Org3MSP' }] },
+        clientRequestToken: proposalId,
+        status: 'IN_PROGRESS',
+        creationDate: new Date(Date.now() - HOUR).toISOString(),
+        expirationDate: new Date(Date.now() + HOUR).toISOString(),
+        eligibleVoters: ['Org1MSP', 'Org2MSP'],
+        requiredYesVotes: 2,
+        yesVoteCount: 0,
+        noVoteCount: 0,
+        outstandingVoteCount: 2,
+        detailsHash: null,
+        invitationIds: [],
+        ...fields,
+      };
+    }
+
+    /** The fake's channel-update calls plus listProposals and closeProposal over `proposals`. */
+    function withProposals(
+      fake: FakeGovernance,
+      proposals: Proposal[],
+      close: (id: string) => Proposal | Error,
+    ) {
+      const closed: string[] = [];
+      const listed: string[] = [];
+      const membership: AgentMembership = {
+        ...fake.membership('Org1MSP'),
+        listProposals: (options) => {
+          listed.push(`${options?.status ?? ''}/${options?.bookmark ?? ''}`);
+          // Pages of 100: the first page full, the second holding the rest.
+          const start = options?.bookmark === '' || options?.bookmark === undefined ? 0 : 100;
+          const page = proposals.slice(start, start + 100);
+          return Promise.resolve({ proposals: page, bookmark: start === 0 ? 'next' : 'end' });
+        },
+        closeProposal: (id) => {
+          closed.push(id);
+          const out = close(id);
+          if (out instanceof Error) return Promise.reject(out);
+          return Promise.resolve({
+            value: out,
+            transactionId: 'c'.repeat(64),
+            blockNumber: 3n,
+            submitAttempts: 1,
+          });
+        },
+      };
+      return { membership, closed, listed };
+    }
+
+    it('closes an open proposal whose votes decide it, and one that expired, before the changes', async () => {
+      const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], []);
+      const decided = open('p-decided', { yesVoteCount: 2, outstandingVoteCount: 0 });
+      const rejected = open('p-rejected', { noVoteCount: 1, outstandingVoteCount: 1 });
+      const expired = open('p-expired', { expirationDate: new Date(Date.now() - 1).toISOString() });
+      const undecided = open('p-open', { yesVoteCount: 1, outstandingVoteCount: 1 });
+      const filler = Array.from({ length: 97 }, (_, i) => open(`p-filler-${String(i)}`));
+      const { membership, closed, listed } = withProposals(
+        fake,
+        [undecided, decided, ...filler, rejected, expired],
+        (id) => ({
+          ...open(id),
+          status: id === 'p-decided' ? 'APPROVED' : id === 'p-rejected' ? 'REJECTED' : 'EXPIRED',
+        }),
+      );
+      const seen: string[] = [];
+      const pass = await governance
+        .newGovernanceAgent({
+          membership,
+          admin: org1,
+          channel: fake.channelFor(org1),
+          onDecision: (d) => seen.push(governance.formatDecision(d)),
+        })
+        .runOnce();
+      // Both pages of IN_PROGRESS proposals were read; the open ones were left alone.
+      expect(listed).to.deep.equal(['IN_PROGRESS/', 'IN_PROGRESS/next']);
+      expect(closed).to.deep.equal(['p-decided', 'p-rejected', 'p-expired']);
+      expect(pass.decisions).to.deep.equal([
+        { proposalId: 'p-decided', reason: 'VOTES', outcome: 'ok', status: 'APPROVED' },
+        { proposalId: 'p-rejected', reason: 'VOTES', outcome: 'ok', status: 'REJECTED' },
+        { proposalId: 'p-expired', reason: 'EXPIRED', outcome: 'ok', status: 'EXPIRED' },
+      ]);
+      expect(seen[0]).to.equal('CLOSE p-decided (its votes decide it) -> ok: APPROVED');
+      expect(governance.decisionRecord(pass.decisions[2]!)).to.deep.equal({
+        proposalId: 'p-expired',
+        action: 'CLOSE',
+        reason: 'EXPIRED',
+        outcome: 'ok',
+        status: 'EXPIRED',
+      });
+    });
+
+    it('takes a decision another member recorded first as recorded, and reports any other refusal', async () => {
+      const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], []);
+      const refuse = (code: string) =>
+        new ContractError({ message: `[${code}] x`, chaincodeCode: code, chaincodeMessage: 'x' });
+      const { membership } = withProposals(
+        fake,
+        [
+          open('p-a', { yesVoteCount: 2, outstandingVoteCount: 0 }),
+          open('p-b', { yesVoteCount: 2, outstandingVoteCount: 0 }),
+          open('p-c', { yesVoteCount: 2, outstandingVoteCount: 0 }),
+        ],
+        (id) =>
+          id === 'p-a'
+            ? refuse('PROPOSAL_CLOSED')
+            : id === 'p-b'
+              ? new TransactionError({
+                  code: 'COMMIT_FAILED',
+                  message: 'failed validation with MVCC_READ_CONFLICT',
+                  validationCode: 'MVCC_READ_CONFLICT',
+                })
+              : refuse('NOT_A_MEMBER'),
+      );
+      const pass = await governance
+        .newGovernanceAgent({ membership, admin: org1, channel: fake.channelFor(org1) })
+        .runOnce();
+      expect(pass.decisions.map((d) => [d.proposalId, d.outcome])).to.deep.equal([
+        ['p-a', 'elsewhere'],
+        ['p-b', 'elsewhere'],
+        ['p-c', 'failed'],
+      ]);
+      expect(pass.decisions[2]!.error).to.be.instanceOf(ContractError);
     });
   });
 
