@@ -140,13 +140,19 @@ describe('feeds contract (live network)', function () {
   }
 
   async function createFeeds(...ids: string[]): Promise<void> {
-    await Promise.all(
+    const blocks = await Promise.all(
       ids.map(async (id) => {
-        const { result } = await submit(org1Admin.feeds, 'createFeed', [
+        const { result, blockNumber } = await submit(org1Admin.feeds, 'createFeed', [
           feedDefinition(id, oracles),
         ]);
         digests.set(id, (JSON.parse(result) as { configDigest: string }).configDigest);
+        return blockNumber;
       }),
+    );
+    // Reports go through peer2-org1, which commits the feeds' blocks on its own time.
+    await committedOn(
+      org1User.network,
+      blocks.reduce((a, b) => (a > b ? a : b)),
     );
   }
 
@@ -423,7 +429,10 @@ describe('feeds contract (live network)', function () {
 
     before(async () => {
       await createFeeds(subscribed, unsubscribed);
-      await submit(org1Admin.feeds, 'grantSubscription', [subscribed, ORG2]);
+      const granted = await submit(org1Admin.feeds, 'grantSubscription', [subscribed, ORG2]);
+      // Org2's peers endorse the premium reports: they must hold the feed and the grant.
+      await committedOn(org2User.network, granted.blockNumber);
+      await committedOn(org2UserPeer2.network, granted.blockNumber);
     });
 
     it('commits a premium report for a feed Org2 subscribes to, endorsed by Org1 and Org2', async () => {
