@@ -462,12 +462,19 @@ class GovernanceAgentImpl implements GovernanceAgent {
    * PROPOSAL_NOT_EXPIRED, which leaves it for a later pass).
    */
   async #recordDecisions(): Promise<RecordedDecision[]> {
-    const { listProposals, closeProposal } = this.#options.membership;
-    if (listProposals === undefined || closeProposal === undefined) return [];
+    // Called on the membership object: a MembershipClient's methods need it as `this`.
+    const { membership } = this.#options;
+    if (membership.listProposals === undefined || membership.closeProposal === undefined) {
+      return [];
+    }
     const due: { proposalId: string; reason: RecordedDecision['reason'] }[] = [];
     let bookmark = '';
     do {
-      const page = await listProposals({ status: 'IN_PROGRESS', pageSize: 100, bookmark });
+      const page = await membership.listProposals({
+        status: 'IN_PROGRESS',
+        pageSize: 100,
+        bookmark,
+      });
       for (const p of page.proposals) {
         if (p.status !== 'IN_PROGRESS') continue;
         if (decisionByVotes(p) !== undefined)
@@ -486,7 +493,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
     for (const { proposalId, reason } of due) {
       if (this.#stopped) break;
       try {
-        const closed = await closeProposal(proposalId);
+        const closed = await membership.closeProposal(proposalId);
         push({ proposalId, reason, outcome: 'ok', status: closed.value.status });
       } catch (err) {
         const elsewhere =

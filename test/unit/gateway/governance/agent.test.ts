@@ -8,8 +8,11 @@ import { expect } from 'chai';
 import {
   ContractError,
   TransactionError,
+  clients,
   governance,
   type AgentMembership,
+  type Connection,
+  type TransactionRequest,
   type AgentPass,
   type Proposal,
   type ChaincodeDefinition,
@@ -356,6 +359,43 @@ describe('governance agent passes', function () {
         outcome: 'ok',
         status: 'EXPIRED',
       });
+    });
+
+    it('calls a real membership client as its membership (methods keep their object)', async () => {
+      const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], []);
+      const decided = open('p-decided', { yesVoteCount: 2, outstandingVoteCount: 0 });
+      const calls: string[] = [];
+      const answer = (r: TransactionRequest): unknown => {
+        calls.push(r.transaction);
+        if (r.transaction === 'listProposals') return { proposals: [decided], bookmark: '' };
+        if (r.transaction === 'closeProposal') return { ...decided, status: 'APPROVED' };
+        return [];
+      };
+      const connection = {
+        channelName: 'consortium',
+        mspId: 'Org1MSP',
+        evaluate: (r: TransactionRequest) =>
+          Promise.resolve(Buffer.from(JSON.stringify(answer(r)))),
+        submit: (r: TransactionRequest) =>
+          Promise.resolve({
+            result: Buffer.from(JSON.stringify(answer(r))),
+            transactionId: 'c'.repeat(64),
+            blockNumber: 3n,
+            submitAttempts: 1,
+          }),
+      } as unknown as Connection;
+      const pass = await governance
+        .newGovernanceAgent({
+          membership: clients.newMembershipClient({ connection }),
+          admin: org1,
+          channel: fake.channelFor(org1),
+          definitions: false,
+        })
+        .runOnce();
+      expect(pass.decisions).to.deep.equal([
+        { proposalId: 'p-decided', reason: 'VOTES', outcome: 'ok', status: 'APPROVED' },
+      ]);
+      expect(calls).to.deep.equal(['listProposals', 'closeProposal', 'listChannelChanges']);
     });
 
     it('takes a decision another member recorded first as recorded, and reports any other refusal', async () => {
