@@ -124,7 +124,7 @@ function invitee(mspId: string): MspDefinition {
         { cwd: REPO, env: { ...process.env, NETWORK_DESCRIPTION: DESCRIPTION } },
       );
       expect(stdout).to.equal('');
-      expect(stderr).to.contain('Org1MSP: 0 pending change(s), 0 step(s)');
+      expect(stderr).to.contain('Org1MSP: 0 decision(s) recorded, 0 pending change(s), 0 step(s)');
     });
 
     it('builds the same update bytes twice for the same change on the same config', async () => {

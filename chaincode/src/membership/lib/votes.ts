@@ -14,7 +14,9 @@
  * Counting only the votes it read is sound: once YES votes reach the requirement, or the YES and
  * outstanding votes fall below it, no further vote can change that, so a tally that decides on the
  * votes read decides on all of them. Two concurrent votes that reach the decision only together are
- * both counted, and the decision is recorded by the next vote or by `closeProposal`.
+ * both counted, and the decision is recorded by the next vote or by `closeProposal`, which the
+ * gateway library calls after a vote that leaves the proposal open when the votes counted afresh
+ * decide it, and which every member's governance agent calls on each pass for such proposals.
  */
 import type { Context } from 'fabric-contract-api';
 import { txTimeIso, txTimeMs } from '../../lib/context';
