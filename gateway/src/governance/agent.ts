@@ -63,7 +63,7 @@ export type AgentMembership = Pick<
 /**
  * A decision the agent recorded with `closeProposal`: an open proposal whose votes, counted afresh,
  * decide it (votes cast at the same moment each count only the votes their client had read, so
- * none records the decision they reach together), or whose expiration has passed. Until it is
+ * none records the decision they reach together), or whose expiration passed (a minute ago or more). Until it is
  * recorded an approval creates no channel change, so no agent would act on it.
  */
 export interface RecordedDecision {
@@ -200,6 +200,9 @@ export interface GovernanceAgent {
   /** Ends `run` after the pass in progress. Idempotent. */
   stop(): void;
 }
+
+/** How long after a proposal's expiration the agent records it as EXPIRED. */
+const EXPIRY_MARGIN_MS = 60_000;
 
 /** Event types after which a pass may find something to do. */
 const RELEVANT: ReadonlySet<string> = new Set([
@@ -457,9 +460,10 @@ class GovernanceAgentImpl implements GovernanceAgent {
   }
 
   /**
-   * Closes every open proposal whose votes decide it or whose expiration has passed (by this
-   * machine's clock; the contract checks its own transaction time and refuses an early close with
-   * PROPOSAL_NOT_EXPIRED, which leaves it for a later pass).
+   * Closes every open proposal whose votes decide it or whose expiration passed at least
+   * {@link EXPIRY_MARGIN_MS} ago by this machine's clock: the contract decides by the transaction
+   * time, which the client sets, and refuses an early close with PROPOSAL_NOT_EXPIRED, so the
+   * margin keeps a clock a little ahead from reporting a failed close every pass near the end.
    */
   async #recordDecisions(): Promise<RecordedDecision[]> {
     // Called on the membership object: a MembershipClient's methods need it as `this`.
@@ -479,7 +483,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
         if (p.status !== 'IN_PROGRESS') continue;
         if (decisionByVotes(p) !== undefined)
           due.push({ proposalId: p.proposalId, reason: 'VOTES' });
-        else if (Date.parse(p.expirationDate) <= Date.now()) {
+        else if (Date.parse(p.expirationDate) + EXPIRY_MARGIN_MS <= Date.now()) {
           due.push({ proposalId: p.proposalId, reason: 'EXPIRED' });
         }
       }

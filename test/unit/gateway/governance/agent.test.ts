@@ -323,12 +323,18 @@ describe('governance agent passes', function () {
       const fake = new FakeGovernance(['Org1MSP', 'Org2MSP'], []);
       const decided = open('p-decided', { yesVoteCount: 2, outstandingVoteCount: 0 });
       const rejected = open('p-rejected', { noVoteCount: 1, outstandingVoteCount: 1 });
-      const expired = open('p-expired', { expirationDate: new Date(Date.now() - 1).toISOString() });
+      const expired = open('p-expired', {
+        expirationDate: new Date(Date.now() - 61_000).toISOString(),
+      });
+      // Expired by less than the agent's margin: left for a later pass.
+      const justExpired = open('p-just-expired', {
+        expirationDate: new Date(Date.now() - 1_000).toISOString(),
+      });
       const undecided = open('p-open', { yesVoteCount: 1, outstandingVoteCount: 1 });
-      const filler = Array.from({ length: 97 }, (_, i) => open(`p-filler-${String(i)}`));
+      const filler = Array.from({ length: 96 }, (_, i) => open(`p-filler-${String(i)}`));
       const { membership, closed, listed } = withProposals(
         fake,
-        [undecided, decided, ...filler, rejected, expired],
+        [undecided, decided, justExpired, ...filler, rejected, expired],
         (id) => ({
           ...open(id),
           status: id === 'p-decided' ? 'APPROVED' : id === 'p-rejected' ? 'REJECTED' : 'EXPIRED',
