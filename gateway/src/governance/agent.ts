@@ -63,8 +63,8 @@ export type AgentMembership = Pick<
 /**
  * A decision the agent recorded with `closeProposal`: an open proposal whose votes, counted afresh,
  * decide it (votes cast at the same moment each count only the votes their client had read, so
- * none records the decision they reach together), or whose expiration passed (a minute ago or more). Until it is
- * recorded an approval creates no channel change, so no agent would act on it.
+ * none records the decision they reach together), or whose expiration is a minute or more past.
+ * Until it is recorded an approval creates no channel change, so no agent would act on it.
  */
 export interface RecordedDecision {
   /** The proposal. */
