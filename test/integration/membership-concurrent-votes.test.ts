@@ -113,6 +113,29 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
       for (const c of open) c.close();
     });
 
+    /**
+     * Org1 proposes inviting a fresh organisation (self-signed roots), so an approval changes no
+     * member of the network other files may use.
+     *
+     * @returns the proposal's id
+     */
+    async function proposeInvitation(prefix: string, description: string): Promise<string> {
+      const invitee = `${prefix}${randomBytes(3).toString('hex')}MSP`;
+      const dir = mkdtempSync(join(tmpdir(), 'concurrent-votes-'));
+      writeFileSync(join(dir, 'ca.pem'), selfSigned(`ca.${invitee}`).certPem);
+      writeFileSync(join(dir, 'tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
+      const definition = await clients.mspDefinitions.fromPemFiles({
+        mspId: invitee,
+        rootCertFiles: [join(dir, 'ca.pem')],
+        tlsRootCertFiles: [join(dir, 'tlsca.pem')],
+      });
+      const created = await admins[0]!.createProposal({
+        actions: { Invitations: [{ Principal: invitee, MspDefinition: definition }] },
+        description,
+      });
+      return created.value.proposalId;
+    }
+
     /** Resolves once the client's peer has the proposal (another member's peer created it). */
     async function seen(admin: MembershipClient, id: string): Promise<void> {
       const deadline = Date.now() + 30_000;
@@ -131,21 +154,7 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
 
     it('commits two concurrent votes of different members on their first attempt, and a client records the decision they reached together', async () => {
       const [first, second] = admins;
-      // An invitation, so the approval changes no member of the network other files may use.
-      const invitee = `Concurrent${randomBytes(3).toString('hex')}MSP`;
-      const dir = mkdtempSync(join(tmpdir(), 'concurrent-votes-'));
-      writeFileSync(join(dir, 'ca.pem'), selfSigned(`ca.${invitee}`).certPem);
-      writeFileSync(join(dir, 'tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
-      const definition = await clients.mspDefinitions.fromPemFiles({
-        mspId: invitee,
-        rootCertFiles: [join(dir, 'ca.pem')],
-        tlsRootCertFiles: [join(dir, 'tlsca.pem')],
-      });
-      const created = await first!.createProposal({
-        actions: { Invitations: [{ Principal: invitee, MspDefinition: definition }] },
-        description: 'concurrent votes',
-      });
-      const id = created.value.proposalId;
+      const id = await proposeInvitation('Concurrent', 'concurrent votes');
       racedProposal = id;
       await seen(second!, id);
       for (const s of submits) s.clear();
@@ -202,26 +211,7 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
     it("has a member's governance agent record a decision votes reached together that no client recorded", async function () {
       if (founders.length !== 2) this.skip();
       const [first, second] = admins;
-      const invitee = `Unrecorded${randomBytes(3).toString('hex')}MSP`;
-      const dir = mkdtempSync(join(tmpdir(), 'unrecorded-decision-'));
-      writeFileSync(join(dir, 'ca.pem'), selfSigned(`ca.${invitee}`).certPem);
-      writeFileSync(join(dir, 'tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
-      const created = await first!.createProposal({
-        actions: {
-          Invitations: [
-            {
-              Principal: invitee,
-              MspDefinition: await clients.mspDefinitions.fromPemFiles({
-                mspId: invitee,
-                rootCertFiles: [join(dir, 'ca.pem')],
-                tlsRootCertFiles: [join(dir, 'tlsca.pem')],
-              }),
-            },
-          ],
-        },
-        description: 'a decision left open',
-      });
-      const id = created.value.proposalId;
+      const id = await proposeInvitation('Unrecorded', 'a decision left open');
       await seen(second!, id);
       // Two votes as a client that records nothing after its vote sends them (an older library,
       // or one that stopped right after): each names no votes, so each counts only its own.
@@ -259,14 +249,13 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
         listProposals: (options) => first!.listProposals(options),
         closeProposal: (proposalId) => first!.closeProposal(proposalId),
       };
-      const pass = await governance
-        .newGovernanceAgent({
-          membership,
-          admin: { mspId: founders[0]!, certificate: '', signer: undefined as never },
-          channel: { read: unused, build: unused, sign: unused, apply: unused },
-          definitions: false,
-        })
-        .runOnce();
+      const agent = governance.newGovernanceAgent({
+        membership,
+        admin: { mspId: founders[0]!, certificate: '', signer: undefined as never },
+        channel: { read: unused, build: unused, sign: unused, apply: unused },
+        definitions: false,
+      });
+      const pass = await agent.runOnce();
       expect(pass.decisions.filter((d) => d.proposalId === id)).to.deep.equal([
         { proposalId: id, reason: 'VOTES', outcome: 'ok', status: 'APPROVED' },
       ]);
@@ -274,14 +263,7 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
       expect(read).to.include({ status: 'APPROVED', yesVoteCount: 2 });
       expect(read.invitationIds).to.have.length(1);
       // A second pass finds nothing left to record for it.
-      const again = await governance
-        .newGovernanceAgent({
-          membership,
-          admin: { mspId: founders[0]!, certificate: '', signer: undefined as never },
-          channel: { read: unused, build: unused, sign: unused, apply: unused },
-          definitions: false,
-        })
-        .runOnce();
+      const again = await agent.runOnce();
       expect(again.decisions.filter((d) => d.proposalId === id)).to.deep.equal([]);
     });
   },

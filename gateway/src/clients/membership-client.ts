@@ -7,6 +7,21 @@ import {
 } from '@oracle-consortium/protocol';
 import { ConsortiumError, ContractError, TransactionError } from '../errors';
 
+/**
+ * Whether a failed `closeProposal` means the decision was recorded by someone else: the contract
+ * found the proposal already decided (`PROPOSAL_CLOSED`), or the close failed validation after
+ * another record was committed under it.
+ *
+ * @param err - what `closeProposal` threw
+ * @returns true when a fresh read shows the decision recorded
+ */
+export function closedElsewhere(err: unknown): boolean {
+  return (
+    (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') ||
+    (err instanceof TransactionError && err.code === 'COMMIT_FAILED')
+  );
+}
+
 /** How many times a vote invalidated by a concurrent vote on the same proposal is cast. */
 const VOTE_ATTEMPTS = 3;
 import {
@@ -397,12 +412,8 @@ class MembershipClientImpl implements MembershipClient {
     try {
       return (await this.closeProposal(proposalId)).value;
     } catch (err) {
-      // Another member's client recorded it first (PROPOSAL_CLOSED), or its record invalidated
-      // this one: either way the decision stands, and a fresh read shows it.
-      const recordedElsewhere =
-        (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') ||
-        (err instanceof TransactionError && err.code === 'COMMIT_FAILED');
-      return recordedElsewhere ? this.getProposal(proposalId) : now;
+      // Another member's client recorded it first: the decision stands, and a fresh read shows it.
+      return closedElsewhere(err) ? this.getProposal(proposalId) : now;
     }
   }
 

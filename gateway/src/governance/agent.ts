@@ -15,7 +15,7 @@
  */
 import { TransactionError, ContractError, GovernanceError, ConsortiumError } from '../errors';
 import type { Connection } from '../connection/connection';
-import type { MembershipClient } from '../clients/membership-client';
+import { closedElsewhere, type MembershipClient } from '../clients/membership-client';
 import type { ChannelChange, ChannelUpdate } from '../clients/membership-types';
 import { newMembershipEventStream, type EventStream } from '../clients/events';
 import type { MembershipEventPayload } from '../clients/membership-types';
@@ -203,6 +203,9 @@ export interface GovernanceAgent {
 
 /** How long after a proposal's expiration the agent records it as EXPIRED. */
 const EXPIRY_MARGIN_MS = 60_000;
+
+/** The page size the agent lists open proposals in (the contract's largest). */
+const PROPOSAL_PAGE = 100;
 
 /** Event types after which a pass may find something to do. */
 const RELEVANT: ReadonlySet<string> = new Set([
@@ -476,7 +479,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
     do {
       const page = await membership.listProposals({
         status: 'IN_PROGRESS',
-        pageSize: 100,
+        pageSize: PROPOSAL_PAGE,
         bookmark,
       });
       for (const p of page.proposals) {
@@ -487,7 +490,7 @@ class GovernanceAgentImpl implements GovernanceAgent {
           due.push({ proposalId: p.proposalId, reason: 'EXPIRED' });
         }
       }
-      bookmark = page.proposals.length < 100 ? '' : page.bookmark;
+      bookmark = page.proposals.length < PROPOSAL_PAGE ? '' : page.bookmark;
     } while (bookmark !== '');
     const recorded: RecordedDecision[] = [];
     const push = (decision: RecordedDecision) => {
@@ -500,12 +503,9 @@ class GovernanceAgentImpl implements GovernanceAgent {
         const closed = await membership.closeProposal(proposalId);
         push({ proposalId, reason, outcome: 'ok', status: closed.value.status });
       } catch (err) {
-        const elsewhere =
-          (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') ||
-          (err instanceof TransactionError && err.code === 'COMMIT_FAILED');
         const error = err instanceof Error ? err : new Error(String(err));
         push(
-          elsewhere
+          closedElsewhere(err)
             ? { proposalId, reason, outcome: 'elsewhere' }
             : { proposalId, reason, outcome: 'failed', error },
         );
