@@ -357,6 +357,32 @@ const NO_ENDORSERS = /failed to find any endorsing peers for org\(s\): ([^\n;)]+
 const NO_ENDORSEMENT_PLAN =
   /no combination of peers can be derived which satisfy the endorsement policy/;
 
+/**
+ * Whether a transaction was invalidated because a write committed after it read (Fabric's
+ * `MVCC_READ_CONFLICT` or `PHANTOM_READ_CONFLICT`): nothing of it was committed, and the same
+ * request, endorsed again on fresh state, may succeed. Other `COMMIT_FAILED` codes (an unmet
+ * endorsement policy, a bad signature) are not: retrying them gets the same answer.
+ *
+ * @param err - anything caught from a submit
+ * @returns true for a `TransactionError` `COMMIT_FAILED` with one of those two validation codes
+ * @example
+ * ```ts
+ * try {
+ *   await feeds.submitReport(report);
+ * } catch (err) {
+ *   if (!isReadConflict(err)) throw err;
+ *   // another report for the feed committed first: read the latest round and decide again
+ * }
+ * ```
+ */
+export function isReadConflict(err: unknown): err is TransactionError {
+  return (
+    err instanceof TransactionError &&
+    err.code === 'COMMIT_FAILED' &&
+    (err.validationCode === 'MVCC_READ_CONFLICT' || err.validationCode === 'PHANTOM_READ_CONFLICT')
+  );
+}
+
 /** Whether a gRPC status means "try another peer": the peer, not the request, is at fault. */
 export function isRetryableStatus(code: unknown): boolean {
   return code === GrpcStatus.UNAVAILABLE || code === GrpcStatus.DEADLINE_EXCEEDED;

@@ -141,6 +141,7 @@ export {
   OrdererError,
   GovernanceError,
   CHAINCODE_ERROR_PATTERN,
+  isReadConflict,
 } from './errors';
 export type {
   ErrorCode,

@@ -5,25 +5,7 @@ import {
   decisionByVotes,
   type ProposalTally,
 } from '@oracle-consortium/protocol';
-import { ConsortiumError, ContractError, TransactionError } from '../errors';
-
-/**
- * Whether a failed `closeProposal` means the decision was recorded by someone else: the contract
- * found the proposal already decided (`PROPOSAL_CLOSED`), or the close failed validation after
- * another record was committed under it.
- *
- * @param err - what `closeProposal` threw
- * @returns true when a fresh read shows the decision recorded
- */
-export function closedElsewhere(err: unknown): boolean {
-  return (
-    (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') ||
-    (err instanceof TransactionError && err.code === 'COMMIT_FAILED')
-  );
-}
-
-/** How many times a vote invalidated by a concurrent vote on the same proposal is cast. */
-const VOTE_ATTEMPTS = 3;
+import { ConsortiumError, ContractError, isReadConflict } from '../errors';
 import {
   contractErrorGuard,
   evaluateJson,
@@ -52,6 +34,24 @@ import {
   type VoteRecord,
   type VotingPolicy,
 } from './membership-types';
+
+/** How many times a vote invalidated by a concurrent vote on the same proposal is cast. */
+const VOTE_ATTEMPTS = 3;
+
+/**
+ * Whether a failed `closeProposal` means the decision was recorded by someone else: the contract
+ * found the proposal already decided (`PROPOSAL_CLOSED`), or the close was invalidated by a write
+ * committed after it read (another client's close or deciding vote). Any other failure, an unmet
+ * endorsement policy among them, recorded nothing.
+ *
+ * @param err - what `closeProposal` threw
+ * @returns true when a fresh read shows the decision recorded
+ */
+export function closedElsewhere(err: unknown): boolean {
+  return (
+    (err instanceof ContractError && err.chaincodeCode === 'PROPOSAL_CLOSED') || isReadConflict(err)
+  );
+}
 
 /**
  * A proposal as a vote left it: the fields fixed at creation from the record read before the vote,
@@ -446,12 +446,7 @@ class MembershipClientImpl implements MembershipClient {
       } catch (err) {
         // Both codes mean the vote was invalidated by a write committed after it read, and that
         // nothing of it was committed.
-        const conflict =
-          err instanceof TransactionError &&
-          err.code === 'COMMIT_FAILED' &&
-          (err.validationCode === 'MVCC_READ_CONFLICT' ||
-            err.validationCode === 'PHANTOM_READ_CONFLICT');
-        if (!conflict || attempt >= VOTE_ATTEMPTS) throw err;
+        if (!isReadConflict(err) || attempt >= VOTE_ATTEMPTS) throw err;
       }
     }
   }

@@ -13,7 +13,13 @@
  * (STALE_CONFIG_SEQUENCE from the contract, a stale read set from the orderer, a lost MVCC race)
  * leads to a fresh look, where the update is rebuilt or found applied by another member.
  */
-import { TransactionError, ContractError, GovernanceError, ConsortiumError } from '../errors';
+import {
+  TransactionError,
+  ContractError,
+  GovernanceError,
+  ConsortiumError,
+  isReadConflict,
+} from '../errors';
 import type { Connection } from '../connection/connection';
 import { closedElsewhere, type MembershipClient } from '../clients/membership-client';
 import type { ChannelChange, ChannelUpdate } from '../clients/membership-types';
@@ -240,11 +246,7 @@ export function isRetryableRefusal(err: unknown): boolean {
       'CHANGE_ALREADY_APPLIED',
     ].includes(code);
   }
-  return (
-    err instanceof TransactionError &&
-    err.code === 'COMMIT_FAILED' &&
-    (err.validationCode === 'MVCC_READ_CONFLICT' || err.validationCode === 'PHANTOM_READ_CONFLICT')
-  );
+  return isReadConflict(err);
 }
 
 function sameAction(a: AgentAction, b: AgentAction): boolean {

@@ -346,6 +346,21 @@ describe('gateway typed clients (fake connection)', () => {
       const { connection } = afterVote([open, bothCounted], refused);
       const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
       expect(out.value).to.deep.equal(bothCounted);
+      // A close the channel refused (not a lost race) recorded nothing: no second read claims it.
+      const unendorsed = new TransactionError({
+        code: 'COMMIT_FAILED',
+        message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',
+        validationCode: 'ENDORSEMENT_POLICY_FAILURE',
+      });
+      const policy = afterVote([open, bothCounted, approved], unendorsed);
+      const kept = await clients
+        .newMembershipClient({ connection: policy.connection })
+        .voteOnProposal('p-1', 'YES');
+      expect(kept.value).to.deep.equal(bothCounted);
+      expect(policy.requests.map((r) => r.transaction).slice(3)).to.deep.equal([
+        'getProposal',
+        'closeProposal',
+      ]);
     });
   });
 

@@ -6,6 +6,7 @@ import {
   ConsortiumError,
   ContractError,
   TransactionError,
+  isReadConflict,
 } from '../../../gateway/src';
 import { translateError } from '../../../gateway/src/errors';
 import { isPeerFault } from '../../../gateway/src/connection/stages';
@@ -172,5 +173,28 @@ describe('error translation', () => {
     expect(err.code).to.equal('SUBMIT_FAILED');
     expect(err.transactionId).to.equal('t');
     expect(err.message).to.contain('boom');
+  });
+});
+
+describe('isReadConflict', () => {
+  const commitFailed = (validationCode: string) =>
+    new TransactionError({ code: 'COMMIT_FAILED', message: validationCode, validationCode });
+
+  it('is true for the two codes of a transaction invalidated by a later write', () => {
+    expect(isReadConflict(commitFailed('MVCC_READ_CONFLICT'))).to.equal(true);
+    expect(isReadConflict(commitFailed('PHANTOM_READ_CONFLICT'))).to.equal(true);
+  });
+
+  it('is false for other validation codes, other codes and other errors', () => {
+    expect(isReadConflict(commitFailed('ENDORSEMENT_POLICY_FAILURE'))).to.equal(false);
+    expect(isReadConflict(commitFailed('BAD_CREATOR_SIGNATURE'))).to.equal(false);
+    const endorse = new TransactionError({
+      code: 'ENDORSE_FAILED',
+      message: 'MVCC_READ_CONFLICT in the text only',
+      validationCode: 'MVCC_READ_CONFLICT',
+    });
+    expect(isReadConflict(endorse)).to.equal(false);
+    expect(isReadConflict(new Error('MVCC_READ_CONFLICT'))).to.equal(false);
+    expect(isReadConflict(undefined)).to.equal(false);
   });
 });
