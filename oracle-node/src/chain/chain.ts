@@ -9,6 +9,7 @@ import {
   clients,
   connection,
   ContractError,
+  isReadConflict,
   signers,
   type Connection,
   type Feed,
@@ -41,9 +42,12 @@ export type SubmitOutcome =
       readonly txId: string;
     }
   | {
-      /** Another copy of the round (or a later one) committed first: the contract refused it. */
+      /**
+       * Another copy of the round (or a later one) committed first: the contract refused it, or
+       * the channel invalidated it because that copy committed after it was endorsed.
+       */
       readonly status: 'stale';
-      /** The contract's message. */
+      /** The contract's message, or the validation code. */
       readonly error: string;
     };
 
@@ -56,7 +60,7 @@ export interface FeedChain {
   /**
    * Submits a report.
    *
-   * @throws the gateway library's errors for anything but a stale round
+   * @throws the gateway library's errors for anything but a stale round (see `staleOutcome`)
    */
   submitReport(report: Readonly<SignedReport>): Promise<SubmitOutcome>;
   /** Closes the connection. */
@@ -101,6 +105,33 @@ export async function openConfiguredSigner(spec: SignerSpec): Promise<Signer> {
 
 const STALE_CODES = new Set(['STALE_ROUND', 'STALE_TIMESTAMP']);
 
+/**
+ * What a failed report submit means for the node: `stale` when the contract refused it because it
+ * already has the round or a later one (`STALE_ROUND`, `STALE_TIMESTAMP`), or when the channel
+ * invalidated it because a report committed for the feed after it was endorsed (a leader's and a
+ * follower's copies of one round, endorsed at the same moment, both read the same latest round;
+ * the one ordered second fails with `MVCC_READ_CONFLICT`). Either way the round is on chain, or a
+ * newer one is, and sending it again would be refused.
+ *
+ * @param err - what the feeds client's `submitReport` threw
+ * @returns the stale outcome, or `undefined` for a failure the caller reports
+ */
+export function staleOutcome(err: unknown): SubmitOutcome | undefined {
+  if (err instanceof ContractError) {
+    const code: string = err.chaincodeCode as string;
+    if (STALE_CODES.has(code))
+      return { status: 'stale', error: `[${code}] ${err.chaincodeMessage}` };
+    return undefined;
+  }
+  if (isReadConflict(err)) {
+    return {
+      status: 'stale',
+      error: `${err.validationCode ?? 'COMMIT_FAILED'}: another report for the feed committed first`,
+    };
+  }
+  return undefined;
+}
+
 class GatewayFeedChain implements FeedChain {
   readonly #conn: Connection;
   readonly #feeds: FeedsClient;
@@ -136,11 +167,8 @@ class GatewayFeedChain implements FeedChain {
       const r = await this.#feeds.submitReport(report);
       return { status: 'committed', txId: r.transactionId };
     } catch (err) {
-      if (err instanceof ContractError) {
-        const code: string = err.chaincodeCode as string;
-        const message: string = err.chaincodeMessage;
-        if (STALE_CODES.has(code)) return { status: 'stale', error: `[${code}] ${message}` };
-      }
+      const stale = staleOutcome(err);
+      if (stale !== undefined) return stale;
       throw err;
     }
   }
