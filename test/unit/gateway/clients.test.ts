@@ -47,6 +47,15 @@ function readBeforeVote(r: TransactionRequest): unknown {
   return r.transaction === 'listProposalVotes' ? [] : { proposalId: 'p-1', status: 'IN_PROGRESS' };
 }
 
+/** A submit the channel invalidated with this validation code, as the library reports it. */
+function commitFailed(validationCode: string): TransactionError {
+  return new TransactionError({
+    code: 'COMMIT_FAILED',
+    message: `failed validation with ${validationCode}`,
+    validationCode,
+  });
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
     await promise;
@@ -325,11 +334,7 @@ describe('gateway typed clients (fake connection)', () => {
         'getProposal',
       ]);
       // A record invalidated by the other client's (MVCC) reads the same way.
-      const lostRace = new TransactionError({
-        code: 'COMMIT_FAILED',
-        message: 'failed validation with MVCC_READ_CONFLICT',
-        validationCode: 'MVCC_READ_CONFLICT',
-      });
+      const lostRace = commitFailed('MVCC_READ_CONFLICT');
       const raced = afterVote([open, bothCounted, approved], lostRace);
       const again = await clients
         .newMembershipClient({ connection: raced.connection })
@@ -347,11 +352,7 @@ describe('gateway typed clients (fake connection)', () => {
       const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
       expect(out.value).to.deep.equal(bothCounted);
       // A close the channel refused (not a lost race) recorded nothing: no second read claims it.
-      const unendorsed = new TransactionError({
-        code: 'COMMIT_FAILED',
-        message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',
-        validationCode: 'ENDORSEMENT_POLICY_FAILURE',
-      });
+      const unendorsed = commitFailed('ENDORSEMENT_POLICY_FAILURE');
       const policy = afterVote([open, bothCounted, approved], unendorsed);
       const kept = await clients
         .newMembershipClient({ connection: policy.connection })
@@ -371,11 +372,7 @@ describe('gateway typed clients (fake connection)', () => {
       if (r.transaction === 'getProposal') return { proposalId: 'p-1', status: 'IN_PROGRESS' };
       calls++;
       return calls === 1
-        ? new TransactionError({
-            code: 'COMMIT_FAILED',
-            message: 'failed validation with MVCC_READ_CONFLICT',
-            validationCode: 'MVCC_READ_CONFLICT',
-          })
+        ? commitFailed('MVCC_READ_CONFLICT')
         : { proposalId: 'p-1', status: 'APPROVED' };
     });
     const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'YES');
@@ -397,11 +394,7 @@ describe('gateway typed clients (fake connection)', () => {
       if (r.transaction === 'getProposal') return { proposalId: 'p-1', status: 'IN_PROGRESS' };
       calls++;
       return calls === 1
-        ? new TransactionError({
-            code: 'COMMIT_FAILED',
-            message: 'failed validation with PHANTOM_READ_CONFLICT',
-            validationCode: 'PHANTOM_READ_CONFLICT',
-          })
+        ? commitFailed('PHANTOM_READ_CONFLICT')
         : { proposalId: 'p-1', status: 'IN_PROGRESS' };
     });
     const out = await clients.newMembershipClient({ connection }).voteOnProposal('p-1', 'NO');
@@ -411,13 +404,7 @@ describe('gateway typed clients (fake connection)', () => {
 
   it('gives up after three conflicting attempts and does not retry other failures', async () => {
     const conflict = (r: TransactionRequest) =>
-      r.transaction !== 'voteOnProposal'
-        ? readBeforeVote(r)
-        : new TransactionError({
-            code: 'COMMIT_FAILED',
-            message: 'failed validation with MVCC_READ_CONFLICT',
-            validationCode: 'MVCC_READ_CONFLICT',
-          });
+      r.transaction !== 'voteOnProposal' ? readBeforeVote(r) : commitFailed('MVCC_READ_CONFLICT');
     const busy = fakeConnection(conflict);
     const err = await rejection(
       clients.newMembershipClient({ connection: busy.connection }).voteOnProposal('p-1', 'NO'),
@@ -427,11 +414,7 @@ describe('gateway typed clients (fake connection)', () => {
     const other = fakeConnection((r) =>
       r.transaction !== 'voteOnProposal'
         ? readBeforeVote(r)
-        : new TransactionError({
-            code: 'COMMIT_FAILED',
-            message: 'failed validation with ENDORSEMENT_POLICY_FAILURE',
-            validationCode: 'ENDORSEMENT_POLICY_FAILURE',
-          }),
+        : commitFailed('ENDORSEMENT_POLICY_FAILURE'),
     );
     await rejection(
       clients.newMembershipClient({ connection: other.connection }).voteOnProposal('p-1', 'NO'),
