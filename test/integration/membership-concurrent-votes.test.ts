@@ -8,9 +8,6 @@
  * vote and finds both counted (closeProposal).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   ContractError,
@@ -121,14 +118,12 @@ function counting(inner: Connection, submits: Map<string, number>, barrier: Barr
      */
     async function proposeInvitation(prefix: string, description: string): Promise<string> {
       const invitee = `${prefix}${randomBytes(3).toString('hex')}MSP`;
-      const dir = mkdtempSync(join(tmpdir(), 'concurrent-votes-'));
-      writeFileSync(join(dir, 'ca.pem'), selfSigned(`ca.${invitee}`).certPem);
-      writeFileSync(join(dir, 'tlsca.pem'), selfSigned(`tlsca.${invitee}`).certPem);
-      const definition = await clients.mspDefinitions.fromPemFiles({
+      const definition = {
         mspId: invitee,
-        rootCertFiles: [join(dir, 'ca.pem')],
-        tlsRootCertFiles: [join(dir, 'tlsca.pem')],
-      });
+        rootCerts: [selfSigned(`ca.${invitee}`).certPem],
+        tlsRootCerts: [selfSigned(`tlsca.${invitee}`).certPem],
+        nodeOUs: true,
+      };
       const created = await admins[0]!.createProposal({
         actions: { Invitations: [{ Principal: invitee, MspDefinition: definition }] },
         description,
