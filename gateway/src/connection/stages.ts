@@ -14,6 +14,11 @@ import type { PeerPool, PoolPeer } from './peer-pool';
 
 const PEER_FAULTS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'TIMEOUT', 'TLS_ERROR']);
 
+// What a peer's Gateway service answers when it could not hand the envelope to the ordering
+// service ("no orderer nodes available", "no orderers could successfully process transaction"),
+// and what the legacy transport says when no orderer took it.
+const ORDERING_UNAVAILABLE = /\bno orderers? |ordering service unavailable/i;
+
 /**
  * Whether the peer's gateway answered that the ordering service could not take the envelope (no
  * Raft leader, no orderer reachable). The peer itself is fine; only a later resend can help.
@@ -22,9 +27,14 @@ const PEER_FAULTS: ReadonlySet<string> = new Set(['UNAVAILABLE', 'TIMEOUT', 'TLS
  * @returns true for the ordering service's unavailability
  */
 export function isOrderingUnavailable(err: ConsortiumError): boolean {
-  return (
-    err instanceof ConnectionError && err.code === 'UNAVAILABLE' && /orderer/i.test(err.message)
-  );
+  if (!(err instanceof ConnectionError) || err.code !== 'UNAVAILABLE') return false;
+  // The words of the answer itself: the translated message starts with the peer's endpoint, whose
+  // host name may well contain "orderer" (peer0.orderer-org.example.com) while the peer is down.
+  const answer = [
+    err.cause instanceof Error ? err.cause.message : err.message,
+    ...err.details.map((d) => d.message),
+  ].join('\n');
+  return ORDERING_UNAVAILABLE.test(answer);
 }
 
 /**

@@ -6,6 +6,7 @@
  * the same call, so a resend can at worst be ordered twice, and Fabric then marks the later copy
  * DUPLICATE_TXID while the ledger keeps answering with the first copy's status.
  */
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { ConnectionError, ConsortiumError, TransactionError, validationCodeName } from '../errors';
 import type { PeerPool, PoolPeer } from './peer-pool';
 import {
@@ -189,6 +190,14 @@ class Run {
         if (!neverDelivered(err)) this.maybeSent = true;
         return 'peer-fault';
       }
+      if (mayHaveDelivered(err)) {
+        // The call broke off after the envelope went out (a reset stream, a proxy's error): the
+        // peer may have handed it to the orderers, so only the ledger can tell, as after a
+        // dropped connection.
+        this.#ctx.pool.failed(peer, started);
+        this.maybeSent = true;
+        return 'peer-fault';
+      }
       answered();
       if (!this.maybeSent) throw err;
       // The ordering service refused this copy, but an earlier one may be in flight: only the
@@ -199,6 +208,32 @@ class Run {
     this.maybeSent = true;
     return 'sent';
   }
+}
+
+// gRPC statuses a submit can end with after its request was written, none of them an answer of the
+// peer's Gateway service (which refuses with INVALID_ARGUMENT, FAILED_PRECONDITION or ABORTED, and
+// reports the orderers' unavailability as UNAVAILABLE): the transport broke off, so whether the
+// envelope reached the ordering service is unknown.
+const BROKEN_OFF: ReadonlySet<number> = new Set([
+  GrpcStatus.CANCELLED,
+  GrpcStatus.UNKNOWN,
+  GrpcStatus.INTERNAL,
+  GrpcStatus.DATA_LOSS,
+]);
+
+/**
+ * Whether a send's failure leaves the envelope's delivery unknown, though neither a peer fault nor
+ * the ordering service's unavailability: the call broke off with a transport status.
+ *
+ * @param err - the translated error of a send
+ * @returns true when the envelope may have been handed over
+ */
+export function mayHaveDelivered(err: ConsortiumError): boolean {
+  return (
+    err instanceof TransactionError &&
+    err.grpcStatus !== undefined &&
+    BROKEN_OFF.has(err.grpcStatus)
+  );
 }
 
 /** A read that failed at once (peer down) waits a little, so dead peers are not called in a loop. */
