@@ -3,10 +3,19 @@
  * back. The steps run on the same pool and stages as an online call.
  */
 import type { OfflineSigning, Unsigned } from './options';
-import type { PeerPool } from './peer-pool';
+import type { PeerPool, PoolPeer } from './peer-pool';
 import type { Proposals } from './proposals';
-import { onAnyPeer } from './stages';
-import { waitForStatus, type SubmitContext } from './submit';
+import { InputError, type ConsortiumError } from '../errors';
+import {
+  isOrderingUnavailable,
+  isPeerFault,
+  neverDelivered,
+  noPeerError,
+  onAnyPeer,
+  statusUnknown,
+  translateFor,
+} from './stages';
+import { mayHaveDelivered, waitForStatus, type SubmitContext } from './submit';
 
 /** What the offline steps need from their connection. */
 export interface OfflineContext extends SubmitContext {
@@ -56,12 +65,47 @@ export function newOfflineSigning(ctx: OfflineContext): OfflineSigning {
     submit: async (bytes, signature) => {
       ctx.checkOpen();
       const id = proposals.transactionId(bytes);
-      // Sent once with failover between peers; the caller's commitStatus step then reads the
-      // outcome. A resend needs the commit status first, which this step cannot sign.
-      await onAnyPeer(pool, 'submit', id, true, (peer) =>
-        peer.transport.submit({ bytes, signature }, Date.now() + stageMs.submit),
-      );
-      return ctx.commitRequest(id);
+      // Sent once; the next peer is tried only when nothing can have reached the last one. After
+      // a send that may have gone out only the ledger can tell, and reading it needs a
+      // commit-status request this step cannot sign: the caller is told so, with the id.
+      const tried = new Set<PoolPeer>();
+      const failures: ConsortiumError[] = [];
+      for (let peer = pool.pick({ exclude: tried, foreign: true }); peer !== undefined; ) {
+        tried.add(peer);
+        const started = Date.now();
+        try {
+          await peer.transport.submit({ bytes, signature }, started + stageMs.submit);
+          pool.succeeded(peer);
+          return ctx.commitRequest(id);
+        } catch (raw) {
+          const err = translateFor(raw, 'submit', peer, id);
+          const fault = isPeerFault(err) || mayHaveDelivered(err);
+          if (fault) pool.failed(peer, started);
+          else pool.succeeded(peer);
+          if (fault ? !neverDelivered(err) : isOrderingUnavailable(err)) {
+            throw statusUnknown(
+              id,
+              `the send through ${peer.transport.endpoint} may have reached the ordering service before it failed; sign offline.commitRequest('${id}') and pass it to offline.commitStatus to learn the outcome, or submit the same signed transaction again (a second copy of one id never commits twice)`,
+              err,
+            );
+          }
+          // Refused by the peer or the orderers: every peer would answer alike.
+          if (!fault) throw err;
+          failures.push(err);
+        }
+        peer = pool.pick({ exclude: tried, foreign: true });
+      }
+      throw noPeerError('submit', pool, failures, id);
+    },
+    commitRequest: (transactionId) => {
+      ctx.checkOpen();
+      if (!/^[0-9a-f]{64}$/.test(transactionId)) {
+        throw new InputError({
+          code: 'INVALID_INPUT',
+          message: `transactionId must be the 64 hex digits of a Fabric transaction id, got '${transactionId}'`,
+        });
+      }
+      return ctx.commitRequest(transactionId);
     },
     commitStatus: async (bytes, signature) => {
       ctx.checkOpen();

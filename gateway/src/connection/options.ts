@@ -163,15 +163,35 @@ export interface OfflineSigning {
     }
   >;
   /**
-   * Submits a signed transaction and returns the unsigned commit-status request.
+   * Submits a signed transaction and returns the unsigned commit-status request. The next peer is
+   * tried only when nothing can have reached the last one (connection refused, TLS failure).
    *
    * @param transaction - transaction bytes
    * @param signature - signature over its digest
    * @returns commit-status request bytes and digest
    * @throws TransactionError `SUBMIT_FAILED` when the orderer refuses
-   * @throws ConnectionError when no peer can be reached
+   * @throws TransactionError `COMMIT_STATUS_UNKNOWN` (with `transactionId`) when a send failed after
+   *   it may have reached the ordering service (a deadline, a dropped connection, the orderers
+   *   unavailable): sign {@link OfflineSigning.commitRequest} for that id and pass it to
+   *   {@link OfflineSigning.commitStatus}, or submit the same signed transaction again; never build
+   *   a new proposal for it
+   * @throws ConnectionError `UNAVAILABLE` when no peer could be reached, so nothing was sent
    */
   submit(transaction: Uint8Array, signature: Uint8Array): Promise<Unsigned>;
+  /**
+   * The unsigned commit-status request of a transaction, for reading the outcome of a submit that
+   * ended `COMMIT_STATUS_UNKNOWN`.
+   *
+   * @param transactionId - the transaction's id (64 hex digits)
+   * @returns commit-status request bytes and digest
+   * @throws InputError `INVALID_INPUT` for anything but a transaction id
+   * @example
+   * ```ts
+   * const req = conn.offline.commitRequest(err.transactionId);
+   * const status = await conn.offline.commitStatus(req.bytes, await sign(req.digest));
+   * ```
+   */
+  commitRequest(transactionId: string): Unsigned;
   /**
    * Waits for the transaction's commit.
    *

@@ -286,6 +286,55 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     expect(fabric.copies(p.transactionId)).to.equal(1);
   });
 
+  it('ends an offline submit COMMIT_STATUS_UNKNOWN after a send that may have gone out, and the same envelope then commits once', async () => {
+    const [p1] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP']);
+    p1!.stalled.add('submit');
+    const c = connect({ signer: undefined });
+    const sign = signers.newPemSigner({ pem: key });
+    const p = c.offline.newProposal({ chaincode: 'kv', transaction: 'put', arguments: ['k', 'v'] });
+    const t = await c.offline.endorse(p.bytes, await sign.sign(p.digest));
+    const signature = await sign.sign(t.digest);
+    const err = await rejection(c.offline.submit(t.bytes, signature));
+    if (!(err instanceof TransactionError)) return expect.fail(String(err));
+    expect(err.code).to.equal('COMMIT_STATUS_UNKNOWN');
+    expect(err.transactionId).to.equal(p.transactionId);
+    expect(err.message)
+      .to.contain(`:${String(p1!.config().endpoint.port)}`)
+      .and.contain('offline.commitRequest');
+    // Not sent again through p2: the caller decides, knowing the id.
+    expect(fabric.received).to.deep.equal([]);
+    // The same signed envelope again (p1 is suspect now, so p2 takes it), then its status.
+    const commit = await c.offline.submit(t.bytes, signature);
+    expect(fabric.received.map((r) => r.via)).to.deep.equal(['p2']);
+    const asked = c.offline.commitRequest(p.transactionId);
+    expect(Buffer.from(asked.bytes)).to.deep.equal(Buffer.from(commit.bytes));
+    const status = await c.offline.commitStatus(asked.bytes, await sign.sign(asked.digest));
+    expect(status).to.deep.equal({ blockNumber: 0n, transactionId: p.transactionId });
+    expect(fabric.copies(p.transactionId)).to.equal(1);
+  });
+
+  it('moves an offline submit to the next peer when nothing reached the first, and reports the orderers unavailable as unknown', async () => {
+    const [p1] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP']);
+    p1!.stop();
+    const c = connect({ signer: undefined });
+    const sign = signers.newPemSigner({ pem: key });
+    const send = async () => {
+      const p = c.offline.newProposal({ chaincode: 'kv', transaction: 'put' });
+      const t = await c.offline.endorse(p.bytes, await sign.sign(p.digest));
+      return { id: p.transactionId, sent: c.offline.submit(t.bytes, await sign.sign(t.digest)) };
+    };
+    const first = await send();
+    expect((await first.sent).transactionId).to.equal(first.id);
+    expect(fabric.received.map((r) => r.via)).to.deep.equal(['p2']);
+    fabric.script.push('unavailable');
+    const second = await send();
+    const err = await rejection(second.sent);
+    if (!(err instanceof TransactionError)) return expect.fail(String(err));
+    expect(err.code).to.equal('COMMIT_STATUS_UNKNOWN');
+    expect(err.transactionId).to.equal(second.id);
+    expect(() => c.offline.commitRequest('not-an-id')).to.throw(/64 hex digits.*'not-an-id'/);
+  });
+
   it("keeps an offline proposal with transient data off other members' peers", async () => {
     const [p1, p2, o2] = await start(['p1', 'Org1MSP'], ['p2', 'Org1MSP'], ['o2', 'Org2MSP']);
     const c = connect();
