@@ -70,7 +70,7 @@ export function newOfflineSigning(ctx: OfflineContext): OfflineSigning {
       // commit-status request this step cannot sign: the caller is told so, with the id.
       const tried = new Set<PoolPeer>();
       const failures: ConsortiumError[] = [];
-      for (let peer = pool.pick({ exclude: tried, foreign: true }); peer !== undefined; ) {
+      for (let peer = pool.pick({ exclude: tried, foreign: true }); peer !== undefined;) {
         tried.add(peer);
         const started = Date.now();
         try {
