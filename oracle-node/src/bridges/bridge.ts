@@ -93,8 +93,10 @@ async function requestOnce(
   try {
     body = JSON.parse(text);
   } catch {
+    // A proxy's or server's own error page (502 while the adapter restarts) is an adapter that is
+    // failing, retried as any 5xx is; a 2xx or 4xx that is not JSON is a wrong answer.
     throw new OracleNodeError({
-      code: 'BAD_ANSWER',
+      code: res.status >= 500 ? 'SOURCE_UNAVAILABLE' : 'BAD_ANSWER',
       source: bridge.name,
       message: `bridge ${bridge.name} answered ${res.status} with text that is not JSON: ${text.slice(0, 80)}`,
     });

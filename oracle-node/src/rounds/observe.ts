@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Feed } from '@oracle-consortium/gateway';
+import { MAX_VALUE, MIN_VALUE } from '@oracle-consortium/protocol';
 import { observeSources } from '../bridges/bridge';
 import type { RoundContext } from './context';
 
@@ -15,7 +16,8 @@ import type { RoundContext } from './context';
  * @param ctx - the job's dependencies
  * @param feed - the feed (for its decimals)
  * @param trigger - what asked: `observe`, `poll`, `cron`
- * @returns the scaled median, or undefined when too few sources answered
+ * @returns the scaled median, or undefined when too few sources answered or the median is outside
+ *   what a report carries (int192)
  * @throws OracleNodeError `STORE_FAILED` when the run cannot be recorded
  */
 export async function observeJob(
@@ -60,14 +62,19 @@ export async function observeJob(
       });
     }
   }
-  const ok = o.value !== undefined;
+  // A median a report cannot carry (outside int192 at the feed's scale) is no observation: sent
+  // to the leader it would be refused, and a leader's own would make the report unencodable.
+  const inRange = o.value === undefined || (o.value >= MIN_VALUE && o.value <= MAX_VALUE);
+  const ok = o.value !== undefined && inRange;
   await ctx.store.finishRun(
     runId,
     ok
       ? { status: 'completed', result: String(o.value) }
       : {
           status: 'errored',
-          error: `${o.sources.filter((s) => s.value !== undefined).length} of ${job.sources.length} sources answered; ${job.minSources} needed`,
+          error: inRange
+            ? `${o.sources.filter((s) => s.value !== undefined).length} of ${job.sources.length} sources answered; ${job.minSources} needed`
+            : `the median ${String(o.value)} (at ${feed.decimals} decimals) is outside what a report carries (a signed 192-bit integer); check the sources' units`,
         },
     o.sources.map((s) => ({
       runId,
@@ -81,5 +88,5 @@ export async function observeJob(
     job: job.name,
     outcome: ok ? 'completed' : 'errored',
   });
-  return o.value;
+  return ok ? o.value : undefined;
 }

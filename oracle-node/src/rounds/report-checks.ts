@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { reports, type Feed, type ReportBody } from '@oracle-consortium/gateway';
+import { MAX_VALUE, MIN_VALUE, isDecimalInRange } from '@oracle-consortium/protocol';
 import {
   observationBytes,
   verifyOracleSignature,
@@ -54,7 +55,9 @@ export function checkObservation(
     o.roundId === roundId.toString() &&
     o.attempt === attempt &&
     o.configDigest === feed.configDigest &&
-    /^-?\d{1,60}$/.test(o.value) &&
+    // What a report can carry (a canonical int192 decimal): one value outside it would make the
+    // report unencodable and every round that includes it fail.
+    isDecimalInRange(o.value, MIN_VALUE, MAX_VALUE) &&
     verifyOracleSignature(oracle.keyType, oracle.publicKey, observationBytes(o), o.signature)
   );
 }

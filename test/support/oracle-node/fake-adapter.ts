@@ -16,7 +16,7 @@ export interface AdapterBehaviour {
   /** Delay before answering. */
   delayMs: number;
   /** `ok`, `error` (an adapter error body, HTTP 400), `http500`, `garbage` (not JSON), `nan`. */
-  mode: 'ok' | 'error' | 'http500' | 'garbage' | 'nan';
+  mode: 'ok' | 'error' | 'http500' | 'garbage' | 'nan' | 'proxy502';
 }
 
 /** A running fake adapter. */
@@ -62,9 +62,10 @@ export async function startFakeAdapter(
       const price = typeof b.price === 'number' ? b.price * b.multiplier : b.price;
       setTimeout(() => {
         if (res.destroyed) return;
-        if (mode === 'garbage') {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('<html>oops</html>');
+        if (mode === 'garbage' || mode === 'proxy502') {
+          // 'proxy502': a reverse proxy's own page while the adapter behind it restarts.
+          res.writeHead(mode === 'garbage' ? 200 : 502, { 'content-type': 'text/html' });
+          res.end(mode === 'garbage' ? '<html>oops</html>' : '<html>502 Bad Gateway</html>');
           return;
         }
         const [status, body] =

@@ -121,6 +121,14 @@ describe('oracle-node bridges', () => {
     expect(r.value).to.equal(700n);
   });
 
+  it("retries a proxy's 502 page (not JSON) as a failing adapter, and gives up with SOURCE_UNAVAILABLE", async () => {
+    const a = await adapter({ mode: 'proxy502' });
+    const r = await callSource({ name: 'a', url: a.url }, source('a', { retries: 2 }), 'run-8', 2);
+    expect(r.error).to.include({ code: 'SOURCE_UNAVAILABLE', source: 'a' });
+    expect(r.error?.message).to.include('answered 502');
+    expect(a.requests).to.equal(3);
+  });
+
   it('reports an unreachable adapter as SOURCE_UNAVAILABLE', async () => {
     const a = await adapter();
     const url = a.url;

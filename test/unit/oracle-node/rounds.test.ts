@@ -124,6 +124,21 @@ describe('oracle-node rounds (four nodes in process, in-memory ledger)', functio
     adapters[1]![0]!.set({ delayMs: 0 });
   });
 
+  it('leaves out an observation a report cannot carry, and the rounds go on without it', async () => {
+    setPrice(140);
+    // Node 3's sources answer in the wrong units: 10^57 at 2 decimals is a 60-digit integer,
+    // above int192's 3.1 * 10^57, which no report can encode.
+    for (const a of adapters[3]!) a.set({ price: 1e57 });
+    const labels = { job: `${FEED}-job`, outcome: 'errored' };
+    const r = await until('a round at 140', () => ledger.rounds.find((x) => x.answer === '14000'));
+    expect(r.report.observations.map((o) => o.oracle)).not.to.include(3);
+    setPrice(147);
+    for (const a of adapters[3]!) a.set({ price: 1e57 });
+    await until('a round at 147', () => ledger.rounds.find((x) => x.answer === '14700'));
+    expect(nodes[3]!.metrics.value('oracle_node_observations_total', labels)).to.be.above(0);
+    for (const a of adapters[3]!) a.set({ price: 147 });
+  });
+
   it('counts a copy the contract refuses as a stale round, and the ledger keeps one round per id', async () => {
     const before = ledger.stale.length;
     // Reads one round behind: nodes see the last round as missing and transmit it again.
