@@ -4,8 +4,9 @@
  * - **Round and leader.** Every node works on round `latest + 1` of the feed on chain. The leader
  *   of attempt `a` of round `r` is the oracle at index `(r + a) mod n` of the feed, so leadership
  *   rotates with every round. A follower that sees no completed attempt (an `idle` or `report`
- *   final message) from the current leader for `progressTimeout` moves to the next attempt, and
- *   so to the next leader; a node that hears from a later attempt adopts it.
+ *   final message) from the current leader for `progressTimeout` (after an `idle` one, for its
+ *   own poll period plus `progressTimeout`) moves to the next attempt, and so to the next leader;
+ *   a node that hears from a later attempt adopts it.
  * - **Observe.** The leader asks every node for a signed observation (each asks its sources at
  *   that moment) and waits for all, or for `minObservations` plus a grace period.
  * - **Decide.** The median of the observations is compared with the answer on chain: a round is
@@ -103,6 +104,7 @@ export class JobRunner {
   #me = -1;
   #roundId = 1n;
   #attempt = 0;
+  /** When the leader timer last started; in the future after an idle attempt (the next poll). */
   #lastProgress = 0;
   #latest: LatestRound | undefined;
   #chainError: string | undefined;
@@ -257,6 +259,16 @@ export class JobRunner {
       }
       await this.#save();
     }
+  }
+
+  /**
+   * Progress after an idle attempt: the same leader observes again one poll period later, so the
+   * leader timer starts then (with a poll period above `progressTimeout`, every quiet poll would
+   * otherwise count as a stalled leader and move the round to the next one).
+   */
+  #idleProgress(): void {
+    const job = this.#d.job;
+    this.#lastProgress = this.#now() + (job.type === 'fluxmonitor' ? job.pollTimerPeriodMs : 0);
   }
 
   /** One step: read the chain, move on a stalled leader, lead when it is this node's turn. */
@@ -472,7 +484,7 @@ export class JobRunner {
             () => undefined,
           ),
         );
-        this.#lastProgress = this.#now();
+        this.#idleProgress();
         this.#d.metrics.inc('oracle_node_rounds_total', {
           feed: feed.feedId,
           role: 'leader',
@@ -701,7 +713,8 @@ export class JobRunner {
    */
   async onFinal(from: string, m: FinalMessage): Promise<Record<string, never>> {
     await this.#admit(from, m);
-    this.#lastProgress = this.#now();
+    if (m.status === 'idle') this.#idleProgress();
+    else this.#lastProgress = this.#now();
     this.#d.metrics.inc('oracle_node_rounds_total', {
       feed: m.feedId,
       role: 'follower',
