@@ -130,6 +130,9 @@ export function readJob(value: unknown, path: string, bridges: ReadonlySet<strin
     let schedule: CronSchedule;
     try {
       schedule = parseCron(text);
+      // A schedule that parses may still never fire (30 February): refused here, where the
+      // error names the field, rather than when the job starts.
+      schedule.next(Date.now());
     } catch (err) {
       throw r.error(r.pathOf('schedule'), err instanceof Error ? err.message : String(err));
     }

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { createSecureContext, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { NodeConfig, PeerSpec } from '../config/config';
 import { OracleNodeError } from '../errors';
 import type { Refusal } from './messages';
@@ -77,6 +77,18 @@ export async function startP2p(config: NodeConfig, handler: P2pHandler): Promise
       code: 'INVALID_CONFIG',
       field: 'p2p.tls',
       message: `p2p.tls: cannot read a TLS file: ${err instanceof Error ? err.message : String(err)}`,
+      cause: err,
+    });
+  }
+  try {
+    // What the server would otherwise refuse later with OpenSSL's words alone: a key that is not
+    // the certificate's, a file that is not PEM.
+    createSecureContext(tls);
+  } catch (err) {
+    throw new OracleNodeError({
+      code: 'INVALID_CONFIG',
+      field: 'p2p.tls',
+      message: `p2p.tls: the certificate, key and CA files do not make a usable TLS identity (is key the certificate's private key?): ${err instanceof Error ? err.message : String(err)}`,
       cause: err,
     });
   }

@@ -181,6 +181,12 @@ describe('oracle-node configuration', () => {
     expect(e).to.include({ code: 'INVALID_JOB', field: 'jobs[1].type' });
   });
 
+  it('refuses a cron schedule that parses but never fires, naming the field', () => {
+    const e = refusal(withLine('schedule = "0 0 * * *"', 'schedule = "0 0 30 2 *"'));
+    expect(e).to.include({ code: 'INVALID_JOB', field: 'jobs[1].schedule' });
+    expect(e.message).to.contain('never fires');
+  });
+
   it('refuses a cron schedule that does not parse, naming the field', () => {
     const e = refusal(withLine('schedule = "0 0 * * *"', 'schedule = "0 25 * * *"'));
     expect(e).to.include({ code: 'INVALID_JOB', field: 'jobs[1].schedule' });

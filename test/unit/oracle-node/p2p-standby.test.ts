@@ -124,3 +124,21 @@ describe('oracle-node p2p to an active/standby pair', function () {
     expect(err).to.include({ code: 'PEER_UNAVAILABLE' });
   });
 });
+
+describe('oracle-node p2p TLS files', () => {
+  it("refuses a key that is not the certificate's with INVALID_CONFIG naming p2p.tls", async () => {
+    const [a, b] = await makeNodeFiles(mkdtempSync(join(tmpdir(), 'p2p-tls-')), ['o-0', 'o-1']);
+    const config = p2pConfig(a!, 22583, []);
+    // o-0's certificate with o-1's key.
+    (config.p2p.tls as { key: string }).key = join(b!.dir, 'tls.key');
+    let err: unknown;
+    try {
+      await (await startP2p(config, () => Promise.resolve({}))).close();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(OracleNodeError);
+    expect(err).to.include({ code: 'INVALID_CONFIG', field: 'p2p.tls' });
+    expect((err as Error).message).to.contain("certificate's private key");
+  });
+});
