@@ -152,13 +152,18 @@ class ConnectionImpl implements Connection {
         1,
       ),
     };
-    const keepaliveMs = options.keepalive?.timeMs ?? 120000;
+    const keepaliveMs = atLeast('keepalive.timeMs', options.keepalive?.timeMs ?? 120000, 1);
     if (keepaliveMs < 120000) {
       throw new ConfigError({
         code: 'INVALID_CONFIG',
         message: `keepalive.timeMs ${keepaliveMs} is below 120000; peers drop clients that ping more often than every 60 s`,
       });
     }
+    const keepaliveTimeoutMs = atLeast(
+      'keepalive.timeoutMs',
+      options.keepalive?.timeoutMs ?? 20000,
+      1,
+    );
     if (network.peers.length === 0) {
       throw new ConfigError({
         code: 'INVALID_CONFIG',
@@ -182,7 +187,7 @@ class ConnectionImpl implements Connection {
       ...(network.orderers !== undefined ? { orderers: network.orderers } : {}),
       channelOptions: {
         'grpc.keepalive_time_ms': keepaliveMs,
-        'grpc.keepalive_timeout_ms': options.keepalive?.timeoutMs ?? 20000,
+        'grpc.keepalive_timeout_ms': keepaliveTimeoutMs,
         'grpc.http2.min_time_between_pings_ms': keepaliveMs,
         'grpc.keepalive_permit_without_calls': 1,
       },
@@ -199,7 +204,7 @@ class ConnectionImpl implements Connection {
           ed25519,
           ...(options.signer !== undefined ? { signer: options.signer } : {}),
           keepaliveMs,
-          keepaliveTimeoutMs: options.keepalive?.timeoutMs ?? 20000,
+          keepaliveTimeoutMs,
         });
       const legacy = () => newLegacyTransport(config, this.#legacy);
       if (mode === 'gateway') return gateway();

@@ -378,4 +378,19 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     expect(err).to.have.property('code', 'INVALID_CONFIG');
     expect((err as Error).message).to.contain('timeouts.commitWindowMs');
   });
+
+  it('refuses keepalive settings that are not numbers, or ping too often, with INVALID_CONFIG', async () => {
+    await start(['p1', 'Org1MSP']);
+    // What `Number(process.env.UNSET)` gives.
+    for (const [keepalive, named] of [
+      [{ timeMs: Number.NaN }, 'keepalive.timeMs NaN'],
+      [{ timeoutMs: Number.NaN }, 'keepalive.timeoutMs NaN'],
+      [{ timeoutMs: -1 }, 'keepalive.timeoutMs -1'],
+      [{ timeMs: 30000 }, 'keepalive.timeMs 30000 is below 120000'],
+    ] as const) {
+      const err = await rejection(Promise.resolve().then(() => connect({ keepalive })));
+      expect(err, named).to.have.property('code', 'INVALID_CONFIG');
+      expect((err as Error).message).to.contain(named);
+    }
+  });
 });
