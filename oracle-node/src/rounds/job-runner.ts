@@ -520,31 +520,39 @@ export class JobRunner {
       const signatures = [...own.signatures];
       const request: SignRequest = { ...base, body, observations, reason };
       const bytes = reports.encodeReport(body);
-      await Promise.all(
-        this.#broadcast(
-          'sign',
-          request,
-          (from, answer) => {
-            const s = answer as { oracle?: unknown; signature?: unknown };
-            const i = feed.oracles.findIndex((o) => o.id === from);
-            const oracle = feed.oracles[i];
-            if (
-              s.oracle === i &&
-              typeof s.signature === 'string' &&
-              oracle !== undefined &&
-              verifyOracleSignature(oracle.keyType, oracle.publicKey, bytes, s.signature)
-            ) {
-              signatures.push({ oracle: i, signature: s.signature });
-            } else {
-              this.#log.log('warn', 'round.bad_signature', { roundId, from });
-            }
-          },
-          (from, err) => {
-            this.#learnFrom(err);
-            this.#log.log('warn', 'round.sign_refused', { roundId, from, error: err });
-          },
-        ),
-      );
+      // Done with the feed's minSignatures, which is all a report carries: a peer that holds the
+      // request (a host that drops packets) would otherwise add requestTimeout to every round.
+      await new Promise<void>((enough) => {
+        if (signatures.length >= feed.minSignatures) enough();
+        void Promise.all(
+          this.#broadcast(
+            'sign',
+            request,
+            (from, answer) => {
+              const s = answer as { oracle?: unknown; signature?: unknown };
+              const i = feed.oracles.findIndex((o) => o.id === from);
+              const oracle = feed.oracles[i];
+              if (
+                s.oracle === i &&
+                typeof s.signature === 'string' &&
+                oracle !== undefined &&
+                verifyOracleSignature(oracle.keyType, oracle.publicKey, bytes, s.signature)
+              ) {
+                signatures.push({ oracle: i, signature: s.signature });
+                if (signatures.length >= feed.minSignatures) enough();
+              } else {
+                this.#log.log('warn', 'round.bad_signature', { roundId, from });
+              }
+            },
+            (from, err) => {
+              this.#learnFrom(err);
+              this.#log.log('warn', 'round.sign_refused', { roundId, from, error: err });
+            },
+          ),
+        ).then(() => {
+          enough();
+        });
+      });
       if (signatures.length < feed.minSignatures) {
         await failed(`${signatures.length} signatures, ${feed.minSignatures} needed`);
         return;
