@@ -106,6 +106,8 @@ export class JobRunner {
   #attempt = 0;
   /** When the leader timer last started; in the future after an idle attempt (the next poll). */
   #lastProgress = 0;
+  /** Whether the feed, the latest round and the saved attempt have been read ({@link start}). */
+  #resumed = false;
   #latest: LatestRound | undefined;
   #chainError: string | undefined;
   #leading = false;
@@ -156,30 +158,44 @@ export class JobRunner {
   }
 
   /**
-   * Reads the feed and the saved position, then ticks every `tickMs`.
+   * Reads the feed and the saved position, then ticks every `tickMs`. When the chain cannot be
+   * read (the peers are down while the node starts), the job starts anyway, reports the chain
+   * failing on `/health`, and each tick tries again until it can resume.
    *
    * @param tickMs - how often to read the chain and check timers
-   * @throws the chain's errors when the feed cannot be read
    * @throws OracleNodeError `INVALID_CONFIG` when this node's oracle id is not in the feed
    */
   async start(tickMs = 1000): Promise<void> {
+    try {
+      await this.#resume();
+    } catch (err) {
+      if (err instanceof OracleNodeError) throw err;
+      this.#log.log('warn', 'job.chain_unavailable', { error: err, retryEveryMs: tickMs });
+    }
+    this.#timer = setInterval(() => {
+      void this.tick();
+    }, tickMs);
+  }
+
+  /** The feed, the latest round and the saved attempt: what the job needs before it takes part. */
+  async #resume(): Promise<void> {
     await this.#readFeed();
     const saved = await this.#d.store.loadJobState(this.#d.job.name);
     await this.#refreshLatest();
     if (saved !== undefined && BigInt(saved.roundId) === this.#roundId) {
       this.#attempt = saved.attempt;
+      // Saved again at once: reading the latest round saved attempt 0 over it.
+      await this.#save();
     }
     this.#lastProgress = this.#now();
     if (this.#d.job.type === 'cron') this.#nextCron = this.#d.job.schedule.next(this.#now());
+    this.#resumed = true;
     this.#log.log('info', 'job.started', {
       roundId: this.#roundId,
       attempt: this.#attempt,
       resumedFrom: saved ?? null,
       oracleIndex: this.#me,
     });
-    this.#timer = setInterval(() => {
-      void this.tick();
-    }, tickMs);
   }
 
   /** Stops timers; a round in flight finishes on its own. */
@@ -191,7 +207,13 @@ export class JobRunner {
   }
 
   async #readFeed(): Promise<Feed> {
-    const feed = await this.#d.chain.getFeed(this.#d.job.feedId);
+    let feed: Feed;
+    try {
+      feed = await this.#d.chain.getFeed(this.#d.job.feedId);
+    } catch (err) {
+      this.#chainError = err instanceof Error ? err.message : String(err);
+      throw err;
+    }
     const me = feed.oracles.findIndex((o) => o.id === this.#d.config.oracleId);
     if (me < 0) {
       throw new OracleNodeError({
@@ -281,7 +303,9 @@ export class JobRunner {
     }
     this.#ticking = true;
     try {
-      if (this.#now() - this.#feedReadAt > 60_000) await this.#readFeed();
+      if (!this.#resumed) {
+        await this.#resume();
+      } else if (this.#now() - this.#feedReadAt > 60_000) await this.#readFeed();
       await this.#refreshLatest();
       const now = this.#now();
       const job = this.#d.job;
@@ -600,6 +624,12 @@ export class JobRunner {
   /** Checks a leader's message against this node's round; adopts a later attempt. */
   async #admit(from: string, m: ObserveRequest): Promise<bigint> {
     const feed = this.#feed;
+    if (!this.#resumed && feed !== undefined && m.feedId === feed.feedId) {
+      throw new RefusalError({
+        refused: 'NOT_READY',
+        message: `this node cannot read feed ${feed.feedId}'s latest round yet`,
+      });
+    }
     if (feed === undefined || m.feedId !== feed.feedId) {
       throw new RefusalError({
         refused: 'WRONG_FEED',

@@ -23,16 +23,25 @@ export class MemoryLedger {
   readonly stale: string[] = [];
   /** Reads lag this many rounds behind (a node reading a peer that has not caught up). */
   readLag = 0;
+  /** While true, every read fails as calls to peers that are down do. */
+  unreachable = false;
 
   constructor(feed: Feed) {
     this.feed = feed;
   }
 
+  #down(operation: string): Promise<never> {
+    return Promise.reject(
+      new Error(`${operation}: no peer could be reached (14 UNAVAILABLE: connect ECONNREFUSED)`),
+    );
+  }
+
   /** A node's view. */
   view(by: string): FeedChain {
     return {
-      getFeed: () => Promise.resolve(this.feed),
+      getFeed: () => (this.unreachable ? this.#down('getFeed') : Promise.resolve(this.feed)),
       latestRound: () => {
+        if (this.unreachable) return this.#down('latestRound');
         const last = this.rounds.at(-1 - this.readLag);
         return Promise.resolve(
           last === undefined

@@ -75,7 +75,11 @@ describe('oracle-node rounds with a peer that never answers', function () {
   after(async () => {
     // Let the held requests fail at once, so the nodes stop without waiting for them.
     for (const s of held) s.destroy();
-    await new Promise<void>((resolve) => silent.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      silent.close(() => {
+        resolve();
+      }),
+    );
     await Promise.all(nodes.map((n) => n.stop()));
     await Promise.all(adapters.map((a) => a.close()));
   });
