@@ -419,11 +419,17 @@ export class JobRunner {
       refusal.roundId === this.#roundId.toString() &&
       refusal.attempt > this.#attempt
     ) {
-      this.#attempt = refusal.attempt;
+      // One step at a time, as followers take a leader's (see #admit): a faulty peer's refusal
+      // cannot move this node further.
+      this.#attempt += 1;
       this.#lastProgress = this.#now();
       this.#log.log('info', 'round.attempt_adopted', {
         roundId: this.#roundId,
         attempt: this.#attempt,
+      });
+      // Kept across a restart like any other move; a failed save is retried with the next one.
+      this.#save().catch((err: unknown) => {
+        this.#log.log('warn', 'round.save_failed', { error: err });
       });
     }
   }
@@ -661,6 +667,16 @@ export class JobRunner {
       throw new RefusalError({
         refused: 'OLD_ATTEMPT',
         message: `attempt ${m.attempt} is over; this node is at attempt ${this.#attempt}`,
+        roundId: this.#roundId.toString(),
+        attempt: this.#attempt,
+      });
+    }
+    if (m.attempt > this.#attempt + 1) {
+      // Attempts move one at a time, on a progress timeout; a node that jumped further could
+      // otherwise be told by one faulty peer to skip to that peer's own turn again and again.
+      throw new RefusalError({
+        refused: 'FAR_ATTEMPT',
+        message: `attempt ${m.attempt} is more than one past this node's attempt ${this.#attempt}`,
         roundId: this.#roundId.toString(),
         attempt: this.#attempt,
       });

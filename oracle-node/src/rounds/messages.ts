@@ -77,7 +77,7 @@ export interface FinalMessage extends ObserveRequest {
 
 /** A refusal a node answers with (HTTP 409). */
 export interface Refusal {
-  /** Why: `WRONG_FEED`, `NOT_READY` (the node cannot read the chain yet), `ROUND_MISMATCH`, `OLD_ATTEMPT`, `NOT_LEADER`, `NO_OBSERVATION`, `BAD_REPORT`, `ALREADY_SIGNED`, `STANDBY` (the process does not hold its oracle's lease). */
+  /** Why: `WRONG_FEED`, `NOT_READY` (the node cannot read the chain yet), `ROUND_MISMATCH`, `FAR_ATTEMPT` (more than one attempt ahead of the node), `OLD_ATTEMPT`, `NOT_LEADER`, `NO_OBSERVATION`, `BAD_REPORT`, `ALREADY_SIGNED`, `STANDBY` (the process does not hold its oracle's lease). */
   readonly refused: string;
   /** Explanation. */
   readonly message: string;
