@@ -32,13 +32,18 @@ export type ConnectionErrorCode = 'UNAVAILABLE' | 'TIMEOUT' | 'TLS_ERROR' | 'CLO
 export type SignerErrorCode = 'SIGNER_UNAVAILABLE' | 'SIGNER_FAILED' | 'KEY_NOT_FOUND';
 /** Codes of {@link CaError}. */
 export type CaErrorCode = 'CA_UNAVAILABLE' | 'CA_REJECTED';
-/** Codes of {@link TransactionError}. */
+/**
+ * Codes of {@link TransactionError}. `RESULT_UNREADABLE`: the transaction committed (its id is on
+ * the error) but a typed client could not read what it returned, e.g. a chaincode name that
+ * points at another chaincode; it must not be submitted again.
+ */
 export type TransactionErrorCode =
   | 'EVALUATE_FAILED'
   | 'ENDORSE_FAILED'
   | 'SUBMIT_FAILED'
   | 'COMMIT_FAILED'
   | 'COMMIT_STATUS_UNKNOWN'
+  | 'RESULT_UNREADABLE'
   | 'ACCESS_DENIED'
   | 'EVENTS_FAILED';
 /** Codes of {@link ContractError}. */

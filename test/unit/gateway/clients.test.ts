@@ -94,6 +94,31 @@ describe('gateway typed clients (fake connection)', () => {
     ]);
   });
 
+  it('reports a committed write whose answer is not JSON as RESULT_UNREADABLE with its id, not as a failed call', async () => {
+    // A chaincode name that points at another chaincode with a function of the same name.
+    const text = Buffer.from('put ok');
+    const connection = {
+      channelName: 'consortium',
+      mspId: 'Org1MSP',
+      evaluate: () => Promise.resolve(text),
+      submit: () =>
+        Promise.resolve({
+          result: text,
+          transactionId: 'b'.repeat(64),
+          blockNumber: 9n,
+          submitAttempts: 1,
+        }),
+    } as unknown as Connection;
+    const feeds = clients.newFeedsClient({ connection, chaincodeName: 'kv' });
+    const err = await rejection(feeds.setThresholds('eth-usd', { f: 1 }));
+    if (!(err instanceof TransactionError)) return expect.fail(String(err));
+    expect(err.code).to.equal('RESULT_UNREADABLE');
+    expect(err.transactionId).to.equal('b'.repeat(64));
+    expect(err.message).to.contain('committed').and.contain('block 9').and.contain('put ok');
+    const read = await rejection(feeds.decimals('eth-usd'));
+    expect(read).to.have.property('code', 'EVALUATE_FAILED');
+  });
+
   it('honours a configured chaincode name', async () => {
     const { connection, requests } = fakeConnection(() => 8);
     const feeds = clients.newFeedsClient({ connection, chaincodeName: 'oracles' });

@@ -30,17 +30,27 @@ export interface ContractTarget {
 
 type Extra = Pick<TransactionRequest, 'transientData' | 'endorsingOrganizations'>;
 
-function decode(bytes: Uint8Array, transaction: string, transactionId?: string): unknown {
+function decode(
+  bytes: Uint8Array,
+  transaction: string,
+  committed?: { transactionId: string; blockNumber: bigint },
+): unknown {
   const text = Buffer.from(bytes).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new TransactionError({
-      code: 'EVALUATE_FAILED',
-      message: `${transaction} returned text that is not JSON: ${text.slice(0, 120)}`,
-      cause,
-      ...(transactionId !== undefined ? { transactionId } : {}),
-    });
+    throw committed === undefined
+      ? new TransactionError({
+          code: 'EVALUATE_FAILED',
+          message: `${transaction} returned text that is not JSON: ${text.slice(0, 120)}`,
+          cause,
+        })
+      : new TransactionError({
+          code: 'RESULT_UNREADABLE',
+          message: `${transaction} committed as transaction ${committed.transactionId} in block ${String(committed.blockNumber)}, but returned text that is not JSON (is the chaincode name right?): ${text.slice(0, 120)}`,
+          cause,
+          transactionId: committed.transactionId,
+        });
   }
 }
 
@@ -80,7 +90,8 @@ export async function evaluateJson<T>(
  * @param extra - transient data and endorsing organizations
  * @returns the decoded answer with transaction id and block
  * @throws ContractError when the chaincode rejects the call
- * @throws TransactionError as the connection's `submit` does
+ * @throws TransactionError as the connection's `submit` does, and `RESULT_UNREADABLE` (with the
+ *   transaction id) when it committed but its answer is not JSON
  */
 export async function submitJson<T>(
   target: ContractTarget,
@@ -96,7 +107,7 @@ export async function submitJson<T>(
     ...extra,
   });
   return {
-    value: decode(out.result, transaction, out.transactionId) as T,
+    value: decode(out.result, transaction, out) as T,
     transactionId: out.transactionId,
     blockNumber: out.blockNumber,
     submitAttempts: out.submitAttempts,
