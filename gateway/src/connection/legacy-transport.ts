@@ -132,12 +132,20 @@ class LegacyTransport implements Transport {
     },
   ) {
     const request = signed.serializeBinary();
+    const busy = () => {
+      // A peer busy past the stage deadline is treated as a stalled one: the next peer is tried.
+      const message = `${peer.address} was still simulating an earlier copy of this proposal at the stage deadline`;
+      return new LegacyCallError(grpc.status.DEADLINE_EXCEEDED, message, [{ ...peer, message }]);
+    };
+    let simulating = false;
     for (;;) {
       let bytes: Buffer;
       try {
         bytes = await unary(client, METHODS.processProposal, request, deadline);
       } catch (err) {
         const e = err as { code?: unknown; message?: unknown };
+        // The deadline ran out on a request sent again because the peer was still busy: say so.
+        if (simulating && e.code === (grpc.status.DEADLINE_EXCEEDED as number)) throw busy();
         if (
           typeof e.code !== 'number' ||
           e.code === (grpc.status.UNAVAILABLE as number) ||
@@ -152,11 +160,8 @@ class LegacyTransport implements Transport {
       }
       const response = peerProtos.ProposalResponse.deserializeBinary(bytes);
       if (!stillSimulating(response)) return response;
-      if (Date.now() + STILL_SIMULATING_PAUSE_MS >= deadline) {
-        // A peer busy past the stage deadline is treated as a stalled one: the next peer is tried.
-        const message = `${peer.address} was still simulating an earlier copy of this proposal at the stage deadline`;
-        throw new LegacyCallError(grpc.status.DEADLINE_EXCEEDED, message, [{ ...peer, message }]);
-      }
+      simulating = true;
+      if (Date.now() + STILL_SIMULATING_PAUSE_MS >= deadline) throw busy();
       await new Promise((resolve) => setTimeout(resolve, STILL_SIMULATING_PAUSE_MS));
     }
   }

@@ -399,7 +399,7 @@ describe('legacy transport against fake peers and orderers', function () {
     const err = await rejection(connect().evaluate({ chaincode: 'kv', transaction: 'get' }));
     if (!(err instanceof ConnectionError)) return expect.fail(String(err));
     expect(err.code).to.equal('UNAVAILABLE');
-    expect(err.message).to.match(/still simulating an earlier copy of this proposal/);
+    expect(err.message, err.message).to.match(/still simulating an earlier copy of this proposal/);
   });
 
   it('moves to the next orderer after SERVICE_UNAVAILABLE and orders the envelope once', async () => {
