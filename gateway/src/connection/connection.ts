@@ -8,6 +8,7 @@ import type {
   Checkpoint,
   CloseableAsyncIterable,
 } from '@hyperledger/fabric-gateway';
+import { X509Certificate } from 'node:crypto';
 import { connect as fabricConnect, hash } from '@hyperledger/fabric-gateway';
 import { ConfigError, ConnectionError } from '../errors';
 import { signMessageWith, type Signer } from '../signers/signer';
@@ -86,7 +87,12 @@ export interface Connection {
   readonly transport: 'gateway' | 'legacy' | 'auto';
   /** @internal each peer's event source in preference order, for event streams */
   preferredEventSources(): EventSource[];
-  /** Closes every gRPC client. Further calls fail with `CLOSED`. */
+  /**
+   * Closes every gRPC client and cancels what is in flight: a call's evaluate or endorsement then
+   * fails with `CLOSED`, a submit already sent ends `COMMIT_STATUS_UNKNOWN`, and event streams end
+   * (an offline step cancelled this way ends with the error of its stage). Further calls fail with
+   * `CLOSED`.
+   */
   close(): void;
 }
 
@@ -106,6 +112,15 @@ export interface EventSource {
 }
 
 const TRANSPORT_MODES: readonly TransportMode[] = ['gateway', 'legacy', 'auto'];
+
+/** The key type of a PEM certificate (`ec`, `ed25519`, ...), or undefined when it does not parse. */
+function certificateKeyType(pem: string): string | undefined {
+  try {
+    return new X509Certificate(pem).publicKey.asymmetricKeyType;
+  } catch {
+    return undefined;
+  }
+}
 
 function atLeast(name: string, value: number, min: number): number {
   if (!Number.isFinite(value) || value < min) {
@@ -177,7 +192,23 @@ class ConnectionImpl implements Connection {
         message: `transport ${mode as string} is not one of ${TRANSPORT_MODES.join(', ')}`,
       });
     }
-    const ed25519 = options.signer?.algorithm === 'ED25519';
+    // Ed25519 identities sign whole messages, EC ones SHA-256 digests: without a signer (offline
+    // signing) the certificate says which digests to hand out.
+    const certified = certificateKeyType(options.identity.certificate);
+    const ed25519 =
+      options.signer !== undefined
+        ? options.signer.algorithm === 'ED25519'
+        : certified === 'ed25519';
+    if (
+      options.signer !== undefined &&
+      certified !== undefined &&
+      (certified === 'ed25519') !== ed25519
+    ) {
+      throw new ConfigError({
+        code: 'INVALID_CONFIG',
+        message: `the signer signs ${options.signer.algorithm} but the identity's certificate holds an ${certified} key: the peers would refuse every signature`,
+      });
+    }
     // One gRPC client per peer, shared by both transports (so probing costs no second connection).
     this.#legacy = new LegacyNetwork({
       channelName: this.channelName,
@@ -294,9 +325,26 @@ class ConnectionImpl implements Connection {
     };
     // Private inputs stay with the member's own peers.
     const foreign = request.transientData === undefined;
-    return onAnyPeer(this.#pool, 'evaluate', proposal.transactionId, foreign, (peer) =>
-      peer.transport.evaluate(signed, Date.now() + this.#stageMs.evaluate),
+    return this.#unlessClosed(
+      onAnyPeer(this.#pool, 'evaluate', proposal.transactionId, foreign, (peer) =>
+        peer.transport.evaluate(signed, Date.now() + this.#stageMs.evaluate),
+      ),
     );
+  }
+
+  /** A stage's outcome, or `CLOSED` when the connection was closed while it ran (and cancelled it). */
+  async #unlessClosed<T>(stage: Promise<T>): Promise<T> {
+    try {
+      return await stage;
+    } catch (err) {
+      if (!this.#closed) throw err;
+      throw new ConnectionError({
+        code: 'CLOSED',
+        message: 'the connection was closed during the call',
+        endpoint: '',
+        cause: err,
+      });
+    }
   }
 
   async submit(request: Readonly<TransactionRequest>): Promise<SubmitResult> {
@@ -309,9 +357,11 @@ class ConnectionImpl implements Connection {
       bytes: proposal.bytes,
       signature: await signMessageWith(signer, proposal.message, proposal.digest),
     };
-    const endorsed = await endorseUntilAgreed(() =>
-      onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
-        peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
+    const endorsed = await this.#unlessClosed(
+      endorseUntilAgreed(() =>
+        onAnyPeer(this.#pool, 'endorse', transactionId, foreign, (peer) =>
+          peer.transport.endorse(signedProposal, Date.now() + this.#stageMs.endorse),
+        ),
       ),
     );
     const commit =

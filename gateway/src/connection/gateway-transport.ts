@@ -23,6 +23,7 @@ import {
 import { dialTarget, endpointName } from '../lib/endpoint';
 import type { Signer } from '../signers/signer';
 import type { PeerConfig } from './network-config';
+import { cancelCalls } from '../lib/in-flight';
 import { unary } from './legacy/rpc';
 import type { CommitStatusAnswer, Endorsement, SignedBytes, Transport } from './transport';
 
@@ -126,6 +127,8 @@ class GatewayTransport implements Transport {
   readonly gateway: Gateway;
   readonly #client: grpc.Client;
   readonly #ownsClient: boolean;
+  readonly #streams = new Set<CloseableAsyncIterable<ChaincodeEvent>>();
+  #closed = false;
   readonly #channelName: string;
   readonly #ed25519: boolean;
 
@@ -240,18 +243,39 @@ class GatewayTransport implements Transport {
     }
   }
 
-  chaincodeEvents(
+  async chaincodeEvents(
     chaincodeName: string,
     checkpoint: Checkpoint,
   ): Promise<CloseableAsyncIterable<ChaincodeEvent>> {
-    return this.gateway
+    const events = await this.gateway
       .getNetwork(this.#channelName)
       .getChaincodeEvents(chaincodeName, { checkpoint });
+    // fabric-gateway's Gateway.close() leaves its streams open: the transport closes them.
+    if (this.#closed) {
+      events.close();
+    } else {
+      this.#streams.add(events);
+    }
+    const close = (): void => {
+      this.#streams.delete(events);
+      events.close();
+    };
+    return {
+      [Symbol.asyncIterator]: () => events[Symbol.asyncIterator](),
+      close,
+      [Symbol.dispose]: close,
+    };
   }
 
   close(): void {
+    this.#closed = true;
+    for (const events of this.#streams) events.close();
+    this.#streams.clear();
     this.gateway.close();
-    if (this.#ownsClient) this.#client.close();
+    if (this.#ownsClient) {
+      cancelCalls(this.#client);
+      this.#client.close();
+    }
   }
 }
 

@@ -134,6 +134,8 @@ class Run {
         );
       } catch (raw) {
         const err = translateFor(raw, 'commitStatus', current, id);
+        // Cancelled by the connection's close: the outcome stays unknown.
+        if (this.#ctx.isClosed()) throw statusUnknown(id, 'the connection was closed', err);
         if (err instanceof ConnectionError && err.code === 'TIMEOUT') {
           // Not committed yet, or the peer stalled: a window proves nothing about the peer. A
           // caller about to send through the same peer keeps its probe slot until the send ends.
@@ -409,7 +411,9 @@ export async function waitForStatus(
   }
   throw statusUnknown(
     transactionId,
-    `no peer reported it committed within ${ctx.timings.commitStatusMs} ms`,
+    ctx.isClosed()
+      ? 'the connection was closed'
+      : `no peer reported it committed within ${ctx.timings.commitStatusMs} ms`,
     run.failures[run.failures.length - 1],
   );
 }

@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { common, orderer as ordererProtos } from '@hyperledger/fabric-protos';
 import { ConfigError, ConnectionError, InputError, OrdererError } from '../errors';
 import { dialTarget, endpointName, type Endpoint } from '../lib/endpoint';
+import { trackCall } from '../lib/in-flight';
 
 /** One orderer node the library can broadcast to. */
 export interface OrdererEndpoint {
@@ -115,6 +116,7 @@ function sendOnce(
     const settle = (attempt: Attempt): void => {
       if (settled) return;
       settled = true;
+      untrack();
       call.cancel();
       resolve(attempt);
     };
@@ -125,6 +127,8 @@ function sendOnce(
       new grpc.Metadata(),
       { deadline },
     );
+    // Cancelled (ending as CANCELLED) when the connection that owns the client closes.
+    const untrack = trackCall(client, call);
     call.on('data', (response: ordererProtos.BroadcastResponse) => {
       settle({ kind: 'answer', status: response.getStatus(), info: response.getInfo() });
     });

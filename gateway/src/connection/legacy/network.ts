@@ -19,6 +19,7 @@ import {
   type DiscoveryResult,
 } from './discovery';
 import { LegacyCallError, type Creator } from './messages';
+import { cancelCalls } from '../../lib/in-flight';
 import { METHODS, unary } from './rpc';
 
 /** What every legacy transport of one connection shares. */
@@ -241,7 +242,10 @@ export class LegacyNetwork {
 
   /** Closes every client. */
   close(): void {
-    for (const client of this.#clients.values()) client.close();
+    for (const client of this.#clients.values()) {
+      cancelCalls(client);
+      client.close();
+    }
     this.#clients.clear();
   }
 }

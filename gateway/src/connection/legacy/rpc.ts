@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { common, peer as peerProtos } from '@hyperledger/fabric-protos';
 import { LegacyCallError } from './messages';
+import { trackCall } from '../../lib/in-flight';
 
 /** Method paths of the services the legacy transport calls. */
 export const METHODS = {
@@ -35,10 +36,13 @@ export function unary(
   deadline: number,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(method, raw, same, request, { deadline }, (err, value) => {
+    let done = (): void => undefined;
+    const call = client.makeUnaryRequest(method, raw, same, request, { deadline }, (err, value) => {
+      done();
       if (err !== null) reject(err);
       else resolve(value ?? Buffer.alloc(0));
     });
+    done = trackCall(client, call);
   });
 }
 
@@ -99,11 +103,13 @@ export function readDeliver<T>(
     new grpc.Metadata(),
     deadline !== undefined ? { deadline } : {},
   );
+  const untrack = trackCall(client, call);
   const result = new Promise<T>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      untrack();
       fn();
       call.cancel();
     };
@@ -163,6 +169,7 @@ export function readDeliver<T>(
     result,
     stream: {
       cancel: () => {
+        untrack();
         call.cancel();
       },
     },

@@ -5,6 +5,7 @@
  * outcomes (what settled, how often, through which peer), never how long anything took.
  */
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
   ConnectionError,
@@ -377,6 +378,66 @@ describe('gateway connection recovery (fake Gateway peers)', function () {
     );
     expect(err).to.have.property('code', 'INVALID_CONFIG');
     expect((err as Error).message).to.contain('timeouts.commitWindowMs');
+  });
+
+  it("hands out whole messages for an Ed25519 identity's offline signatures, and refuses a signer of another key type", async () => {
+    await start(['p1', 'Org1MSP']);
+    const certificate = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ed25519',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/CN=ed-user',
+        '-days',
+        '1',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const offline = connect({ identity: { certificate }, signer: undefined });
+    const p = offline.offline.newProposal({ chaincode: 'kv', transaction: 'get' });
+    // The proposal itself (carried inside the bytes sent), not a 32-byte SHA-256 digest of it.
+    expect(p.digest.length).to.be.greaterThan(32);
+    expect(Buffer.from(p.bytes).includes(Buffer.from(p.digest))).to.equal(true);
+    const ec = connect({ signer: undefined }).offline.newProposal({
+      chaincode: 'kv',
+      transaction: 'get',
+    });
+    expect(ec.digest).to.have.length(32);
+    const err = await rejection(
+      Promise.resolve().then(() => connect({ identity: { certificate } })),
+    );
+    expect(err).to.have.property('code', 'INVALID_CONFIG');
+    expect((err as Error).message)
+      .to.contain('ECDSA_P256')
+      .and.contain('ed25519');
+  });
+
+  it('cancels what is in flight on close: a stalled evaluate ends CLOSED, a submit waiting for its commit COMMIT_STATUS_UNKNOWN', async () => {
+    const [p1] = await start(['p1', 'Org1MSP']);
+    // Stage deadlines and commit window far beyond the test: only the close can end the calls.
+    const c = connect({
+      timeouts: { evaluateMs: 60000, commitWindowMs: 60000, commitStatusMs: 120000 },
+    });
+    p1!.stalled.add('evaluate');
+    p1!.stalled.add('commitStatus');
+    const started = Date.now();
+    const evaluating = rejection(c.evaluate({ chaincode: 'kv', transaction: 'get' }));
+    const submitting = rejection(put(c));
+    await new Promise((r) => setTimeout(r, 500));
+    c.close();
+    const [evaluated, submitted] = await Promise.all([evaluating, submitting]);
+    expect(Date.now() - started, 'ended by the close, not by a deadline').to.be.below(20000);
+    expect(evaluated).to.be.instanceOf(ConnectionError);
+    expect(evaluated).to.have.property('code', 'CLOSED');
+    if (!(submitted instanceof TransactionError)) return expect.fail(String(submitted));
+    expect(submitted.code).to.equal('COMMIT_STATUS_UNKNOWN');
+    expect(submitted.message).to.contain('the connection was closed');
   });
 
   it('refuses keepalive settings that are not numbers, or ping too often, with INVALID_CONFIG', async () => {
