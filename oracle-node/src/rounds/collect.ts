@@ -33,8 +33,8 @@ export interface CollectInput {
   ): Promise<void>[];
   /** Checks an observation's round, attempt and signature. */
   check(o: SignedObservation): boolean;
-  /** Learns a later round or attempt from a refusal. */
-  learnFrom(err: unknown): void;
+  /** Learns a later round or attempt from a peer's refusal. */
+  learnFrom(from: string, err: unknown): void;
 }
 
 /**
@@ -80,7 +80,7 @@ export async function collectObservations(d: Readonly<CollectInput>): Promise<Si
         }
       },
       (from, err) => {
-        d.learnFrom(err);
+        d.learnFrom(from, err);
         log.log('warn', 'round.observe_failed', { roundId, from, error: err });
         arrived(undefined);
       },

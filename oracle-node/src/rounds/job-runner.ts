@@ -6,7 +6,8 @@
  *   rotates with every round. A follower that sees no completed attempt (an `idle` or `report`
  *   final message) from the current leader for `progressTimeout` (after an `idle` one, for its
  *   own poll period plus `progressTimeout`) moves to the next attempt, and so to the next leader;
- *   a node that hears from a later attempt adopts it.
+ *   a node follows a leader one attempt ahead, and jumps further only when f+1 peers say they
+ *   are there (so one faulty peer cannot send it to its own turn).
  * - **Observe.** The leader asks every node for a signed observation (each asks its sources at
  *   that moment) and waits for all, or for `minObservations` plus a grace period.
  * - **Decide.** The median of the observations is compared with the answer on chain: a round is
@@ -106,6 +107,8 @@ export class JobRunner {
   #attempt = 0;
   /** When the leader timer last started; in the future after an idle attempt (the next poll). */
   #lastProgress = 0;
+  /** The attempt each peer last said it is at in the current round (see #claim). */
+  readonly #claims = new Map<string, number>();
   /** Whether the feed, the latest round and the saved attempt have been read ({@link start}). */
   #resumed = false;
   #latest: LatestRound | undefined;
@@ -274,6 +277,7 @@ export class JobRunner {
       this.#roundId = next;
       if (moved) {
         this.#attempt = 0;
+        this.#claims.clear();
         this.#cronDue = false;
         this.#lastProgress = this.#now();
         this.#nextLeaderRun = 0;
@@ -342,6 +346,11 @@ export class JobRunner {
         });
       }
     } catch (err) {
+      // Found only once the chain could be read (it could not at start): the node keeps running,
+      // and /health says why it takes no part.
+      if (err instanceof OracleNodeError && err.code === 'INVALID_CONFIG') {
+        this.#chainError = err.message;
+      }
       this.#log.log('warn', 'tick.failed', { error: err });
       await this.#d.store
         .recordError({
@@ -408,30 +417,46 @@ export class JobRunner {
       });
   }
 
-  /** A refusal carrying a later round or attempt moves this node there. */
-  #learnFrom(err: unknown): void {
+  /**
+   * Notes the attempt a peer says it is at in this round (from its refusal or its request as
+   * leader): one claim per peer, its highest.
+   */
+  #claim(from: string, attempt: number): void {
+    if (attempt > (this.#claims.get(from) ?? -1)) this.#claims.set(from, attempt);
+  }
+
+  /**
+   * The highest attempt that at least f+1 peers say they are at or past: at least one of them is
+   * honest, so the attempt was reached by progress timeouts, not named by a faulty peer alone.
+   */
+  #vouchedAttempt(): number {
+    const f = this.#feed?.f ?? 0;
+    const claims = [...this.#claims.values()].sort((a, b) => b - a);
+    return claims[f] ?? -1;
+  }
+
+  /** A refusal carrying a later attempt moves this node there once f+1 peers are there. */
+  #learnFrom(from: string, err: unknown): void {
     const refusal =
       err instanceof OracleNodeError
         ? (err.cause as { attempt?: unknown; roundId?: unknown } | undefined)
         : undefined;
-    if (
-      typeof refusal?.attempt === 'number' &&
-      refusal.roundId === this.#roundId.toString() &&
-      refusal.attempt > this.#attempt
-    ) {
-      // One step at a time, as followers take a leader's (see #admit): a faulty peer's refusal
-      // cannot move this node further.
-      this.#attempt += 1;
-      this.#lastProgress = this.#now();
-      this.#log.log('info', 'round.attempt_adopted', {
-        roundId: this.#roundId,
-        attempt: this.#attempt,
-      });
-      // Kept across a restart like any other move; a failed save is retried with the next one.
-      this.#save().catch((err: unknown) => {
-        this.#log.log('warn', 'round.save_failed', { error: err });
-      });
+    if (typeof refusal?.attempt !== 'number' || refusal.roundId !== this.#roundId.toString()) {
+      return;
     }
+    this.#claim(from, refusal.attempt);
+    const vouched = this.#vouchedAttempt();
+    if (vouched <= this.#attempt) return;
+    this.#attempt = vouched;
+    this.#lastProgress = this.#now();
+    this.#log.log('info', 'round.attempt_adopted', {
+      roundId: this.#roundId,
+      attempt: this.#attempt,
+    });
+    // Kept across a restart like any other move; a failed save is retried with the next one.
+    this.#save().catch((e: unknown) => {
+      this.#log.log('warn', 'round.save_failed', { error: e });
+    });
   }
 
   /** One attempt as leader: observe, decide, sign, transmit. */
@@ -479,8 +504,8 @@ export class JobRunner {
         own: () => this.#signedObservation(roundId, attempt, 'observe'),
         ask: (onAnswer, onError) => this.#broadcast('observe', base, onAnswer, onError),
         check: (o) => this.#checkObservation(o, roundId, attempt),
-        learnFrom: (err) => {
-          this.#learnFrom(err);
+        learnFrom: (from, err) => {
+          this.#learnFrom(from, err);
         },
       });
       this.#log.log('info', 'round.observed', {
@@ -506,7 +531,9 @@ export class JobRunner {
         decimals: feed.decimals,
       });
       if (reason === undefined) {
-        await Promise.all(
+        // Not awaited, as a report's final is not: a peer that never answers must not hold the
+        // leader's next poll.
+        void Promise.all(
           this.#broadcast(
             'final',
             { ...base, status: 'idle' } satisfies FinalMessage,
@@ -575,7 +602,7 @@ export class JobRunner {
               }
             },
             (from, err) => {
-              this.#learnFrom(err);
+              this.#learnFrom(from, err);
               this.#log.log('warn', 'round.sign_refused', { roundId, from, error: err });
             },
           ),
@@ -630,10 +657,10 @@ export class JobRunner {
   /** Checks a leader's message against this node's round; adopts a later attempt. */
   async #admit(from: string, m: ObserveRequest): Promise<bigint> {
     const feed = this.#feed;
-    if (!this.#resumed && feed !== undefined && m.feedId === feed.feedId) {
+    if (!this.#resumed && m.feedId === this.#d.job.feedId) {
       throw new RefusalError({
         refused: 'NOT_READY',
-        message: `this node cannot read feed ${feed.feedId}'s latest round yet`,
+        message: `this node cannot read feed ${m.feedId} from the chain yet`,
       });
     }
     if (feed === undefined || m.feedId !== feed.feedId) {
@@ -663,6 +690,7 @@ export class JobRunner {
         attempt: this.#attempt,
       });
     }
+    this.#claim(from, m.attempt);
     if (m.attempt < this.#attempt) {
       throw new RefusalError({
         refused: 'OLD_ATTEMPT',
@@ -671,12 +699,13 @@ export class JobRunner {
         attempt: this.#attempt,
       });
     }
-    if (m.attempt > this.#attempt + 1) {
-      // Attempts move one at a time, on a progress timeout; a node that jumped further could
-      // otherwise be told by one faulty peer to skip to that peer's own turn again and again.
+    if (m.attempt > this.#attempt + 1 && m.attempt > this.#vouchedAttempt()) {
+      // A leader one attempt ahead is followed (it got there by a progress timeout); further
+      // ahead only when f+1 peers are there, or one faulty peer could send this node to its own
+      // turn again and again.
       throw new RefusalError({
         refused: 'FAR_ATTEMPT',
-        message: `attempt ${m.attempt} is more than one past this node's attempt ${this.#attempt}`,
+        message: `attempt ${m.attempt} is more than one past this node's attempt ${this.#attempt}, and fewer than f+1 peers are there`,
         roundId: this.#roundId.toString(),
         attempt: this.#attempt,
       });

@@ -10,7 +10,7 @@ import { loadConfig, type NodeConfig } from '../../../oracle-node/src/config/con
 import { OracleNodeError } from '../../../oracle-node/src/errors';
 import { newLogger } from '../../../oracle-node/src/ops/logger';
 import { startOracleNode, type OracleNode } from '../../../oracle-node/src/node';
-import { startP2p, type P2p } from '../../../oracle-node/src/rounds/p2p';
+import { RefusalError, startP2p, type P2p } from '../../../oracle-node/src/rounds/p2p';
 import { makeNodeFiles, writeNodeConfig, type NodeFiles } from '../../support/oracle-node/cluster';
 import { startFakeAdapter, type FakeAdapter } from '../../support/oracle-node/fake-adapter';
 import { MemoryLedger, memoryFeed } from '../../support/oracle-node/memory-chain';
@@ -28,6 +28,7 @@ describe('oracle-node attempts pushed by a faulty peer', function () {
   let files: NodeFiles[];
   let ledger: MemoryLedger;
   let faulty: P2p;
+  let second: P2p;
 
   before(async () => {
     files = await makeNodeFiles(mkdtempSync(join(tmpdir(), 'oracle-faulty-')), ids);
@@ -74,22 +75,55 @@ describe('oracle-node attempts pushed by a faulty peer', function () {
             key: join(me.dir, 'tls.key'),
             ca: join(me.dir, 'ca.pem'),
           },
+          // The nodes it answers (an unlisted caller is refused before any handler runs).
+          peers: [0, 2, 3].map((i) => ({
+            oracleId: ids[i]!,
+            url: `https://127.0.0.1:${String(P2P_BASE + i)}`,
+          })),
+        },
+      } as unknown as NodeConfig,
+      // Every request it gets, it refuses as if it were one attempt further on: were a leader to
+      // move on such a claim mid-attempt, it would give up every attempt and no round would end.
+      (_kind, _from, body) => {
+        const m = body as { roundId: string; attempt: number };
+        return Promise.reject(
+          new RefusalError({
+            refused: 'OLD_ATTEMPT',
+            message: 'this node is further on',
+            roundId: m.roundId,
+            attempt: m.attempt + 1,
+          }),
+        );
+      },
+    );
+    // oracle-3's identity, for a second voice (oracle-3 itself runs on its own port).
+    const three = files[3]!;
+    second = await startP2p(
+      {
+        p2p: {
+          listen: { host: '127.0.0.1', port: P2P_BASE + 5 },
+          tls: {
+            cert: join(three.dir, 'tls.pem'),
+            key: join(three.dir, 'tls.key'),
+            ca: join(three.dir, 'ca.pem'),
+          },
           peers: [],
         },
       } as unknown as NodeConfig,
-      () => Promise.reject(new Error('the faulty oracle answers nothing')),
+      () => Promise.resolve({}),
     );
   });
 
   after(async () => {
     await faulty.close();
+    await second.close();
     await Promise.all(nodes.map((n) => n.stop()));
     await Promise.all(adapters.map((a) => a.close()));
   });
 
-  async function observe(roundId: string, attempt: number): Promise<unknown> {
+  async function observe(roundId: string, attempt: number, via = faulty): Promise<unknown> {
     try {
-      return await faulty.send(
+      return await via.send(
         { oracleId: 'oracle-0', url: `https://127.0.0.1:${String(P2P_BASE)}` },
         'observe',
         { feedId: FEED, roundId, attempt },
@@ -100,13 +134,17 @@ describe('oracle-node attempts pushed by a faulty peer', function () {
     }
   }
 
-  it('refuses an attempt more than one ahead, and one ahead only from its leader', async () => {
-    // Round 1 (oracle-1's at attempt 0) goes to oracle-2 after a progress timeout.
+  async function round(answer: string): Promise<void> {
     const end = Date.now() + 20_000;
-    while (ledger.rounds.length === 0 && Date.now() < end) {
+    while (!ledger.rounds.some((r) => r.answer === answer)) {
+      if (Date.now() > end) throw new Error(`no round with answer ${answer}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(ledger.rounds).to.have.length(1);
+  }
+
+  it('refuses an attempt more than one ahead, and one ahead only from its leader', async () => {
+    // Round 1 (oracle-1's at attempt 0) goes to oracle-2 after a progress timeout.
+    await round('10000');
     // Round 2 stays open (the price does not move): oracle-2 leads attempt 0 and polls idle.
     // Attempt 3 would be oracle-1's ((2 + 3) mod 4).
     const far = await observe('2', 3);
@@ -115,5 +153,22 @@ describe('oracle-node attempts pushed by a faulty peer', function () {
     // One attempt ahead is within reach, but attempt 1 is oracle-3's: not the sender's to lead.
     const notLeader = await observe('2', 1);
     expect((notLeader as OracleNodeError).cause).to.include({ refused: 'NOT_LEADER' });
+  });
+
+  it('goes on with rounds while the faulty oracle refuses every leader with a later attempt', async () => {
+    for (const a of adapters) a.set({ price: 108 });
+    await round('10800');
+    expect(ledger.rounds).to.have.length(2);
+  });
+
+  it('jumps to a later attempt once f+1 peers say they are there', async () => {
+    // Round 3 is oracle-3's at attempt 0; attempt 2 would be oracle-1's ((3 + 2) mod 4).
+    const alone = await observe('3', 2);
+    expect((alone as OracleNodeError).cause).to.include({ refused: 'FAR_ATTEMPT' });
+    // A second peer (f + 1 = 2) says it is at attempt 2; its own request is not its to lead.
+    const vouching = await observe('3', 2, second);
+    expect((vouching as OracleNodeError).cause).to.include({ refused: 'NOT_LEADER' });
+    const taken = await observe('3', 2);
+    expect(taken).to.include({ feedId: FEED, roundId: '3', attempt: 2, oracle: 0 });
   });
 });
