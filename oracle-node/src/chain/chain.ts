@@ -110,8 +110,11 @@ const STALE_CODES = new Set(['STALE_ROUND', 'STALE_TIMESTAMP']);
  * already has the round or a later one (`STALE_ROUND`, `STALE_TIMESTAMP`), or when the channel
  * invalidated it because a report committed for the feed after it was endorsed (a leader's and a
  * follower's copies of one round, endorsed at the same moment, both read the same latest round;
- * the one ordered second fails with `MVCC_READ_CONFLICT`). Either way the round is on chain, or a
- * newer one is, and sending it again would be refused.
+ * the one ordered second fails with `MVCC_READ_CONFLICT`). Either way the round is normally on
+ * chain, or a newer one is, and sending it again would be refused. The one exception: a conflict
+ * caused by an administrator's change to the feed record committed meanwhile (`setBounds`,
+ * `pauseFeed`) leaves the round missing; the followers' staggered transmissions, which read the
+ * chain first, then carry it, as after any lost copy.
  *
  * @param err - what the feeds client's `submitReport` threw
  * @returns the stale outcome, or `undefined` for a failure the caller reports
