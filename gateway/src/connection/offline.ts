@@ -6,16 +6,8 @@ import type { OfflineSigning, Unsigned } from './options';
 import type { PeerPool, PoolPeer } from './peer-pool';
 import type { Proposals } from './proposals';
 import { InputError, type ConsortiumError } from '../errors';
-import {
-  isOrderingUnavailable,
-  isPeerFault,
-  neverDelivered,
-  noPeerError,
-  onAnyPeer,
-  statusUnknown,
-  translateFor,
-} from './stages';
-import { mayHaveDelivered, waitForStatus, type SubmitContext } from './submit';
+import { noPeerError, onAnyPeer, statusUnknown, translateFor } from './stages';
+import { sendFailure, settleSend, waitForStatus, type SubmitContext } from './submit';
 
 /** What the offline steps need from their connection. */
 export interface OfflineContext extends SubmitContext {
@@ -75,14 +67,13 @@ export function newOfflineSigning(ctx: OfflineContext): OfflineSigning {
         const started = Date.now();
         try {
           await peer.transport.submit({ bytes, signature }, started + stageMs.submit);
-          pool.succeeded(peer);
+          settleSend(pool, peer, started, undefined, false);
           return ctx.commitRequest(id);
         } catch (raw) {
           const err = translateFor(raw, 'submit', peer, id);
-          const fault = isPeerFault(err) || mayHaveDelivered(err);
-          if (fault) pool.failed(peer, started);
-          else pool.succeeded(peer);
-          if (fault ? !neverDelivered(err) : isOrderingUnavailable(err)) {
+          const failure = sendFailure(err);
+          settleSend(pool, peer, started, failure, false);
+          if (failure.mayBeSent) {
             throw statusUnknown(
               id,
               `the send through ${peer.transport.endpoint} may have reached the ordering service before it failed; sign offline.commitRequest('${id}') and pass it to offline.commitStatus to learn the outcome, or submit the same signed transaction again (a second copy of one id never commits twice)`,
@@ -90,7 +81,7 @@ export function newOfflineSigning(ctx: OfflineContext): OfflineSigning {
             );
           }
           // Refused by the peer or the orderers: every peer would answer alike.
-          if (!fault) throw err;
+          if (failure.kind === 'refused') throw err;
           failures.push(err);
         }
         peer = pool.pick({ exclude: tried, foreign: true });

@@ -165,12 +165,6 @@ class Run {
   /** Sends the envelope through one peer; returns whether it was handed over. */
   async send(peer: PoolPeer): Promise<'sent' | 'peer-fault' | 'ordering-unavailable'> {
     const started = Date.now();
-    // The legacy wire hands the envelope to the orderers itself: an answer from them says nothing
-    // about the peer, so a stalled peer whose probe slot a send used stays suspect.
-    const answered = () => {
-      if (peer.transport.kind === 'legacy') this.#ctx.pool.released(peer, started);
-      else this.#ctx.pool.succeeded(peer);
-    };
     const budget = Math.max(1, Math.min(this.#ctx.timings.submitMs, this.remaining()));
     this.attempts++;
     try {
@@ -178,37 +172,77 @@ class Run {
     } catch (raw) {
       const err = translateFor(raw, 'submit', peer, this.#tx.transactionId);
       this.failures.push(err);
-      if (isOrderingUnavailable(err)) {
-        answered();
-        // Some orderer may have taken the envelope before failing, so it may still be ordered.
-        this.maybeSent = true;
-        return 'ordering-unavailable';
-      }
-      if (isPeerFault(err)) {
-        // A send cut short by the overall deadline says nothing about the peer.
-        const cut = err.code === 'TIMEOUT' && budget < this.#ctx.timings.submitMs;
-        if (cut) this.#ctx.pool.released(peer, started);
-        else this.#ctx.pool.failed(peer, started);
-        if (!neverDelivered(err)) this.maybeSent = true;
-        return 'peer-fault';
-      }
-      if (mayHaveDelivered(err)) {
-        // The call broke off after the envelope went out (a reset stream, a proxy's error): the
-        // peer may have handed it to the orderers, so only the ledger can tell, as after a
-        // dropped connection.
-        this.#ctx.pool.failed(peer, started);
-        this.maybeSent = true;
-        return 'peer-fault';
-      }
-      answered();
+      const failure = sendFailure(err);
+      // A send cut short by the overall deadline says nothing about the peer.
+      const cut = err.code === 'TIMEOUT' && budget < this.#ctx.timings.submitMs;
+      settleSend(this.#ctx.pool, peer, started, failure, cut);
+      if (failure.mayBeSent) this.maybeSent = true;
+      if (failure.kind !== 'refused') return failure.kind;
       if (!this.maybeSent) throw err;
       // The ordering service refused this copy, but an earlier one may be in flight: only the
       // ledger can settle the call now, and a failure must not be reported while it may commit.
       throw new RefusedResend(err);
     }
-    answered();
+    settleSend(this.#ctx.pool, peer, started, undefined, false);
     this.maybeSent = true;
     return 'sent';
+  }
+}
+
+/** What a failed send says about the peer it went through and about the envelope. */
+export interface SendFailure {
+  /**
+   * `ordering-unavailable`: the peer answered that no orderer took the envelope; `peer-fault`:
+   * the peer failed or the call broke off; `refused`: the peer or the orderers refused it, as
+   * every peer would.
+   */
+  readonly kind: 'ordering-unavailable' | 'peer-fault' | 'refused';
+  /** Whether the envelope may have reached the ordering service, so only the ledger can tell. */
+  readonly mayBeSent: boolean;
+}
+
+/**
+ * Classifies a send's failure, for the online submit and the offline one alike.
+ *
+ * @param err - the translated error of a send
+ * @returns what the failure says about the peer and the envelope
+ */
+export function sendFailure(err: ConsortiumError): SendFailure {
+  // Some orderer may have taken the envelope before failing, so it may still be ordered.
+  if (isOrderingUnavailable(err)) return { kind: 'ordering-unavailable', mayBeSent: true };
+  if (isPeerFault(err)) return { kind: 'peer-fault', mayBeSent: !neverDelivered(err) };
+  // The call broke off after the envelope went out (a reset stream, a proxy's error): the peer may
+  // have handed it to the orderers, as after a dropped connection.
+  if (mayHaveDelivered(err)) return { kind: 'peer-fault', mayBeSent: true };
+  return { kind: 'refused', mayBeSent: false };
+}
+
+/**
+ * Records in the pool what a send said about its peer.
+ *
+ * @param pool - the peers
+ * @param peer - the peer the send went through
+ * @param started - when the send started
+ * @param failure - how it failed, or undefined when the envelope was handed over
+ * @param cut - whether the send's own deadline was cut short by the call's, so a timeout proves
+ *   nothing about the peer
+ */
+export function settleSend(
+  pool: PeerPool,
+  peer: PoolPeer,
+  started: number,
+  failure: SendFailure | undefined,
+  cut: boolean,
+): void {
+  if (failure?.kind === 'peer-fault') {
+    if (cut) pool.released(peer, started);
+    else pool.failed(peer, started);
+  } else if (peer.transport.kind === 'legacy') {
+    // The legacy wire hands the envelope to the orderers itself: an answer from them says nothing
+    // about the peer, so a stalled peer whose probe slot a send used stays suspect.
+    pool.released(peer, started);
+  } else {
+    pool.succeeded(peer);
   }
 }
 

@@ -12,7 +12,7 @@ import {
   isPeerFault,
   translateFor,
 } from '../../../../gateway/src/connection/stages';
-import { submitAndWait } from '../../../../gateway/src/connection/submit';
+import { sendFailure, settleSend, submitAndWait } from '../../../../gateway/src/connection/submit';
 import type { CommitStatusAnswer, Transport } from '../../../../gateway/src/connection/transport';
 
 /** A transport whose submit is taken at once and whose status read reports the pool's view first. */
@@ -255,5 +255,57 @@ describe('gateway stages: the ordering service unavailable', () => {
     expect(err.message).to.contain('orderer-org');
     expect(isOrderingUnavailable(err)).to.equal(false);
     expect(isPeerFault(err)).to.equal(true);
+  });
+});
+
+describe('gateway submit: one reading of a failed send, online and offline', () => {
+  const peer = { transport: { endpoint: 'p1.local:7051' } } as PoolPeer;
+  const read = (raw: Error) => sendFailure(translateFor(raw, 'submit', peer, 'tx1'));
+
+  it('tells the orderers unavailable, a peer that never took the call, a broken-off call and a refusal apart', () => {
+    expect(read(grpcError(14, 'no orderers could successfully process transaction'))).to.deep.equal(
+      { kind: 'ordering-unavailable', mayBeSent: true },
+    );
+    expect(
+      read(grpcError(14, 'No connection established. Last error: connect ECONNREFUSED')),
+    ).to.deep.equal({ kind: 'peer-fault', mayBeSent: false });
+    expect(read(grpcError(4, 'Deadline exceeded'))).to.deep.equal({
+      kind: 'peer-fault',
+      mayBeSent: true,
+    });
+    expect(read(grpcError(13, 'Received RST_STREAM with code 2'))).to.deep.equal({
+      kind: 'peer-fault',
+      mayBeSent: true,
+    });
+    expect(read(grpcError(10, 'transaction was aborted: MVCC conflict'))).to.deep.equal({
+      kind: 'refused',
+      mayBeSent: false,
+    });
+  });
+
+  it('keeps a suspect legacy peer suspect after any answer of the orderers, and marks a Gateway peer healthy', () => {
+    const states = (['legacy', 'gateway'] as const).map((kind) => {
+      const pool = new PeerPool(
+        [
+          {
+            config: {
+              name: 'p1',
+              mspId: 'Org1MSP',
+              endpoint: { hostname: 'p1.local', port: 7051 },
+              tlsRootCerts: '',
+            },
+            transport: transport('p1.local:7051', kind, () => undefined),
+          },
+        ],
+        'Org1MSP',
+        { initialBackoffMs: 0, maxBackoffMs: 0 },
+      );
+      const p1 = pool.all[0]!;
+      pool.failed(p1, Date.now());
+      const unavailable = read(grpcError(14, 'no orderers could successfully process transaction'));
+      settleSend(pool, p1, Date.now(), unavailable, false);
+      return pool.status()[0]?.state;
+    });
+    expect(states).to.deep.equal(['suspect', 'healthy']);
   });
 });
