@@ -169,8 +169,13 @@ async function headToHead(
   const runs: RunResult[] = [];
   const pairs: PairedRun[] = [];
   for (let k = 0; k < HEAD_TO_HEAD_RUNS; k++) {
-    const rb = await runWithCpu(theirs, c);
-    const ra = await runWithCpu(mine, cMine);
+    // The order switches each pair, so a machine that speeds up or slows down through a pair
+    // favours neither side.
+    const baselineFirst = k % 2 === 0;
+    const first = await runWithCpu(baselineFirst ? theirs : mine, baselineFirst ? c : cMine);
+    const second = await runWithCpu(baselineFirst ? mine : theirs, baselineFirst ? cMine : c);
+    const rb = baselineFirst ? first : second;
+    const ra = baselineFirst ? second : first;
     log(describeRun(`${base.name} (paired ${String(k + 1)})`, rb.run));
     log(describeRun(`${w.name} (paired ${String(k + 1)})`, ra.run));
     b += rb.run.throughput;
@@ -269,7 +274,7 @@ async function main(): Promise<void> {
           ratio.cpuRuns = cpuRuns;
           ratio.cpuValue = cpuRuns.reduce((x, y) => x + y, 0) / cpuRuns.length;
         }
-        ratio.how = `throughput over the baseline's, both run alternately ${String(HEAD_TO_HEAD_RUNS)} times ${paired.concurrency}, each run a ${String(warmupMs / 1000)} s warm-up and ${String(HEAD_TO_HEAD_WINDOWS)} windows of ${String(durationMs / 1000)} s (each run's ratio listed; the headline is the ratio of the sums); CPU: ${
+        ratio.how = `throughput over the baseline's, both run ${String(HEAD_TO_HEAD_RUNS)} times in pairs ${paired.concurrency} (the baseline first in the 1st, 3rd, … pair, the workload first in the others), each run a ${String(warmupMs / 1000)} s warm-up and ${String(HEAD_TO_HEAD_WINDOWS)} windows of ${String(durationMs / 1000)} s (each run's ratio listed; the headline is the ratio of the sums); CPU: ${
           pairedCpu
             ? "the baseline's CPU ms per transaction over the workload's in each pair, the headline their mean"
             : 'a pair lacked CPU figures, so the CPU ratio is the one from the runs at 75% of the knee'

@@ -183,7 +183,7 @@ function reportWorkload(
   oracleCount: number,
   feedCount: number,
   // A full knee search (3 s warm-up and three 5 s windows per level, up to 256 in flight), the
-  // latency run and three head-to-head runs take about 14,000 reports at 180 tx/s; 96 rounds of
+  // latency run and five head-to-head runs take about 17,000 reports at 180 tx/s; 96 rounds of
   // 256 feeds (24,576) leave room for a faster machine, so no oracle signs inside a measured
   // window (the count of reports signed on demand is logged if any were).
   preSignedRounds = Number(process.env.BENCH_PRESIGNED_ROUNDS ?? 96),
@@ -596,7 +596,7 @@ export async function extraWorkloads(
     voteWorkload(
       membership,
       org2Membership,
-      // The knee search, latency run and head-to-head runs vote about 8,500 times at 95 votes/s.
+      // The knee search, latency run and five head-to-head runs vote about 11,000 times at 95 votes/s.
       proposals,
       firstPeerTlsRoot(network),
       voteResult,
