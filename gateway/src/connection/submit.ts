@@ -264,7 +264,7 @@ const BROKEN_OFF: ReadonlySet<number> = new Set([
  * @param err - the translated error of a send
  * @returns true when the envelope may have been handed over
  */
-export function mayHaveDelivered(err: ConsortiumError): boolean {
+function mayHaveDelivered(err: ConsortiumError): boolean {
   return (
     err instanceof TransactionError &&
     err.grpcStatus !== undefined &&

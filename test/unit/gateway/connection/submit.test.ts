@@ -33,25 +33,32 @@ function transport(endpoint: string, kind: Transport['kind'], onStatus: () => vo
   };
 }
 
-/** The state of a suspect peer as the status read after its send sees it. */
-async function stateAfterSend(kind: Transport['kind']): Promise<string | undefined> {
-  let seen: string | undefined;
-  const pool: PeerPool = new PeerPool(
+/** A pool of one peer, p1, reached through the given transport, with no backoff. */
+function poolOf(t: Transport): PeerPool {
+  return new PeerPool(
     [
       {
         config: {
           name: 'p1',
           mspId: 'Org1MSP',
-          endpoint: { hostname: 'p1.local', port: 7051 },
+          endpoint: { hostname: t.endpoint.split(':')[0]!, port: 7051 },
           tlsRootCerts: '',
         },
-        transport: transport('p1.local:7051', kind, () => {
-          seen = pool.status().find((s) => s.name === 'p1')?.state;
-        }),
+        transport: t,
       },
     ],
     'Org1MSP',
     { initialBackoffMs: 0, maxBackoffMs: 0 },
+  );
+}
+
+/** The state of a suspect peer as the status read after its send sees it. */
+async function stateAfterSend(kind: Transport['kind']): Promise<string | undefined> {
+  let seen: string | undefined;
+  const pool: PeerPool = poolOf(
+    transport('p1.local:7051', kind, () => {
+      seen = pool.status().find((s) => s.name === 'p1')?.state;
+    }),
   );
   // A stalled endorsement made p1 suspect; its backoff of 0 lets the next call probe it.
   pool.failed(pool.all[0]!, Date.now());
@@ -94,30 +101,16 @@ function onePeer(
   endpoint = 'p1.local:7051',
 ): PeerPool {
   const never = () => Promise.reject(new Error('not called in submit tests'));
-  return new PeerPool(
-    [
-      {
-        config: {
-          name: 'p1',
-          mspId: 'Org1MSP',
-          endpoint: { hostname: endpoint.split(':')[0]!, port: 7051 },
-          tlsRootCerts: '',
-        },
-        transport: {
-          endpoint,
-          kind: 'gateway',
-          evaluate: never,
-          endorse: never,
-          submit,
-          commitStatus,
-          chaincodeEvents: never,
-          close: () => undefined,
-        },
-      },
-    ],
-    'Org1MSP',
-    { initialBackoffMs: 0, maxBackoffMs: 0 },
-  );
+  return poolOf({
+    endpoint,
+    kind: 'gateway',
+    evaluate: never,
+    endorse: never,
+    submit,
+    commitStatus,
+    chaincodeEvents: never,
+    close: () => undefined,
+  });
 }
 
 const TIMINGS = {
@@ -285,21 +278,7 @@ describe('gateway submit: one reading of a failed send, online and offline', () 
 
   it('keeps a suspect legacy peer suspect after any answer of the orderers, and marks a Gateway peer healthy', () => {
     const states = (['legacy', 'gateway'] as const).map((kind) => {
-      const pool = new PeerPool(
-        [
-          {
-            config: {
-              name: 'p1',
-              mspId: 'Org1MSP',
-              endpoint: { hostname: 'p1.local', port: 7051 },
-              tlsRootCerts: '',
-            },
-            transport: transport('p1.local:7051', kind, () => undefined),
-          },
-        ],
-        'Org1MSP',
-        { initialBackoffMs: 0, maxBackoffMs: 0 },
-      );
+      const pool = poolOf(transport('p1.local:7051', kind, () => undefined));
       const p1 = pool.all[0]!;
       pool.failed(p1, Date.now());
       const unavailable = read(grpcError(14, 'no orderers could successfully process transaction'));
