@@ -22,15 +22,19 @@ function sortValue(value: unknown, depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value).sort()) {
       const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) {
+      if (v === undefined) continue;
+      if (key === '__proto__') {
         // defineProperty, not assignment: a "__proto__" member must stay a member (assignment would
         // set the prototype and drop it from the output, so two different values would hash alike).
+        // Only that key needs it; assignment is the fast path for every other.
         Object.defineProperty(out, key, {
           value: sortValue(v, depth + 1),
           enumerable: true,
           writable: true,
           configurable: true,
         });
+      } else {
+        out[key] = sortValue(v, depth + 1);
       }
     }
     return out;

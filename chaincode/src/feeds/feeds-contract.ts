@@ -50,8 +50,8 @@ import {
 import { KEY_TYPES } from './lib/keys';
 import { parseReport, parseRevealedPremium } from './lib/report-inputs';
 import { checkRevealedPremium, readPremium } from './lib/premium';
-import { roundData, submitReport } from './lib/reports';
-import { loadFeed, loadLatest, loadRound, readSubscriptions } from './lib/store';
+import { submitReport } from './lib/reports';
+import { roundData, loadFeed, loadLatest, loadRound, readSubscriptions } from './lib/store';
 import { grantSubscription, revokeSubscription } from './lib/subscriptions';
 import type { FeedRecord, RoundRecord } from './types';
 

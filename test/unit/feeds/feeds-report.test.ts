@@ -57,13 +57,14 @@ describe('feeds: accepting a report', () => {
     expect(round.premiumHash).to.equal(undefined);
   });
 
-  it('keeps the latest copy as light as the round record', async () => {
+  it('keeps on the latest key only the round data, the rest on the round key', async () => {
     const { ledger, contract, feed, oracles } = await setup();
     const report = makeReport(feed, oracles, { roundId: '7' });
     await ledger.submit(contract, member(), (c, ctx) => c.submitReport(ctx, submit(report)));
-    const round = ledger.readJson(compositeKey('feed.round', ['eth-usd', '00000000000000000007']));
-    expect(ledger.readJson(compositeKey('feed.latest', ['eth-usd']))).to.deep.equal(round);
-    expect(Object.keys(round as object).sort()).to.deep.equal([
+    const round = ledger.readJson(
+      compositeKey('feed.round', ['eth-usd', '00000000000000000007']),
+    ) as RoundRecord;
+    expect(Object.keys(round).sort()).to.deep.equal([
       'answer',
       'answeredInRound',
       'configDigest',
@@ -75,6 +76,47 @@ describe('feeds: accepting a report', () => {
       'txId',
       'updatedAt',
     ]);
+    expect(ledger.readJson(compositeKey('feed.latest', ['eth-usd']))).to.deep.equal({
+      feedId: round.feedId,
+      roundId: round.roundId,
+      answer: round.answer,
+      startedAt: round.startedAt,
+      updatedAt: round.updatedAt,
+      answeredInRound: round.answeredInRound,
+    });
+  });
+
+  it('orders the next report after a latest record written as a full round (before the slim copy)', async () => {
+    const { ledger, contract, feed, oracles } = await setup();
+    await ledger.submit(contract, member(), (c, ctx) =>
+      c.submitReport(ctx, submit(makeReport(feed, oracles, { roundId: '7' }))),
+    );
+    const key = compositeKey('feed.latest', ['eth-usd']);
+    const full = ledger.readJson(compositeKey('feed.round', ['eth-usd', '00000000000000000007']));
+    ledger.state.set(key, Buffer.from(JSON.stringify(full)));
+    const latest = JSON.parse(
+      await ledger.evaluate(contract, member(), (c, ctx) => c.latestRoundData(ctx, 'eth-usd')),
+    ) as Record<string, unknown>;
+    expect(Object.keys(latest).sort()).to.deep.equal([
+      'answer',
+      'answeredInRound',
+      'feedId',
+      'roundId',
+      'startedAt',
+      'updatedAt',
+    ]);
+    await expectRejected(
+      ledger,
+      () =>
+        ledger.submit(contract, member(), (c, ctx) =>
+          c.submitReport(ctx, submit(makeReport(feed, oracles, { roundId: '7' }))),
+        ),
+      'STALE_ROUND',
+    );
+    await ledger.submit(contract, member(), (c, ctx) =>
+      c.submitReport(ctx, submit(makeReport(feed, oracles, { roundId: '8' }))),
+    );
+    expect(Object.keys(ledger.readJson(key) as object)).to.have.length(6);
   });
 
   it('writes only keys of its own feed', async () => {

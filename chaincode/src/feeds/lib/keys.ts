@@ -6,7 +6,7 @@
  * | key | holds |
  * | --- | --- |
  * | `feed~<feedId>` | the feed's configuration (read by reports, written by admins) |
- * | `feed.latest~<feedId>` | a copy of the feed's latest round (read and written by each report) |
+ * | `feed.latest~<feedId>` | the latest round's public data (read and written by each report) |
  * | `feed.round~<feedId>~<roundId, 20 digits>` | one round, written once |
  * | `feed.subscription~<feedId>~<mspId>` | a premium subscription |
  * | `feed.premium~<feedId>~<roundId, 20 digits>` | premium value, in `_implicit_org_<MSP>` collections only |

@@ -9,24 +9,7 @@ import { acceptReport } from '../report-acceptance';
 import type { ReportInput, RoundRecord } from '../types';
 import { requireOwnerMember } from './access';
 import { writePremium } from './premium';
-import { loadFeed, readLatest, saveRound } from './store';
-
-/**
- * A round's public data, as the read functions return it.
- *
- * @param r - the stored round
- * @returns its {@link RoundData}
- */
-export function roundData(r: RoundRecord): RoundData {
-  return {
-    feedId: r.feedId,
-    roundId: r.roundId,
-    answer: r.answer,
-    startedAt: r.startedAt,
-    updatedAt: r.updatedAt,
-    answeredInRound: r.answeredInRound,
-  };
-}
+import { roundData, loadFeed, readLatest, saveRound } from './store';
 
 /**
  * Records one round from a signed report and emits `RoundReported`.

@@ -5,7 +5,7 @@
 import type { Context } from 'fabric-contract-api';
 import { ensure } from '../../lib/errors';
 import { readAll, readJson, writeJson } from '../../lib/state';
-import type { FeedRecord, RoundRecord, SubscriptionRecord } from '../types';
+import type { FeedRecord, RoundData, RoundRecord, SubscriptionRecord } from '../types';
 import { KEY_TYPES, feedKey, latestKey, roundKey, subscriptionKey } from './keys';
 
 /**
@@ -46,14 +46,33 @@ export async function saveFeed(ctx: Context, feed: FeedRecord): Promise<FeedReco
 }
 
 /**
+ * A round's public data: what `latestRoundData` and `getRoundData` return, and all the latest-round
+ * key holds (the signers, digests and transaction id stay on the round's own key). Fields are
+ * picked, so a latest record written before this shape, a full round, reads the same.
+ *
+ * @param r - a stored round, or a latest record
+ * @returns its {@link RoundData}
+ */
+export function roundData(r: RoundData): RoundData {
+  return {
+    feedId: r.feedId,
+    roundId: r.roundId,
+    answer: r.answer,
+    startedAt: r.startedAt,
+    updatedAt: r.updatedAt,
+    answeredInRound: r.answeredInRound,
+  };
+}
+
+/**
  * Reads a feed's latest round, if any.
  *
  * @param ctx - the transaction context
  * @param feedId - the feed id
- * @returns the latest round, or `undefined` before the first report
+ * @returns the latest round's data, or `undefined` before the first report
  */
-export function readLatest(ctx: Context, feedId: string): Promise<RoundRecord | undefined> {
-  return readJson<RoundRecord>(ctx, latestKey(ctx, feedId));
+export function readLatest(ctx: Context, feedId: string): Promise<RoundData | undefined> {
+  return readJson<RoundData>(ctx, latestKey(ctx, feedId));
 }
 
 /**
@@ -61,10 +80,10 @@ export function readLatest(ctx: Context, feedId: string): Promise<RoundRecord | 
  *
  * @param ctx - the transaction context
  * @param feedId - the feed id
- * @returns the latest round
+ * @returns the latest round's data
  * @throws ChaincodeError `NO_DATA` before the first report
  */
-export async function loadLatest(ctx: Context, feedId: string): Promise<RoundRecord> {
+export async function loadLatest(ctx: Context, feedId: string): Promise<RoundData> {
   const latest = await readLatest(ctx, feedId);
   ensure(latest !== undefined, 'NO_DATA', `feed ${feedId} has no rounds yet`);
   return latest;
@@ -90,14 +109,16 @@ export async function loadRound(
 }
 
 /**
- * Writes a new round under its own key and as the feed's latest.
+ * Writes a new round under its own key, and its public data ({@link roundData}) as the feed's
+ * latest: each report writes both, so the copy carries only what `latestRoundData` returns and
+ * what the next report's ordering checks read (round id, observation time).
  *
  * @param ctx - the transaction context
  * @param round - the round
  */
 export async function saveRound(ctx: Context, round: RoundRecord): Promise<void> {
   await writeJson(ctx, roundKey(ctx, round.feedId, round.roundId), round);
-  await writeJson(ctx, latestKey(ctx, round.feedId), round);
+  await writeJson(ctx, latestKey(ctx, round.feedId), roundData(round));
 }
 
 /**
