@@ -251,10 +251,10 @@ export interface KneeResult {
 }
 
 /**
- * Doubles the number in flight from `start` until two runs in a row fail to beat the best
- * throughput so far by `minGain` (default 5%), or `max` is reached; the knee is the best run seen.
- * Two misses, not one, because a single noisy run on a shared 2-core machine would otherwise end
- * the search early. Each level is a steady-state run ({@link runSteady}): a warm-up (default 3 s),
+ * Doubles the number in flight from `start` until two runs in a row fail to beat the knee by
+ * `minGain` (default 5%), or `max` is reached; the knee is chosen by {@link kneeOf}. Two misses,
+ * not one, because a single noisy run on a shared 2-core machine would otherwise end the search
+ * early. Each level is a steady-state run ({@link runSteady}): a warm-up (default 3 s),
  * then `repeats` windows (default 3) of `durationMs` (default 5 s) back to back, whose spread is
  * reported with the run.
  */
@@ -274,8 +274,6 @@ export async function findKnee(
 ): Promise<KneeResult> {
   const runs: RunResult[] = [];
   const minGain = opts.minGain ?? 0.05;
-  let best: RunResult | undefined;
-  let misses = 0;
   for (let c = opts.start ?? 1; c <= (opts.max ?? 256); c *= 2) {
     const r = await runSteady(op, seq, c, {
       warmupMs: opts.warmupMs ?? 3000,
@@ -285,16 +283,43 @@ export async function findKnee(
     });
     runs.push(r);
     opts.log?.(r);
-    if (best !== undefined && r.throughput < best.throughput * (1 + minGain)) {
-      if (r.throughput > best.throughput) best = r;
-      if (++misses >= 2) break;
-      continue;
-    }
-    misses = 0;
-    best = r;
+    if (kneeOf(runs, minGain).misses >= 2) break;
   }
+  const { knee } = kneeOf(runs, minGain);
+  const best = runs[knee];
   if (best === undefined) throw new Error('no run completed');
   return { runs, knee: best };
+}
+
+/**
+ * The knee of a search's runs, in the order they ran (the number in flight doubling): the first
+ * run is the knee until a later one beats it by `minGain`; a run that does not is a miss and
+ * leaves the knee where it was, even when it measured a little more. So the knee is the smallest
+ * number in flight after which doubling it bought less than `minGain`, where the curve flattens,
+ * not the highest of a few noisy figures: past that point more in flight only queues longer, and
+ * on a saturated machine each transaction costs more CPU there (bench/results of d08fb51: the
+ * 16-oracle report 16.6 ms per transaction at 256 in flight and 15.8 at 128, for 112 and 109 tx/s).
+ *
+ * @param runs - the runs so far, in search order
+ * @param minGain - the fraction a run must beat the knee by to become it
+ * @returns the knee's index in `runs` (-1 when there are none) and the misses since it
+ */
+export function kneeOf(
+  runs: readonly Pick<RunResult, 'throughput'>[],
+  minGain: number,
+): { knee: number; misses: number } {
+  let knee = -1;
+  let misses = 0;
+  runs.forEach((r, i) => {
+    const at = runs[knee];
+    if (at !== undefined && r.throughput < at.throughput * (1 + minGain)) {
+      misses++;
+    } else {
+      knee = i;
+      misses = 0;
+    }
+  });
+  return { knee, misses };
 }
 
 /** How an open-loop run is warmed up and measured. */

@@ -122,7 +122,7 @@ export function toMarkdown(report: BenchReport): string {
   }
   lines.push(
     '',
-    'Each knee-search level runs continuously through a warm-up and then back-to-back windows; the knee is their total rate and the spread is (max − min) / mean of the windows at the knee (above 10%: a noisy machine).',
+    'Each knee-search level runs continuously through a warm-up and then back-to-back windows, and the number in flight doubles until two levels in a row beat the knee by less than 5%. The knee moves to a level only when it beats the knee by 5% or more (a level that measured a little more leaves it where throughput flattened); its figure is the total rate of its windows and the spread is (max − min) / mean of those windows (above 10%: a noisy machine).',
     '',
     'Latency columns come from an open-loop run offering 75% of the knee throughput (for the in-process signer workloads, a closed loop at 75% of the knee concurrency), started once the network is quiet after the knee search and measured after a warm-up at the same load. Ratios:',
     '',

@@ -3,7 +3,13 @@
  * from the same completions, and failures are counted. Nothing here asserts a speed.
  */
 import { expect } from 'chai';
-import { runClosedLoop, runOpenLoop, runSteady, Sequence } from '../../../scripts/bench/load';
+import {
+  kneeOf,
+  runClosedLoop,
+  runOpenLoop,
+  runSteady,
+  Sequence,
+} from '../../../scripts/bench/load';
 
 describe('bench: a steady-state run', () => {
   it('reports one rate per window, their mean as the throughput, and their spread', async () => {
@@ -191,5 +197,29 @@ describe('bench: a closed-loop run', () => {
     expect(marks).to.equal(1);
     expect(r.completed).to.be.greaterThan(0);
     expect(r.failed).to.equal(0);
+  });
+});
+
+describe('bench: the knee of a search', () => {
+  const runs = (...throughputs: number[]): { throughput: number }[] =>
+    throughputs.map((throughput) => ({ throughput }));
+
+  it('stays at the run after which doubling gained less than the minimum, even if a later run measured a little more', () => {
+    // 16-oracle report, d08fb51: 108.8 tx/s at 128 in flight, 112.3 at 256 (3% more).
+    expect(kneeOf(runs(44.8, 76.8, 108.8, 112.3), 0.05)).to.deep.equal({ knee: 2, misses: 1 });
+  });
+
+  it('moves to a later run that beats the knee by the minimum, and counts misses from there', () => {
+    expect(kneeOf(runs(10, 10.2, 11, 11.2), 0.05)).to.deep.equal({ knee: 2, misses: 1 });
+    expect(kneeOf(runs(10, 10.2, 10.4), 0.05)).to.deep.equal({ knee: 0, misses: 2 });
+  });
+
+  it('takes the first run as the knee, and reports none without runs', () => {
+    expect(kneeOf(runs(5), 0.05)).to.deep.equal({ knee: 0, misses: 0 });
+    expect(kneeOf([], 0.05)).to.deep.equal({ knee: -1, misses: 0 });
+  });
+
+  it('counts a run below the knee as a miss', () => {
+    expect(kneeOf(runs(20, 40, 30, 35), 0.05)).to.deep.equal({ knee: 1, misses: 2 });
   });
 });
