@@ -36,6 +36,7 @@ export type {
   RoundEntry,
   TransmissionRecord,
   JobState,
+  SignatureClaim,
 } from './store/store';
 export type { FeedChain, LatestRound, SubmitOutcome } from './chain/chain';
 export { newLogger } from './ops/logger';

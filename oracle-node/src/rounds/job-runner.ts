@@ -563,12 +563,13 @@ export class JobRunner {
       this.#log.log('info', 'round.sign', { roundId, attempt, reason, answer });
       // The leader is bound by the one-report-per-attempt rule too (a restart in the same attempt).
       if (
-        !(await this.#d.store.claimSignature(
-          feed.feedId,
-          roundId.toString(),
+        !(await this.#d.store.claimSignature({
+          feedId: feed.feedId,
+          roundId: roundId.toString(),
           attempt,
-          hashBody(body),
-        ))
+          configDigest: body.configDigest,
+          reportHash: hashBody(body),
+        }))
       ) {
         await failed('this node already signed another report for this round and attempt');
         return;
@@ -765,10 +766,17 @@ export class JobRunner {
     checkSignRequest(feed, m, Math.floor(this.#now() / 1000), (o) =>
       this.#checkObservation(o, roundId, m.attempt),
     );
-    if (!(await this.#d.store.claimSignature(feed.feedId, m.roundId, m.attempt, hashBody(body)))) {
+    const claim = {
+      feedId: feed.feedId,
+      roundId: m.roundId,
+      attempt: m.attempt,
+      configDigest: body.configDigest,
+      reportHash: hashBody(body),
+    };
+    if (!(await this.#d.store.claimSignature(claim))) {
       throw new RefusalError({
         refused: 'ALREADY_SIGNED',
-        message: `this node signed another report for round ${m.roundId} attempt ${m.attempt}`,
+        message: `this node signed another report for round ${m.roundId} attempt ${m.attempt} under config ${body.configDigest}`,
       });
     }
     const signature = await reports.signReport(reports.encodeReport(body), this.#d.oracleKey);

@@ -28,6 +28,7 @@ import type {
   JobState,
   RoundEntry,
   RunRecord,
+  SignatureClaim,
   SourceRecord,
   Store,
   TransmissionRecord,
@@ -62,6 +63,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE node_lease (
      name TEXT PRIMARY KEY, holder TEXT NOT NULL, epoch BIGINT NOT NULL,
      expires_at TIMESTAMPTZ NOT NULL);`,
+  // A claim records the config digest its report carries (see Store.claimSignature); claims made
+  // before keep an empty digest, which binds every digest.
+  `ALTER TABLE signed_reports ADD COLUMN config_digest TEXT NOT NULL DEFAULT '';
+   ALTER TABLE signed_reports DROP CONSTRAINT signed_reports_pkey;
+   ALTER TABLE signed_reports ADD PRIMARY KEY (feed_id, round_id, attempt, config_digest);`,
 ];
 
 /** An arbitrary constant naming the migration lock among the database's advisory locks. */
@@ -231,33 +237,36 @@ class PostgresStore implements Store {
     );
   }
 
-  async claimSignature(
-    feedId: string,
-    roundId: string,
-    attempt: number,
-    reportHash: string,
-  ): Promise<boolean> {
+  async claimSignature(claim: Readonly<SignatureClaim>): Promise<boolean> {
+    const { feedId, roundId, attempt, configDigest, reportHash } = claim;
     const epoch = this.#lease.activeEpoch();
     if (epoch === undefined) throw leaseLost(`signing round ${roundId} of ${feedId}`);
-    // One statement: the lease check, the claim and the earlier claim all see one snapshot, and
-    // the insert happens only while the database itself says this process holds this epoch.
+    // One statement: the lease check, the earlier claims and the new one all see one snapshot, and
+    // the insert happens only while the database itself says this process holds this epoch and
+    // nothing binding was signed before (under this digest, or a claim made before digests were
+    // recorded). Two claims racing for one key: the second inserts nothing and is refused.
     const rows = await this.#q(
       'claiming a signature',
       `WITH lease AS (
          SELECT 1 FROM node_lease
-         WHERE name = $5 AND holder = $6 AND epoch = $7 AND expires_at > now()),
+         WHERE name = $6 AND holder = $7 AND epoch = $8 AND expires_at > now()),
+       earlier AS (
+         SELECT report_hash FROM signed_reports
+         WHERE feed_id = $1 AND round_id = $2 AND attempt = $3 AND config_digest IN ($4, '')),
        claimed AS (
-         INSERT INTO signed_reports (feed_id, round_id, attempt, report_hash, holder, epoch, at)
-         SELECT $1, $2, $3, $4, $6, $7, $8 FROM lease
+         INSERT INTO signed_reports
+           (feed_id, round_id, attempt, config_digest, report_hash, holder, epoch, at)
+         SELECT $1, $2, $3, $4, $5, $7, $8, $9 FROM lease WHERE NOT EXISTS (SELECT 1 FROM earlier)
          ON CONFLICT DO NOTHING RETURNING report_hash)
        SELECT (SELECT count(*) FROM lease) AS leased,
               (SELECT report_hash FROM claimed) AS claimed,
-              (SELECT report_hash FROM signed_reports
-                WHERE feed_id = $1 AND round_id = $2 AND attempt = $3) AS earlier`,
+              (SELECT count(*) FROM earlier) AS earlier,
+              (SELECT count(*) FROM earlier WHERE report_hash <> $5) AS other`,
       [
         feedId,
         roundId,
         attempt,
+        configDigest,
         reportHash,
         this.#leaseName,
         this.#lease.holderId,
@@ -267,7 +276,8 @@ class PostgresStore implements Store {
     );
     const row = rows[0] ?? {};
     if (Number(row.leased) !== 1) throw leaseLost(`signing round ${roundId} of ${feedId}`);
-    return row.claimed === reportHash || row.earlier === reportHash;
+    if (Number(row.earlier) > 0) return Number(row.other) === 0;
+    return row.claimed === reportHash;
   }
 
   async saveJobState(job: string, state: Readonly<JobState>): Promise<void> {

@@ -28,6 +28,7 @@ import type {
   JobState,
   RoundEntry,
   RunRecord,
+  SignatureClaim,
   SourceRecord,
   Store,
   TransmissionRecord,
@@ -53,10 +54,29 @@ CREATE TABLE IF NOT EXISTS transmissions (
   id INTEGER PRIMARY KEY AUTOINCREMENT, feed_id TEXT NOT NULL, round_id TEXT NOT NULL,
   status TEXT NOT NULL, tx_id TEXT, error TEXT, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS signed_reports (
-  feed_id TEXT NOT NULL, round_id TEXT NOT NULL, attempt INTEGER NOT NULL, report_hash TEXT NOT NULL,
-  PRIMARY KEY (feed_id, round_id, attempt));
+  feed_id TEXT NOT NULL, round_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+  config_digest TEXT NOT NULL DEFAULT '', report_hash TEXT NOT NULL,
+  PRIMARY KEY (feed_id, round_id, attempt, config_digest));
 CREATE TABLE IF NOT EXISTS job_state (
   job TEXT PRIMARY KEY, round_id TEXT NOT NULL, attempt INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+`;
+
+/**
+ * Brings a file made before claims recorded their config digest to the current table: the same
+ * rows, each with an empty digest, which binds every digest (see `Store.claimSignature`). SQLite
+ * cannot change a primary key in place, so the table is rebuilt in one transaction.
+ */
+const CLAIMS_WITH_DIGEST = `
+BEGIN;
+CREATE TABLE signed_reports_next (
+  feed_id TEXT NOT NULL, round_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+  config_digest TEXT NOT NULL DEFAULT '', report_hash TEXT NOT NULL,
+  PRIMARY KEY (feed_id, round_id, attempt, config_digest));
+INSERT INTO signed_reports_next (feed_id, round_id, attempt, report_hash)
+  SELECT feed_id, round_id, attempt, report_hash FROM signed_reports;
+DROP TABLE signed_reports;
+ALTER TABLE signed_reports_next RENAME TO signed_reports;
+COMMIT;
 `;
 
 /** Options of {@link newSqliteStore}. */
@@ -79,12 +99,24 @@ class SqliteStore implements Store {
       if (options.path !== ':memory:') mkdirSync(path.dirname(options.path), { recursive: true });
       this.#db = new Database(options.path);
       this.#db.exec(SCHEMA);
+      const columns = this.#db.all('PRAGMA table_info(signed_reports)') as Row[];
+      if (!columns.some((c) => c.name === 'config_digest')) this.#migrate(CLAIMS_WITH_DIGEST);
     } catch (err) {
       throw new OracleNodeError({
         code: 'STORE_FAILED',
         message: `cannot open the SQLite database ${options.path}: ${err instanceof Error ? err.message : String(err)}`,
         cause: err,
       });
+    }
+  }
+
+  /** Runs a migration that opens and commits its own transaction; rolls it back if it fails. */
+  #migrate(sql: string): void {
+    try {
+      this.#db.exec(sql);
+    } catch (err) {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      throw err;
     }
   }
 
@@ -183,22 +215,21 @@ class SqliteStore implements Store {
     });
   }
 
-  claimSignature(
-    feedId: string,
-    roundId: string,
-    attempt: number,
-    reportHash: string,
-  ): Promise<boolean> {
+  claimSignature(claim: Readonly<SignatureClaim>): Promise<boolean> {
+    const { feedId, roundId, attempt, configDigest, reportHash } = claim;
     return this.#do('claiming a signature', () => {
+      // One process and synchronous calls: nothing runs between the read and the insert.
+      const earlier = this.#db.all(
+        `SELECT report_hash FROM signed_reports
+         WHERE feed_id = ? AND round_id = ? AND attempt = ? AND config_digest IN (?, '')`,
+        [feedId, roundId, attempt, configDigest],
+      ) as Row[];
+      if (earlier.length > 0) return earlier.every((r) => r.report_hash === reportHash);
       this.#db.run(
-        'INSERT INTO signed_reports (feed_id, round_id, attempt, report_hash) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        [feedId, roundId, attempt, reportHash],
+        'INSERT INTO signed_reports (feed_id, round_id, attempt, config_digest, report_hash) VALUES (?, ?, ?, ?, ?)',
+        [feedId, roundId, attempt, configDigest, reportHash],
       );
-      const row = this.#db.get(
-        'SELECT report_hash FROM signed_reports WHERE feed_id = ? AND round_id = ? AND attempt = ?',
-        [feedId, roundId, attempt],
-      ) as Row | null;
-      return row !== null && row.report_hash === reportHash;
+      return true;
     });
   }
 

@@ -108,6 +108,20 @@ export interface JobState {
   readonly attempt: number;
 }
 
+/** What a node claims before it signs a report (see {@link Store.claimSignature}). */
+export interface SignatureClaim {
+  /** The feed. */
+  readonly feedId: string;
+  /** The round, decimal. */
+  readonly roundId: string;
+  /** The leader attempt. */
+  readonly attempt: number;
+  /** The feed configuration the report carries (64 hex characters). */
+  readonly configDigest: string;
+  /** The hash of the report body (`hashBody`). */
+  readonly reportHash: string;
+}
+
 /** The node's state store. */
 export interface Store {
   /**
@@ -133,18 +147,18 @@ export interface Store {
   /** Records a transmission. */
   recordTransmission(t: Readonly<TransmissionRecord>): Promise<void>;
   /**
-   * Claims the right to sign a report for a round and leader attempt: true when this node has
-   * signed nothing for it or exactly this report, false when it signed another one. A store with a
-   * lease records the claim under the holder's epoch, and only while the lease is held.
+   * Claims the right to sign a report for a round and leader attempt under a feed configuration:
+   * true when this node has signed nothing for it or exactly this report, false when it signed
+   * another one. The config digest is part of the claim because the contract accepts a report only
+   * under the feed's current digest: a report rebuilt after the feed was reconfigured in the middle
+   * of an attempt can never be accepted alongside the one signed before, so signing it is no
+   * equivocation, while two reports under one digest still are. Claims stored before the digest
+   * was recorded (an empty digest) bind every digest. A store with a lease records the claim
+   * under the holder's epoch, and only while the lease is held.
    *
    * @throws OracleNodeError `LEASE_LOST` when this process does not hold the lease
    */
-  claimSignature(
-    feedId: string,
-    roundId: string,
-    attempt: number,
-    reportHash: string,
-  ): Promise<boolean>;
+  claimSignature(claim: Readonly<SignatureClaim>): Promise<boolean>;
   /** Saves a job's position. */
   saveJobState(job: string, state: Readonly<JobState>): Promise<void>;
   /** A job's saved position, if any. */

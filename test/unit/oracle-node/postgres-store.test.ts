@@ -12,7 +12,7 @@ import { OracleNodeError } from '../../../oracle-node/src/errors';
 import { newFencedSigner } from '../../../oracle-node/src/store/lease';
 import type { PostgresLease } from '../../../oracle-node/src/store/postgres-lease';
 import { newPostgresStore } from '../../../oracle-node/src/store/postgres-store';
-import type { Store } from '../../../oracle-node/src/store/store';
+import type { SignatureClaim, Store } from '../../../oracle-node/src/store/store';
 import { signers } from '@oracle-consortium/gateway';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,19 @@ const PORT = Number(process.env.ORACLE_PG_UNIT_PORT ?? 22501);
 const DURATION_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const DIGEST_A = 'a'.repeat(64);
+const DIGEST_B = 'b'.repeat(64);
+
+/** A claim under `configDigest` (default DIGEST_A). */
+function claim(
+  feedId: string,
+  roundId: string,
+  attempt: number,
+  reportHash: string,
+  configDigest = DIGEST_A,
+): SignatureClaim {
+  return { feedId, roundId, attempt, configDigest, reportHash };
+}
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -125,14 +138,14 @@ describe('oracle-node PostgreSQL store and lease', function () {
   it('refuses a signature claim from a holder whose lease the database gave away', async () => {
     const { url, stores } = await processes(2);
     await lease(stores[0]).renew();
-    expect(await stores[0]!.claimSignature('eth', '1', 0, 'h1')).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('eth', '1', 0, 'h1'))).to.equal(true);
     // The lease ends early in the database (as if the holder stalled); the standby takes it
     // while the old holder's own clock still counts it active.
     await sql(url, `UPDATE node_lease SET expires_at = now() - interval '1 second'`);
     await lease(stores[1]).renew();
     expect(lease(stores[1]).state()).to.include({ role: 'active', epoch: 2 });
     expect(lease(stores[0]).isActive()).to.equal(true);
-    const err = await rejection(stores[0]!.claimSignature('eth', '2', 0, 'h2'));
+    const err = await rejection(stores[0]!.claimSignature(claim('eth', '2', 0, 'h2')));
     expect(err).to.be.instanceOf(OracleNodeError);
     expect(err).to.include({ code: 'LEASE_LOST' });
     expect(await sql(url, `SELECT * FROM signed_reports WHERE round_id = '2'`)).to.deep.equal([]);
@@ -144,14 +157,14 @@ describe('oracle-node PostgreSQL store and lease', function () {
   it('records each signed round under the epoch that signed it, once per round and attempt', async () => {
     const { url, stores } = await processes(2);
     await lease(stores[0]).renew();
-    expect(await stores[0]!.claimSignature('eth', '7', 0, 'aa')).to.equal(true);
-    expect(await stores[0]!.claimSignature('eth', '7', 0, 'aa')).to.equal(true);
-    expect(await stores[0]!.claimSignature('eth', '7', 0, 'bb')).to.equal(false);
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'aa'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'aa'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'bb'))).to.equal(false);
     await sql(url, `UPDATE node_lease SET expires_at = now() - interval '1 second'`);
     await lease(stores[1]).renew();
     // The new holder is bound by what the old one signed for that round and attempt.
-    expect(await stores[1]!.claimSignature('eth', '7', 0, 'bb')).to.equal(false);
-    expect(await stores[1]!.claimSignature('eth', '7', 1, 'cc')).to.equal(true);
+    expect(await stores[1]!.claimSignature(claim('eth', '7', 0, 'bb'))).to.equal(false);
+    expect(await stores[1]!.claimSignature(claim('eth', '7', 1, 'cc'))).to.equal(true);
     const rows = await sql(
       url,
       'SELECT round_id, attempt, report_hash, holder, epoch FROM signed_reports ORDER BY attempt',
@@ -162,11 +175,65 @@ describe('oracle-node PostgreSQL store and lease', function () {
     ]);
   });
 
+  it('lets a report rebuilt under a new feed configuration be signed in the same attempt, once', async () => {
+    const { url, stores } = await processes(1);
+    await lease(stores[0]).renew();
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'aa'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'bb', DIGEST_B))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'cc', DIGEST_B))).to.equal(false);
+    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'cc'))).to.equal(false);
+    expect(
+      await sql(
+        url,
+        'SELECT config_digest, report_hash FROM signed_reports ORDER BY config_digest',
+      ),
+    ).to.deep.equal([
+      { config_digest: DIGEST_A, report_hash: 'aa' },
+      { config_digest: DIGEST_B, report_hash: 'bb' },
+    ]);
+  });
+
+  it('keeps a claim made before digests were recorded binding under every digest after migrating', async () => {
+    const { url, stores } = await processes(1);
+    await stores[0]!.close();
+    // The database as the first migration left it, with one claim in it.
+    await sql(
+      url,
+      `ALTER TABLE signed_reports DROP CONSTRAINT signed_reports_pkey;
+       ALTER TABLE signed_reports DROP COLUMN config_digest;
+       ALTER TABLE signed_reports ADD PRIMARY KEY (feed_id, round_id, attempt);
+       DELETE FROM schema_migrations WHERE version = 2;
+       INSERT INTO signed_reports (feed_id, round_id, attempt, report_hash, holder, epoch, at)
+         VALUES ('eth', '7', 0, 'old', 'p0', 1, 0);`,
+    );
+    const s = await newPostgresStore({
+      url,
+      maxSuccessfulRuns: 3,
+      leaseName: 'o1',
+      leaseDurationMs: DURATION_MS,
+      holderId: 'p1',
+    });
+    open.push(s);
+    await lease(s).renew();
+    expect(await s.claimSignature(claim('eth', '7', 0, 'new', DIGEST_B))).to.equal(false);
+    expect(await s.claimSignature(claim('eth', '7', 0, 'old', DIGEST_B))).to.equal(true);
+    expect(await s.claimSignature(claim('eth', '7', 1, 'new', DIGEST_B))).to.equal(true);
+    expect(
+      await sql(
+        url,
+        'SELECT attempt, config_digest, report_hash FROM signed_reports ORDER BY attempt',
+      ),
+    ).to.deep.equal([
+      { attempt: 0, config_digest: '', report_hash: 'old' },
+      { attempt: 1, config_digest: DIGEST_B, report_hash: 'new' },
+    ]);
+  });
+
   it('refuses a claim from the standby without touching the database', async () => {
     const { url, stores } = await processes(2);
     await lease(stores[0]).renew();
     await lease(stores[1]).renew();
-    const err = await rejection(stores[1]!.claimSignature('eth', '1', 0, 'aa'));
+    const err = await rejection(stores[1]!.claimSignature(claim('eth', '1', 0, 'aa')));
     expect(err).to.be.instanceOf(OracleNodeError);
     expect(err).to.include({ code: 'LEASE_LOST' });
     expect(await sql(url, 'SELECT * FROM signed_reports')).to.deep.equal([]);
@@ -220,7 +287,10 @@ describe('oracle-node PostgreSQL store and lease', function () {
       ),
     );
     open.push(...opened);
-    expect(await sql(url, 'SELECT version FROM schema_migrations')).to.deep.equal([{ version: 1 }]);
+    expect(await sql(url, 'SELECT version FROM schema_migrations ORDER BY version')).to.deep.equal([
+      { version: 1 },
+      { version: 2 },
+    ]);
   });
 
   it('fails with STORE_FAILED naming PostgreSQL when the database cannot be reached', async () => {

@@ -1,6 +1,7 @@
 /**
  * The SQLite store: runs with their sources, bounded retention of successful runs (errored ones
- * stay), one signed report per round and attempt, and a job position that survives a reopen.
+ * stay), one signed report per round, attempt and feed configuration (and the migration of claims
+ * made before the configuration was recorded), and a job position that survives a reopen.
  */
 import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OracleNodeError } from '../../../oracle-node/src/errors';
 import { newSqliteStore } from '../../../oracle-node/src/store/sqlite-store';
+import type { SignatureClaim } from '../../../oracle-node/src/store/store';
+import { Database } from 'node-sqlite3-wasm';
+
+const DIGEST_A = 'a'.repeat(64);
+const DIGEST_B = 'b'.repeat(64);
+
+/** A claim for feed `eth` under `configDigest` (default DIGEST_A). */
+function claim(
+  roundId: string,
+  attempt: number,
+  reportHash: string,
+  configDigest = DIGEST_A,
+): SignatureClaim {
+  return { feedId: 'eth', roundId, attempt, configDigest, reportHash };
+}
 
 describe('oracle-node SQLite store', () => {
   it('keeps a run with each source answer and error', async () => {
@@ -52,11 +68,48 @@ describe('oracle-node SQLite store', () => {
 
   it('lets a node sign one report per round and attempt, and the same one again', async () => {
     const s = newSqliteStore({ path: ':memory:', maxSuccessfulRuns: 3 });
-    expect(await s.claimSignature('eth', '7', 0, 'h1')).to.equal(true);
-    expect(await s.claimSignature('eth', '7', 0, 'h1')).to.equal(true);
-    expect(await s.claimSignature('eth', '7', 0, 'h2')).to.equal(false);
-    expect(await s.claimSignature('eth', '7', 1, 'h2')).to.equal(true);
+    expect(await s.claimSignature(claim('7', 0, 'h1'))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 0, 'h1'))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 0, 'h2'))).to.equal(false);
+    expect(await s.claimSignature(claim('7', 1, 'h2'))).to.equal(true);
     await s.close();
+  });
+
+  it('lets a report rebuilt under a new feed configuration be signed in the same attempt, once', async () => {
+    const s = newSqliteStore({ path: ':memory:', maxSuccessfulRuns: 3 });
+    expect(await s.claimSignature(claim('7', 0, 'h1'))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 0, 'h2', DIGEST_B))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 0, 'h3', DIGEST_B))).to.equal(false);
+    expect(await s.claimSignature(claim('7', 0, 'h3'))).to.equal(false);
+    expect(await s.claimSignature(claim('7', 0, 'h1'))).to.equal(true);
+    await s.close();
+  });
+
+  it('migrates a file made before claims recorded their digest; its claims bind every digest', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'oracle-store-')), 'node.db');
+    const old = new Database(file);
+    old.exec(
+      `CREATE TABLE signed_reports (
+         feed_id TEXT NOT NULL, round_id TEXT NOT NULL, attempt INTEGER NOT NULL,
+         report_hash TEXT NOT NULL, PRIMARY KEY (feed_id, round_id, attempt));
+       INSERT INTO signed_reports VALUES ('eth', '7', 0, 'old');`,
+    );
+    old.close();
+    const s = newSqliteStore({ path: file, maxSuccessfulRuns: 3 });
+    expect(await s.claimSignature(claim('7', 0, 'new', DIGEST_B))).to.equal(false);
+    expect(await s.claimSignature(claim('7', 0, 'old', DIGEST_B))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 1, 'new', DIGEST_B))).to.equal(true);
+    await s.close();
+    const reopened = new Database(file);
+    expect(
+      reopened.all(
+        'SELECT attempt, config_digest, report_hash FROM signed_reports ORDER BY attempt',
+      ),
+    ).to.deep.equal([
+      { attempt: 0, config_digest: '', report_hash: 'old' },
+      { attempt: 1, config_digest: DIGEST_B, report_hash: 'new' },
+    ]);
+    reopened.close();
   });
 
   it('resumes a job position, rounds, transmissions and errors after a reopen', async () => {
