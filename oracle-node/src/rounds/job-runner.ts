@@ -50,7 +50,7 @@ import { collectObservations } from './collect';
 import { dueReason } from './due';
 import { observeJob } from './observe';
 import { RefusalError, type P2p } from './p2p';
-import { checkObservation, checkSignRequest, hashBody, sortByOracle } from './report-checks';
+import { checkObservation, checkSignRequest, signatureClaim, sortByOracle } from './report-checks';
 import { transmitReport } from './transmit';
 
 /** What a job runner needs. */
@@ -562,15 +562,7 @@ export class JobRunner {
       };
       this.#log.log('info', 'round.sign', { roundId, attempt, reason, answer });
       // The leader is bound by the one-report-per-attempt rule too (a restart in the same attempt).
-      if (
-        !(await this.#d.store.claimSignature({
-          feedId: feed.feedId,
-          roundId: roundId.toString(),
-          attempt,
-          configDigest: body.configDigest,
-          reportHash: hashBody(body),
-        }))
-      ) {
+      if (!(await this.#d.store.claimSignature(signatureClaim(body, attempt)))) {
         await failed('this node already signed another report for this round and attempt');
         return;
       }
@@ -766,14 +758,7 @@ export class JobRunner {
     checkSignRequest(feed, m, Math.floor(this.#now() / 1000), (o) =>
       this.#checkObservation(o, roundId, m.attempt),
     );
-    const claim = {
-      feedId: feed.feedId,
-      roundId: m.roundId,
-      attempt: m.attempt,
-      configDigest: body.configDigest,
-      reportHash: hashBody(body),
-    };
-    if (!(await this.#d.store.claimSignature(claim))) {
+    if (!(await this.#d.store.claimSignature(signatureClaim(body, m.attempt)))) {
       throw new RefusalError({
         refused: 'ALREADY_SIGNED',
         message: `this node signed another report for round ${m.roundId} attempt ${m.attempt} under config ${body.configDigest}`,

@@ -11,6 +11,7 @@ import {
   type SignRequest,
   type SignedObservation,
 } from './messages';
+import type { SignatureClaim } from '../store/store';
 import { RefusalError } from './p2p';
 
 /**
@@ -23,13 +24,21 @@ export const sortByOracle = <T extends { oracle: number }>(xs: readonly T[]): T[
   [...xs].sort((a, b) => a.oracle - b.oracle);
 
 /**
- * The hash a signature of a report body is claimed under in the store.
+ * What the store is asked before this node signs a report body: its feed, round and
+ * configuration, the leader attempt, and the hex SHA-256 of the body's encoding.
  *
  * @param body - the report body
- * @returns hex SHA-256 of its encoding
+ * @param attempt - the leader attempt it was built in
+ * @returns the claim for `Store.claimSignature`
  */
-export function hashBody(body: Readonly<ReportBody>): string {
-  return createHash('sha256').update(reports.encodeReport(body)).digest('hex');
+export function signatureClaim(body: Readonly<ReportBody>, attempt: number): SignatureClaim {
+  return {
+    feedId: body.feedId,
+    roundId: body.roundId,
+    attempt,
+    configDigest: body.configDigest,
+    reportHash: createHash('sha256').update(reports.encodeReport(body)).digest('hex'),
+  };
 }
 
 /**

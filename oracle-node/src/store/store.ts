@@ -118,7 +118,7 @@ export interface SignatureClaim {
   readonly attempt: number;
   /** The feed configuration the report carries (64 hex characters). */
   readonly configDigest: string;
-  /** The hash of the report body (`hashBody`). */
+  /** Hex SHA-256 of the report body's encoding (`signatureClaim` in rounds/report-checks.ts). */
   readonly reportHash: string;
 }
 
