@@ -274,6 +274,7 @@ export async function findKnee(
 ): Promise<KneeResult> {
   const runs: RunResult[] = [];
   const minGain = opts.minGain ?? 0.05;
+  let at = kneeOf(runs, minGain);
   for (let c = opts.start ?? 1; c <= (opts.max ?? 256); c *= 2) {
     const r = await runSteady(op, seq, c, {
       warmupMs: opts.warmupMs ?? 3000,
@@ -283,10 +284,10 @@ export async function findKnee(
     });
     runs.push(r);
     opts.log?.(r);
-    if (kneeOf(runs, minGain).misses >= 2) break;
+    at = kneeOf(runs, minGain);
+    if (at.misses >= 2) break;
   }
-  const { knee } = kneeOf(runs, minGain);
-  const best = runs[knee];
+  const best = runs[at.knee];
   if (best === undefined) throw new Error('no run completed');
   return { runs, knee: best };
 }
