@@ -12,7 +12,8 @@ import { OracleNodeError } from '../../../oracle-node/src/errors';
 import { newFencedSigner } from '../../../oracle-node/src/store/lease';
 import type { PostgresLease } from '../../../oracle-node/src/store/postgres-lease';
 import { newPostgresStore } from '../../../oracle-node/src/store/postgres-store';
-import type { SignatureClaim, Store } from '../../../oracle-node/src/store/store';
+import type { Store } from '../../../oracle-node/src/store/store';
+import { DIGEST_A, DIGEST_B, claim } from '../../support/oracle-node/claims';
 import { signers } from '@oracle-consortium/gateway';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,19 +25,6 @@ const PORT = Number(process.env.ORACLE_PG_UNIT_PORT ?? 22501);
 const DURATION_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const DIGEST_A = 'a'.repeat(64);
-const DIGEST_B = 'b'.repeat(64);
-
-/** A claim under `configDigest` (default DIGEST_A). */
-function claim(
-  feedId: string,
-  roundId: string,
-  attempt: number,
-  reportHash: string,
-  configDigest = DIGEST_A,
-): SignatureClaim {
-  return { feedId, roundId, attempt, configDigest, reportHash };
-}
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -138,14 +126,14 @@ describe('oracle-node PostgreSQL store and lease', function () {
   it('refuses a signature claim from a holder whose lease the database gave away', async () => {
     const { url, stores } = await processes(2);
     await lease(stores[0]).renew();
-    expect(await stores[0]!.claimSignature(claim('eth', '1', 0, 'h1'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('1', 0, 'h1'))).to.equal(true);
     // The lease ends early in the database (as if the holder stalled); the standby takes it
     // while the old holder's own clock still counts it active.
     await sql(url, `UPDATE node_lease SET expires_at = now() - interval '1 second'`);
     await lease(stores[1]).renew();
     expect(lease(stores[1]).state()).to.include({ role: 'active', epoch: 2 });
     expect(lease(stores[0]).isActive()).to.equal(true);
-    const err = await rejection(stores[0]!.claimSignature(claim('eth', '2', 0, 'h2')));
+    const err = await rejection(stores[0]!.claimSignature(claim('2', 0, 'h2')));
     expect(err).to.be.instanceOf(OracleNodeError);
     expect(err).to.include({ code: 'LEASE_LOST' });
     expect(await sql(url, `SELECT * FROM signed_reports WHERE round_id = '2'`)).to.deep.equal([]);
@@ -157,14 +145,14 @@ describe('oracle-node PostgreSQL store and lease', function () {
   it('records each signed round under the epoch that signed it, once per round and attempt', async () => {
     const { url, stores } = await processes(2);
     await lease(stores[0]).renew();
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'aa'))).to.equal(true);
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'aa'))).to.equal(true);
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'bb'))).to.equal(false);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'aa'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'aa'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'bb'))).to.equal(false);
     await sql(url, `UPDATE node_lease SET expires_at = now() - interval '1 second'`);
     await lease(stores[1]).renew();
     // The new holder is bound by what the old one signed for that round and attempt.
-    expect(await stores[1]!.claimSignature(claim('eth', '7', 0, 'bb'))).to.equal(false);
-    expect(await stores[1]!.claimSignature(claim('eth', '7', 1, 'cc'))).to.equal(true);
+    expect(await stores[1]!.claimSignature(claim('7', 0, 'bb'))).to.equal(false);
+    expect(await stores[1]!.claimSignature(claim('7', 1, 'cc'))).to.equal(true);
     const rows = await sql(
       url,
       'SELECT round_id, attempt, report_hash, holder, epoch FROM signed_reports ORDER BY attempt',
@@ -178,10 +166,10 @@ describe('oracle-node PostgreSQL store and lease', function () {
   it('lets a report rebuilt under a new feed configuration be signed in the same attempt, once', async () => {
     const { url, stores } = await processes(1);
     await lease(stores[0]).renew();
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'aa'))).to.equal(true);
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'bb', DIGEST_B))).to.equal(true);
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'cc', DIGEST_B))).to.equal(false);
-    expect(await stores[0]!.claimSignature(claim('eth', '7', 0, 'cc'))).to.equal(false);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'aa'))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'bb', DIGEST_B))).to.equal(true);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'cc', DIGEST_B))).to.equal(false);
+    expect(await stores[0]!.claimSignature(claim('7', 0, 'cc'))).to.equal(false);
     expect(
       await sql(
         url,
@@ -215,9 +203,9 @@ describe('oracle-node PostgreSQL store and lease', function () {
     });
     open.push(s);
     await lease(s).renew();
-    expect(await s.claimSignature(claim('eth', '7', 0, 'new', DIGEST_B))).to.equal(false);
-    expect(await s.claimSignature(claim('eth', '7', 0, 'old', DIGEST_B))).to.equal(true);
-    expect(await s.claimSignature(claim('eth', '7', 1, 'new', DIGEST_B))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 0, 'new', DIGEST_B))).to.equal(false);
+    expect(await s.claimSignature(claim('7', 0, 'old', DIGEST_B))).to.equal(true);
+    expect(await s.claimSignature(claim('7', 1, 'new', DIGEST_B))).to.equal(true);
     expect(
       await sql(
         url,
@@ -233,7 +221,7 @@ describe('oracle-node PostgreSQL store and lease', function () {
     const { url, stores } = await processes(2);
     await lease(stores[0]).renew();
     await lease(stores[1]).renew();
-    const err = await rejection(stores[1]!.claimSignature(claim('eth', '1', 0, 'aa')));
+    const err = await rejection(stores[1]!.claimSignature(claim('1', 0, 'aa')));
     expect(err).to.be.instanceOf(OracleNodeError);
     expect(err).to.include({ code: 'LEASE_LOST' });
     expect(await sql(url, 'SELECT * FROM signed_reports')).to.deep.equal([]);

@@ -9,21 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OracleNodeError } from '../../../oracle-node/src/errors';
 import { newSqliteStore } from '../../../oracle-node/src/store/sqlite-store';
-import type { SignatureClaim } from '../../../oracle-node/src/store/store';
 import { Database } from 'node-sqlite3-wasm';
-
-const DIGEST_A = 'a'.repeat(64);
-const DIGEST_B = 'b'.repeat(64);
-
-/** A claim for feed `eth` under `configDigest` (default DIGEST_A). */
-function claim(
-  roundId: string,
-  attempt: number,
-  reportHash: string,
-  configDigest = DIGEST_A,
-): SignatureClaim {
-  return { feedId: 'eth', roundId, attempt, configDigest, reportHash };
-}
+import { DIGEST_B, claim } from '../../support/oracle-node/claims';
 
 describe('oracle-node SQLite store', () => {
   it('keeps a run with each source answer and error', async () => {
