@@ -20,6 +20,11 @@
  *   final report to all and submits it; follower k places after the leader submits it after
  *   `k * transmitStagger` if the round is still not on chain. A copy refused as a stale round is
  *   counted, not retried.
+ * - **Reconfiguration.** Each message from a leader names the feed configuration it works under.
+ *   A node reads the feed again (besides once a minute) when a leader names another configuration,
+ *   when a peer refuses its request as `CONFIG_MISMATCH`, and when the contract refuses its report
+ *   as `CONFIG_MISMATCH`; in the last case the leader builds the report again under the new
+ *   configuration in the same attempt (signatures are claimed per configuration).
  */
 import {
   reports,
@@ -52,6 +57,12 @@ import { observeJob } from './observe';
 import { RefusalError, type P2p } from './p2p';
 import { checkObservation, checkSignRequest, signatureClaim, sortByOracle } from './report-checks';
 import { transmitReport } from './transmit';
+
+/**
+ * The shortest time between two reads of the feed that a peer's message or a refused report
+ * prompts: a faulty peer naming made-up configurations costs the chain one read per interval.
+ */
+const FEED_REREAD_MIN_MS = 2_000;
 
 /** What a job runner needs. */
 export interface JobRunnerDeps {
@@ -102,6 +113,8 @@ export class JobRunner {
   readonly #now: () => number;
   #feed: Feed | undefined;
   #feedReadAt = 0;
+  /** A read of the feed that a peer or the contract prompted, while it is under way. */
+  #feedReread: Promise<unknown> | undefined;
   #me = -1;
   #roundId = 1n;
   #attempt = 0;
@@ -232,6 +245,31 @@ export class JobRunner {
     this.#me = me;
     this.#feedReadAt = this.#now();
     return feed;
+  }
+
+  /**
+   * Reads the feed again because a peer or the contract says its configuration changed: at most
+   * once every {@link FEED_REREAD_MIN_MS}, sharing a read already under way. A failed read is
+   * logged and leaves the feed as it was.
+   *
+   * @param why - what prompted it, for the log
+   * @returns whether the feed's configuration digest changed
+   */
+  async #rereadFeed(why: string): Promise<boolean> {
+    const before = this.#feed?.configDigest;
+    if (this.#feedReread === undefined) {
+      if (this.#now() - this.#feedReadAt < FEED_REREAD_MIN_MS) return false;
+      this.#log.log('info', 'feed.reread', { why });
+      this.#feedReread = this.#readFeed()
+        .catch((err: unknown) => {
+          this.#log.log('warn', 'feed.reread_failed', { error: err });
+        })
+        .finally(() => {
+          this.#feedReread = undefined;
+        });
+    }
+    await this.#feedReread;
+    return this.#feed?.configDigest !== before;
   }
 
   #leaderIndex(roundId: bigint, attempt: number): number {
@@ -435,12 +473,18 @@ export class JobRunner {
     return claims[f] ?? -1;
   }
 
-  /** A refusal carrying a later attempt moves this node there once f+1 peers are there. */
+  /**
+   * A refusal carrying a later attempt moves this node there once f+1 peers are there; one saying
+   * the feed's configuration changed has the feed read again.
+   */
   #learnFrom(from: string, err: unknown): void {
     const refusal =
       err instanceof OracleNodeError
-        ? (err.cause as { attempt?: unknown; roundId?: unknown } | undefined)
+        ? (err.cause as { attempt?: unknown; roundId?: unknown; refused?: unknown } | undefined)
         : undefined;
+    if (refusal?.refused === 'CONFIG_MISMATCH') {
+      void this.#rereadFeed(`${from} refused this node's configuration`);
+    }
     if (typeof refusal?.attempt !== 'number' || refusal.roundId !== this.#roundId.toString()) {
       return;
     }
@@ -466,7 +510,12 @@ export class JobRunner {
     const roundId = this.#roundId;
     const attempt = this.#attempt;
     const started = this.#now();
-    const base: ObserveRequest = { feedId: feed.feedId, roundId: roundId.toString(), attempt };
+    const base: ObserveRequest = {
+      feedId: feed.feedId,
+      roundId: roundId.toString(),
+      attempt,
+      configDigest: feed.configDigest,
+    };
     const entry = {
       feedId: feed.feedId,
       roundId: roundId.toString(),
@@ -635,7 +684,18 @@ export class JobRunner {
         outcome: 'reported',
       });
       const outcome = await transmitReport(this.#ctx(), report, 'leader');
-      if (outcome === 'committed') {
+      if (
+        outcome.status === 'failed' &&
+        outcome.code === 'CONFIG_MISMATCH' &&
+        (await this.#rereadFeed('the contract refused the report under its configuration'))
+      ) {
+        // The feed was reconfigured in the middle of the attempt: this node leads it again at
+        // once, under the new configuration (its claim on the old one does not bind the new).
+        this.#log.log('info', 'round.reconfigured', { roundId, attempt });
+        this.#lastProgress = this.#now();
+        this.#nextLeaderRun = 0;
+      }
+      if (outcome.status === 'committed') {
         this.#d.metrics.observe(
           'oracle_node_round_seconds',
           { feed: feed.feedId },
@@ -661,6 +721,17 @@ export class JobRunner {
         refused: 'WRONG_FEED',
         message: `this job reports ${this.#d.job.feedId}`,
       });
+    }
+    if (typeof m.configDigest === 'string' && m.configDigest !== this.#feed?.configDigest) {
+      await this.#rereadFeed(`${from} works under another configuration`);
+      const mine = this.#feed?.configDigest;
+      if (m.configDigest !== mine) {
+        throw new RefusalError({
+          refused: 'CONFIG_MISMATCH',
+          message: `the leader works under feed configuration ${m.configDigest.slice(0, 64)}, this node under ${mine ?? '?'}`,
+          ...(mine === undefined ? {} : { configDigest: mine }),
+        });
+      }
     }
     if (
       typeof m.roundId !== 'string' ||

@@ -55,6 +55,12 @@ export interface ObserveRequest {
   readonly roundId: string;
   /** The leader attempt. */
   readonly attempt: number;
+  /**
+   * The feed configuration the leader works under. A follower that holds another reads the feed
+   * again, and refuses `CONFIG_MISMATCH` if it still differs. Absent from nodes before it was added,
+   * whose requests are taken as they were.
+   */
+  readonly configDigest?: string;
 }
 
 /** A leader's request for report signatures. */
@@ -77,7 +83,7 @@ export interface FinalMessage extends ObserveRequest {
 
 /** A refusal a node answers with (HTTP 409). */
 export interface Refusal {
-  /** Why: `WRONG_FEED`, `NOT_READY` (the node cannot read the chain yet), `ROUND_MISMATCH`, `FAR_ATTEMPT` (more than one attempt ahead of the node), `OLD_ATTEMPT`, `NOT_LEADER`, `NO_OBSERVATION`, `BAD_REPORT`, `ALREADY_SIGNED`, `STANDBY` (the process does not hold its oracle's lease). */
+  /** Why: `WRONG_FEED`, `NOT_READY` (the node cannot read the chain yet), `ROUND_MISMATCH`, `FAR_ATTEMPT` (more than one attempt ahead of the node), `OLD_ATTEMPT`, `NOT_LEADER`, `NO_OBSERVATION`, `BAD_REPORT`, `ALREADY_SIGNED`, `CONFIG_MISMATCH` (the leader works under another feed configuration than the chain's), `STANDBY` (the process does not hold its oracle's lease). */
   readonly refused: string;
   /** Explanation. */
   readonly message: string;
@@ -85,6 +91,8 @@ export interface Refusal {
   readonly roundId?: string;
   /** The refusing node's attempt, so the leader can catch up. */
   readonly attempt?: number;
+  /** The refusing node's feed configuration (with `CONFIG_MISMATCH`). */
+  readonly configDigest?: string;
 }
 
 /**

@@ -5,6 +5,14 @@ import type { SignedReport } from '@oracle-consortium/gateway';
 import { errorCode, errorMessage } from '../lib/error-text';
 import type { RoundContext } from './context';
 
+/** How a transmission ended. */
+export interface TransmitResult {
+  /** `committed`, `stale` (another copy came first) or `failed`. */
+  readonly status: 'committed' | 'stale' | 'failed';
+  /** The failure's code (the contract's, such as `CONFIG_MISMATCH`, or `ERROR`). */
+  readonly code?: string;
+}
+
 /**
  * Submits a signed report and records the outcome: `committed`, `stale` (the contract already has
  * the round: another node's copy came first; counted, not retried) or `failed` (also recorded as
@@ -13,13 +21,13 @@ import type { RoundContext } from './context';
  * @param ctx - the job's dependencies
  * @param report - the report with its signatures
  * @param role - whether this node leads the round or steps in as a follower
- * @returns the outcome
+ * @returns the outcome, with the failure's code
  */
 export async function transmitReport(
   ctx: RoundContext,
   report: SignedReport,
   role: 'leader' | 'follower',
-): Promise<'committed' | 'stale' | 'failed'> {
+): Promise<TransmitResult> {
   const feedId = report.feedId;
   ctx.log.log('info', 'transmit.start', { roundId: report.roundId, role });
   try {
@@ -53,8 +61,9 @@ export async function transmitReport(
       feed: feedId,
       outcome: outcome.status,
     });
-    return outcome.status;
+    return { status: outcome.status };
   } catch (err) {
+    const code = errorCode(err);
     ctx.log.log('warn', 'transmit.failed', { roundId: report.roundId, role, error: err });
     ctx.metrics.inc('oracle_node_transmissions_total', { feed: feedId, outcome: 'failed' });
     await ctx.store.recordTransmission({
@@ -66,9 +75,9 @@ export async function transmitReport(
     await ctx.store.recordError({
       component: 'transmit',
       job: ctx.job.name,
-      code: errorCode(err),
+      code,
       message: errorMessage(err),
     });
-    return 'failed';
+    return { status: 'failed', code };
   }
 }

@@ -18,9 +18,20 @@ export interface MemoryRound extends LatestRound {
 
 /** The shared ledger. */
 export class MemoryLedger {
-  readonly feed: Feed;
+  /** The feed as the contract holds it now ({@link MemoryLedger.reconfigure} replaces it). */
+  feed: Feed;
   readonly rounds: MemoryRound[] = [];
   readonly stale: string[] = [];
+  /** Reports the contract refused, with the error's message. */
+  readonly refused: {
+    readonly by: string;
+    readonly report: SignedReport;
+    readonly error: string;
+  }[] = [];
+  /** Called with each report before the contract checks it (a test's moment to change the feed). */
+  beforeSubmit: ((report: SignedReport, by: string) => void) | undefined;
+  /** How many times the nodes read the feed. */
+  feedReads = 0;
   /** Reads lag this many rounds behind (a node reading a peer that has not caught up). */
   readLag = 0;
   /** While true, every read fails as calls to peers that are down do. */
@@ -28,6 +39,22 @@ export class MemoryLedger {
 
   constructor(feed: Feed) {
     this.feed = feed;
+  }
+
+  /**
+   * Changes the feed's configuration as `updateFeed` does: the version goes up and the digest
+   * changes, so reports signed under the old digest are refused `CONFIG_MISMATCH`.
+   *
+   * @param changes - the fields that change
+   */
+  reconfigure(changes: Partial<Feed>): void {
+    const configVersion = this.feed.configVersion + 1;
+    this.feed = {
+      ...this.feed,
+      ...changes,
+      configVersion,
+      configDigest: configVersion.toString(16).padStart(2, '0').repeat(32),
+    };
   }
 
   #down(operation: string): Promise<never> {
@@ -39,7 +66,10 @@ export class MemoryLedger {
   /** A node's view. */
   view(by: string): FeedChain {
     return {
-      getFeed: () => (this.unreachable ? this.#down('getFeed') : Promise.resolve(this.feed)),
+      getFeed: () => {
+        this.feedReads++;
+        return this.unreachable ? this.#down('getFeed') : Promise.resolve(this.feed);
+      },
       latestRound: () => {
         if (this.unreachable) return this.#down('latestRound');
         const last = this.rounds.at(-1 - this.readLag);
@@ -57,6 +87,7 @@ export class MemoryLedger {
       submitReport: (report) => {
         const last = this.rounds.at(-1);
         try {
+          this.beforeSubmit?.(report, by);
           const { answer } = acceptReport(
             this.feed,
             last === undefined ? undefined : { roundId: last.roundId, startedAt: last.startedAt },
@@ -81,6 +112,7 @@ export class MemoryLedger {
             this.stale.push(by);
             return Promise.resolve<SubmitOutcome>({ status: 'stale', error: message });
           }
+          this.refused.push({ by, report, error: message });
           return Promise.reject(err instanceof Error ? err : new Error(message));
         }
       },

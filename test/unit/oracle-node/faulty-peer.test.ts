@@ -1,6 +1,7 @@
 /**
  * One faulty oracle (within f) asking the others to jump to a later attempt of its own choosing,
  * one where it leads: attempts move one at a time, so it cannot take the round again and again.
+ * Naming made-up feed configurations costs the chain at most one read of the feed per 2 s.
  */
 import { expect } from 'chai';
 import { join } from 'node:path';
@@ -87,12 +88,17 @@ describe('oracle-node attempts pushed by a faulty peer', function () {
     await cluster.stop();
   });
 
-  async function observe(roundId: string, attempt: number, via = faulty): Promise<unknown> {
+  async function observe(
+    roundId: string,
+    attempt: number,
+    via = faulty,
+    configDigest?: string,
+  ): Promise<unknown> {
     try {
       return await via.send(
         { oracleId: 'oracle-0', url: `https://127.0.0.1:${String(P2P_BASE)}` },
         'observe',
-        { feedId: FEED, roundId, attempt },
+        { feedId: FEED, roundId, attempt, ...(configDigest === undefined ? {} : { configDigest }) },
         2000,
       );
     } catch (err) {
@@ -128,5 +134,29 @@ describe('oracle-node attempts pushed by a faulty peer', function () {
     expect((vouching as OracleNodeError).cause).to.include({ refused: 'NOT_LEADER' });
     const taken = await observe('3', 2);
     expect(taken).to.include({ feedId: FEED, roundId: '3', attempt: 2, oracle: 0 });
+  });
+
+  it('refuses made-up configurations, reading the feed at most once per 2 s for them', async () => {
+    const mine = cluster.ledger.feed.configDigest;
+    // Past the 2 s since the node's last prompted read (none so far) or its start.
+    await new Promise((r) => setTimeout(r, 2_100));
+    const readsBefore = cluster.ledger.feedReads;
+    const started = Date.now();
+    const answers: unknown[] = [];
+    for (let i = 0; i < 20; i++) {
+      answers.push(await observe('4', 0, faulty, i.toString(16).padStart(64, 'f')));
+    }
+    const elapsed = Date.now() - started;
+    for (const a of answers) {
+      expect((a as OracleNodeError).cause).to.include({
+        refused: 'CONFIG_MISMATCH',
+        configDigest: mine,
+      });
+    }
+    // Each of the three running nodes reads the feed once a minute on its own; oracle-0 read it
+    // once for the twenty messages (one more only if they took over 2 s).
+    const prompted = cluster.ledger.feedReads - readsBefore;
+    expect(prompted).to.be.at.least(1);
+    expect(prompted).to.be.at.most(1 + Math.floor(elapsed / 2_000));
   });
 });
