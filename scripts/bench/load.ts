@@ -270,12 +270,15 @@ export async function findKnee(
     minGain?: number;
     log?: (r: RunResult) => void;
     sampleCpu?: () => Record<string, number>;
+    /** Runs before each level, outside its warm-up and windows (a workload's refill). */
+    beforeLevel?: () => Promise<void>;
   }>,
 ): Promise<KneeResult> {
   const runs: RunResult[] = [];
   const minGain = opts.minGain ?? 0.05;
   let at = kneeOf(runs, minGain);
   for (let c = opts.start ?? 1; c <= (opts.max ?? 256); c *= 2) {
+    await opts.beforeLevel?.();
     const r = await runSteady(op, seq, c, {
       warmupMs: opts.warmupMs ?? 3000,
       windowMs: opts.durationMs ?? 5000,
@@ -430,5 +433,10 @@ export interface Workload {
   inProcess?: boolean;
   /** Each operation submits a transaction and waits for its commit (the latency target applies). */
   submit?: boolean;
+  /**
+   * Tops up what the operation uses up (the vote's fresh proposals), outside any measured time:
+   * the runner calls it before each knee-search level, the latency run and each head-to-head run.
+   */
+  refill?: () => Promise<void>;
   teardown?: () => Promise<void>;
 }

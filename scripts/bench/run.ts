@@ -63,7 +63,7 @@ function describeRun(name: string, r: RunResult): string {
   return `${name}: ${String(r.concurrency)} in flight -> ${r.throughput.toFixed(1)} tx/s${spread}, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${String(r.failed)} failed${r.firstError === undefined ? '' : ` (${r.firstError})`}`;
 }
 
-const ops = new Map<string, { op: Operation; seq: Sequence }>();
+const ops = new Map<string, { op: Operation; seq: Sequence; refill?: () => Promise<void> }>();
 
 /** Measured windows of each head-to-head run (after the knee search's warm-up). */
 const HEAD_TO_HEAD_WINDOWS = 2;
@@ -81,7 +81,7 @@ async function measure(w: Workload): Promise<WorkloadResult> {
   const op = await w.setup();
   await settleNetwork(`${w.name} knee search`);
   const seq = new Sequence();
-  ops.set(w.name, { op, seq });
+  ops.set(w.name, { op, seq, ...(w.refill === undefined ? {} : { refill: w.refill }) });
   const { runs, knee } = await findKnee(op, seq, {
     start: w.startInFlight ?? 1,
     max: maxInFlight,
@@ -92,11 +92,13 @@ async function measure(w: Workload): Promise<WorkloadResult> {
       log(describeRun(w.name, r));
     },
     sampleCpu: () => sampleCpu(networkHome),
+    ...(w.refill === undefined ? {} : { beforeLevel: w.refill }),
   });
   // Latency at 75% of the knee: operations offered at 0.75 x the knee's throughput (open loop),
   // so the system is loaded but not saturated. The knee search ends saturated, with peers still
   // catching up; the latency run starts once the network is quiet, and after a warm-up at its
   // own rate, so neither that backlog nor an empty pipeline is in its figures.
+  await w.refill?.();
   await settleNetwork(`${w.name} latency run`);
   let before = sampleCpu(networkHome);
   const startMeasuring = (): void => {
@@ -137,9 +139,10 @@ async function measure(w: Workload): Promise<WorkloadResult> {
  * pipeline was full, and so favoured the lighter side of a pair.
  */
 async function runWithCpu(
-  o: { op: Operation; seq: Sequence },
+  o: { op: Operation; seq: Sequence; refill?: () => Promise<void> },
   concurrency: number,
 ): Promise<{ run: RunResult; cpu: CpuSample }> {
+  await o.refill?.();
   await settleNetwork('head-to-head run');
   const run = await runSteady(o.op, o.seq, concurrency, {
     warmupMs,

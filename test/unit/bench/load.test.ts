@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import {
+  findKnee,
   kneeOf,
   runClosedLoop,
   runOpenLoop,
@@ -221,5 +222,37 @@ describe('bench: the knee of a search', () => {
 
   it('counts a run below the knee as a miss', () => {
     expect(kneeOf(runs(20, 40, 30, 35), 0.05)).to.deep.equal({ knee: 1, misses: 2 });
+  });
+});
+
+describe('bench: a knee search with a workload that uses items up', () => {
+  it('refills before each level, outside its time, so no level runs out', async () => {
+    let pool = 0;
+    const refills: number[] = [];
+    const op = async (): Promise<void> => {
+      if (pool === 0) throw new Error('out of items');
+      pool--;
+      await new Promise((r) => setTimeout(r, 1));
+    };
+    const { runs } = await findKnee(op, new Sequence(), {
+      start: 1,
+      max: 4,
+      durationMs: 30,
+      warmupMs: 10,
+      repeats: 1,
+      minGain: 0.05,
+      beforeLevel: async () => {
+        refills.push(pool);
+        pool = 10_000;
+        await new Promise((r) => setTimeout(r, 5));
+      },
+    });
+    // An empty pool at the start: without the refill the first level would only fail.
+    expect(refills[0]).to.equal(0);
+    expect(refills).to.have.length(runs.length);
+    for (const r of runs) {
+      expect(r.failed).to.equal(0);
+      expect(r.completed).to.be.greaterThan(0);
+    }
   });
 });
