@@ -6,9 +6,9 @@
  * rounds on the first report, on the heartbeat and on a deviation, each observation equal to its
  * node's adapters' median and each answer the median of the observations; a lying adapter
  * outvoted; a timing-out source skipped and recorded (database through the REST API, /metrics);
- * the feed reconfigured and the next round reported under the new digest; a node down and rounds
- * going on; a restart resuming from the database; the leader killed in the middle of a round and
- * the round committed through another node. Processes are ended by PID.
+ * the feed reconfigured twice and each next round reported under the new digest; a node down and
+ * rounds going on; a restart resuming from the database; the leader killed in the middle of a
+ * round and the round committed through another node. Processes are ended by PID.
  */
 import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
@@ -348,33 +348,36 @@ describe('oracle-node: four node processes report a feed (live network)', functi
     setPrices(prices.map((pair) => [...pair]));
   });
 
-  it('the feed reconfigured while the nodes run: the next round reports under the new configuration', async () => {
+  it('the feed reconfigured while the nodes run: each next round reports under the new configuration', async () => {
     const old = await feeds.getFeed(feedId);
-    const latest = await feeds.latestRoundData(feedId);
-    // A lower ceiling, far above any answer this test reaches: a change only the digest shows.
-    const changed = await feeds.setBounds(
-      feedId,
-      old.minAnswer,
-      (BigInt(latest.answer) * 1000n).toString(),
-    );
-    expect(changed.value.configDigest).to.not.equal(old.configDigest);
-    // Every round from here on can only be under the new digest (the contract refuses the old).
-    const before = await latestRoundId();
-    const changedAt = Date.now();
-    setPrices(prices.map((pair) => pair.map(bump)));
-    // The nodes read the feed once a minute on their own; a report refused under the old digest,
-    // or a leader naming the new one, has them read it at once. The first round after the change
-    // (the deviation's, or a heartbeat's if one was due) comes before the next heartbeat.
-    const r = await until(
-      `a round after ${before}`,
-      async () => (await reportedRoundsAfter(before))[0],
-      45_000,
-    );
-    expect(Date.now() - changedAt).to.be.below(HEARTBEAT_S * 1000);
-    expectMedianOfObservations(r);
-    expect((await feeds.getRoundReport(feedId, r.roundId)).configDigest).to.equal(
-      changed.value.configDigest,
-    );
+    let digest = old.configDigest;
+    // A third signature required, then two again: each change moves the config digest, and the
+    // nodes send exactly the feed's minSignatures.
+    for (const minSignatures of [old.minSignatures + 1, old.minSignatures]) {
+      const changed = await feeds.setThresholds(feedId, {
+        f: old.f,
+        minSignatures,
+        minObservations: old.minObservations,
+      });
+      expect(changed.value.configDigest).to.not.equal(digest);
+      digest = changed.value.configDigest;
+      // Every round from here on can only be under the new digest (the contract refuses the old).
+      const before = await latestRoundId();
+      const changedAt = Date.now();
+      setPrices(prices.map((pair) => pair.map(bump)));
+      // The nodes read the feed once a minute on their own; a report refused under the old
+      // digest, or a leader naming the new one, has them read it at once. The first round after
+      // the change (the deviation's, or a heartbeat's if one was due) comes before the heartbeat.
+      const r = await until(
+        `a round after ${before}`,
+        async () => (await reportedRoundsAfter(before))[0],
+        45_000,
+      );
+      expect(Date.now() - changedAt).to.be.below(HEARTBEAT_S * 1000);
+      expectMedianOfObservations(r);
+      expect(r.signers).to.have.length(minSignatures);
+      expect((await feeds.getRoundReport(feedId, r.roundId)).configDigest).to.equal(digest);
+    }
   });
 
   it('one node down: rounds go on, including the round it would have led', async () => {
