@@ -63,7 +63,14 @@ function describeRun(name: string, r: RunResult): string {
   return `${name}: ${String(r.concurrency)} in flight -> ${r.throughput.toFixed(1)} tx/s${spread}, p50 ${r.p50Ms.toFixed(0)} ms, p99 ${r.p99Ms.toFixed(0)} ms, ${String(r.failed)} failed${r.firstError === undefined ? '' : ` (${r.firstError})`}`;
 }
 
-const ops = new Map<string, { op: Operation; seq: Sequence; refill?: () => Promise<void> }>();
+/** A set-up workload's operation, its sequence and its refill, for the head-to-head runs. */
+interface ReadyOperation {
+  readonly op: Operation;
+  readonly seq: Sequence;
+  readonly refill?: () => Promise<void>;
+}
+
+const ops = new Map<string, ReadyOperation>();
 
 /** Measured windows of each head-to-head run (after the knee search's warm-up). */
 const HEAD_TO_HEAD_WINDOWS = 2;
@@ -139,7 +146,7 @@ async function measure(w: Workload): Promise<WorkloadResult> {
  * pipeline was full, and so favoured the lighter side of a pair.
  */
 async function runWithCpu(
-  o: { op: Operation; seq: Sequence; refill?: () => Promise<void> },
+  o: ReadyOperation,
   concurrency: number,
 ): Promise<{ run: RunResult; cpu: CpuSample }> {
   await o.refill?.();

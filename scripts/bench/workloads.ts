@@ -349,7 +349,7 @@ function voteWorkload(
   let next = 0;
   return {
     name: 'membership-vote',
-    description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open; endorsed by a peer of each member under MAJORITY); ${String(proposals)} proposals created beforehand; ${votersCast ? "the vote names the votes its client has seen (none) as the library's does, so only its own vote key is read" : 'no votersCast, so the contract reads the vote range'}; ${result === 'tally' ? "the vote answers with the proposal's tally, as the library asks" : 'the vote answers with the whole proposal'}`,
+    description: `membership votes: Org1 votes YES on a fresh proposal (policy 50% GREATER_THAN of 2 members, so each vote leaves it open; endorsed by a peer of each member under MAJORITY); ${String(proposals)} proposals created beforehand, topped up between runs when fewer than half are left; ${votersCast ? "the vote names the votes its client has seen (none) as the library's does, so only its own vote key is read" : 'no votersCast, so the contract reads the vote range'}; ${result === 'tally' ? "the vote answers with the proposal's tally, as the library asks" : 'the vote answers with the whole proposal'}`,
     // The fair baseline: a no-op under the same MAJORITY policy needs one endorsement per member too.
     baseline: { name: 'noop-submit-majority', target: 0.8 },
     paired: 'own-knee',
