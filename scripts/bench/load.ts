@@ -407,6 +407,62 @@ export async function runOpenLoop(
   );
 }
 
+/** How {@link runLatencyAtShare} measures. */
+export interface LatencyAtShareOptions {
+  /** The share of the sustained rate the latency run offers (0.75). */
+  readonly share: number;
+  /** Operations in flight in the steady run that measures the sustained rate (the knee's). */
+  readonly concurrency: number;
+  /** The steady run's warm-up and windows. */
+  readonly steady: Readonly<SteadyOptions>;
+  /** Measured time of the open-loop run (ms). */
+  readonly durationMs: number;
+  /** The open-loop run's warm-up and measurement mark. */
+  readonly open?: Readonly<OpenLoopOptions>;
+  /**
+   * Runs between the two, outside both, given the steady run's result (to log it, refill, wait for
+   * the network to go quiet).
+   */
+  readonly between?: (basis: RunResult) => Promise<void>;
+}
+
+/** What {@link runLatencyAtShare} measured. */
+export interface LatencyAtShare {
+  /** The steady run just before the latency run: the rate the system sustained then. */
+  readonly basis: RunResult;
+  /** The open-loop run offering `share` of the basis's throughput. */
+  readonly latency: RunResult;
+}
+
+/**
+ * Latency at a share of what the system sustains now: a steady run at the given concurrency
+ * measures the rate, and an open-loop run then offers `share` of it. A rate measured minutes
+ * earlier (the knee search's) is not a safe basis on a shared machine whose speed moves by half
+ * within minutes: 75% of a knee the machine no longer has is an overload, and its p50 measures
+ * a growing queue instead of the latency at that load.
+ *
+ * @param op - the operation
+ * @param seq - the workload's sequence
+ * @param opts - the share, the concurrency, both runs' settings and what runs between them
+ * @returns the basis run and the latency run (whose `concurrency` is the offered rate)
+ */
+export async function runLatencyAtShare(
+  op: Operation,
+  seq: Sequence,
+  opts: Readonly<LatencyAtShareOptions>,
+): Promise<LatencyAtShare> {
+  const basis = await runSteady(op, seq, opts.concurrency, opts.steady);
+  await opts.between?.(basis);
+  const latency = await runOpenLoop(
+    op,
+    seq,
+    Math.max(1, basis.throughput * opts.share),
+    opts.durationMs,
+    opts.open,
+  );
+  return { basis, latency };
+}
+
 /** A workload the runner measures: a knee search, then a latency run at ~75% of the knee. */
 export interface Workload {
   name: string;

@@ -23,7 +23,11 @@ function kneeCell(w: WorkloadResult): string {
   const l = w.latency ?? w.knee;
   return `${f0(w.knee.throughput)} tx/s at ${String(w.knee.concurrency)} in flight${
     w.knee.spread === undefined ? '' : ` (spread ${pct(w.knee.spread)})`
-  }; p50 ${f0(l.p50Ms)} ms at 75% of it`;
+  }; p50 ${f0(l.p50Ms)} ms at 75% of ${
+    w.latencyBasis === undefined || w.latency === undefined
+      ? 'it'
+      : `the ${f0(w.latencyBasis.throughput)} tx/s it sustained just before`
+  }`;
 }
 
 function ratioCell(w: WorkloadResult | undefined, baseline?: string): string {

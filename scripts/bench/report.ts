@@ -60,6 +60,28 @@ export function targetRows(targets: readonly TargetResult[]): string[] {
 
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
 
+/**
+ * The latency runs' basis, one row per open-loop workload that has one: the knee search's rate,
+ * the rate sustained just before the latency run, what the latency run offered and carried.
+ */
+function latencyBasisRows(workloads: readonly WorkloadResult[]): string[] {
+  const rows = workloads.flatMap((w) => {
+    const b = w.latencyBasis;
+    const l = w.latency;
+    if (b === undefined || l === undefined) return [];
+    return [
+      `| ${w.name} | ${f1(w.knee.throughput)} | ${f1(b.throughput)} (${String(b.concurrency)}) | ${String(l.concurrency)} | ${f1(l.throughput)} |`,
+    ];
+  });
+  if (rows.length === 0) return [];
+  return [
+    '',
+    '| workload | knee tx/s | sustained just before, tx/s (in flight) | latency run offered tx/s | carried tx/s |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ];
+}
+
 /** The Markdown table. */
 export function toMarkdown(report: BenchReport): string {
   const lines: string[] = [];
@@ -124,7 +146,10 @@ export function toMarkdown(report: BenchReport): string {
     '',
     'Each knee-search level runs continuously through a warm-up and then back-to-back windows, and the number in flight doubles until two levels in a row beat the knee by less than 5%. The knee moves to a level only when it beats the knee by 5% or more (a level that measured a little more leaves it where throughput flattened); its figure is the total rate of its windows and the spread is (max − min) / mean of those windows (above 10%: a noisy machine).',
     '',
-    'Latency columns come from an open-loop run offering 75% of the knee throughput (for the in-process signer workloads, a closed loop at 75% of the knee concurrency), started once the network is quiet after the knee search and measured after a warm-up at the same load. Ratios:',
+    "Latency columns come from an open-loop run offering 75% of the throughput the workload sustained at the knee's concurrency in a steady run (a warm-up and two windows) just before it (for the in-process signer workloads, a closed loop at 75% of the knee concurrency); each run starts once the network is quiet, and the latency run is measured after a warm-up at its own rate. Runs stored before 2026-12-04 offered 75% of the knee search's figure instead, which on a machine whose speed moves within minutes could overload the network.",
+    ...latencyBasisRows(report.workloads),
+    '',
+    'Ratios:',
     '',
   );
   for (const w of report.workloads) {

@@ -13,8 +13,16 @@ export interface WorkloadResult extends MeasuredWorkload {
   description: string;
   /** The run at the knee (highest throughput). */
   knee: RunResult;
-  /** An open-loop run offering 75% of the knee's throughput, for latency. */
+  /**
+   * An open-loop run for latency, offering 75% of `latencyBasis`'s throughput (of the knee's, in
+   * runs before that was measured).
+   */
   latency?: RunResult;
+  /**
+   * The steady run at the knee's concurrency just before the latency run: what the workload
+   * sustained then (open-loop workloads, runs from 2026-12-04 on).
+   */
+  latencyBasis?: RunResult;
   /** Every run of the knee search (and of the head-to-head series). */
   runs: RunResult[];
 }

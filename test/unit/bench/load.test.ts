@@ -7,6 +7,7 @@ import {
   findKnee,
   kneeOf,
   runClosedLoop,
+  runLatencyAtShare,
   runOpenLoop,
   runSteady,
   Sequence,
@@ -254,5 +255,41 @@ describe('bench: a knee search with a workload that uses items up', () => {
       expect(r.failed).to.equal(0);
       expect(r.completed).to.be.greaterThan(0);
     }
+  });
+});
+
+describe('bench: latency at a share of what the system sustains now', () => {
+  it('offers the share of the steady run just before it, not of an older figure', async () => {
+    // One server taking 3 ms per operation, one at a time: whatever the timers make of that is
+    // the capacity the steady run measures, and the open-loop run must offer 75% of it.
+    let queue = Promise.resolve();
+    let calls = 0;
+    const op = (): Promise<void> => {
+      calls++;
+      const done = queue.then(() => new Promise<void>((r) => setTimeout(r, 3)));
+      queue = done;
+      return done;
+    };
+    const seen: { basis: number; callsAtBetween: number }[] = [];
+    const r = await runLatencyAtShare(op, new Sequence(), {
+      share: 0.75,
+      concurrency: 4,
+      steady: { warmupMs: 20, windowMs: 60, windows: 2 },
+      durationMs: 60,
+      open: { warmupMs: 10 },
+      between: async (basis) => {
+        await queue;
+        seen.push({ basis: basis.throughput, callsAtBetween: calls });
+      },
+    });
+    expect(r.basis.concurrency).to.equal(4);
+    expect(r.basis.windows).to.have.length(2);
+    expect(r.basis.throughput).to.be.greaterThan(0);
+    expect(seen).to.have.length(1);
+    expect(seen[0]?.basis).to.equal(r.basis.throughput);
+    // The latency run's operations all came after the hook, and it offered 75% of the basis.
+    expect(calls).to.be.greaterThan(seen[0]?.callsAtBetween ?? Infinity);
+    expect(r.latency.concurrency).to.equal(Math.round(r.basis.throughput * 0.75));
+    expect(r.latency.completed).to.be.greaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import {
   START_MARKER,
 } from '../../../scripts/bench/readme';
 import { throughputChart } from '../../../scripts/bench/charts';
+import { toMarkdown } from '../../../scripts/bench/report';
 import type { BenchReport, WorkloadResult } from '../../../scripts/bench/results';
 import type { TargetResult } from '../../../scripts/bench/targets';
 
@@ -132,5 +133,23 @@ describe('bench: report', () => {
     // No second tick on the knee bar, whose ratio is not the one judged.
     expect(svg).to.include('(knee; ratio from the head-to-head runs)');
     expect(svg.match(/target ≥ 0\.75×/g)).to.equal(null);
+  });
+
+  it('says what each latency run offered against the rate sustained just before it', () => {
+    const report = reportWith([], []);
+    report.workloads[0] = {
+      name: 'noop-submit',
+      description: '',
+      knee: run(240),
+      latencyBasis: run(180),
+      latency: { ...run(133), concurrency: 135 },
+      runs: [],
+    };
+    expect(toMarkdown(report).split('\n')).to.include(
+      '| noop-submit | 240.0 | 180.0 (64) | 135 | 133.0 |',
+    );
+    expect(headlineSection(report)).to.include(
+      '240 tx/s at 64 in flight; p50 450 ms at 75% of the 180 tx/s it sustained just before',
+    );
   });
 });
