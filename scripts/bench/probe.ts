@@ -17,7 +17,7 @@ import { perOperation, sampleCpu } from './cpu';
 import { connectBare } from './fabric-client';
 import { runSteady, Sequence } from './load';
 import { benchSettings, envNumber } from './settings';
-import { baselineWorkloads, errorText, extraWorkloads } from './workloads';
+import { baselineWorkloads, errorText, extraWorkloads, probeWorkloads } from './workloads';
 
 async function main(): Promise<void> {
   const descFile = process.env.NETWORK_DESCRIPTION;
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const org1 = connectBare(org1Network, 'user1');
   const all = [
     ...baselineWorkloads(org1.gateway.getNetwork(org1Network.channelName)),
+    ...probeWorkloads(org1.gateway.getNetwork(org1Network.channelName)),
     // Fewer proposals than a bench run: a probe votes for seconds, not minutes.
     ...(await extraWorkloads(descFile, benchSettings({ BENCH_PROPOSALS: '4000', ...env }))),
   ];

@@ -573,6 +573,32 @@ export function baselineWorkloads(channel: Network): Workload[] {
 }
 
 /**
+ * Workloads only `probe.ts` runs, for taking a workload's cost apart: `state-2r2w` reads two keys
+ * and writes two 300-byte values through the no-op's chaincode (`kv` `touch`, no rule between), the
+ * state access a report makes without the report. Every operation uses keys of its own, so none
+ * invalidates another.
+ *
+ * @param channel - the channel, as seen by Org1's user connection
+ */
+export function probeWorkloads(channel: Network): Workload[] {
+  const kv = channel.getContract('kv');
+  const value = 'v'.repeat(300);
+  const run = Date.now().toString(36);
+  return [
+    {
+      name: 'state-2r2w',
+      description: 'kv touch: two reads and two 300-byte writes, no logic, bare fabric-gateway',
+      submit: true,
+      setup: () =>
+        Promise.resolve(async (i: number) => {
+          const k = `probe-${run}-${String(i)}`;
+          return kv.submitTransaction('touch', `${k}-r1`, `${k}-r2`, `${k}-w1`, `${k}-w2`, value);
+        }),
+    },
+  ];
+}
+
+/**
  * Workloads beyond the baseline.
  *
  * @param descriptionPath - the bench network's description
