@@ -35,9 +35,10 @@ async function main(): Promise<void> {
   const networkHome = path.dirname(descFile);
   const org1Network = await connection.loadNetworkDescription({ path: descFile, member: 'Org1' });
   const org1 = connectBare(org1Network, 'user1');
+  const channel = org1.gateway.getNetwork(org1Network.channelName);
   const all = [
-    ...baselineWorkloads(org1.gateway.getNetwork(org1Network.channelName)),
-    ...probeWorkloads(org1.gateway.getNetwork(org1Network.channelName)),
+    ...baselineWorkloads(channel),
+    ...probeWorkloads(channel),
     // Fewer proposals than a bench run: a probe votes for seconds, not minutes.
     ...(await extraWorkloads(descFile, benchSettings({ BENCH_PROPOSALS: '4000', ...env }))),
   ];

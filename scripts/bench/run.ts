@@ -75,6 +75,12 @@ const ops = new Map<string, ReadyOperation>();
 /** Measured windows of each head-to-head run (after the knee search's warm-up). */
 const HEAD_TO_HEAD_WINDOWS = 2;
 
+/**
+ * One steady run outside the knee search, a head-to-head run or a latency run's basis: the knee
+ * search's warm-up, then {@link HEAD_TO_HEAD_WINDOWS} windows, so the two are measured alike.
+ */
+const STEADY_RUN = { warmupMs, windowMs: durationMs, windows: HEAD_TO_HEAD_WINDOWS } as const;
+
 /** The share of the sustained rate (or, in process, of the knee's concurrency) the latency run offers. */
 const LATENCY_SHARE = 0.75;
 
@@ -132,7 +138,7 @@ async function measure(w: Workload): Promise<WorkloadResult> {
     const r = await runLatencyAtShare(op, seq, {
       share: LATENCY_SHARE,
       concurrency: knee.concurrency,
-      steady: { warmupMs, windowMs: durationMs, windows: HEAD_TO_HEAD_WINDOWS },
+      steady: STEADY_RUN,
       durationMs,
       open: { warmupMs: latencyWarmupMs, onMeasureStart: startMeasuring },
       between: async (basis) => {
@@ -172,9 +178,7 @@ async function runWithCpu(
   await o.refill?.();
   await settleNetwork('head-to-head run');
   const run = await runSteady(o.op, o.seq, concurrency, {
-    warmupMs,
-    windowMs: durationMs,
-    windows: HEAD_TO_HEAD_WINDOWS,
+    ...STEADY_RUN,
     sampleCpu: () => sampleCpu(networkHome),
   });
   return { run, cpu: run.cpuMsPerOp ?? {} };

@@ -287,7 +287,7 @@ describe('bench: latency at a share of what the system sustains now', () => {
     expect(r.basis.throughput).to.be.greaterThan(0);
     expect(seen).to.have.length(1);
     expect(seen[0]?.basis).to.equal(r.basis.throughput);
-    // The latency run's operations all came after the hook, and it offered 75% of the basis.
+    // Operations ran after the hook (the latency run's), and it offered 75% of the basis.
     expect(calls).to.be.greaterThan(seen[0]?.callsAtBetween ?? Infinity);
     expect(r.latency.concurrency).to.equal(Math.round(r.basis.throughput * 0.75));
     expect(r.latency.completed).to.be.greaterThan(0);
