@@ -5,9 +5,11 @@
  * submitReport, createProposal, voteOnProposal; nothing test-only), measured at each size:
  *
  * - rounds: 1, 1,000 and 100,000 stored rounds, spread over 256 feeds (so seeding runs at the
- *   network's pace, each feed taking one round per block); reports go to 8 of those feeds, reads
- *   are latestRoundData and getRoundData of an old round, the page is getRoundHistory of a feed;
- * - feeds: 10 and 10,000 feeds; the page is listFeeds;
+ *   network's pace, each feed taking one round per block) and a paged feed, which takes its
+ *   rounds one after another alongside (`pagedFeedRounds`: 1, 201 and 500 of them, so its history
+ *   pages are full from 1,000 on); reports go to 8 of the 256 feeds, reads are latestRoundData
+ *   and getRoundData of the paged feed's round 1, the page is getRoundHistory of the paged feed;
+ * - feeds: 10, 1,000 and 10,000 feeds; the page is listFeeds;
  * - members: 2 and 50 members' worth of proposals and votes. The network has two members and only
  *   members vote, so a member's worth is BENCH_COST_PROPOSALS_PER_MEMBER proposals (default 100),
  *   each voted on by both members (YES, then NO, which rejects it); the read is getProposal and
@@ -16,11 +18,12 @@
  * Each operation runs closed-loop at BENCH_COST_INFLIGHT (8) for BENCH_COST_DURATION_MS after a
  * warm-up run; the CPU every component spent is read from /proc around the measured run. A list
  * call is measured at its first page and at the page halfway through the collection (reached by
- * following bookmarks), so a page that costs more deeper in a larger collection shows.
+ * following bookmarks), so a page that costs more deeper in a larger collection shows; a page's
+ * growth is read only between sizes where it is equally full (`comparablePoints` in cost-curve.ts).
  *
  * Environment: NETWORK_DESCRIPTION (set by scripts/bench-cost.sh), BENCH_COST_DIMENSION
  * (rounds | feeds | members), BENCH_COST_ROUNDS (comma-separated sizes, default 1,1000,100000),
- * BENCH_COST_FEEDS (10,10000), BENCH_COST_MEMBERS (2,50), BENCH_COST_PROPOSALS_PER_MEMBER (100),
+ * BENCH_COST_FEEDS (10,1000,10000), BENCH_COST_MEMBERS (2,50), BENCH_COST_PROPOSALS_PER_MEMBER (100),
  * BENCH_COST_ORACLES (oracles per feed, 4), BENCH_COST_DURATION_MS (10000), BENCH_COST_WARMUP_MS
  * (2000), BENCH_COST_INFLIGHT (8), BENCH_COST_SEED_INFLIGHT (128), BENCH_COST_VOTE_PROPOSALS
  * (fresh proposals for each vote measurement, 600), BENCH_COST_RUN_ID (joins the dimensions of
@@ -33,8 +36,17 @@ import * as path from 'node:path';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { connection } from '@oracle-consortium/gateway';
 import { connectBare } from './fabric-client';
-import { perOperation, sampleCpu, type CpuSample } from './cpu';
+import { perOperation, sampleCpu } from './cpu';
 import { runClosedLoop, Sequence, type Operation } from './load';
+import {
+  curveText,
+  DIMENSIONS,
+  type CostDimension,
+  type CostPoint,
+  type CostReport,
+  type Dimension,
+  type OpCost,
+} from './cost-curve';
 import { envNumber } from './settings';
 import {
   createFeeds,
@@ -52,64 +64,6 @@ import {
 const REPO_DIR = path.resolve(__dirname, '..', '..');
 const outDir = process.env.BENCH_OUT ?? path.join(REPO_DIR, 'bench', 'results');
 const COST_FILE = path.join(outDir, 'cost.json');
-
-/** The dimensions this bench varies. */
-export const DIMENSIONS = ['rounds', 'feeds', 'members'] as const;
-/** One dimension of state. */
-export type Dimension = (typeof DIMENSIONS)[number];
-
-/** One operation's figures at one size. */
-export interface OpCost {
-  /** Operations completed per second at the fixed number in flight. */
-  throughput: number;
-  /** Median latency (ms). */
-  p50Ms: number;
-  /** 99th percentile latency (ms). */
-  p99Ms: number;
-  /** Operations that completed. */
-  completed: number;
-  /** Operations that failed. */
-  failed: number;
-  /** The first failure's message, when there was one. */
-  firstError?: string;
-  /** CPU ms per operation by component (client, peers, orderers, chaincode, cas+kms, total). */
-  cpuMsPerOp: CpuSample;
-}
-
-/** One size of one dimension: the state measured in and each operation's cost. */
-export interface CostPoint {
-  /** The dimension's size at this point (rounds, feeds or members' worth). */
-  size: number;
-  /** What the ledger held when the operations were measured. */
-  state: Record<string, number>;
-  /** Seconds the seeding up to this size took. */
-  seedSeconds: number;
-  ops: Record<string, OpCost>;
-}
-
-/** All sizes of one dimension. */
-export interface CostDimension {
-  /** Which state grows. */
-  dimension: Dimension;
-  /** What grows and how it was seeded, in words. */
-  description: string;
-  /** When it was measured (ISO 8601). */
-  measuredAt: string;
-  /** One point per size, smallest first. */
-  points: CostPoint[];
-}
-
-/** bench/results/cost.json. */
-export interface CostReport {
-  /** The run's id (its start time). */
-  runId: string;
-  /** The machine it ran on. */
-  machine: Record<string, unknown>;
-  /** Sizes, durations and concurrency. */
-  settings: Record<string, string | number>;
-  /** The dimensions measured. */
-  dimensions: CostDimension[];
-}
 
 function sizes(name: string, fallback: string): number[] {
   const list = (process.env[name] ?? fallback)
@@ -161,27 +115,45 @@ async function measureOp(name: string, networkHome: string, op: Operation): Prom
   };
 }
 
-/** Runs `work` with `workers` concurrent loops, each calling it until it returns false. */
 /**
- * Submits through a bare client, asking again when the endorsers disagreed (gRPC ABORTED): a vote
- * right after the other member's vote committed on its own peer may reach a peer of the second
- * member that has not committed that block yet, and the two endorsements then differ. The gateway
- * library asks again itself; the bare client used for seeding does not.
+ * Submits through a bare client, asking again when the transaction could not take effect because
+ * another had just changed what it read: a vote right after the other member's vote committed on
+ * its own peer may reach peers that have not committed that block yet. When the two endorsers
+ * disagree the gateway refuses it (EndorseError, gRPC ABORTED) and nothing is ordered; when both
+ * are behind, it is ordered and marked invalid at commit (CommitError, MVCC_READ_CONFLICT or
+ * PHANTOM_READ_CONFLICT), which leaves the ledger's state as it was. Either way a new attempt is
+ * safe and is what the gateway library does itself; the bare client used for seeding does not.
+ *
+ * @param submit - the submit to make
+ * @param pauseMs - the pause before attempt n + 1 is n times this
+ * @throws the last error after 10 attempts, or any other error at once
  */
-async function submitAgreed(submit: () => Promise<unknown>): Promise<void> {
+export async function submitAgreed(submit: () => Promise<unknown>, pauseMs = 100): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await submit();
       return;
     } catch (err) {
-      // Only an endorsement failure: nothing was sent for ordering, so a new attempt is safe.
-      const { name, code } = err as { name?: unknown; code?: unknown };
-      if (name !== 'EndorseError' || code !== 10 || attempt >= 10) throw err;
-      await new Promise((r) => setTimeout(r, 100 * attempt));
+      if (!isRetriableConflict(err) || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, pauseMs * attempt));
     }
   }
 }
 
+/** fabric-gateway's TxValidationCode values for a read another transaction invalidated. */
+const MVCC_READ_CONFLICT = 11;
+const PHANTOM_READ_CONFLICT = 12;
+/** gRPC's ABORTED: the gateway's answer when endorsers returned different results. */
+const ABORTED = 10;
+
+function isRetriableConflict(err: unknown): boolean {
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  if (name === 'EndorseError') return code === ABORTED;
+  if (name === 'CommitError') return code === MVCC_READ_CONFLICT || code === PHANTOM_READ_CONFLICT;
+  return false;
+}
+
+/** Runs `work` with `workers` concurrent loops, each calling it until it returns false. */
 async function inParallel(workers: number, work: () => Promise<boolean>): Promise<void> {
   await Promise.all(
     Array.from({ length: workers }, async () => {
@@ -195,8 +167,10 @@ async function middleBookmark(page: (bookmark: string) => Promise<Buffer | Uint8
   bookmark: string;
   pages: number;
   firstPageRecords: number;
+  middlePageRecords: number;
 }> {
   const bookmarks: string[] = [''];
+  const counts: number[] = [];
   let firstPageRecords = -1;
   for (;;) {
     const last = bookmarks[bookmarks.length - 1] ?? '';
@@ -209,13 +183,16 @@ async function middleBookmark(page: (bookmark: string) => Promise<Buffer | Uint8
     // Feeds and rounds come as `records`, proposals as `proposals`.
     const n = p.records?.length ?? p.proposals?.length ?? p.fetchedRecordsCount ?? 0;
     if (firstPageRecords < 0) firstPageRecords = n;
+    counts.push(n);
     if (n < PAGE_SIZE || p.bookmark === undefined || p.bookmark === '') break;
     bookmarks.push(p.bookmark);
   }
+  const middle = Math.floor((bookmarks.length - 1) / 2);
   return {
-    bookmark: bookmarks[Math.floor((bookmarks.length - 1) / 2)] ?? '',
+    bookmark: bookmarks[middle] ?? '',
     pages: bookmarks.length,
     firstPageRecords,
+    middlePageRecords: counts[middle] ?? 0,
   };
 }
 
@@ -282,12 +259,28 @@ interface Contracts {
   networkHome: string;
 }
 
+/**
+ * How many of `size` stored rounds the rounds dimension gives its paged feed, whose history pages
+ * are measured: all of them at size 1, else at least two full pages and a record (so the first and
+ * the middle page are full at every larger size) and a two-hundredth of the rest. A feed's rounds
+ * are reported one after another, so this is what one feed can gather while the others seed.
+ *
+ * @param size - the rounds stored at this point of the dimension
+ * @returns the paged feed's rounds
+ */
+export function pagedFeedRounds(size: number): number {
+  if (size <= 1) return size;
+  return Math.min(size, Math.max(2 * PAGE_SIZE + 1, Math.round(size / 200)));
+}
+
 async function roundsDimension(c: Contracts): Promise<CostDimension> {
   const oracles = newOracles(oracleCount);
   const sign = reportSigner(oracles);
   const ids = Array.from({ length: ROUND_FEEDS }, (_, i) => `cost-rounds-${String(i)}`);
-  log(`creating ${String(ROUND_FEEDS)} feeds of ${String(oracleCount)} oracles`);
+  log(`creating ${String(ROUND_FEEDS)} feeds of ${String(oracleCount)} oracles and a paged one`);
   const all = await createFeeds(c.feeds, oracles, ids);
+  const [paged] = await createFeeds(c.feeds, oracles, ['cost-rounds-paged']);
+  if (paged === undefined) throw new Error('the paged feed was not created');
   const measured = all.slice(0, inFlight);
   const seedPool = new FeedPool(all);
   await initializeMembership(c.membership, c.org2Membership);
@@ -296,35 +289,54 @@ async function roundsDimension(c: Contracts): Promise<CostDimension> {
   for (const size of sizes('BENCH_COST_ROUNDS', '1,1000,100000')) {
     const t0 = performance.now();
     let failures = 0;
-    await inParallel(Math.min(seedInFlight, ROUND_FEEDS, size), async () => {
-      if (stored >= size) return false;
-      stored++;
-      const feed = seedPool.take();
-      try {
-        await c.feeds.submitTransaction('submitReport', sign(feed, feed.round + 1));
-        feed.round += 1;
-      } catch (err) {
-        stored--;
-        if (++failures > 100) throw new Error(`seeding rounds keeps failing: ${errorText(err)}`);
-      } finally {
-        seedPool.give(feed);
-      }
-      return true;
-    });
+    const failed = (err: unknown) => {
+      if (++failures > 100) throw new Error(`seeding rounds keeps failing: ${errorText(err)}`);
+    };
+    const pagedTarget = pagedFeedRounds(size);
+    const poolTarget = size - pagedTarget;
+    // The pool's feeds take reports in parallel; the paged feed's rounds go one after another.
+    await Promise.all([
+      inParallel(Math.min(seedInFlight, ROUND_FEEDS, Math.max(poolTarget, 1)), async () => {
+        if (stored >= poolTarget) return false;
+        stored++;
+        const feed = seedPool.take();
+        try {
+          await c.feeds.submitTransaction('submitReport', sign(feed, feed.round + 1));
+          feed.round += 1;
+        } catch (err) {
+          stored--;
+          failed(err);
+        } finally {
+          seedPool.give(feed);
+        }
+        return true;
+      }),
+      (async () => {
+        while (paged.round < pagedTarget) {
+          try {
+            await c.feeds.submitTransaction('submitReport', sign(paged, paged.round + 1));
+            paged.round += 1;
+          } catch (err) {
+            failed(err);
+          }
+        }
+      })(),
+    ]);
     const seedSeconds = (performance.now() - t0) / 1000;
-    log(`rounds: ${String(stored)} stored (seeding took ${seedSeconds.toFixed(0)} s)`);
-    const deepest = all.reduce((a, b) => (b.round > a.round ? b : a));
     // The state the operations are measured in, before they add rounds of their own.
-    const storedRounds = all.reduce((a, f) => a + f.round, 0);
-    const roundsOfPagedFeed = deepest.round;
+    const storedRounds = all.reduce((a, f) => a + f.round, paged.round);
+    log(
+      `rounds: ${String(storedRounds)} stored, ${String(paged.round)} of them on the paged feed (seeding took ${seedSeconds.toFixed(0)} s)`,
+    );
+    const roundsOfPagedFeed = paged.round;
     const proposalIds = await createProposals(c.membership, voteProposals, c.caPem);
     const page = (bookmark: string): Promise<Uint8Array> =>
-      c.feeds.evaluateTransaction('getRoundHistory', deepest.feedId, String(PAGE_SIZE), bookmark);
+      c.feeds.evaluateTransaction('getRoundHistory', paged.feedId, String(PAGE_SIZE), bookmark);
     const middle = await middleBookmark(page);
     const ops = await measureSubmits(c, measured, sign, proposalIds);
     ops['read latestRoundData'] = await measureLatestRead(c, measured);
     ops['read getRoundData (round 1)'] = await measureOp('read getRoundData', c.networkHome, () =>
-      c.feeds.evaluateTransaction('getRoundData', deepest.feedId, '1'),
+      c.feeds.evaluateTransaction('getRoundData', paged.feedId, '1'),
     );
     ops['page getRoundHistory: first'] = await measureOp('page first', c.networkHome, () =>
       page(''),
@@ -340,6 +352,7 @@ async function roundsDimension(c: Contracts): Promise<CostDimension> {
         roundsOfPagedFeed,
         pagesOfPagedFeed: middle.pages,
         recordsPerPage: middle.firstPageRecords,
+        middlePageRecords: middle.middlePageRecords,
       },
       seedSeconds,
       ops,
@@ -347,7 +360,7 @@ async function roundsDimension(c: Contracts): Promise<CostDimension> {
   }
   return {
     dimension: 'rounds',
-    description: `stored rounds spread over ${String(ROUND_FEEDS)} feeds of ${String(oracleCount)} oracles; reports to ${String(inFlight)} of them`,
+    description: `stored rounds spread over ${String(ROUND_FEEDS)} feeds of ${String(oracleCount)} oracles and a paged feed (pagedFeedRounds: its history pages and round 1 are read); reports to ${String(inFlight)} of the others`,
     measuredAt: new Date().toISOString(),
     points,
   };
@@ -359,7 +372,7 @@ async function feedsDimension(c: Contracts): Promise<CostDimension> {
   const all: BenchFeed[] = [];
   await initializeMembership(c.membership, c.org2Membership);
   const points: CostPoint[] = [];
-  for (const size of sizes('BENCH_COST_FEEDS', '10,10000')) {
+  for (const size of sizes('BENCH_COST_FEEDS', '10,1000,10000')) {
     const t0 = performance.now();
     const ids = Array.from(
       { length: size - all.length },
@@ -381,7 +394,12 @@ async function feedsDimension(c: Contracts): Promise<CostDimension> {
     );
     points.push({
       size,
-      state: { feeds: all.length, pages: middle.pages, recordsPerPage: middle.firstPageRecords },
+      state: {
+        feeds: all.length,
+        pages: middle.pages,
+        recordsPerPage: middle.firstPageRecords,
+        middlePageRecords: middle.middlePageRecords,
+      },
       seedSeconds,
       ops,
     });
@@ -447,6 +465,7 @@ async function membersDimension(c: Contracts): Promise<CostDimension> {
         proposalsCreatedForVoteMeasurements: proposalIds.length * (points.length + 1),
         pages: middle.pages,
         recordsPerPage: middle.firstPageRecords,
+        middlePageRecords: middle.middlePageRecords,
       },
       seedSeconds,
       ops,
@@ -458,46 +477,6 @@ async function membersDimension(c: Contracts): Promise<CostDimension> {
     measuredAt: new Date().toISOString(),
     points,
   };
-}
-
-const fmt = (n: number | undefined, d = 1): string =>
-  n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d);
-
-/**
- * The curve of one dimension as text: per operation, CPU and latency at each size, and growth.
- *
- * @param d - the dimension's points
- * @returns the printable table
- */
-export function curveText(d: CostDimension): string {
-  const lines = [`${d.dimension}: ${d.description}`];
-  const header = [
-    'operation'.padEnd(32),
-    ...d.points.map((p) => `size ${String(p.size)}`.padStart(30)),
-  ];
-  lines.push(header.join(' ') + '   growth (CPU)');
-  const names = [...new Set(d.points.flatMap((p) => Object.keys(p.ops)))];
-  for (const name of names) {
-    const cells = d.points.map((p) => {
-      const o = p.ops[name];
-      if (o === undefined) return '-'.padStart(30);
-      return `${fmt(o.cpuMsPerOp.total, 2)} ms CPU, p50 ${fmt(o.p50Ms, 0)} ms`.padStart(30);
-    });
-    const first = d.points[0]?.ops[name]?.cpuMsPerOp.total;
-    const last = d.points[d.points.length - 1]?.ops[name]?.cpuMsPerOp.total;
-    const growth =
-      first !== undefined && last !== undefined && first > 0
-        ? `x${(last / first).toFixed(2)}`
-        : '-';
-    lines.push([name.padEnd(32), ...cells].join(' ') + `   ${growth}`);
-  }
-  for (const p of d.points) {
-    const state = Object.entries(p.state)
-      .map(([k, v]) => `${k} ${String(v)}`)
-      .join(', ');
-    lines.push(`  size ${String(p.size)}: ${state}; seeded in ${p.seedSeconds.toFixed(0)} s`);
-  }
-  return lines.join('\n');
 }
 
 function readCost(): CostReport | undefined {

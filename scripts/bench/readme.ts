@@ -5,7 +5,7 @@
  * repository's Prettier settings, so `prettier --check` stays clean should README.md ever be
  * checked.
  */
-import type { CostReport } from './cost';
+import { cpuGrowth, type CostReport } from './cost-curve';
 import type { BenchReport, WorkloadResult } from './results';
 import { formatMeasured, RATIO_TARGETS, verdict, type TargetResult } from './targets';
 
@@ -162,11 +162,10 @@ export function headlineSection(report: BenchReport, cost?: CostReport): string 
     if (first === undefined || last === undefined || first === last) continue;
     const cells = Object.keys(last.ops)
       .map((op) => {
-        const a = first.ops[op]?.cpuMsPerOp.total;
-        const b = last.ops[op]?.cpuMsPerOp.total;
-        return a === undefined || b === undefined
+        const g = cpuGrowth(d, op);
+        return g === undefined
           ? undefined
-          : `${op} ${a.toFixed(1)} → ${b.toFixed(1)}`;
+          : `${op} ${g.from.toFixed(1)} → ${g.to.toFixed(1)}${g.note === undefined ? '' : ` (${g.note})`}`;
       })
       .filter((c) => c !== undefined);
     lines.push(

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as prettier from 'prettier';
-import type { CostReport } from './cost';
+import type { CostReport } from './cost-curve';
 import { headlineSection, replaceSection } from './readme';
 import { completeReport, writeReport } from './report';
 import type { BenchReport } from './results';

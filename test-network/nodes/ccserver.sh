@@ -29,6 +29,13 @@ if [[ ! -f "${server[1]}" ]]; then
   server=("$module/node_modules/.bin/fabric-chaincode-node")
   [[ -x "${server[0]}" ]] || server=("$REPO_DIR/node_modules/.bin/fabric-chaincode-node")
 fi
+# CHAINCODE_INSPECT=1 (at up or start): the server's V8 inspector port is its own port + 1000 (past
+# the network's ports), closed until SIGUSR1 opens it; scripts/bench/probe.ts opens it to profile
+# the server under load (BENCH_PROBE_CHAINCODE) and closes it again.
+if [[ "${CHAINCODE_INSPECT:-0}" == 1 ]]; then
+  NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--inspect-port=127.0.0.1:$((${address##*:} + 1000))"
+  export NODE_OPTIONS
+fi
 # fabric-shim answers ctx.stub.getMspID() from this variable: the MSP of the peer this server serves.
 CORE_PEER_LOCALMSPID="$(msp_id "$org")"
 export CORE_PEER_LOCALMSPID
