@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
+import { procStats } from './cpu';
 
 /** One node of a V8 CPU profile (the inspector's `Profiler.ProfileNode`, the fields used here). */
 export interface ProfileNode {
@@ -230,23 +231,6 @@ export function inspectPortFromEnviron(environ: string): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
-function processesOfGroup(pgrp: number): { pid: number; comm: string }[] {
-  const out: { pid: number; comm: string }[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(rest[2]) === pgrp) out.push({ pid: Number(entry), comm });
-  }
-  return out;
-}
-
 /**
  * The Node processes serving a chaincode on a running network, found from the network's pid files
  * (each server's supervisor leads a process group with the Node process in it).
@@ -267,7 +251,7 @@ export function chaincodeServers(networkHome: string, chaincode: string): Chainc
   return files.map((f) => {
     const node = f.slice(0, -'.pid'.length);
     const pgrp = Number(readFileSync(path.join(pids, f), 'utf8').trim().split(/\s+/)[0]);
-    const server = processesOfGroup(pgrp).find((p) => p.comm === 'node');
+    const server = procStats().find((p) => p.pgrp === pgrp && p.comm === 'node');
     if (server === undefined) throw new Error(`${node} has no running Node process`);
     const port = inspectPortFromEnviron(
       readFileSync(`/proc/${String(server.pid)}/environ`, 'utf8'),

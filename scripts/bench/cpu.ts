@@ -19,8 +19,25 @@ function component(node: string): string {
   return 'cas+kms';
 }
 
-function groupTicks(): Map<number, number> {
-  const ticks = new Map<number, number>();
+/** One process as /proc/<pid>/stat shows it. */
+export interface ProcStat {
+  /** Its process id. */
+  readonly pid: number;
+  /** Its command name (at most 15 characters, as the kernel keeps it). */
+  readonly comm: string;
+  /** Its process group. */
+  readonly pgrp: number;
+  /** The CPU it has used, user and system, in clock ticks. */
+  readonly ticks: number;
+}
+
+/**
+ * Every process /proc lists now; one that exits while the list is read is left out.
+ *
+ * @returns the processes' stat lines, parsed
+ */
+export function procStats(): ProcStat[] {
+  const out: ProcStat[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -31,10 +48,19 @@ function groupTicks(): Map<number, number> {
     }
     // Fields after the parenthesised command name: state(3) ppid(4) pgrp(5) ... utime(14) stime(15).
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pgrp = Number(rest[2]);
-    const used = Number(rest[11]) + Number(rest[12]);
-    ticks.set(pgrp, (ticks.get(pgrp) ?? 0) + used);
+    out.push({
+      pid: Number(entry),
+      comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      pgrp: Number(rest[2]),
+      ticks: Number(rest[11]) + Number(rest[12]),
+    });
   }
+  return out;
+}
+
+function groupTicks(): Map<number, number> {
+  const ticks = new Map<number, number>();
+  for (const p of procStats()) ticks.set(p.pgrp, (ticks.get(p.pgrp) ?? 0) + p.ticks);
   return ticks;
 }
 

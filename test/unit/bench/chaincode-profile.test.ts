@@ -5,9 +5,13 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import {
   addGrouped,
+  chaincodeServers,
   formatGrouped,
   frameGroup,
   groupProfile,
@@ -16,6 +20,7 @@ import {
   ranTransactions,
   type CpuProfile,
 } from '../../../scripts/bench/chaincode-profile';
+import { procStats } from '../../../scripts/bench/cpu';
 
 const OURS = 'file:///srv/cc/dist/feeds/lib/signatures.js';
 const SHIM = 'file:///srv/cc/node_modules/fabric-shim/lib/handler.js';
@@ -120,6 +125,61 @@ describe('bench: chaincode server inspector port', () => {
       undefined,
     );
     expect(inspectPortFromEnviron('PATH=/usr/bin')).to.equal(undefined);
+  });
+});
+
+describe('bench: chaincode servers of a network', function () {
+  this.timeout(10_000);
+  let home = '';
+  const children: ChildProcess[] = [];
+  beforeEach(() => {
+    home = mkdtempSync(path.join(tmpdir(), 'cc-servers-'));
+    mkdirSync(path.join(home, 'pids'));
+  });
+  afterEach(() => {
+    for (const c of children.splice(0)) c.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  /** A Node process leading its own process group, as a server's supervisor leads its group. */
+  function groupLeader(nodeOptions?: string): ChildProcess {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
+    const c = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], {
+      detached: true,
+      stdio: 'ignore',
+      env,
+    });
+    children.push(c);
+    return c;
+  }
+
+  it('reads a process from /proc with its command, its group and its CPU', async () => {
+    const leader = groupLeader();
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = procStats().find((p) => p.pid === leader.pid);
+    expect(seen?.comm).to.equal('node');
+    expect(seen?.pgrp).to.equal(leader.pid);
+    expect(procStats().find((p) => p.pid === process.pid)?.ticks).to.be.greaterThan(0);
+  });
+
+  it('finds each server from its pid file and its inspector port from its environment', async () => {
+    const server = groupLeader('--inspect-port=127.0.0.1:31341');
+    writeFileSync(path.join(home, 'pids', 'cc-feeds-peer1-org1.pid'), `${String(server.pid)}\n`);
+    writeFileSync(path.join(home, 'pids', 'cc-feedsextra-peer1-org1.pid'), '1\n');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(chaincodeServers(home, 'feeds')).to.deep.equal([
+      { node: 'cc-feeds-peer1-org1', pid: server.pid, inspectPort: 31341 },
+    ]);
+  });
+
+  it('refuses a server started without an inspector port, and a chaincode with no server', async () => {
+    const server = groupLeader();
+    writeFileSync(path.join(home, 'pids', 'cc-feeds-peer1-org1.pid'), `${String(server.pid)}\n`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(() => chaincodeServers(home, 'feeds')).to.throw(/CHAINCODE_INSPECT=1/);
+    expect(() => chaincodeServers(home, 'votes')).to.throw(/runs no server of chaincode votes/);
   });
 });
 
