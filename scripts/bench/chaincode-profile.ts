@@ -231,6 +231,14 @@ export function inspectPortFromEnviron(environ: string): number | undefined {
   return m?.[1] === undefined ? undefined : Number(m[1]);
 }
 
+function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
 /**
  * The Node processes serving a chaincode on a running network, found from the network's pid files
  * (each server's supervisor leads a process group with the Node process in it).
@@ -251,8 +259,13 @@ export function chaincodeServers(networkHome: string, chaincode: string): Chainc
   return files.map((f) => {
     const node = f.slice(0, -'.pid'.length);
     const pgrp = Number(readFileSync(path.join(pids, f), 'utf8').trim().split(/\s+/)[0]);
-    const server = procStats().find((p) => p.pgrp === pgrp && p.comm === 'node');
-    if (server === undefined) throw new Error(`${node} has no running Node process`);
+    // The group holds the supervisor (bash), the server and, while it backs off, a sleep. The
+    // server is the one started with --chaincode-address (its command name is no guide: Node 24
+    // names its main thread MainThread).
+    const server = procStats().find(
+      (p) => p.pgrp === pgrp && commandLine(p.pid).includes('--chaincode-address'),
+    );
+    if (server === undefined) throw new Error(`${node} has no running chaincode server`);
     const port = inspectPortFromEnviron(
       readFileSync(`/proc/${String(server.pid)}/environ`, 'utf8'),
     );
