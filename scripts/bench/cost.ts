@@ -171,7 +171,6 @@ async function middleBookmark(page: (bookmark: string) => Promise<Buffer | Uint8
 }> {
   const bookmarks: string[] = [''];
   const counts: number[] = [];
-  let firstPageRecords = -1;
   for (;;) {
     const last = bookmarks[bookmarks.length - 1] ?? '';
     const p = JSON.parse(Buffer.from(await page(last)).toString()) as {
@@ -182,7 +181,6 @@ async function middleBookmark(page: (bookmark: string) => Promise<Buffer | Uint8
     };
     // Feeds and rounds come as `records`, proposals as `proposals`.
     const n = p.records?.length ?? p.proposals?.length ?? p.fetchedRecordsCount ?? 0;
-    if (firstPageRecords < 0) firstPageRecords = n;
     counts.push(n);
     if (n < PAGE_SIZE || p.bookmark === undefined || p.bookmark === '') break;
     bookmarks.push(p.bookmark);
@@ -191,7 +189,7 @@ async function middleBookmark(page: (bookmark: string) => Promise<Buffer | Uint8
   return {
     bookmark: bookmarks[middle] ?? '',
     pages: bookmarks.length,
-    firstPageRecords,
+    firstPageRecords: counts[0] ?? 0,
     middlePageRecords: counts[middle] ?? 0,
   };
 }
