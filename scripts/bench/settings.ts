@@ -78,6 +78,11 @@ export interface BenchSettings {
   readonly latencyWarmupMs: number;
   /** Proposals the vote workload creates beforehand. */
   readonly proposals: number;
+  /**
+   * Rounds each report workload's oracles keep signed ahead of each feed's last reported round,
+   * topped up between runs (`BENCH_PRESIGNED_ROUNDS`, default 96).
+   */
+  readonly presignedRounds: number;
   /** The answer the vote workload's votes ask for (`BENCH_VOTE_RESULT`, default `tally`). */
   readonly voteResult: VoteResultForm;
 }
@@ -130,6 +135,11 @@ export function benchSettings(env: NodeJS.ProcessEnv = process.env): BenchSettin
       min: 1,
       integer: true,
       unit: 'proposals',
+    }),
+    presignedRounds: envNumber(env, 'BENCH_PRESIGNED_ROUNDS', 96, {
+      min: 1,
+      integer: true,
+      unit: 'rounds',
     }),
     voteResult: voteResultSetting(env.BENCH_VOTE_RESULT),
   };

@@ -18,6 +18,7 @@ describe('bench: settings', () => {
       noisyThreshold: 0.1,
       latencyWarmupMs: 2000,
       proposals: 16000,
+      presignedRounds: 96,
       voteResult: 'tally',
     });
   });
@@ -57,6 +58,9 @@ describe('bench: settings', () => {
 
   it('refuses values out of range or fractional where a count is needed', () => {
     expect(() => benchSettings({ BENCH_REPEATS: '0' })).to.throw(/^BENCH_REPEATS must be/);
+    expect(() => benchSettings({ BENCH_PRESIGNED_ROUNDS: '0' })).to.throw(
+      "BENCH_PRESIGNED_ROUNDS must be a whole number ≥ 1 (rounds), got '0'",
+    );
     expect(() => benchSettings({ BENCH_MAX_INFLIGHT: '2.5' })).to.throw(
       /^BENCH_MAX_INFLIGHT must be a whole number/,
     );
