@@ -79,6 +79,7 @@ export type {
   ReconnectInfo,
 } from './clients/events';
 export type { EventCheckpointer } from './clients/checkpoint';
+export type { UntilCommittedOptions } from './clients/ledger';
 
 export * as reports from './clients/reports';
 export type {

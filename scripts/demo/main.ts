@@ -227,6 +227,8 @@ async function main(): Promise<void> {
     /** Every round committed, as the summary lists them. */
     const committed: { roundId: string; answer: string; what: string }[] = [];
     const rounds = 5;
+    /** The block of the provider's last write, which the consumer's peer may commit later. */
+    let lastBlock = 0n;
     try {
       for (let round = 1; round <= rounds; round++) {
         const observations = await Promise.all(
@@ -237,6 +239,7 @@ async function main(): Promise<void> {
         );
         const report = await signedRound(String(round), observations);
         const result = await providerFeeds.submitReport(report);
+        lastBlock = result.blockNumber;
         answers.push(result.value.answer);
         committed.push({ roundId: String(round), answer: result.value.answer, what: 'adapter' });
         info(
@@ -248,6 +251,9 @@ async function main(): Promise<void> {
     }
 
     step(4, 'Org2 consumer reads latestRoundData');
+    // The provider's submits returned once Org1's peer committed them; Org2 reads its own peer,
+    // which commits the same blocks a moment later.
+    await clients.untilCommitted(consumer, lastBlock);
     const latest = await consumerFeeds.latestRoundData(feedId);
     const now = Date.now();
     info(
@@ -259,7 +265,9 @@ async function main(): Promise<void> {
       5,
       'Premium data: Org2 subscribes, receives a premium value privately; after revocation it is refused',
     );
-    await providerFeeds.grantSubscription(feedId, org2.mspId);
+    const granted = await providerFeeds.grantSubscription(feedId, org2.mspId);
+    // Org2's peers endorse the premium report (it writes Org2's collection): they need the grant.
+    await clients.untilCommitted(consumer, granted.blockNumber);
     const premiumRound = String(rounds + 1);
     const premiumValue = {
       observations: answers,
@@ -279,6 +287,7 @@ async function main(): Promise<void> {
     info(
       `round ${premiumRound} carries a premium value; the public ledger holds only its hash ${withPremium.premium?.premiumHash.slice(0, 16) ?? '?'}…`,
     );
+    await clients.untilCommitted(consumer, withPremium.blockNumber);
     const premium = await consumerFeeds.getPremium(feedId, premiumRound);
     info(`Org2 (subscribed) reads it through its own peer: ${JSON.stringify(premium.value)}`);
     await providerFeeds.revokeSubscription(feedId, org2.mspId);
@@ -295,6 +304,8 @@ async function main(): Promise<void> {
       answer: locked.value.answer,
       what: 'premium value after revocation',
     });
+    // The locked round commits after the revocation: once Org2's peer has it, it has both.
+    await clients.untilCommitted(consumer, locked.blockNumber);
     let refused = '';
     try {
       await consumerFeeds.getPremium(feedId, lockedRound);

@@ -4,11 +4,11 @@
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ChaincodeEvent, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
 import type { Connection } from '../connection/connection';
 import { ConsortiumError, TransactionError, translateError } from '../errors';
 import { MEMBERSHIP_EVENT, ROUND_REPORTED_EVENT } from '@oracle-consortium/protocol';
 import { newFileCheckpointer, type EventCheckpointer } from './checkpoint';
+import { ledgerHeight } from './ledger';
 import type { RoundReportedPayload } from './feeds-types';
 import type { MembershipEventPayload } from './membership-types';
 
@@ -103,15 +103,6 @@ function isFatal(err: ConsortiumError): boolean {
     );
   }
   return err.code === 'CLOSED' || err.code === 'INVALID_CONFIG';
-}
-
-async function ledgerHeight(connection: Connection): Promise<bigint> {
-  const bytes = await connection.evaluate({
-    chaincode: 'qscc',
-    transaction: 'GetChainInfo',
-    arguments: [connection.channelName],
-  });
-  return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
 }
 
 interface StreamSpec<T> {

@@ -5,4 +5,5 @@ export { newFeedsClient, isFeedsError, premiumHash } from './feeds-client';
 export { newMembershipClient, isMembershipError } from './membership-client';
 export { newRoundEventStream, newMembershipEventStream } from './events';
 export { newFileCheckpointer } from './checkpoint';
+export { ledgerHeight, untilCommitted } from './ledger';
 export * as mspDefinitions from './msp-definitions';
