@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, lint, type-check, unit tests with coverage, the
 # integration tests against real Fabric processes (a 2.5-profile network, then an amb-profile
-# one), then a short chaos run (networks started and removed here).
+# one), a short chaos run and the demo (networks started and removed here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -95,5 +95,16 @@ check_nothing_skipped "$logs/integration-amb.log"
 # goes to bench/results/chaos-ci/.
 step "chaos, short run"
 bash scripts/chaos.sh --profile ci
+
+# The README's other command, `npm run demo`, end to end on a network of its own (name it-demo,
+# ports from DEMO_PORT_BASE, default 25000), removed at its end (`--down`) or, when the story
+# fails, here. A developer's own demo network (name local) is left alone.
+step "the demo (npm run demo -- --down)"
+demo_env=(NETWORK_NAME=it-demo NETWORK_HOME="$PWD/.network/it-demo" PORT_BASE="${DEMO_PORT_BASE:-25000}")
+if ! env "${demo_env[@]}" bash scripts/demo.sh --down; then
+  env "${demo_env[@]}" bash test-network/network.sh down || true
+  echo "error: the demo failed" >&2
+  exit 1
+fi
 
 step "done in $((SECONDS - start)) s"
