@@ -179,14 +179,16 @@ async function voteInvitation(
     bookmark = page.bookmark === '' || page.proposals.length === 0 ? undefined : page.bookmark;
   } while (open === undefined && bookmark !== undefined);
   let proposal: Proposal;
+  /** The block of the last write the next vote depends on (none for an earlier run's proposal). */
+  let written = 0n;
   if (open === undefined) {
-    proposal = (
-      await org1.membership.createProposal({
-        actions: { Invitations: [{ Principal: INVITEE_MSP, MspDefinition: definition }] },
-        description: `Invite ${INVITEE} as a data consumer`,
-        clientRequestToken: `demo-join-${ctx.run}`,
-      })
-    ).value;
+    const created = await org1.membership.createProposal({
+      actions: { Invitations: [{ Principal: INVITEE_MSP, MspDefinition: definition }] },
+      description: `Invite ${INVITEE} as a data consumer`,
+      clientRequestToken: `demo-join-${ctx.run}`,
+    });
+    proposal = created.value;
+    written = created.blockNumber;
   } else {
     proposal = open;
     ctx.info(
@@ -199,7 +201,10 @@ async function voteInvitation(
   const voted: string[] = [];
   for (const founder of ctx.founders) {
     if (proposal.status !== 'IN_PROGRESS' || cast.has(founder.network.mspId)) continue;
-    proposal = (await founder.membership.voteOnProposal(proposal.proposalId, 'YES')).value;
+    await caughtUp(ctx.founders, written);
+    const vote = await founder.membership.voteOnProposal(proposal.proposalId, 'YES');
+    proposal = vote.value;
+    written = vote.blockNumber;
     voted.push(founder.network.mspId);
   }
   const invitationId = proposal.invitationIds[0];
@@ -212,6 +217,15 @@ async function voteInvitation(
     `proposal ${proposal.proposalId}: ${voted.length === 0 ? 'the votes were cast by an earlier run' : `${voted.join(' and ')} vote YES`} -> APPROVED, invitation ${invitationId}`,
   );
   return { invitationId, proposalId: proposal.proposalId };
+}
+
+/**
+ * Waits until every given member's peer has committed `block`. A submit returns once the
+ * submitter's own peer has committed it; a vote that follows is endorsed by other members' peers
+ * too, which must already hold the proposal and the votes before it, or their answers differ.
+ */
+async function caughtUp(admins: readonly MemberAdmin[], block: bigint): Promise<void> {
+  await Promise.all(admins.map((m) => clients.untilCommitted(m.connection, block)));
 }
 
 /** The governance agents of the given members, as `npm run agent` runs them. */
@@ -357,18 +371,23 @@ export async function voteWithThree(
     tlsRootCertFiles: [path.join(org4Dir, 'tlsca.pem')],
   });
   rmSync(org4Dir, { recursive: true, force: true });
-  const { value: proposal } = await org1.membership.createProposal({
+  const created = await org1.membership.createProposal({
     actions: { Invitations: [{ Principal: 'Org4MSP', MspDefinition: org4 }] },
     description: 'Invite Org4',
     clientRequestToken: `demo-org4-${ctx.run}`,
   });
+  const proposal = created.value;
+  const members = [org1, org2, org3];
   ctx.info(
     `proposal ${proposal.proposalId}: eligible ${proposal.eligibleVoters.join(', ')}; YES needed ${String(proposal.requiredYesVotes)}`,
   );
-  const afterOrg3 = (await org3.membership.voteOnProposal(proposal.proposalId, 'NO')).value;
+  await caughtUp(members, created.blockNumber);
+  const org3Vote = await org3.membership.voteOnProposal(proposal.proposalId, 'NO');
+  const afterOrg3 = org3Vote.value;
   ctx.info(
     `Org3 votes NO -> ${afterOrg3.status} (yes ${String(afterOrg3.yesVoteCount)}, no ${String(afterOrg3.noVoteCount)}, outstanding ${String(afterOrg3.outstandingVoteCount)})`,
   );
+  await caughtUp(members, org3Vote.blockNumber);
   const afterOrg2 = (await org2.membership.voteOnProposal(proposal.proposalId, 'NO')).value;
   const tally = `yes ${String(afterOrg2.yesVoteCount)}, no ${String(afterOrg2.noVoteCount)} of ${String(afterOrg2.eligibleVoters.length)}`;
   ctx.info(`Org2 votes NO -> ${afterOrg2.status} (${tally})`);

@@ -334,11 +334,14 @@ async function main(): Promise<void> {
       };
     };
     const founders = [await openAdmin(org1), await openAdmin(org2)] as const;
-    // Initialisation completes only when every founding member's admin has confirmed it.
+    // Initialisation completes only when every founding member's admin has confirmed it. Each
+    // confirmation is endorsed by both founders' peers, which must hold the one before it.
+    let confirmed = 0n;
     for (const admin of founders) {
       const name = admin.network.mspId;
+      await Promise.all(founders.map((f) => clients.untilCommitted(f.connection, confirmed)));
       try {
-        const { value } = await admin.membership.initialize(
+        const { value, blockNumber } = await admin.membership.initialize(
           {
             ThresholdPercentage: 50,
             ThresholdComparator: 'GREATER_THAN',
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
           },
           [org1.mspId, org2.mspId],
         );
+        confirmed = blockNumber;
         info(
           value.initialised
             ? `${name} confirms: membership initialised: 50%, GREATER_THAN, 24 h, founding members ${value.foundingMembers.join(' and ')}`
