@@ -7,8 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { common } from '@hyperledger/fabric-protos';
-import { connection, type Connection } from '@oracle-consortium/gateway';
+import { clients, connection, type Connection } from '@oracle-consortium/gateway';
 import { describedIdentity } from '../lib/described-identity';
 import {
   buildSchedule,
@@ -53,12 +52,7 @@ async function retry<T>(what: string, f: () => Promise<T>, attempts = 10): Promi
 }
 
 async function chainHeight(conn: Connection): Promise<number> {
-  const bytes = await conn.evaluate({
-    chaincode: 'qscc',
-    transaction: 'GetChainInfo',
-    arguments: [conn.channelName],
-  });
-  return common.BlockchainInfo.deserializeBinary(bytes).getHeight();
+  return Number(await clients.ledgerHeight(conn));
 }
 
 /** Scans every block of the channel through qscc and decodes its transactions. */

@@ -224,7 +224,7 @@ async function voteInvitation(
  * submitter's own peer has committed it; a vote that follows is endorsed by other members' peers
  * too, which must already hold the proposal and the votes before it, or their answers differ.
  */
-async function caughtUp(admins: readonly MemberAdmin[], block: bigint): Promise<void> {
+export async function caughtUp(admins: readonly MemberAdmin[], block: bigint): Promise<void> {
   await Promise.all(admins.map((m) => clients.untilCommitted(m.connection, block)));
 }
 

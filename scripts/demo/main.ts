@@ -25,7 +25,7 @@ import {
 } from '@oracle-consortium/gateway';
 import { describedIdentity } from '../lib/described-identity';
 import { observe, scale, startAdapter } from './adapter';
-import { inviteAndJoinOrg3, voteWithThree, type MemberAdmin } from './governance';
+import { caughtUp, inviteAndJoinOrg3, voteWithThree, type MemberAdmin } from './governance';
 import { formatAge, formatElapsed, formatFixedPoint, formatUnixTime } from './format';
 
 const CHAINCODE = 'consortium';
@@ -339,7 +339,7 @@ async function main(): Promise<void> {
     let confirmed = 0n;
     for (const admin of founders) {
       const name = admin.network.mspId;
-      await Promise.all(founders.map((f) => clients.untilCommitted(f.connection, confirmed)));
+      await caughtUp(founders, confirmed);
       try {
         const { value, blockNumber } = await admin.membership.initialize(
           {

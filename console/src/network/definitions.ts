@@ -4,7 +4,7 @@
  * request (the Network page's load and each block event), never in a loop.
  */
 import { common, msp, peer } from '@hyperledger/fabric-protos';
-import type { Connection } from '@oracle-consortium/gateway';
+import { clients, type Connection } from '@oracle-consortium/gateway';
 
 /** A committed chaincode definition. */
 export interface ChaincodeDefinitionView {
@@ -84,19 +84,14 @@ export function policyText(validationParameter: Uint8Array): string {
  * @throws ConsortiumError from the library when no peer answers
  */
 export async function readChannel(connection: Connection): Promise<ChannelView> {
-  const [info, defs] = await Promise.all([
-    connection.evaluate({
-      chaincode: 'qscc',
-      transaction: 'GetChainInfo',
-      arguments: [connection.channelName],
-    }),
+  const [height, defs] = await Promise.all([
+    clients.ledgerHeight(connection),
     connection.evaluate({
       chaincode: '_lifecycle',
       transaction: 'QueryChaincodeDefinitions',
       arguments: [new peer.lifecycle.QueryChaincodeDefinitionsArgs().serializeBinary()],
     }),
   ]);
-  const height = common.BlockchainInfo.deserializeBinary(info).getHeight();
   const chaincodes = peer.lifecycle.QueryChaincodeDefinitionsResult.deserializeBinary(defs)
     .getChaincodeDefinitionsList()
     .map((d): ChaincodeDefinitionView => ({
@@ -113,5 +108,5 @@ export async function readChannel(connection: Connection): Promise<ChannelView> 
       initRequired: d.getInitRequired(),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { name: connection.channelName, height, chaincodes };
+  return { name: connection.channelName, height: Number(height), chaincodes };
 }

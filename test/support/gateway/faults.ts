@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { common } from '@hyperledger/fabric-protos';
-import type { Connection } from '@oracle-consortium/gateway';
+import { clients, type Connection } from '@oracle-consortium/gateway';
 import { REPO_DIR } from '../network';
 
 const execFileAsync = promisify(execFile);
@@ -121,7 +121,7 @@ async function qscc(conn: Connection, fn: string, ...args: string[]): Promise<Ui
 
 /** The channel's height as the connection's peer reports it. */
 export async function chainHeight(conn: Connection): Promise<number> {
-  return common.BlockchainInfo.deserializeBinary(await qscc(conn, 'GetChainInfo')).getHeight();
+  return Number(await clients.ledgerHeight(conn));
 }
 
 /**

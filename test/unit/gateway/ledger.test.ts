@@ -7,6 +7,7 @@ import {
   type Connection,
   type TransactionRequest,
 } from '../../../gateway/src';
+import { rejection } from '../../support/refusal';
 
 /** A connection whose peer reports the heights given, one per qscc call, the last one after that. */
 function peerAt(heights: readonly number[]): {
@@ -29,15 +30,6 @@ function peerAt(heights: readonly number[]): {
     ],
   } as unknown as Connection;
   return { connection, asked };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('ledger height and waiting for a block', () => {
